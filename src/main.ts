@@ -1,0 +1,81 @@
+import { createApp, allMigrations } from './app.js';
+import { type Config, loadConfig } from './config.js';
+import { createStorage } from './modules/storage/index.js';
+import { createLogger } from './shared/logger.js';
+
+const USAGE = `Usage: mcp-engine <command>
+
+Commands:
+  start     run the engine (embedded defaults, or DATABASE_URL / REDIS_URL for server mode)
+  migrate   apply pending database migrations and exit
+`;
+
+async function start(config: Config): Promise<void> {
+  const app = await createApp(config);
+  const { url } = await app.start();
+  const lines = [`MCP Engine is running at ${config.http.publicUrl ?? url}`];
+  lines.push(`  mode:      ${config.storage.databaseUrl ? 'server (PostgreSQL' : `embedded (PGlite in ${config.storage.dataDir}`}${config.storage.redisUrl ? ', Redis)' : ', in-memory cache)'}`);
+  if (app.demo) {
+    lines.push(`  web chat:  ${config.http.publicUrl ?? url}/`);
+    lines.push(
+      app.demo.newApiKey
+        ? `  API key:   ${app.demo.newApiKey}   (demo workspace; shown once — keep it)`
+        : '  API key:   the demo workspace exists; use the key printed on its first start (or set MCP_BOOTSTRAP_API_KEY)',
+    );
+    lines.push(`  try:       curl -s -X POST ${url}/v1/conversations/hello/messages -H 'authorization: Bearer <key>' -H 'content-type: application/json' -d '{"text":"where is my order"}'`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  const shutdown = async (signal: string) => {
+    app.logger.info({ signal }, 'shutting down');
+    await app.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+async function migrate(config: Config): Promise<void> {
+  const logger = createLogger({ level: config.logLevel });
+  const storage = await createStorage(config.storage, { logger });
+  try {
+    const applied = await storage.migrate(allMigrations);
+    process.stdout.write(applied.length ? `Applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}\n` : 'The database is up to date.\n');
+  } finally {
+    await storage.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const command = argv[0] ?? 'start';
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const loaded = loadConfig();
+  if (!loaded.ok) {
+    process.stderr.write(`Configuration problems:\n  ${loaded.problems.join('\n  ')}\n`);
+    return 1;
+  }
+  switch (command) {
+    case 'start':
+      await start(loaded.config);
+      return -1;
+    case 'migrate':
+      await migrate(loaded.config);
+      return 0;
+    default:
+      process.stderr.write(`Unknown command '${command}'.\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    process.stderr.write(`mcp-engine: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

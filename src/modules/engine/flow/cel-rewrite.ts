@@ -1,0 +1,110 @@
+/**
+ * Rewrites a CEL AST so that DESIGN §4's null rules hold: every path rooted in the scope
+ * (`vars.goal`, `entities["order_id"]`, `intent`) becomes a placeholder variable that the
+ * evaluator pre-resolves (a missing path reads as null instead of cel-js' "No such key"),
+ * `has(a.b)` becomes a presence flag, and ordering operators become functions under which
+ * comparing null with anything is false.
+ */
+
+export interface CelNode {
+  op: string;
+  args: unknown;
+}
+
+export interface Placeholder {
+  name: string;
+  path: string[];
+  /** `has` placeholders hold whether the path exists rather than its value. */
+  kind: 'value' | 'has';
+}
+
+export const ORDERING_FUNCTIONS: Record<string, string> = { '<': '__lt', '<=': '__le', '>': '__gt', '>=': '__ge' };
+const COMPREHENSIONS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
+/** Receivers that are CEL namespaces, not scope roots. */
+const NAMESPACES = new Set(['cel']);
+
+export const isNode = (value: unknown): value is CelNode =>
+  typeof value === 'object' && value !== null && 'op' in value && 'args' in value;
+
+const node = (op: string, args: unknown): CelNode => ({ op, args });
+
+function chainOf(n: CelNode, bound: ReadonlySet<string>): string[] | null {
+  if (n.op === 'id' && typeof n.args === 'string') return bound.has(n.args) ? null : [n.args];
+  if (!Array.isArray(n.args)) return null;
+  const [left, key] = n.args as unknown[];
+  if (!isNode(left)) return null;
+  if (n.op === '.' && typeof key === 'string') {
+    const base = chainOf(left, bound);
+    return base ? [...base, key] : null;
+  }
+  if (n.op === '[]' && isNode(key) && key.op === 'value' && (typeof key.args === 'string' || typeof key.args === 'bigint')) {
+    const base = chainOf(left, bound);
+    return base ? [...base, String(key.args)] : null;
+  }
+  return null;
+}
+
+export class CelRewriter {
+  readonly placeholders: Placeholder[] = [];
+  /** Paths compared with string literals, e.g. `intent == "x"`, for validation warnings. */
+  readonly comparedLiterals: { path: string; value: string }[] = [];
+
+  rewrite(n: CelNode, bound: ReadonlySet<string> = new Set()): CelNode {
+    const chain = chainOf(n, bound);
+    if (chain) return this.placeholder(chain, 'value');
+    const args = n.args;
+    if (!Array.isArray(args)) return isNode(args) ? node(n.op, this.rewrite(args, bound)) : n;
+    if (n.op === 'call' && args[0] === 'has' && Array.isArray(args[1]) && args[1].length === 1) {
+      const target = args[1][0] as unknown;
+      const path = isNode(target) ? chainOf(target, bound) : null;
+      if (path) return this.placeholder(path, 'has');
+    }
+    if (n.op === 'call') return node('call', [args[0], (args[1] as CelNode[]).map((a) => this.rewrite(a, bound))]);
+    if (n.op === 'rcall') return this.rewriteReceiverCall(args, bound);
+    if (n.op === 'map') {
+      return node('map', (args as [CelNode, CelNode][]).map(([k, v]) => [this.rewrite(k, bound), this.rewrite(v, bound)]));
+    }
+    this.noteComparison(n, bound);
+    const rewritten = args.map((a: unknown) => (isNode(a) ? this.rewrite(a, bound) : a));
+    const ordering = ORDERING_FUNCTIONS[n.op];
+    return ordering ? node('call', [ordering, rewritten]) : node(n.op, rewritten);
+  }
+
+  private rewriteReceiverCall(args: unknown[], bound: ReadonlySet<string>): CelNode {
+    const [name, receiver, callArgs] = args as [string, CelNode, CelNode[]];
+    const isNamespace = receiver.op === 'id' && typeof receiver.args === 'string' && NAMESPACES.has(receiver.args);
+    const first = callArgs[0];
+    const binds = (COMPREHENSIONS.has(name) || (isNamespace && name === 'bind')) && first?.op === 'id';
+    const inner = binds ? new Set([...bound, String(first.args)]) : bound;
+    const newArgs = callArgs.map((a, i) => {
+      if (binds && i === 0) return a;
+      // cel.bind(v, init, body): init is outside the binding, body inside.
+      return this.rewrite(a, isNamespace && name === 'bind' && i === 1 ? bound : inner);
+    });
+    return node('rcall', [name, isNamespace ? receiver : this.rewrite(receiver, bound), newArgs]);
+  }
+
+  private noteComparison(n: CelNode, bound: ReadonlySet<string>): void {
+    if (n.op !== '==' && n.op !== '!=' && n.op !== 'in') return;
+    const [left, right] = n.args as CelNode[];
+    if (!left || !right) return;
+    const leftPath = chainOf(left, bound);
+    const rightPath = chainOf(right, bound);
+    const literals = (side: CelNode): string[] => {
+      if (side.op === 'value' && typeof side.args === 'string') return [side.args];
+      if (side.op === 'list' && Array.isArray(side.args)) {
+        return (side.args as CelNode[]).flatMap((item) => (item.op === 'value' && typeof item.args === 'string' ? [item.args] : []));
+      }
+      return [];
+    };
+    if (leftPath) literals(right).forEach((value) => this.comparedLiterals.push({ path: leftPath.join('.'), value }));
+    if (rightPath && n.op !== 'in') literals(left).forEach((value) => this.comparedLiterals.push({ path: rightPath.join('.'), value }));
+  }
+
+  private placeholder(path: string[], kind: Placeholder['kind']): CelNode {
+    const existing = this.placeholders.find((p) => p.kind === kind && p.path.join('\u0000') === path.join('\u0000'));
+    const name = existing?.name ?? `__${kind === 'has' ? 'h' : 'p'}${this.placeholders.length}`;
+    if (!existing) this.placeholders.push({ name, path, kind });
+    return node('id', name);
+  }
+}

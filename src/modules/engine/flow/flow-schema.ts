@@ -1,0 +1,53 @@
+/** The flow language (DESIGN §4) as one zod schema; its JSON Schema is served to editors. */
+import { z } from 'zod';
+import type { EntityDefinition, FlowNlu } from '../../models/contract.js';
+import { stateSchema, transitionSchema, type FlowState, type FlowTransition } from './state-schema.js';
+
+export const BUILTIN_ENTITY_TYPES = ['email', 'phone', 'number', 'ordinal', 'date', 'time', 'datetime', 'url', 'money'] as const;
+
+export const entityDefinitionSchema: z.ZodType<EntityDefinition> = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('regex'), pattern: z.string().min(1), flags: z.string().optional() }),
+  z.strictObject({
+    type: z.literal('list'),
+    values: z.union([z.array(z.string().min(1)).min(1), z.record(z.string(), z.array(z.string()))]),
+  }),
+  z.strictObject({ type: z.enum(BUILTIN_ENTITY_TYPES) }),
+]);
+
+export const nluSchema = z.strictObject({
+  threshold: z.number().min(0).max(1).optional(),
+  intents: z.record(z.string(), z.array(z.string())).optional(),
+  entities: z.record(z.string(), entityDefinitionSchema).optional(),
+});
+
+export const settingsSchema = z.strictObject({
+  /** States entered per turn before the run stops as a cycle (default 50). */
+  max_steps: z.number().int().min(1).max(1000).optional(),
+});
+
+export interface FlowDefinition {
+  name: string;
+  version?: string | number;
+  description?: string;
+  start: string;
+  nlu?: FlowNlu;
+  global?: FlowTransition[];
+  states: Record<string, FlowState>;
+  settings?: { max_steps?: number };
+}
+
+export const flowDefinitionSchema: z.ZodType<FlowDefinition> = z.strictObject({
+  name: z.string().min(1),
+  version: z.union([z.string(), z.number()]).optional(),
+  description: z.string().optional(),
+  start: z.string().min(1),
+  nlu: nluSchema.optional(),
+  global: z.array(transitionSchema).optional(),
+  states: z.record(z.string().min(1), stateSchema).refine((states) => Object.keys(states).length > 0, 'a flow needs at least one state'),
+  settings: settingsSchema.optional(),
+});
+
+/** JSON Schema (draft 2020-12) of the flow language, for GET /v1/flows/schema. */
+export function flowJsonSchema(): object {
+  return z.toJSONSchema(flowDefinitionSchema, { unrepresentable: 'any' });
+}

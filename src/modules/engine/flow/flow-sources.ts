@@ -1,0 +1,116 @@
+/**
+ * Walks a flow and lists everything that compilation and validation look at — conditions,
+ * templates, targets, integrations, saved names — each with its path in the flow
+ * (`states.ask.transitions[0].to`), so error messages can point at the node.
+ */
+import { actionParts, type FlowAction } from './actions/registry.js';
+import type { Condition } from './condition-schema.js';
+import type { FlowDefinition } from './flow-schema.js';
+import type { FlowState, FlowTransition } from './state-schema.js';
+
+export interface FlowSources {
+  conditions: { path: string; condition: Condition; state: string | null }[];
+  templates: { path: string; source: string; mode: 'text' | 'value' }[];
+  targets: { path: string; from: string | null; to: string }[];
+  integrations: { path: string; name: string }[];
+  saves: { path: string; name: string }[];
+  actions: { path: string; action: FlowAction }[];
+}
+
+const says = (say: string | string[] | undefined, path: string): FlowSources['templates'] =>
+  say === undefined ? [] : typeof say === 'string' ? [{ path, source: say, mode: 'text' }] : say.map((source, i) => ({ path: `${path}[${i}]`, source, mode: 'text' }));
+
+function valueTemplates(value: unknown, path: string): FlowSources['templates'] {
+  if (typeof value === 'string') return [{ path, source: value, mode: 'value' }];
+  if (Array.isArray(value)) return value.flatMap((item, i) => valueTemplates(item, `${path}[${i}]`));
+  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => valueTemplates(v, `${path}.${k}`));
+  return [];
+}
+
+export function collectSources(flow: FlowDefinition): FlowSources {
+  const out: FlowSources = { conditions: [], templates: [], targets: [], integrations: [], saves: [], actions: [] };
+
+  const addActions = (list: FlowAction[] | undefined, path: string): void => {
+    list?.forEach((action, i) => {
+      const at = `${path}[${i}]`;
+      out.actions.push({ path: at, action });
+      const { definition, arg } = actionParts(action);
+      const base = `${at}.${definition.kind}`;
+      definition.templates(arg).forEach((t) => out.templates.push({ ...t, path: t.path ? `${base}.${t.path}` : base }));
+      const refs = definition.references(arg);
+      refs.integrations?.forEach((name) => out.integrations.push({ path: `${base}.integration`, name }));
+      refs.saves?.forEach((name) => out.saves.push({ path: `${base}.save_as`, name }));
+    });
+  };
+  const addTransitions = (list: FlowTransition[] | undefined, path: string, from: string | null): void => {
+    list?.forEach((t, i) => {
+      const at = `${path}[${i}]`;
+      if (t.when !== undefined) out.conditions.push({ path: `${at}.when`, condition: t.when, state: from });
+      out.targets.push({ path: `${at}.to`, from, to: t.to });
+      addActions(t.actions, `${at}.actions`);
+    });
+  };
+  const addButtons = (list: { title: string }[] | undefined, path: string): void => {
+    list?.forEach((b, i) => out.templates.push({ path: `${path}[${i}].title`, source: b.title, mode: 'text' }));
+  };
+
+  addTransitions(flow.global, 'global', null);
+  for (const [name, state] of Object.entries(flow.states)) {
+    const at = `states.${name}`;
+    addActions(state.on_entry, `${at}.on_entry`);
+    addActions(state.on_exit, `${at}.on_exit`);
+    addTransitions(state.transitions, `${at}.transitions`, name);
+    if (state.next !== undefined) out.targets.push({ path: `${at}.next`, from: name, to: state.next });
+    addStateKind(out, name, state, { says, addButtons });
+  }
+  return out;
+
+  function addStateKind(sources: FlowSources, name: string, state: FlowState, h: { says: typeof says; addButtons: typeof addButtons }): void {
+    const at = `states.${name}`;
+    const target = (path: string, to: string | undefined): void => {
+      if (to !== undefined) sources.targets.push({ path, from: name, to });
+    };
+    if ('say' in state) sources.templates.push(...h.says(state.say, `${at}.say`));
+    if ('buttons' in state) h.addButtons(state.buttons, `${at}.buttons`);
+    if ('quick_replies' in state) h.addButtons(state.quick_replies, `${at}.quick_replies`);
+    switch (state.type) {
+      case 'response':
+        if (state.generate) {
+          sources.templates.push({ path: `${at}.generate.instructions`, source: state.generate.instructions, mode: 'text' });
+          sources.templates.push({ path: `${at}.generate.fallback`, source: state.generate.fallback, mode: 'text' });
+        }
+        return;
+      case 'intent':
+        sources.templates.push(...h.says(state.fallback?.say, `${at}.fallback.say`));
+        target(`${at}.fallback.then`, state.fallback?.then);
+        return;
+      case 'slot_filling':
+        state.slots.forEach((slot, i) => {
+          const s = `${at}.slots[${i}]`;
+          sources.templates.push(...h.says(slot.prompt, `${s}.prompt`), ...h.says(slot.retry, `${s}.retry`));
+          if (slot.validate !== undefined) sources.conditions.push({ path: `${s}.validate`, condition: slot.validate, state: name });
+          h.addButtons(slot.buttons, `${s}.buttons`);
+          h.addButtons(slot.quick_replies, `${s}.quick_replies`);
+        });
+        if (state.confirm) {
+          sources.templates.push(...h.says(state.confirm.say, `${at}.confirm.say`));
+          h.addButtons(state.confirm.buttons, `${at}.confirm.buttons`);
+        }
+        target(`${at}.on_exhausted`, state.on_exhausted);
+        return;
+      case 'integration':
+        sources.templates.push(...valueTemplates(state.with ?? {}, `${at}.with`));
+        sources.integrations.push({ path: `${at}.integration`, name: state.integration });
+        if (state.save_as) sources.saves.push({ path: `${at}.save_as`, name: state.save_as });
+        target(`${at}.on_error`, state.on_error);
+        return;
+      case 'handoff':
+      case 'end':
+        return;
+      default: {
+        const unreachable: never = state;
+        throw new Error(`unknown state ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/** The inputs and outputs of `step`: plain JSON, so the executor can store and ship them. */
+import type { NluResult } from '../../models/contract.js';
+import type { FlowContext } from './context.js';
+import type { TraceEvent } from './trace.js';
+
+export type StepEvent =
+  | { type: 'message'; text?: string; payload?: string; nlu: NluResult | null; channel: string; user?: Record<string, unknown>; now: string }
+  | { type: 'effect_result'; effectId: string; ok: true; value: unknown; now: string }
+  | { type: 'effect_result'; effectId: string; ok: false; error: { code: string; message: string }; now: string };
+
+export interface Button {
+  title: string;
+  payload: string;
+}
+
+export interface Reply {
+  type: 'text';
+  text: string;
+  buttons?: Button[];
+  quickReplies?: Button[];
+}
+
+export type PendingEffect =
+  | { id: string; kind: 'integration'; integration: string; operation: string; input: Record<string, unknown>; timeoutMs: number }
+  | { id: string; kind: 'generate'; instructions: string; fallback: string; scope: Record<string, unknown> };
+
+export type SideEffect =
+  | { kind: 'emit'; name: string; value: number; tags?: Record<string, string> }
+  | { kind: 'log'; level: 'info' | 'warn'; message: string };
+
+export interface StepResult {
+  context: FlowContext;
+  replies: Reply[];
+  trace: TraceEvent[];
+  sideEffects: SideEffect[];
+  effect?: PendingEffect;
+  status: 'waiting' | 'ended' | 'handoff' | 'effect';
+}
+
+export interface StepOptions {
+  /** States entered per turn before the step limit stops a cycle; `settings.max_steps` wins. */
+  maxSteps?: number;
+}

@@ -1,0 +1,122 @@
+/**
+ * The working state of one `step` call: a private copy of the context, the work queue, and what
+ * the call produces (replies, trace, side effects). Helpers here never throw on bad data: a
+ * failing condition or template becomes a trace entry.
+ */
+import type { ActionRuntime } from './actions/define-action.js';
+import type { CompiledFlow } from './compile-flow.js';
+import type { Condition } from './condition-schema.js';
+import { conditionLabel } from './conditions.js';
+import type { FlowContext, Phase } from './context.js';
+import { getPath, isObject, parseWritablePath, setPath, unsetPath } from './paths.js';
+import { buildScope } from './scope.js';
+import type { Button, Reply, SideEffect } from './step-types.js';
+import type { TraceEvent, TraceEventBody } from './trace.js';
+
+export const SAFE_REPLY = "Sorry, something went wrong on our side. Let's start over.";
+
+export class Turn {
+  readonly replies: Reply[] = [];
+  readonly trace: TraceEvent[] = [];
+  readonly sideEffects: SideEffect[] = [];
+  queue: Phase[] = [];
+
+  constructor(
+    readonly flow: CompiledFlow,
+    public ctx: FlowContext,
+    readonly now: string,
+    readonly maxSteps: number,
+  ) {}
+
+  emit(body: TraceEventBody): void {
+    this.trace.push({ ...body, at: this.now } as TraceEvent);
+  }
+
+  scope(extra?: Record<string, unknown>): Record<string, unknown> {
+    const scope = buildScope(this.ctx, this.flow.savedNames, this.now);
+    return extra ? Object.assign(scope, extra) : scope;
+  }
+
+  test(condition: Condition | undefined, extra?: Record<string, unknown>): boolean {
+    if (condition === undefined) return true;
+    const outcome = this.flow.condition(condition).test(this.scope(extra));
+    if (outcome.error) this.emit({ type: 'condition_error', state: this.ctx.state, condition: conditionLabel(condition), message: outcome.error });
+    return outcome.value;
+  }
+
+  text(source: string, extra?: Record<string, unknown>): string {
+    const outcome = this.flow.template(source).render(this.scope(extra));
+    if (outcome.error) this.emit({ type: 'template_error', state: this.ctx.state, template: source, message: outcome.error });
+    return outcome.value;
+  }
+
+  value(source: unknown): unknown {
+    if (typeof source === 'string') {
+      const outcome = this.flow.value(source).evaluate(this.scope());
+      if (outcome.error) this.emit({ type: 'template_error', state: this.ctx.state, template: source, message: outcome.error });
+      return outcome.value;
+    }
+    if (Array.isArray(source)) return source.map((item) => this.value(item));
+    if (isObject(source)) return Object.fromEntries(Object.entries(source).map(([k, v]) => [k, this.value(v)]));
+    return source ?? null;
+  }
+
+  /** Variations rotate with the turn number: deterministic, yet not the same line every turn. */
+  pick(say: string | string[] | undefined): string | undefined {
+    if (say === undefined || typeof say === 'string') return say;
+    return say[this.ctx.turn % say.length];
+  }
+
+  /** Sends a rendered reply; an empty text with no buttons (e.g. a failed template) is dropped. */
+  reply(say: string | string[] | undefined, buttons?: Button[], quickReplies?: Button[]): void {
+    const source = this.pick(say);
+    const text = source === undefined ? '' : this.text(source);
+    this.sendText(text, buttons, quickReplies);
+  }
+
+  sendText(text: string, buttons?: Button[], quickReplies?: Button[]): void {
+    const render = (list: Button[] | undefined): Button[] | undefined => list?.map((b) => ({ title: this.text(b.title), payload: b.payload }));
+    const reply: Reply = { type: 'text', text };
+    const b = render(buttons);
+    const q = render(quickReplies);
+    if (b) reply.buttons = b;
+    if (q) reply.quickReplies = q;
+    if (!text.trim() && !b && !q) return;
+    this.replies.push(reply);
+    this.emit({ type: 'reply', state: this.ctx.state, text });
+  }
+
+  write(path: string, value: unknown, source: 'action' = 'action'): void {
+    const target = parseWritablePath(path);
+    if (!target) {
+      this.emit({ type: 'error', state: this.ctx.state, code: 'invalid_path', message: `cannot write '${path}'` });
+      return;
+    }
+    setPath(this.ctx[target.root], target.rest, value);
+    if (target.root === 'slots') this.emit({ type: 'slot_set', state: this.ctx.state, slot: target.rest.join('.'), value, source });
+    else this.emit({ type: 'var_set', state: this.ctx.state, path, value });
+  }
+
+  actionRuntime(): ActionRuntime {
+    return {
+      state: this.ctx.state,
+      context: this.ctx,
+      value: (source) => this.value(source),
+      text: (source) => this.text(source),
+      read: (path) => getPath(this.ctx, path),
+      write: (path, value) => this.write(path, value),
+      remove: (path) => {
+        const target = parseWritablePath(path);
+        if (target) unsetPath(this.ctx[target.root], target.rest);
+      },
+      trace: (body) => this.emit(body),
+      sideEffect: (effect) => this.sideEffects.push(effect),
+      nextEffectId: () => this.nextEffectId(),
+    };
+  }
+
+  nextEffectId(): string {
+    this.ctx.internal.effectSeq += 1;
+    return `t${this.ctx.turn}e${this.ctx.internal.effectSeq}`;
+  }
+}

@@ -1,0 +1,59 @@
+import type { ModuleMigrations } from '../storage/contract.js';
+
+export const engineMigrations: ModuleMigrations = {
+  module: 'engine',
+  migrations: [
+    {
+      id: '001_flows_and_contexts',
+      sql: `
+        CREATE TABLE flows (
+          id text PRIMARY KEY,
+          tenant_id uuid NOT NULL,
+          name text NOT NULL,
+          source text NOT NULL,
+          definition jsonb NOT NULL,
+          warnings jsonb NOT NULL DEFAULT '[]'::jsonb,
+          is_default boolean NOT NULL DEFAULT false,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          UNIQUE (tenant_id, name)
+        );
+        CREATE UNIQUE INDEX flows_one_default_per_tenant ON flows (tenant_id) WHERE is_default;
+
+        CREATE TABLE flow_versions (
+          tenant_id uuid NOT NULL,
+          flow_id text NOT NULL REFERENCES flows(id) ON DELETE CASCADE,
+          version integer NOT NULL,
+          source text NOT NULL,
+          definition jsonb NOT NULL,
+          published_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (flow_id, version)
+        );
+        CREATE INDEX flow_versions_tenant_idx ON flow_versions (tenant_id, flow_id);
+
+        CREATE TABLE conversation_contexts (
+          tenant_id uuid NOT NULL,
+          conversation_id text NOT NULL,
+          flow_id text NOT NULL,
+          flow_version integer NOT NULL,
+          context jsonb NOT NULL,
+          version integer NOT NULL,
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (tenant_id, conversation_id)
+        );
+
+        CREATE TABLE turn_traces (
+          id uuid PRIMARY KEY,
+          tenant_id uuid NOT NULL,
+          conversation_id text NOT NULL,
+          turn integer NOT NULL,
+          flow_id text NOT NULL,
+          flow_version integer NOT NULL,
+          trace jsonb NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX turn_traces_conversation_idx ON turn_traces (tenant_id, conversation_id, created_at);
+      `,
+    },
+  ],
+};

@@ -1,0 +1,12 @@
+/** Gateway: the only module that knows HTTP. */
+export interface Gateway {
+  /** Starts listening; resolves with the bound address (useful with port 0). */
+  listen(): Promise<{ url: string; port: number }>;
+  close(): Promise<void>;
+}
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  bodyLimitBytes: number;
+}

@@ -1,0 +1,95 @@
+/**
+ * Storage: one SQL layer over PostgreSQL and embedded PGlite (one dialect: PostgreSQL's), and one
+ * key-value / lock interface over Redis and process memory. Other modules receive these as deps.
+ */
+
+export type Row = Record<string, unknown>;
+
+export interface SqlExecutor {
+  /**
+   * Runs one parameterised statement ($1, $2 …) and returns its rows. Without params the text may
+   * hold several statements (migrations); the last one's rows are returned. Values are the same on
+   * both backends: jsonb as objects, timestamptz/timestamp as ISO strings (`…T…Z`, ms precision),
+   * date as `YYYY-MM-DD`, bigint as a number (a decimal string beyond 2^53), numeric as a string.
+   */
+  query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+export interface Sql extends SqlExecutor {
+  readonly dialect: 'postgres' | 'pglite';
+  /**
+   * Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. `fn` must use
+   * `tx`: on PGlite, awaiting `sql.query` inside `fn` waits for the transaction itself, forever.
+   */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** One migration of one module. Ids sort in application order within a module (`001_…`). */
+export interface Migration {
+  id: string;
+  sql: string;
+}
+
+export interface ModuleMigrations {
+  module: string;
+  migrations: readonly Migration[];
+}
+
+export interface SetOptions {
+  ttlMs?: number;
+  /** Only set when the key does not exist yet; `set` then returns false if it existed. */
+  ifAbsent?: boolean;
+}
+
+/** Key-value store and cache. Keys are namespaced by the store's prefix; callers include the tenant. */
+export interface Kv {
+  readonly kind: 'redis' | 'memory';
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, options?: SetOptions): Promise<boolean>;
+  del(key: string): Promise<void>;
+  /** Adds `by` (default 1) and returns the new value; sets the TTL when the key is created. */
+  incr(key: string, options?: { by?: number; ttlMs?: number }): Promise<number>;
+  /** Remaining time to live in ms; null when the key does not exist or has none. */
+  ttl(key: string): Promise<number | null>;
+  close(): Promise<void>;
+}
+
+export interface LockOptions {
+  /** How long the lock lives unless renewed; it is renewed automatically while held. */
+  ttlMs?: number;
+  /** How long to wait in the queue before giving up with AppError('conversation_busy'). */
+  waitMs?: number;
+}
+
+export interface LockHandle {
+  /** Strictly increasing per key: a later holder always has a larger fence. */
+  readonly fence: number;
+  /** True once renewal failed: another holder may have the lock, so writes must be fenced. */
+  readonly lost: boolean;
+  release(): Promise<void>;
+}
+
+/** Mutual exclusion per key, granted in request order (FIFO) with a bounded wait. */
+export interface Locks {
+  acquire(key: string, options?: LockOptions): Promise<LockHandle>;
+  close(): Promise<void>;
+}
+
+export interface StorageConfig {
+  databaseUrl?: string;
+  dataDir: string;
+  redisUrl?: string;
+  redisKeyPrefix: string;
+  lockTtlMs: number;
+  lockWaitMs: number;
+}
+
+export interface Storage {
+  sql: Sql;
+  kv: Kv;
+  locks: Locks;
+  /** Applies pending migrations of every module, in the order given; returns the ids applied. */
+  migrate(modules: readonly ModuleMigrations[]): Promise<string[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import type { Logger } from '../../shared/logger.js';
+import type { Kv, Locks, Sql, Storage, StorageConfig } from './contract.js';
+import { createMemoryKv } from './kv-memory.js';
+import { createRedisKv } from './kv-redis.js';
+import { createMemoryLocks } from './locks-memory.js';
+import { createRedisLocks } from './locks-redis.js';
+import { migrate } from './migrator.js';
+import { createPgliteSql } from './sql-pglite.js';
+import { createPostgresSql } from './sql-postgres.js';
+
+export * from './contract.js';
+export { isUniqueViolation } from './sql-types.js';
+
+async function connectRedis(url: string, logger: Logger): Promise<Redis> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  // Without a listener ioredis reports every reconnect attempt as an unhandled 'error' event.
+  redis.on('error', (error) => logger.warn({ err: error }, 'storage: Redis connection error; reconnecting'));
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    throw new Error('storage: cannot connect to Redis at REDIS_URL; check the URL and that the server is running', { cause: error });
+  }
+  return redis;
+}
+
+// The pool connects lazily; failing here names the setting to fix instead of failing mid-request.
+async function connectPostgres(url: string, logger: Logger): Promise<Sql> {
+  const sql = createPostgresSql({ url, logger });
+  try {
+    await sql.query('SELECT 1');
+  } catch (error) {
+    await sql.close();
+    throw new Error('storage: cannot connect to PostgreSQL at DATABASE_URL; check the URL and that the server is running', { cause: error });
+  }
+  return sql;
+}
+
+/**
+ * PostgreSQL when `databaseUrl` is set, else PGlite persisted under `dataDir`; Redis when
+ * `redisUrl` is set, else process memory (one instance only, as in embedded mode).
+ */
+export async function createStorage(config: StorageConfig, deps: { logger: Logger }): Promise<Storage> {
+  const logger = deps.logger;
+  const sql: Sql = config.databaseUrl
+    ? await connectPostgres(config.databaseUrl, logger)
+    : await createPgliteSql(join(config.dataDir, 'pglite'));
+
+  let kv: Kv;
+  let locks: Locks;
+  let redis: Redis | undefined;
+  const defaults = { ttlMs: config.lockTtlMs, waitMs: config.lockWaitMs };
+  try {
+    if (config.redisUrl) {
+      redis = await connectRedis(config.redisUrl, logger);
+      kv = createRedisKv(redis, config.redisKeyPrefix);
+      locks = createRedisLocks({ redis, prefix: config.redisKeyPrefix, defaults, logger });
+    } else {
+      kv = createMemoryKv();
+      locks = createMemoryLocks(defaults);
+    }
+  } catch (error) {
+    await sql.close();
+    throw error;
+  }
+  logger.info({ sql: sql.dialect, kv: kv.kind }, 'storage: ready');
+
+  return {
+    sql,
+    kv,
+    locks,
+    async migrate(modules) {
+      const applied = await migrate(sql, modules);
+      if (applied.length > 0) logger.info({ applied }, `storage: applied ${applied.length} migration(s)`);
+      return applied;
+    },
+    async close() {
+      await locks.close();
+      await kv.close();
+      await redis?.quit();
+      await sql.close();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
+import type { Row, Sql, SqlExecutor } from './contract.js';
+import { valueParsers } from './sql-types.js';
+
+const parsers = Object.fromEntries(valueParsers);
+
+async function run<T extends Row>(db: PGlite | Transaction, text: string, params?: readonly unknown[]): Promise<T[]> {
+  if (params && params.length > 0) return (await db.query<T>(text, [...params])).rows;
+  // The extended protocol accepts one statement only; parameterless text may hold several (migrations).
+  const results: Results[] = await db.exec(text);
+  return (results[results.length - 1]?.rows ?? []) as T[];
+}
+
+/**
+ * Embedded PostgreSQL persisted in `dataDir`. PGlite is one backend running one statement at a
+ * time: `query` and `transaction` both take its transaction mutex, so a transaction never
+ * interleaves with statements of other callers (they wait for it). Inside `transaction(fn)`, `fn`
+ * must use its `tx`: awaiting `sql.query` there would wait for the transaction itself, forever.
+ */
+export async function createPgliteSql(dataDir: string): Promise<Sql> {
+  await mkdir(dataDir, { recursive: true });
+  const db = await PGlite.create({ dataDir, parsers });
+  await db.exec("SET TIME ZONE 'UTC'");
+
+  return {
+    dialect: 'pglite',
+    query: (text, params) => run(db, text, params),
+    transaction: (fn) =>
+      db.transaction(async (transaction) => {
+        let open = true;
+        const tx: SqlExecutor = {
+          query: (text, params) => {
+            if (!open) return Promise.reject(new Error('storage: this transaction has ended; use sql.query outside it'));
+            return run(transaction, text, params);
+          },
+        };
+        try {
+          return await fn(tx);
+        } finally {
+          open = false;
+        }
+      }),
+    close: () => db.close(),
+  };
+}

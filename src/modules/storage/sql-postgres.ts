@@ -1,0 +1,75 @@
+import { Pool, types as pgTypes, type PoolClient, type QueryResult } from 'pg';
+import type { Logger } from '../../shared/logger.js';
+import type { Row, Sql, SqlExecutor } from './contract.js';
+import { valueParsers } from './sql-types.js';
+
+export interface PostgresOptions {
+  url: string;
+  logger: Logger;
+  /** Pool size; the default suits one engine instance. */
+  maxConnections?: number;
+}
+
+// Per-pool overrides: setting pg's global parsers would change values for any other pg user.
+const getTypeParser = ((oid: number, format?: 'text' | 'binary') =>
+  valueParsers.get(oid) ?? pgTypes.getTypeParser(oid, format ?? 'text')) as typeof pgTypes.getTypeParser;
+
+/** A parameterless text may hold several statements (migrations); pg then returns one result each. */
+function rowsOf<T extends Row>(result: QueryResult | QueryResult[]): T[] {
+  const last = Array.isArray(result) ? result[result.length - 1] : result;
+  return (last?.rows ?? []) as T[];
+}
+
+async function run<T extends Row>(client: Pool | PoolClient, text: string, params?: readonly unknown[]): Promise<T[]> {
+  const result: QueryResult | QueryResult[] =
+    params && params.length > 0 ? await client.query(text, [...params]) : await client.query(text);
+  return rowsOf<T>(result);
+}
+
+export function createPostgresSql(options: PostgresOptions): Sql {
+  const pool = new Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? 10,
+    types: { getTypeParser },
+    // UTC sessions so that `timestamp` (without zone) and `now()::date` mean the same on every host.
+    options: '-c TimeZone=UTC',
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', (error) => options.logger.warn({ err: error }, 'storage: idle PostgreSQL connection failed; the pool will reconnect'));
+
+  return {
+    dialect: 'postgres',
+    query: (text, params) => run(pool, text, params),
+
+    async transaction(fn) {
+      const client = await pool.connect();
+      let open = true;
+      const tx: SqlExecutor = {
+        query: (text, params) => {
+          if (!open) return Promise.reject(new Error('storage: this transaction has ended; use sql.query outside it'));
+          return run(client, text, params);
+        },
+      };
+      try {
+        await client.query('BEGIN');
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        open = false;
+        client.release();
+        return result;
+      } catch (error) {
+        open = false;
+        try {
+          await client.query('ROLLBACK');
+          client.release();
+        } catch (rollbackError) {
+          // A connection that cannot roll back is broken: destroy it rather than reuse it.
+          client.release(rollbackError instanceof Error ? rollbackError : true);
+        }
+        throw error;
+      }
+    },
+
+    close: () => pool.end(),
+  };
+}

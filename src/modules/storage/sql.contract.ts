@@ -1,0 +1,174 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Sql } from './contract.js';
+import { migrate } from './migrator.js';
+import { isUniqueViolation } from './sql-types.js';
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+export interface SqlFixture {
+  sql: Sql;
+  /** A second, independent connection to the same database (another process, for PostgreSQL). */
+  second: () => Promise<Sql>;
+  dispose: () => Promise<void>;
+}
+
+/** The behaviour both SQL backends must share; run against each by sql.int.test.ts. */
+export function sqlContract(name: string, create: () => Promise<SqlFixture>): void {
+  describe(`Sql contract: ${name}`, () => {
+    let fixture: SqlFixture;
+    let sql: Sql;
+    let suffix: string;
+    const tables: string[] = [];
+    const table = (base: string) => {
+      const named = `${base}_${suffix}`;
+      tables.push(named);
+      return named;
+    };
+
+    // One database per suite (PGlite takes seconds to initialise); tests stay independent
+    // through their own random table and module names, dropped after each test.
+    beforeAll(async () => {
+      fixture = await create();
+      sql = fixture.sql;
+    });
+    afterAll(async () => {
+      await fixture.dispose();
+    });
+    beforeEach(() => {
+      suffix = randomBytes(6).toString('hex');
+    });
+    afterEach(async () => {
+      for (const named of tables.splice(0)) await sql.query(`DROP TABLE IF EXISTS ${named}`);
+      await sql.query(`DELETE FROM schema_migrations WHERE module LIKE $1`, [`%_${suffix}`]).catch(() => undefined);
+    });
+
+    it('runs parameterised statements and returns plain rows', async () => {
+      const t = table('items');
+      await sql.query(`CREATE TABLE ${t} (id text PRIMARY KEY, qty integer NOT NULL, price numeric, ok boolean)`);
+      const inserted = await sql.query(`INSERT INTO ${t} VALUES ($1, $2, $3, $4), ($5, $6, $7, $8) RETURNING id`, ['a', 2, '1.50', true, 'b', 5, null, false]);
+      expect(inserted).toEqual([{ id: 'a' }, { id: 'b' }]);
+      const rows = await sql.query<{ id: string; qty: number; price: string | null; ok: boolean }>(`SELECT * FROM ${t} WHERE qty > $1`, [1]);
+      expect(rows).toEqual([{ id: 'a', qty: 2, price: '1.50', ok: true }, { id: 'b', qty: 5, price: null, ok: false }]);
+      const [count] = await sql.query(`SELECT count(*) AS n, sum(qty)::bigint AS total FROM ${t}`);
+      expect(count).toEqual({ n: 2, total: 7 });
+    });
+
+    it('round-trips JSONB as objects', async () => {
+      const t = table('docs');
+      await sql.query(`CREATE TABLE ${t} (id integer PRIMARY KEY, doc jsonb NOT NULL)`);
+      const doc = { a: 1, text: 'héllo "quoted"', nested: { list: [1, 'x', null, { deep: true }] } };
+      await sql.query(`INSERT INTO ${t} VALUES (1, $1::jsonb), (2, $2)`, [JSON.stringify(doc), doc]);
+      const rows = await sql.query<{ doc: unknown }>(`SELECT doc FROM ${t} ORDER BY id`);
+      expect(rows).toEqual([{ doc }, { doc }]);
+      const [picked] = await sql.query(`SELECT doc->'nested'->'list' AS list FROM ${t} WHERE doc @> $1::jsonb`, [JSON.stringify({ a: 1 })]);
+      expect(picked).toEqual({ list: doc.nested.list });
+    });
+
+    it('returns timestamps as ISO strings and dates as YYYY-MM-DD', async () => {
+      const t = table('times');
+      await sql.query(`CREATE TABLE ${t} (id integer PRIMARY KEY, at timestamptz NOT NULL)`);
+      await sql.query(`INSERT INTO ${t} VALUES (1, $1)`, ['2024-05-01T10:34:56.789Z']);
+      const [row] = await sql.query(`SELECT at, now() AS now, '2024-05-01 12:34:56.789123+02'::timestamptz AS offset_at,
+        '2024-05-01 08:00:00'::timestamp AS plain, '2024-05-01'::date AS day, 'infinity'::timestamptz AS forever FROM ${t}`);
+      expect(row).toEqual({
+        at: '2024-05-01T10:34:56.789Z',
+        now: expect.stringMatching(ISO),
+        offset_at: '2024-05-01T10:34:56.789Z',
+        plain: '2024-05-01T08:00:00.000Z',
+        day: '2024-05-01',
+        forever: 'infinity',
+      });
+    });
+
+    it('commits a transaction that resolves and rolls back one that throws', async () => {
+      const t = table('tx');
+      await sql.query(`CREATE TABLE ${t} (id integer PRIMARY KEY)`);
+      const result = await sql.transaction(async (tx) => {
+        await tx.query(`INSERT INTO ${t} VALUES (1)`);
+        return 'done';
+      });
+      expect(result).toBe('done');
+      let escaped: { query: (text: string) => Promise<unknown> } | undefined;
+      await expect(
+        sql.transaction(async (tx) => {
+          escaped = tx;
+          await tx.query(`INSERT INTO ${t} VALUES (2)`);
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await sql.query(`SELECT id FROM ${t}`)).toEqual([{ id: 1 }]);
+      await expect(escaped?.query('SELECT 1')).rejects.toThrow(/transaction has ended/);
+    });
+
+    it('runs 50 concurrent read-modify-write transactions, beside plain queries, without a lost update', async () => {
+      const t = table('counter');
+      await sql.query(`CREATE TABLE ${t} (id integer PRIMARY KEY, n integer NOT NULL)`);
+      await sql.query(`INSERT INTO ${t} VALUES (1, 0)`);
+      const increments = Array.from({ length: 50 }, () =>
+        sql.transaction(async (tx) => {
+          const [row] = await tx.query<{ n: number }>(`SELECT n FROM ${t} WHERE id = 1 FOR UPDATE`);
+          await new Promise((resolve) => setImmediate(resolve));
+          await tx.query(`UPDATE ${t} SET n = $1 WHERE id = 1`, [(row?.n ?? 0) + 1]);
+        }),
+      );
+      const reads = Array.from({ length: 50 }, () => sql.query(`SELECT n FROM ${t}`));
+      await Promise.all([...increments, ...reads]);
+      expect(await sql.query(`SELECT n FROM ${t}`)).toEqual([{ n: 50 }]);
+    });
+
+    it('migrates in module then id order, once, and not at all the second time', async () => {
+      const [alpha, beta] = [`alpha_${suffix}`, `beta_${suffix}`];
+      const t = table('migrated');
+      const modules = [
+        { module: alpha, migrations: [
+          { id: '002_column', sql: `ALTER TABLE ${t} ADD COLUMN note text` },
+          { id: '001_table', sql: `CREATE TABLE ${t} (id integer PRIMARY KEY); CREATE INDEX ${t}_idx ON ${t} (id)` },
+        ] },
+        { module: beta, migrations: [{ id: '001_row', sql: `INSERT INTO ${t} (id, note) VALUES (1, 'beta')` }] },
+      ];
+      expect(await migrate(sql, modules)).toEqual([`${alpha}/001_table`, `${alpha}/002_column`, `${beta}/001_row`]);
+      expect(await migrate(sql, modules)).toEqual([]);
+      expect(await sql.query(`SELECT id, note FROM ${t}`)).toEqual([{ id: 1, note: 'beta' }]);
+      const [recorded] = await sql.query(`SELECT module, applied_at FROM schema_migrations WHERE id = $1`, [`${beta}/001_row`]);
+      expect(recorded).toEqual({ module: beta, applied_at: expect.stringMatching(ISO) });
+    });
+
+    it('rolls back a failing migration and names it', async () => {
+      const broken = `broken_${suffix}`;
+      const t = table('half');
+      const modules = [{ module: broken, migrations: [{ id: '001_bad', sql: `CREATE TABLE ${t} (id integer); SELECT * FROM no_such_table_${suffix}` }] }];
+      await expect(migrate(sql, modules)).rejects.toThrow(`migration '${broken}/001_bad' failed`);
+      expect(await sql.query(`SELECT to_regclass($1) AS found`, [t])).toEqual([{ found: null }]);
+      expect(await sql.query(`SELECT id FROM schema_migrations WHERE module = $1`, [broken])).toEqual([]);
+    });
+
+    it('lets two migrators start at once: each migration applies exactly once', async () => {
+      const other = await fixture.second();
+      const t = table('raced');
+      const gamma = `gamma_${suffix}`;
+      const modules = [{ module: gamma, migrations: [
+        { id: '001', sql: `CREATE TABLE ${t} (id integer PRIMARY KEY)` },
+        { id: '002', sql: `INSERT INTO ${t} VALUES (1)` },
+      ] }];
+      try {
+        const [first, second] = await Promise.all([migrate(sql, modules), migrate(other, modules)]);
+        expect([...first, ...second].sort()).toEqual([`${gamma}/001`, `${gamma}/002`]);
+        expect(await sql.query(`SELECT id FROM ${t}`)).toEqual([{ id: 1 }]);
+      } finally {
+        if (other !== sql) await other.close();
+      }
+    });
+
+    it('recognises unique violations', async () => {
+      const t = table('uniq');
+      await sql.query(`CREATE TABLE ${t} (id text PRIMARY KEY)`);
+      await sql.query(`INSERT INTO ${t} VALUES ($1)`, ['x']);
+      const duplicate = await sql.query(`INSERT INTO ${t} VALUES ($1)`, ['x']).catch((error: unknown) => error);
+      expect(isUniqueViolation(duplicate)).toBe(true);
+      const other = await sql.query(`SELECT * FROM no_such_table_${suffix}`).catch((error: unknown) => error);
+      expect(isUniqueViolation(other)).toBe(false);
+      expect(isUniqueViolation('23505')).toBe(false);
+    });
+  });
+}

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../shared/logger.js';
+import { createStorage, isUniqueViolation, type StorageConfig } from './index.js';
+import { deletePrefix, REDIS_URL } from './redis-test-support.js';
+
+const base = { redisKeyPrefix: 'unused:', lockTtlMs: 1_000, lockWaitMs: 1_000 };
+const deps = { logger: silentLogger() };
+
+describe('createStorage', () => {
+  it('embedded mode: PGlite persisted in dataDir, memory kv and locks', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'mcp-engine-storage-'));
+    const config: StorageConfig = { ...base, dataDir: join(dataDir, 'nested') };
+    const modules = [{ module: 'notes', migrations: [{ id: '001', sql: 'CREATE TABLE notes (id text PRIMARY KEY)' }] }];
+    try {
+      const first = await createStorage(config, deps);
+      expect([first.sql.dialect, first.kv.kind]).toEqual(['pglite', 'memory']);
+      expect(await first.migrate(modules)).toEqual(['notes/001']);
+      await first.sql.query('INSERT INTO notes VALUES ($1)', ['kept']);
+      const lock = await first.locks.acquire('k');
+      expect(lock.fence).toBeGreaterThan(0);
+      await lock.release();
+      await first.close();
+
+      const reopened = await createStorage(config, deps);
+      expect(await reopened.migrate(modules)).toEqual([]);
+      expect(await reopened.sql.query('SELECT id FROM notes')).toEqual([{ id: 'kept' }]);
+      const duplicate = await reopened.sql.query('INSERT INTO notes VALUES ($1)', ['kept']).catch((error: unknown) => error);
+      expect(isUniqueViolation(duplicate)).toBe(true);
+      await reopened.close();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('server mode: PostgreSQL and Redis, every Redis key under the prefix', async () => {
+    const prefix = `test:storage:${randomUUID()}:`;
+    const config: StorageConfig = {
+      ...base,
+      dataDir: join(tmpdir(), 'never-created'),
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/test',
+      redisUrl: REDIS_URL,
+      redisKeyPrefix: prefix,
+    };
+    const storage = await createStorage(config, deps);
+    const redis = new Redis(REDIS_URL);
+    try {
+      expect([storage.sql.dialect, storage.kv.kind]).toEqual(['postgres', 'redis']);
+      await storage.kv.set('session:t1:c1', 'v');
+      const lock = await storage.locks.acquire('conversation:t1:c1');
+      expect(await redis.get(`${prefix}session:t1:c1`)).toBe('v');
+      expect(await redis.exists(`${prefix}lock:conversation:t1:c1`)).toBe(1);
+      await lock.release();
+    } finally {
+      await storage.close();
+      await deletePrefix(redis, prefix);
+      await redis.quit();
+    }
+  });
+
+  it('names the setting to fix when a server is unreachable', async () => {
+    const dataDir = join(tmpdir(), 'never-created');
+    await expect(createStorage({ ...base, dataDir, databaseUrl: 'postgres://postgres@127.0.0.1:1/test' }, deps)).rejects.toThrow(/DATABASE_URL/);
+    const config = { ...base, dataDir, databaseUrl: 'postgres://postgres@127.0.0.1:5432/test', redisUrl: 'redis://127.0.0.1:1' };
+    await expect(createStorage(config, deps)).rejects.toThrow(/REDIS_URL/);
+  });
+});

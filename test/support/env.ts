@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** Tests run against the real services on this machine; both URLs can be overridden. */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/mcp_engine_test';
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export const uniqueSuffix = (): string => randomBytes(5).toString('hex');
+
+/** Creates the test database once; every test file then shares it and isolates itself by tenant. */
+export async function ensureTestDatabase(databaseUrl = TEST_DATABASE_URL): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = url.pathname.slice(1);
+  url.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`).catch((error: { code?: string }) => {
+      if (error.code !== '42P04') throw error; // created meanwhile by another test file
+    });
+  } finally {
+    await client.end();
+  }
+}

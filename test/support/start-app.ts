@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type App } from '../../src/app.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import { silentLogger } from '../../src/shared/logger.js';
+import { TEST_DATABASE_URL, TEST_REDIS_URL, uniqueSuffix } from './env.js';
+
+export interface TestApp {
+  app: App;
+  url: string;
+  config: Config;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** 'server' (default): PostgreSQL + Redis; 'embedded': PGlite in a temporary directory + memory. */
+  mode?: 'server' | 'embedded';
+  env?: Record<string, string>;
+  /** Reuse an embedded data directory (to test restarts). */
+  dataDir?: string;
+}
+
+/** Starts the whole app on port 0, the way `mcp-engine start` does, with its own Redis key prefix. */
+export async function startApp(options: StartOptions = {}): Promise<TestApp> {
+  const mode = options.mode ?? 'server';
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'mcp-engine-test-'));
+  const loaded = loadConfig({
+    PORT: '0',
+    MCP_DATA_DIR: dataDir,
+    MCP_SEED_DEMO: 'false',
+    LOG_LEVEL: 'silent',
+    REDIS_KEY_PREFIX: `mcp-test-${uniqueSuffix()}:`,
+    ...(mode === 'server' ? { DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: TEST_REDIS_URL } : {}),
+    ...options.env,
+  });
+  if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+  const app = await createApp(loaded.config, { logger: silentLogger() });
+  const { url } = await app.start();
+  return {
+    app,
+    url,
+    config: loaded.config,
+    async stop() {
+      await app.stop();
+      if (!options.dataDir && mode === 'embedded') rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
