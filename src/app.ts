@@ -5,7 +5,7 @@ import { chatMigrations, createChat } from './modules/chat/index.js';
 import { createEngine, engineMigrations } from './modules/engine/index.js';
 import { createGateway } from './modules/gateway/index.js';
 import { createModels } from './modules/models/index.js';
-import { createSecurity, securityMigrations } from './modules/security/index.js';
+import { createSecrets, createSecurity, resolveMasterKeys, securityMigrations } from './modules/security/index.js';
 import { createStorage, type ModuleMigrations } from './modules/storage/index.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { type Ids, randomIds } from './shared/ids.js';
@@ -26,6 +26,9 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
 
+  const secrets = createSecrets(
+    resolveMasterKeys({ configured: config.security.masterKey, dataDir: config.storage.dataDir, serverMode: Boolean(config.storage.databaseUrl) }),
+  );
   const storage = await createStorage(config.storage, { logger: logger.child({ module: 'storage' }) });
   await storage.migrate(allMigrations);
   const { sql, kv, locks } = storage;
@@ -63,6 +66,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   return {
     logger,
     security,
+    secrets,
     engine,
     chat,
     demo,

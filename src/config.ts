@@ -24,6 +24,9 @@ const envSchema = z.object({
   REDIS_KEY_PREFIX: z.string().default('mcp:'),
   // The admin API key of the demo tenant on first start; generated and printed once when unset.
   MCP_BOOTSTRAP_API_KEY: z.string().min(20, 'must be at least 20 characters').optional(),
+  // Master key(s) sealing stored credentials: base64 of 32 bytes, or `id:key,id:key` (first seals).
+  // Required in server mode; embedded mode generates one into MCP_DATA_DIR/master.key.
+  MCP_MASTER_KEY: z.string().min(1).optional(),
   // Seed a demo tenant with the order-support flow on first start.
   MCP_SEED_DEMO: bool.default(true),
   // pino level: fatal, error, warn, info, debug, trace or silent.
@@ -48,6 +51,7 @@ export interface Config {
     lockWaitMs: number;
   };
   bootstrap: { apiKey: string | undefined; seedDemo: boolean };
+  security: { masterKey: string | undefined };
   engine: { maxStepsPerTurn: number };
   logLevel: string;
 }
@@ -76,6 +80,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         lockWaitMs: e.MCP_LOCK_WAIT_MS,
       },
       bootstrap: { apiKey: e.MCP_BOOTSTRAP_API_KEY, seedDemo: e.MCP_SEED_DEMO },
+      security: { masterKey: e.MCP_MASTER_KEY },
       engine: { maxStepsPerTurn: e.MCP_MAX_STEPS_PER_TURN },
       logLevel: e.LOG_LEVEL,
     },

@@ -5,6 +5,9 @@ import pg from 'pg';
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/mcp_engine_test';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/** Shared by every test instance, as instances of one installation share theirs. */
+export const TEST_MASTER_KEY = 'test:' + Buffer.alloc(32, 7).toString('base64');
+
 export const uniqueSuffix = (): string => randomBytes(5).toString('hex');
 
 /** Creates the test database once; every test file then shares it and isolates itself by tenant. */

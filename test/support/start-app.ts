@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createApp, type App } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/shared/logger.js';
-import { TEST_DATABASE_URL, TEST_REDIS_URL, uniqueSuffix } from './env.js';
+import { TEST_DATABASE_URL, TEST_MASTER_KEY, TEST_REDIS_URL, uniqueSuffix } from './env.js';
 
 export interface TestApp {
   app: App;
@@ -31,7 +31,7 @@ export async function startApp(options: StartOptions = {}): Promise<TestApp> {
     MCP_SEED_DEMO: 'false',
     LOG_LEVEL: 'silent',
     REDIS_KEY_PREFIX: `mcp-test-${uniqueSuffix()}:`,
-    ...(mode === 'server' ? { DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: TEST_REDIS_URL } : {}),
+    ...(mode === 'server' ? { DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: TEST_REDIS_URL, MCP_MASTER_KEY: TEST_MASTER_KEY } : {}),
     ...options.env,
   });
   if (!loaded.ok) throw new Error(loaded.problems.join('; '));

@@ -54,7 +54,7 @@ export function createExecutionService(deps: ExecutionDeps) {
     const nlu: NluResult | null = text
       ? await deps.models.parse(tenantId, {
           modelKey: `${target.flowId}@${target.flowVersion}`,
-          nlu: flow.definition.nlu ?? {},
+          nlu: flow.nlu,
           text,
           now: clock.isoNow(),
         })

@@ -46,7 +46,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     // Fastify infers its logger type from this option; route modules use the base logger type.
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.config.bodyLimitBytes,
-    disableRequestLogging: true,
+    // Long enough for any id our routes accept, so that a too-long id gets our 400 and not a bare 414.
+    maxParamLength: 500,
     genReqId: () => crypto.randomUUID(),
   });
   registerBodyParsers(app);

@@ -48,3 +48,12 @@ export interface Security {
   /** Resolves a bearer secret to its principal, or null when unknown, revoked or the tenant is suspended. */
   authenticate(secret: string): Promise<Principal | null>;
 }
+
+/** Encryption of credentials at rest. `context` (e.g. `tenantId:integration:name`) must match on decrypt. */
+export interface Secrets {
+  readonly currentKeyId: string;
+  encrypt(plaintext: string, context: string): string;
+  decrypt(ciphertext: string, context: string): string;
+  /** The id of the master key that sealed a value, to find values that need re-sealing after a rotation. */
+  keyIdOf(ciphertext: string): string | null;
+}

@@ -6,7 +6,9 @@ import type { Security } from './contract.js';
 import { createTenantStore } from './tenants.js';
 
 export * from './contract.js';
+export { resolveMasterKeys } from './master-key-file.js';
 export { securityMigrations } from './migrations.js';
+export { createSecrets } from './secrets.js';
 
 export function createSecurity(deps: { sql: Sql; ids: Ids; clock: Clock }): Security {
   const tenants = createTenantStore(deps);

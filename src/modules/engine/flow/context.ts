@@ -2,7 +2,7 @@
  * The conversation's flow context: what `step` reads and returns. Everything is plain JSON so the
  * executor can cache and store it as is.
  */
-import type { ExtractedEntity } from '../../models/contract.js';
+import type { ExtractedEntity, IntentScore } from '../../models/contract.js';
 import type { PendingEffect } from './step-types.js';
 
 /** The user message as the states of a turn see it. */
@@ -12,6 +12,9 @@ export interface TurnMessage {
   channel: string;
   intent: string | null;
   confidence: number | null;
+  /** Who classified it: the NLU provider, `postback` for a payload naming an intent, or `none`. */
+  provider: string;
+  alternatives: IntentScore[];
   entities: ExtractedEntity[];
 }
 

@@ -32,8 +32,12 @@ interface CompiledEntity {
 function compileOne(name: string, definition: EntityDefinition, options: CompileOptions): CompiledEntity | null {
   if (entityDefinitionIssues({ [name]: definition }).length > 0) return null;
   const extractor = extractorFor(definition.type) as EntityExtractor | undefined;
-  // The registry pairs each type with its extractor, so the definition has the shape it expects.
-  return extractor ? { name, match: extractor.compile(definition as never, options) } : null;
+  try {
+    // The registry pairs each type with its extractor, so the definition has the shape it expects.
+    return extractor ? { name, match: extractor.compile(definition as never, options) } : null;
+  } catch {
+    return null;
+  }
 }
 
 function referenceTime(now: string | undefined): Date {

@@ -39,6 +39,11 @@ describe('list entities', () => {
       ['C++', 'c++'],
       ['.NET', '.net'],
     ]);
+    expect(extract({ email: ['e-mail', 'mail/post'], shirt: ['t-shirt'] }, 'By E-Mail or mail/post: a T-shirt')).toEqual([
+      ['email', 'E-Mail'],
+      ['email', 'mail/post'],
+      ['shirt', 'T-shirt'],
+    ]);
   });
 
   it('works in Cyrillic (with case) and in Chinese without spaces', () => {

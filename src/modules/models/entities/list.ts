@@ -29,7 +29,8 @@ function synonymsOf(values: unknown): Synonym[] {
 function phrasePattern(phrase: string): string {
   const escaped = phrase
     .split(/\s+/)
-    .map((word) => word.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'))
+    // Only syntax characters: the `u` flag rejects needless escapes such as \-.
+    .map((word) => word.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
     .join('\\s+');
   const before = UNSPACED_SCRIPT.test(phrase.charAt(0)) ? '' : WORD_CHAR_BEFORE;
   const after = UNSPACED_SCRIPT.test(phrase.charAt(phrase.length - 1)) ? '' : WORD_CHAR_AFTER;

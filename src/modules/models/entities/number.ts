@@ -12,7 +12,7 @@ const DIGITS = new RegExp(
   'gu',
 );
 // Checked right after the digits, so the scale word itself is not mistaken for a suffix.
-const DIGITS_THEN_SCALE = /^(\s+(dozen|hundred|thousand|million|billion))(?![\p{L}])/iu;
+const DIGITS_THEN_SCALE = new RegExp(String.raw`^(\s+(${Object.keys(SCALE_WORDS).join('|')}))(?!\p{L})`, 'iu');
 
 export function findDigitNumbers(text: string): EntityMatch[] {
   const found: EntityMatch[] = [];

@@ -1,0 +1,55 @@
+/** Leaving a state and stopping a run: shared by transitions, fallbacks, errors and the step limit. */
+import type { ActionListRef } from './context.js';
+import { SAFE_REPLY, type Turn } from './turn.js';
+
+export type RunOutcome = 'waiting' | 'ended' | 'handoff' | 'effect';
+
+/** Queues, in DESIGN §4's order: the transition's actions, the exit actions, then the next state's entry. */
+export function leave(turn: Turn, from: string, to: string, actions: ActionListRef | null, reason: string): null {
+  turn.emit({ type: 'transition', from, to, reason });
+  turn.queue.unshift(
+    ...(actions ? [{ at: 'actions' as const, ref: actions, index: 0, state: from }] : []),
+    { at: 'actions', ref: { list: 'on_exit', state: from }, index: 0, state: from },
+    { at: 'exited', state: from },
+    { at: 'enter', state: to },
+  );
+  return null;
+}
+
+/** Ends the run after a flow problem with a safe reply; the next message starts the flow over. */
+export function endWithError(turn: Turn, code: string, message: string): RunOutcome {
+  turn.emit({ type: 'error', state: turn.ctx.state, code, message });
+  turn.sendText(SAFE_REPLY);
+  return stopAsEnded(turn);
+}
+
+export function stopAsEnded(turn: Turn): RunOutcome {
+  turn.queue = [];
+  turn.ctx.status = 'ended';
+  turn.ctx.internal.pending = null;
+  turn.ctx.internal.pendingMessage = null;
+  return 'ended';
+}
+
+/** The states of the cycle that hit the step limit: from the last state's previous visit on. */
+export function cycleOf(visited: readonly string[]): string[] {
+  const last = visited[visited.length - 1];
+  if (last === undefined) return [];
+  const previous = visited.lastIndexOf(last, visited.length - 2);
+  return previous >= 0 ? visited.slice(previous) : visited.slice(-10);
+}
+
+export function stopAtStepLimit(turn: Turn): RunOutcome {
+  const states = cycleOf(turn.ctx.internal.visited);
+  turn.emit({ type: 'step_limit', state: turn.ctx.state, limit: turn.maxSteps, states });
+  turn.emit({
+    type: 'error',
+    state: turn.ctx.state,
+    code: 'step_limit',
+    message: `stopped after ${turn.maxSteps} states in one turn: ${states.join(' → ')} loops without waiting for the user`,
+  });
+  // The cycle's own replies would be a wall of repeats; the user gets only the safe reply.
+  turn.replies.length = 0;
+  turn.sendText(SAFE_REPLY);
+  return stopAsEnded(turn);
+}

@@ -1,0 +1,74 @@
+/**
+ * `step(flow, context, event)`: the pure core of the engine (DESIGN §10.1). No I/O, clock or
+ * randomness: time comes in as `event.now`, and integration or model calls go out as an effect
+ * whose result comes back as the next event of the same turn.
+ */
+import type { CompiledFlow } from './compile-flow.js';
+import { newContext, newInternals, type FlowContext, type TurnMessage } from './context.js';
+import { applyEffectResult } from './effects.js';
+import type { RunOutcome } from './leave.js';
+import { runQueue } from './run-queue.js';
+import type { StepEvent, StepOptions, StepResult } from './step-types.js';
+import { Turn } from './turn.js';
+import { deliverMessage } from './waiting.js';
+
+export const DEFAULT_MAX_STEPS = 50;
+type MessageEvent = Extract<StepEvent, { type: 'message' }>;
+
+/**
+ * A payload that names one of the flow's intents acts as that intent with confidence 1 (a button
+ * `{title: "Track", payload: track_order}` needs no NLU); otherwise the executor's NLU result counts.
+ */
+function toTurnMessage(flow: CompiledFlow, event: MessageEvent): TurnMessage {
+  const payload = event.payload ?? null;
+  const base = { text: event.text ?? null, payload, channel: event.channel, entities: event.nlu?.entities ?? [] };
+  if (payload !== null && Object.hasOwn(flow.definition.nlu?.intents ?? {}, payload)) {
+    return { ...base, intent: payload, confidence: 1, provider: 'postback', alternatives: [] };
+  }
+  if (!event.nlu) return { ...base, intent: null, confidence: null, provider: 'none', alternatives: [] };
+  const { intent, alternatives, provider } = event.nlu;
+  return { ...base, intent: intent.name, confidence: intent.confidence, provider, alternatives };
+}
+
+/** A new run keeps who the user is, the turn count and tags; slots, vars and bookkeeping start over. */
+function restart(ctx: FlowContext): void {
+  Object.assign(ctx, { state: null, status: 'active', slots: {}, vars: {}, internal: newInternals() });
+}
+
+function onMessage(turn: Turn, event: MessageEvent): RunOutcome {
+  const { ctx, flow } = turn;
+  if (event.user) Object.assign(ctx.user, event.user);
+  ctx.turn += 1;
+  if (ctx.status === 'handoff') {
+    turn.emit({ type: 'handoff', state: ctx.state ?? '' });
+    return 'handoff';
+  }
+  const state = ctx.state === null ? undefined : flow.definition.states[ctx.state];
+  const canTake = ctx.status === 'waiting' && (state?.type === 'intent' || state?.type === 'slot_filling');
+  if (ctx.internal.pending) {
+    turn.emit({ type: 'error', state: ctx.state, code: 'effect_abandoned', message: `effect '${ctx.internal.pending.effect.id}' never got a result; the flow starts over` });
+  } else if (ctx.status === 'waiting' && !canTake) {
+    turn.emit({ type: 'error', state: ctx.state, code: 'unknown_state', message: `state '${ctx.state ?? ''}' cannot take a message in this flow version; the flow starts over` });
+  }
+  const message = toTurnMessage(flow, event);
+  if (canTake && !ctx.internal.pending) {
+    Object.assign(ctx.internal, { visited: [], message });
+    return deliverMessage(turn) ?? runQueue(turn);
+  }
+  restart(ctx);
+  ctx.internal.pendingMessage = message;
+  turn.queue = [{ at: 'enter', state: flow.definition.start }];
+  return runQueue(turn);
+}
+
+export function step(flow: CompiledFlow, context: FlowContext | null, event: StepEvent, options: StepOptions = {}): StepResult {
+  const maxSteps = flow.definition.settings?.max_steps ?? options.maxSteps ?? DEFAULT_MAX_STEPS;
+  // A private copy keeps `step` pure: the caller's context is never changed.
+  const ctx = context ? structuredClone(context) : newContext(event.type === 'message' ? event.user : undefined);
+  const turn = new Turn(flow, ctx, event.now, maxSteps);
+  const status = event.type === 'message' ? onMessage(turn, event) : (applyEffectResult(turn, event) ?? runQueue(turn));
+  const result: StepResult = { context: turn.ctx, replies: turn.replies, trace: turn.trace, sideEffects: turn.sideEffects, status };
+  const effect = turn.ctx.internal.pending?.effect;
+  if (status === 'effect' && effect) result.effect = effect;
+  return result;
+}

@@ -1,0 +1,54 @@
+/**
+ * Waiting states (`intent`, `slot_filling`) and the message they take. Global transitions are
+ * tried first, then the state's own handling.
+ */
+import { endWithError, leave, type RunOutcome } from './leave.js';
+import { onSlotMessage } from './slot-filling.js';
+import { chooseTransition } from './state-work.js';
+import type { Turn } from './turn.js';
+
+export const DEFAULT_FALLBACK = "Sorry, I didn't get that.";
+
+/** Stops the run to wait, unless a new run's first message is still to be taken. */
+export function waitForMessage(turn: Turn): RunOutcome | null {
+  const internal = turn.ctx.internal;
+  turn.ctx.status = 'waiting';
+  if (!internal.pendingMessage) return 'waiting';
+  internal.message = internal.pendingMessage;
+  internal.pendingMessage = null;
+  return deliverMessage(turn);
+}
+
+/** The waiting state `ctx.state` takes `internal.message`. */
+export function deliverMessage(turn: Turn): RunOutcome | null {
+  const { ctx, flow } = turn;
+  const name = ctx.state ?? '';
+  const state = flow.definition.states[name];
+  const message = ctx.internal.message;
+  if (message) {
+    turn.emit({ type: 'intent', name: message.intent, confidence: message.confidence, provider: message.provider, alternatives: message.alternatives });
+    if (message.entities.length > 0) {
+      turn.emit({ type: 'entities', entities: message.entities.map(({ entity, value, text }) => ({ entity, value, text })) });
+    }
+  }
+  if (!state || (state.type !== 'intent' && state.type !== 'slot_filling')) {
+    return endWithError(turn, 'not_waiting', `state '${name}' does not wait for messages`);
+  }
+  for (const [index, transition] of (flow.definition.global ?? []).entries()) {
+    if (turn.test(transition.when)) return leave(turn, name, transition.to, { list: 'global', index }, `global[${index}]`);
+  }
+  if (state.type === 'slot_filling') return onSlotMessage(turn, name, state);
+  if (chooseTransition(turn, name)) {
+    ctx.internal.fallbackCount = 0;
+    return null;
+  }
+  // A miss: up to `max` consecutive misses say the fallback and stay; the next one goes to `then`.
+  const count = (ctx.internal.fallbackCount += 1);
+  const fallback = state.fallback;
+  if (fallback?.then !== undefined && count > (fallback.max ?? 1)) {
+    ctx.internal.fallbackCount = 0;
+    return leave(turn, name, fallback.then, null, 'fallback');
+  }
+  turn.reply(fallback?.say ?? DEFAULT_FALLBACK, state.buttons, state.quick_replies);
+  return 'waiting';
+}
