@@ -22,7 +22,7 @@ export interface AppOptions {
 
 /** The composition root: builds the modules in dependency order and stops them in reverse. */
 export async function createApp(config: Config, options: AppOptions = {}) {
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
 

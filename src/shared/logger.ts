@@ -11,6 +11,8 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions): Logger {
   return pino({
     level: options.level,
+    // People at a terminal get readable lines; anything else (containers, files) gets JSON.
+    ...(options.pretty ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname', translateTime: 'HH:MM:ss' } } } : {}),
     redact: { paths: ['*.apiKey', '*.password', '*.secret', '*.token', 'req.headers.authorization'], censor: '[redacted]' },
   });
 }

@@ -14,23 +14,28 @@ export function createChat(deps: { sql: Sql; engine: Engine; ids: Ids; clock: Cl
   const messages = createMessageStore(deps);
   return {
     async handleMessage(tenantId, conversationId, message) {
-      await messages.touchConversation(tenantId, conversationId, message.channel);
       // The inbound message is stored before the turn runs, so it is kept even if the turn fails.
-      await messages.append(tenantId, conversationId, [
-        { direction: 'inbound', channel: message.channel, text: message.text ?? null, payload: message.payload ?? null, reply: null, turnId: null },
-      ]);
+      await deps.sql.withTenant(tenantId, async (tx) => {
+        await messages.touchConversation(tx, tenantId, conversationId, message.channel);
+        await messages.append(tx, tenantId, conversationId, [
+          { direction: 'inbound', channel: message.channel, text: message.text ?? null, payload: message.payload ?? null, reply: null, turnId: null },
+        ]);
+      });
       const result = await deps.engine.processMessage(tenantId, conversationId, message);
-      await messages.append(
-        tenantId,
-        conversationId,
-        result.replies.map((reply) => ({
-          direction: 'outbound',
-          channel: message.channel,
-          text: reply.text,
-          payload: null,
-          reply,
-          turnId: result.turnId,
-        })),
+      await deps.sql.withTenant(tenantId, (tx) =>
+        messages.append(
+          tx,
+          tenantId,
+          conversationId,
+          result.replies.map((reply) => ({
+            direction: 'outbound',
+            channel: message.channel,
+            text: reply.text,
+            payload: null,
+            reply,
+            turnId: result.turnId,
+          })),
+        ),
       );
       return result;
     },

@@ -1,4 +1,5 @@
 import type { ModuleMigrations } from '../storage/contract.js';
+import { APP_ROLE, tenantIsolationSql } from '../storage/index.js';
 
 /** Conversations and messages are JSONB documents (DESIGN.md §5), keyed and filtered by tenant. */
 export const chatMigrations: ModuleMigrations = {
@@ -24,6 +25,9 @@ export const chatMigrations: ModuleMigrations = {
           created_at timestamptz NOT NULL DEFAULT now()
         );
         CREATE INDEX messages_conversation_idx ON messages (tenant_id, conversation_id, seq);
+        ${tenantIsolationSql('conversations')}
+        ${tenantIsolationSql('messages')}
+        GRANT USAGE ON SEQUENCE messages_seq_seq TO ${APP_ROLE};
       `,
     },
   ],

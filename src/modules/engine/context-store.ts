@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/app-error.js';
-import type { Kv, Sql } from '../storage/contract.js';
+import type { Kv, Sql, SqlExecutor } from '../storage/contract.js';
 import type { FlowContext } from './flow/index.js';
 
 /** What is persisted per conversation: the flow version it runs on and the flow's context. */
@@ -12,21 +12,31 @@ export interface ConversationRecord {
   updatedAt: string;
 }
 
+interface ContextRow extends Record<string, unknown> {
+  flow_id: string;
+  flow_version: number;
+  context: FlowContext;
+  version: number;
+  updated_at: string;
+}
+
 const CACHE_TTL_MS = 30 * 60_000;
 
 /**
  * Context is read from the cache, then the database; it is written to the database first (guarded
  * by the version it was loaded at, so a stale lock holder can never overwrite a newer context) and
- * then to the cache.
+ * to the cache after the transaction commits.
  */
 export function createContextStore(deps: { sql: Sql; kv: Kv }) {
   const { sql, kv } = deps;
   const cacheKey = (tenantId: string, conversationId: string) => `conversation:${tenantId}:${conversationId}`;
 
   async function loadFromDb(tenantId: string, conversationId: string): Promise<ConversationRecord | null> {
-    const [row] = await sql.query<{ flow_id: string; flow_version: number; context: FlowContext; version: number; updated_at: string }>(
-      'SELECT flow_id, flow_version, context, version, updated_at FROM conversation_contexts WHERE tenant_id = $1 AND conversation_id = $2',
-      [tenantId, conversationId],
+    const [row] = await sql.withTenant(tenantId, (tx) =>
+      tx.query<ContextRow>(
+        'SELECT flow_id, flow_version, context, version, updated_at FROM conversation_contexts WHERE tenant_id = $1 AND conversation_id = $2',
+        [tenantId, conversationId],
+      ),
     );
     return row
       ? { flowId: row.flow_id, flowVersion: row.flow_version, context: row.context, version: row.version, updatedAt: row.updated_at }
@@ -42,18 +52,21 @@ export function createContextStore(deps: { sql: Sql; kv: Kv }) {
 
     loadFromDb,
 
-    /** Saves `record` as the version after `record.version`; throws conflict when someone saved in between. */
-    async save(tenantId: string, conversationId: string, record: ConversationRecord): Promise<ConversationRecord> {
+    /**
+     * Writes `record` as the version after `record.version`, inside the caller's tenant transaction;
+     * throws conflict when someone saved in between.
+     */
+    async save(tx: SqlExecutor, tenantId: string, conversationId: string, record: ConversationRecord): Promise<ConversationRecord> {
       const next = { ...record, version: record.version + 1 };
       const params = [tenantId, conversationId, record.flowId, record.flowVersion, JSON.stringify(record.context), next.version, record.updatedAt];
       const rows =
         record.version === 0
-          ? await sql.query(
+          ? await tx.query(
               `INSERT INTO conversation_contexts (tenant_id, conversation_id, flow_id, flow_version, context, version, updated_at)
                VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING 1`,
               params,
             )
-          : await sql.query(
+          : await tx.query(
               `UPDATE conversation_contexts SET flow_id = $3, flow_version = $4, context = $5, version = $6, updated_at = $7
                WHERE tenant_id = $1 AND conversation_id = $2 AND version = $6 - 1 RETURNING 1`,
               params,
@@ -62,8 +75,12 @@ export function createContextStore(deps: { sql: Sql; kv: Kv }) {
         await kv.del(cacheKey(tenantId, conversationId));
         throw new AppError('conflict', 'The conversation changed while this message was processed; send it again.');
       }
-      await kv.set(cacheKey(tenantId, conversationId), JSON.stringify(next), { ttlMs: CACHE_TTL_MS });
       return next;
+    },
+
+    /** Called after the saving transaction committed, so the cache never holds an uncommitted context. */
+    async cache(tenantId: string, conversationId: string, record: ConversationRecord): Promise<void> {
+      await kv.set(cacheKey(tenantId, conversationId), JSON.stringify(record), { ttlMs: CACHE_TTL_MS });
     },
 
     async forget(tenantId: string, conversationId: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SideEffect, TraceEvent } from './flow/index.js';
 
 /**
  * Engine: flows (drafts, versions, the default) and the execution service that runs one turn of a
@@ -80,6 +81,28 @@ export interface FlowDetail extends FlowSummary {
   definition: unknown;
   warnings: FlowIssue[];
   versions: { version: number; publishedAt: string }[];
+}
+
+export type { TraceEvent } from './flow/index.js';
+
+/** Everything one finished turn did, handed to the analytics pipeline (off the hot path). */
+export interface TurnRecord {
+  tenantId: string;
+  conversationId: string;
+  turnId: string;
+  flowId: string;
+  flowVersion: number;
+  channel: string;
+  turn: number;
+  /** True when this turn started a new run of the flow (a new conversation or one that had ended). */
+  newRun: boolean;
+  startedAt: string;
+  latencyMs: number;
+  status: 'waiting' | 'ended' | 'handoff';
+  state: string | null;
+  replies: number;
+  trace: TraceEvent[];
+  sideEffects: SideEffect[];
 }
 
 export interface Engine {

@@ -1,6 +1,13 @@
 import type { Adaptors } from '../adaptors/contract.js';
 import type { Models } from '../models/contract.js';
-import type { PendingEffect, StepEvent } from './flow/index.js';
+import type { PendingEffect, StepEvent, TraceEvent } from './flow/index.js';
+
+export interface EffectOutcome {
+  /** The event that resumes the suspended turn. */
+  event: StepEvent;
+  /** What the call cost, for the trace: latency, outcome, provider. */
+  call: TraceEvent;
+}
 
 /**
  * Performs the one effect a suspended turn waits for and turns its outcome into the event that
@@ -10,8 +17,9 @@ export async function performEffect(
   deps: { models: Models; adaptors: Adaptors },
   tenantId: string,
   effect: PendingEffect,
-  now: () => string,
-): Promise<StepEvent> {
+  context: { state: string | null; now: () => string },
+): Promise<EffectOutcome> {
+  const { state, now } = context;
   switch (effect.kind) {
     case 'integration': {
       const result = await deps.adaptors.execute(tenantId, {
@@ -20,15 +28,23 @@ export async function performEffect(
         input: effect.input,
         timeoutMs: effect.timeoutMs,
       });
+      const base = { type: 'integration_call', state, integration: effect.integration, operation: effect.operation, latencyMs: result.latencyMs, at: now() } as const;
       return result.ok
-        ? { type: 'effect_result', effectId: effect.id, ok: true, value: result.value, now: now() }
-        : { type: 'effect_result', effectId: effect.id, ok: false, error: result.error, now: now() };
+        ? { event: { type: 'effect_result', effectId: effect.id, ok: true, value: result.value, now: now() }, call: { ...base, ok: true } }
+        : { event: { type: 'effect_result', effectId: effect.id, ok: false, error: result.error, now: now() }, call: { ...base, ok: false, error: result.error } };
     }
     case 'generate': {
       const result = await deps.models.generate(tenantId, { instructions: effect.instructions, scope: effect.scope });
-      return result.ok
-        ? { type: 'effect_result', effectId: effect.id, ok: true, value: result.text, now: now() }
-        : { type: 'effect_result', effectId: effect.id, ok: false, error: result.error, now: now() };
+      if (result.ok) {
+        return {
+          event: { type: 'effect_result', effectId: effect.id, ok: true, value: result.text, now: now() },
+          call: { type: 'model_call', state, task: 'generate', provider: result.provider, model: result.model, ok: true, latencyMs: result.latencyMs, at: now() },
+        };
+      }
+      return {
+        event: { type: 'effect_result', effectId: effect.id, ok: false, error: result.error, now: now() },
+        call: { type: 'model_call', state, task: 'generate', provider: 'none', model: 'none', ok: false, latencyMs: result.latencyMs, error: result.error, at: now() },
+      };
     }
   }
 }

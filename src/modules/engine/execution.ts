@@ -7,9 +7,9 @@ import type { Models, NluResult } from '../models/contract.js';
 import type { Locks, Sql } from '../storage/contract.js';
 import type { CompiledFlows } from './compiled-flows.js';
 import type { ContextStore, ConversationRecord } from './context-store.js';
-import type { InboundTurn, Reply, TurnResult } from './contract.js';
+import type { InboundTurn, Reply, TurnRecord, TurnResult } from './contract.js';
 import { performEffect } from './effects.js';
-import { type StepResult, type TraceEvent, step } from './flow/index.js';
+import { type CompiledFlow, type StepResult, type TraceEvent, step } from './flow/index.js';
 import type { FlowStore } from './flow-store.js';
 
 export interface ExecutionDeps {
@@ -26,6 +26,8 @@ export interface ExecutionDeps {
   maxSteps: number;
   lockTtlMs: number;
   lockWaitMs: number;
+  /** Receives every finished turn (analytics); must not block. */
+  onTurn: (record: TurnRecord) => void;
 }
 
 /** A turn that loaded a stale cached context is run again once from the database copy. */
@@ -44,43 +46,83 @@ export function createExecutionService(deps: ExecutionDeps) {
     return { flowId: latest.flowId, flowVersion: latest.version };
   }
 
+  async function understand(tenantId: string, flow: CompiledFlow, modelKey: string, text: string, trace: TraceEvent[]) {
+    if (!text) return null;
+    const started = clock.now();
+    const nlu: NluResult = await deps.models.parse(tenantId, { modelKey, nlu: flow.nlu, text, now: clock.isoNow() });
+    trace.push({ type: 'model_call', state: null, task: 'intent', provider: nlu.provider, model: nlu.provider, ok: true, latencyMs: clock.now() - started, at: clock.isoNow() });
+    return nlu;
+  }
+
+  /** Runs the state machine to quiescence, performing each effect it suspends on. */
+  async function runToQuiescence(tenantId: string, flow: CompiledFlow, first: StepResult, replies: Reply[], trace: TraceEvent[]) {
+    let result = first;
+    const sideEffects = [...result.sideEffects];
+    while (result.effect) {
+      const outcome = await performEffect(deps, tenantId, result.effect, { state: result.context.state, now: () => clock.isoNow() });
+      trace.push(outcome.call);
+      result = step(flow, result.context, outcome.event, { maxSteps: deps.maxSteps });
+      replies.push(...result.replies);
+      trace.push(...result.trace);
+      sideEffects.push(...result.sideEffects);
+    }
+    return { result, sideEffects };
+  }
+
   async function runTurn(tenantId: string, conversationId: string, message: InboundTurn, fresh: boolean) {
-    const loaded = fresh
-      ? await deps.contexts.loadFromDb(tenantId, conversationId)
-      : await deps.contexts.load(tenantId, conversationId);
+    const startedAt = clock.isoNow();
+    const started = clock.now();
+    const loaded = fresh ? await deps.contexts.loadFromDb(tenantId, conversationId) : await deps.contexts.load(tenantId, conversationId);
     const target = await resolveFlow(tenantId, loaded);
     const flow = await deps.compiledFlows.get(tenantId, target.flowId, target.flowVersion);
-    const text = message.text?.trim() ?? '';
-    const nlu: NluResult | null = text
-      ? await deps.models.parse(tenantId, {
-          modelKey: `${target.flowId}@${target.flowVersion}`,
-          nlu: flow.nlu,
-          text,
-          now: clock.isoNow(),
-        })
-      : null;
+    const trace: TraceEvent[] = [];
+    const nlu = await understand(tenantId, flow, `${target.flowId}@${target.flowVersion}`, message.text?.trim() ?? '', trace);
 
-    let result: StepResult = step(
+    const first = step(
       flow,
       loaded?.context ?? null,
       { type: 'message', text: message.text, payload: message.payload, nlu, channel: message.channel, user: message.user, now: clock.isoNow() },
       { maxSteps: deps.maxSteps },
     );
-    const replies: Reply[] = [...result.replies];
-    const trace: TraceEvent[] = [...result.trace];
-    while (result.effect) {
-      const event = await performEffect(deps, tenantId, result.effect, () => clock.isoNow());
-      result = step(flow, result.context, event, { maxSteps: deps.maxSteps });
-      replies.push(...result.replies);
-      trace.push(...result.trace);
-    }
-    const saved = await deps.contexts.save(tenantId, conversationId, {
-      ...target,
-      context: result.context,
-      version: loaded?.version ?? 0,
-      updatedAt: clock.isoNow(),
+    const replies: Reply[] = [...first.replies];
+    trace.push(...first.trace);
+    const { result, sideEffects } = await runToQuiescence(tenantId, flow, first, replies, trace);
+
+    const turnId = ids.uuid();
+    const saved = await deps.sql.withTenant(tenantId, async (tx) => {
+      const next = await deps.contexts.save(tx, tenantId, conversationId, {
+        ...target,
+        context: result.context,
+        version: loaded?.version ?? 0,
+        updatedAt: clock.isoNow(),
+      });
+      await tx.query(
+        `INSERT INTO turn_traces (id, tenant_id, conversation_id, turn, flow_id, flow_version, trace)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [turnId, tenantId, conversationId, result.context.turn, target.flowId, target.flowVersion, JSON.stringify(trace)],
+      );
+      return next;
     });
-    return { saved, result, replies, trace, nlu };
+    await deps.contexts.cache(tenantId, conversationId, saved);
+
+    const status = result.status === 'effect' ? 'waiting' : result.status;
+    const record: TurnRecord = {
+      tenantId,
+      conversationId,
+      turnId,
+      ...target,
+      channel: message.channel,
+      turn: result.context.turn,
+      newRun: !loaded || loaded.context.status === 'ended',
+      startedAt,
+      latencyMs: clock.now() - started,
+      status,
+      state: result.context.state,
+      replies: replies.length,
+      trace,
+      sideEffects,
+    };
+    return { record, replies, nlu };
   }
 
   return {
@@ -90,26 +132,19 @@ export function createExecutionService(deps: ExecutionDeps) {
         waitMs: deps.lockWaitMs,
       });
       try {
-        let attempt = 0;
-        for (;;) {
-          attempt += 1;
+        for (let attempt = 1; ; attempt += 1) {
           try {
-            const turn = await runTurn(tenantId, conversationId, message, attempt > 1);
+            const { record, replies, nlu } = await runTurn(tenantId, conversationId, message, attempt > 1);
             if (lock.lost) deps.logger.warn({ tenantId, conversationId }, 'conversation lock expired during a turn');
-            const turnId = ids.uuid();
-            await deps.sql.query(
-              `INSERT INTO turn_traces (id, tenant_id, conversation_id, turn, flow_id, flow_version, trace)
-               VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-              [turnId, tenantId, conversationId, turn.result.context.turn, turn.saved.flowId, turn.saved.flowVersion, JSON.stringify(turn.trace)],
-            );
+            deps.onTurn(record);
             return {
-              turnId,
-              replies: turn.replies,
-              state: turn.result.context.state,
-              intent: turn.nlu?.intent.name ?? null,
-              confidence: turn.nlu?.intent.confidence ?? null,
-              ended: turn.result.status === 'ended',
-              handoff: turn.result.status === 'handoff',
+              turnId: record.turnId,
+              replies,
+              state: record.state,
+              intent: nlu?.intent.name ?? null,
+              confidence: nlu?.intent.confidence ?? null,
+              ended: record.status === 'ended',
+              handoff: record.status === 'handoff',
             };
           } catch (error) {
             if (isAppError(error) && error.code === 'conflict' && attempt < MAX_ATTEMPTS) continue;

@@ -1,6 +1,6 @@
 import { AppError } from '../../shared/app-error.js';
 import type { Ids } from '../../shared/ids.js';
-import type { Sql } from '../storage/contract.js';
+import type { Sql, SqlExecutor } from '../storage/contract.js';
 import { isUniqueViolation } from '../storage/index.js';
 import type { FlowDetail, FlowIssue, FlowSummary } from './contract.js';
 import { type FlowDefinition, parseFlowSource, validateFlow } from './flow/index.js';
@@ -50,27 +50,23 @@ function invalid(issues: FlowIssue[]): AppError {
 export function createFlowStore(deps: { sql: Sql; ids: Ids }) {
   const { sql, ids } = deps;
 
-  async function getRow(tenantId: string, flowId: string): Promise<FlowRow> {
-    const [row] = await sql.query<FlowRow>(`${SELECT_FLOW} WHERE f.tenant_id = $1 AND f.id = $2`, [tenantId, flowId]);
+  async function getRow(tx: SqlExecutor, tenantId: string, flowId: string): Promise<FlowRow> {
+    const [row] = await tx.query<FlowRow>(`${SELECT_FLOW} WHERE f.tenant_id = $1 AND f.id = $2`, [tenantId, flowId]);
     if (!row) throw new AppError('flow_not_found', `No flow with id '${flowId}' in this workspace.`);
     return row;
   }
 
-  async function versionsOf(tenantId: string, flowId: string) {
-    const rows = await sql.query<{ version: number; published_at: string }>(
+  async function detail(tx: SqlExecutor, tenantId: string, row: FlowRow): Promise<FlowDetail> {
+    const versions = await tx.query<{ version: number; published_at: string }>(
       'SELECT version, published_at FROM flow_versions WHERE tenant_id = $1 AND flow_id = $2 ORDER BY version',
-      [tenantId, flowId],
+      [tenantId, row.id],
     );
-    return rows.map((r) => ({ version: r.version, publishedAt: r.published_at }));
-  }
-
-  async function detail(tenantId: string, row: FlowRow): Promise<FlowDetail> {
     return {
       ...toSummary(row),
       source: row.source,
       definition: row.definition,
       warnings: row.warnings,
-      versions: await versionsOf(tenantId, row.id),
+      versions: versions.map((v) => ({ version: v.version, publishedAt: v.published_at })),
     };
   }
 
@@ -79,12 +75,14 @@ export function createFlowStore(deps: { sql: Sql; ids: Ids }) {
       const { flow, warnings } = checkFlowSource(source);
       const text = typeof source === 'string' ? source : JSON.stringify(source, null, 2);
       try {
-        const [row] = await sql.query<FlowRow>(
-          `INSERT INTO flows (id, tenant_id, name, source, definition, warnings) VALUES ($1, $2, $3, $4, $5, $6)
-           RETURNING *, NULL::integer AS published_version`,
-          [`flow_${ids.token(9)}`, tenantId, flow.name, text, JSON.stringify(flow), JSON.stringify(warnings)],
-        );
-        return detail(tenantId, row!);
+        return await sql.withTenant(tenantId, async (tx) => {
+          const [row] = await tx.query<FlowRow>(
+            `INSERT INTO flows (id, tenant_id, name, source, definition, warnings) VALUES ($1, $2, $3, $4, $5, $6)
+             RETURNING *, NULL::integer AS published_version`,
+            [`flow_${ids.token(9)}`, tenantId, flow.name, text, JSON.stringify(flow), JSON.stringify(warnings)],
+          );
+          return detail(tx, tenantId, row!);
+        });
       } catch (error) {
         if (isUniqueViolation(error)) {
           throw new AppError('conflict', `A flow named '${flow.name}' already exists; edit it instead of creating it again.`);
@@ -94,17 +92,19 @@ export function createFlowStore(deps: { sql: Sql; ids: Ids }) {
     },
 
     async list(tenantId: string): Promise<FlowSummary[]> {
-      const rows = await sql.query<FlowRow>(`${SELECT_FLOW} WHERE f.tenant_id = $1 ORDER BY f.created_at, f.id`, [tenantId]);
+      const rows = await sql.withTenant(tenantId, (tx) =>
+        tx.query<FlowRow>(`${SELECT_FLOW} WHERE f.tenant_id = $1 ORDER BY f.created_at, f.id`, [tenantId]),
+      );
       return rows.map(toSummary);
     },
 
     async get(tenantId: string, flowId: string): Promise<FlowDetail> {
-      return detail(tenantId, await getRow(tenantId, flowId));
+      return sql.withTenant(tenantId, async (tx) => detail(tx, tenantId, await getRow(tx, tenantId, flowId)));
     },
 
     /** Freezes the current draft as the next immutable version. */
     async publish(tenantId: string, flowId: string): Promise<{ flowId: string; version: number }> {
-      return sql.transaction(async (tx) => {
+      return sql.withTenant(tenantId, async (tx) => {
         const [row] = await tx.query<FlowRow>('SELECT * FROM flows WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [tenantId, flowId]);
         if (!row) throw new AppError('flow_not_found', `No flow with id '${flowId}' in this workspace.`);
         const [next] = await tx.query<{ version: number }>(
@@ -118,31 +118,35 @@ export function createFlowStore(deps: { sql: Sql; ids: Ids }) {
     },
 
     async setDefault(tenantId: string, flowId: string): Promise<FlowSummary> {
-      const row = await getRow(tenantId, flowId);
-      if (row.published_version === null) {
-        throw new AppError('flow_not_published', `Publish flow '${row.name}' before making it the default.`);
-      }
-      await sql.transaction(async (tx) => {
+      return sql.withTenant(tenantId, async (tx) => {
+        const row = await getRow(tx, tenantId, flowId);
+        if (row.published_version === null) {
+          throw new AppError('flow_not_published', `Publish flow '${row.name}' before making it the default.`);
+        }
         await tx.query('UPDATE flows SET is_default = false WHERE tenant_id = $1 AND is_default', [tenantId]);
         await tx.query('UPDATE flows SET is_default = true WHERE tenant_id = $1 AND id = $2', [tenantId, flowId]);
+        return toSummary({ ...row, is_default: true });
       });
-      return toSummary({ ...row, is_default: true });
     },
 
     /** The default flow's latest published version, which new conversations start on. */
     async defaultVersion(tenantId: string): Promise<{ flowId: string; version: number } | null> {
-      const [row] = await sql.query<{ id: string; version: number }>(
-        `SELECT f.id, max(v.version) AS version FROM flows f JOIN flow_versions v ON v.flow_id = f.id
-         WHERE f.tenant_id = $1 AND f.is_default GROUP BY f.id`,
-        [tenantId],
+      const [row] = await sql.withTenant(tenantId, (tx) =>
+        tx.query<{ id: string; version: number }>(
+          `SELECT f.id, max(v.version) AS version FROM flows f JOIN flow_versions v ON v.flow_id = f.id
+           WHERE f.tenant_id = $1 AND f.is_default GROUP BY f.id`,
+          [tenantId],
+        ),
       );
       return row ? { flowId: row.id, version: row.version } : null;
     },
 
     async definitionOf(tenantId: string, flowId: string, version: number): Promise<FlowDefinition> {
-      const [row] = await sql.query<{ definition: FlowDefinition }>(
-        'SELECT definition FROM flow_versions WHERE tenant_id = $1 AND flow_id = $2 AND version = $3',
-        [tenantId, flowId, version],
+      const [row] = await sql.withTenant(tenantId, (tx) =>
+        tx.query<{ definition: FlowDefinition }>(
+          'SELECT definition FROM flow_versions WHERE tenant_id = $1 AND flow_id = $2 AND version = $3',
+          [tenantId, flowId, version],
+        ),
       );
       if (!row) throw new AppError('flow_not_found', `Flow '${flowId}' has no version ${version}.`);
       return row.definition;

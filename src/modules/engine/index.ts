@@ -6,7 +6,7 @@ import type { Models } from '../models/contract.js';
 import type { Kv, Locks, Sql } from '../storage/contract.js';
 import { createCompiledFlows } from './compiled-flows.js';
 import { createContextStore } from './context-store.js';
-import type { Engine } from './contract.js';
+import type { Engine, TurnRecord } from './contract.js';
 import { createExecutionService } from './execution.js';
 import { createFlowStore } from './flow-store.js';
 
@@ -23,6 +23,8 @@ export interface EngineDeps {
   ids: Ids;
   logger: Logger;
   config: { maxStepsPerTurn: number; lockTtlMs: number; lockWaitMs: number };
+  /** Receives every finished turn, for analytics; it must return at once. */
+  onTurn?: (record: TurnRecord) => void;
 }
 
 export function createEngine(deps: EngineDeps): Engine {
@@ -36,6 +38,7 @@ export function createEngine(deps: EngineDeps): Engine {
     maxSteps: deps.config.maxStepsPerTurn,
     lockTtlMs: deps.config.lockTtlMs,
     lockWaitMs: deps.config.lockWaitMs,
+    onTurn: deps.onTurn ?? (() => undefined),
   });
 
   return {

@@ -1,4 +1,5 @@
 import type { ModuleMigrations } from '../storage/contract.js';
+import { tenantIsolationSql } from '../storage/index.js';
 
 export const engineMigrations: ModuleMigrations = {
   module: 'engine',
@@ -53,6 +54,7 @@ export const engineMigrations: ModuleMigrations = {
           created_at timestamptz NOT NULL DEFAULT now()
         );
         CREATE INDEX turn_traces_conversation_idx ON turn_traces (tenant_id, conversation_id, created_at);
+        ${['flows', 'flow_versions', 'conversation_contexts', 'turn_traces'].map((t) => tenantIsolationSql(t)).join('\n')}
       `,
     },
   ],

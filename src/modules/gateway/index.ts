@@ -47,7 +47,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.config.bodyLimitBytes,
     // Long enough for any id our routes accept, so that a too-long id gets our 400 and not a bare 414.
-    maxParamLength: 500,
+    routerOptions: { maxParamLength: 500 },
     genReqId: () => crypto.randomUUID(),
   });
   registerBodyParsers(app);

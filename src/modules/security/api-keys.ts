@@ -1,6 +1,6 @@
 import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
-import type { SqlExecutor } from '../storage/contract.js';
+import type { Sql } from '../storage/contract.js';
 import { formatApiKey, hashApiKey, visiblePrefix } from './api-key-secret.js';
 import type { ApiKeyInfo, Principal } from './contract.js';
 
@@ -25,19 +25,22 @@ const toInfo = (row: ApiKeyRow): ApiKeyInfo => ({
 /** Writing last_used_at on every request would add a write to the hot path; once a minute is enough. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-export function createApiKeyStore(deps: { sql: SqlExecutor; ids: Ids; clock: Clock }) {
+export function createApiKeyStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
   const { sql, ids, clock } = deps;
   return {
     async create(tenantId: string, input: { name: string; secret?: string }) {
       const secret = input.secret ?? formatApiKey(ids.token(24));
-      const [row] = await sql.query<ApiKeyRow>(
-        `INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash) VALUES ($1, $2, $3, $4, $5)
-         RETURNING id, tenant_id, name, prefix, created_at, last_used_at`,
-        [ids.uuid(), tenantId, input.name, visiblePrefix(secret), hashApiKey(secret)],
+      const [row] = await sql.withTenant(tenantId, (tx) =>
+        tx.query<ApiKeyRow>(
+          `INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash) VALUES ($1, $2, $3, $4, $5)
+           RETURNING id, tenant_id, name, prefix, created_at, last_used_at`,
+          [ids.uuid(), tenantId, input.name, visiblePrefix(secret), hashApiKey(secret)],
+        ),
       );
       return { key: toInfo(row!), secret };
     },
 
+    /** A platform lookup: the key is what tells us the tenant, so it cannot run in a tenant scope. */
     async authenticate(secret: string): Promise<Principal | null> {
       const [row] = await sql.query<{ id: string; tenant_id: string; last_used_at: string | null }>(
         `SELECT k.id, k.tenant_id, k.last_used_at FROM api_keys k JOIN tenants t ON t.id = k.tenant_id

@@ -1,4 +1,5 @@
 import type { ModuleMigrations } from '../storage/contract.js';
+import { tenantIsolationSql } from '../storage/index.js';
 
 export const securityMigrations: ModuleMigrations = {
   module: 'security',
@@ -26,6 +27,8 @@ export const securityMigrations: ModuleMigrations = {
           revoked_at timestamptz
         );
         CREATE INDEX api_keys_tenant_idx ON api_keys (tenant_id);
+        ${tenantIsolationSql('tenants', 'id')}
+        ${tenantIsolationSql('api_keys')}
       `,
     },
   ],

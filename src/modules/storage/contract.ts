@@ -22,6 +22,12 @@ export interface Sql extends SqlExecutor {
    * `tx`: on PGlite, awaiting `sql.query` inside `fn` waits for the transaction itself, forever.
    */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction as the application role with the tenant set: row-level security
+   * then hides every other tenant's rows, whatever the query says. All tenant data goes through
+   * here; plain `query` is for platform work (authentication lookups, migrations, tenant admin).
+   */
+  withTenant<T>(tenantId: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -9,9 +9,12 @@ import { createRedisLocks } from './locks-redis.js';
 import { migrate } from './migrator.js';
 import { createPgliteSql } from './sql-pglite.js';
 import { createPostgresSql } from './sql-postgres.js';
+import { storageMigrations } from './migrations.js';
+import { addTenantScope } from './tenant-scope.js';
 
 export * from './contract.js';
 export { isUniqueViolation } from './sql-types.js';
+export { APP_ROLE, tenantIsolationSql } from './tenant-scope.js';
 
 async function connectRedis(url: string, logger: Logger): Promise<Redis> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
@@ -27,7 +30,7 @@ async function connectRedis(url: string, logger: Logger): Promise<Redis> {
 }
 
 // The pool connects lazily; failing here names the setting to fix instead of failing mid-request.
-async function connectPostgres(url: string, logger: Logger): Promise<Sql> {
+async function connectPostgres(url: string, logger: Logger): Promise<Omit<Sql, 'withTenant'>> {
   const sql = createPostgresSql({ url, logger });
   try {
     await sql.query('SELECT 1');
@@ -44,9 +47,9 @@ async function connectPostgres(url: string, logger: Logger): Promise<Sql> {
  */
 export async function createStorage(config: StorageConfig, deps: { logger: Logger }): Promise<Storage> {
   const logger = deps.logger;
-  const sql: Sql = config.databaseUrl
-    ? await connectPostgres(config.databaseUrl, logger)
-    : await createPgliteSql(join(config.dataDir, 'pglite'));
+  const sql: Sql = addTenantScope(
+    config.databaseUrl ? await connectPostgres(config.databaseUrl, logger) : await createPgliteSql(join(config.dataDir, 'pglite')),
+  );
 
   let kv: Kv;
   let locks: Locks;
@@ -72,7 +75,7 @@ export async function createStorage(config: StorageConfig, deps: { logger: Logge
     kv,
     locks,
     async migrate(modules) {
-      const applied = await migrate(sql, modules);
+      const applied = await migrate(sql, [storageMigrations, ...modules]);
       if (applied.length > 0) logger.info({ applied }, `storage: applied ${applied.length} migration(s)`);
       return applied;
     },

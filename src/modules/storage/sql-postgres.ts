@@ -1,6 +1,8 @@
 import { Pool, types as pgTypes, type PoolClient, type QueryResult } from 'pg';
 import type { Logger } from '../../shared/logger.js';
 import type { Row, Sql, SqlExecutor } from './contract.js';
+
+type BaseSql = Omit<Sql, 'withTenant'>;
 import { valueParsers } from './sql-types.js';
 
 export interface PostgresOptions {
@@ -26,7 +28,7 @@ async function run<T extends Row>(client: Pool | PoolClient, text: string, param
   return rowsOf<T>(result);
 }
 
-export function createPostgresSql(options: PostgresOptions): Sql {
+export function createPostgresSql(options: PostgresOptions): BaseSql {
   const pool = new Pool({
     connectionString: options.url,
     max: options.maxConnections ?? 10,

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { storageMigrations } from './migrations.js';
+import { tenantIsolationSql } from './tenant-scope.js';
 import type { Sql } from './contract.js';
 import { migrate } from './migrator.js';
 import { isUniqueViolation } from './sql-types.js';
@@ -158,6 +160,24 @@ export function sqlContract(name: string, create: () => Promise<SqlFixture>): vo
       } finally {
         if (other !== sql) await other.close();
       }
+    });
+
+    it('withTenant shows and writes only the scoped tenant\'s rows (row-level security)', async () => {
+      const t = table('rls');
+      const [a, b] = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b'];
+      await sql.query(storageMigrations.migrations[0]!.sql);
+      await sql.query(`CREATE TABLE ${t} (tenant_id uuid NOT NULL, v integer); ${tenantIsolationSql(t)}`);
+      await sql.query(`INSERT INTO ${t} VALUES ($1, 1), ($2, 2)`, [a, b]);
+
+      // The query asks for every row; the policy answers with tenant a's only.
+      expect(await sql.withTenant(a, (tx) => tx.query(`SELECT v FROM ${t}`))).toEqual([{ v: 1 }]);
+      const crossWrite = await sql.withTenant(a, (tx) => tx.query(`INSERT INTO ${t} VALUES ($1, 3)`, [b])).catch((e: unknown) => e);
+      expect(String(crossWrite)).toMatch(/row-level security/);
+      expect(await sql.withTenant(a, (tx) => tx.query(`UPDATE ${t} SET v = 9 RETURNING v`))).toEqual([{ v: 9 }]);
+      expect(await sql.query(`SELECT v FROM ${t} ORDER BY v`)).toEqual([{ v: 2 }, { v: 9 }]);
+      // The settings are transaction-local: a plain query afterwards is the owner again.
+      expect(await sql.query(`SELECT current_setting('app.tenant_id', true) AS t`)).toEqual([{ t: '' }]);
+      await expect(sql.withTenant('not-a-uuid', async () => 1)).rejects.toThrow(/not a tenant id/);
     });
 
     it('recognises unique violations', async () => {

@@ -5,12 +5,13 @@ import { silentLogger } from '../../shared/logger.js';
 import { sqlContract } from './sql.contract.js';
 import { createPgliteSql } from './sql-pglite.js';
 import { createPostgresSql } from './sql-postgres.js';
+import { addTenantScope } from './tenant-scope.js';
 
 const POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 sqlContract('pglite', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mcp-engine-pglite-'));
-  const sql = await createPgliteSql(dir);
+  const sql = addTenantScope(await createPgliteSql(dir));
   return {
     sql,
     // One embedded database has one owner process; concurrent callers share its instance.
@@ -23,7 +24,7 @@ sqlContract('pglite', async () => {
 });
 
 sqlContract('postgres', async () => {
-  const connect = () => createPostgresSql({ url: POSTGRES_URL, logger: silentLogger() });
+  const connect = () => addTenantScope(createPostgresSql({ url: POSTGRES_URL, logger: silentLogger() }));
   const sql = connect();
   return { sql, second: async () => connect(), dispose: () => sql.close() };
 });

@@ -19,7 +19,8 @@ describe('createStorage', () => {
     try {
       const first = await createStorage(config, deps);
       expect([first.sql.dialect, first.kv.kind]).toEqual(['pglite', 'memory']);
-      expect(await first.migrate(modules)).toEqual(['notes/001']);
+      // Storage's own migration (the application role) always comes first.
+      expect(await first.migrate(modules)).toEqual(['storage/001_application_role', 'notes/001']);
       await first.sql.query('INSERT INTO notes VALUES ($1)', ['kept']);
       const lock = await first.locks.acquire('k');
       expect(lock.fence).toBeGreaterThan(0);

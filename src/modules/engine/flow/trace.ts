@@ -26,7 +26,22 @@ export type TraceEventBody =
   | { type: 'step_limit'; state: State; limit: number; states: string[] }
   | { type: 'ended'; state: string; goal: boolean }
   | { type: 'handoff'; state: string }
-  | { type: 'error'; state: State; code: string; message: string };
+  | { type: 'error'; state: State; code: string; message: string }
+  /** Added by the executor (the effectful shell), which is where calls and their latency are known. */
+  | { type: 'integration_call'; state: State; integration: string; operation: string; ok: boolean; latencyMs: number; error?: { code: string; message: string } }
+  | {
+      type: 'model_call';
+      state: State;
+      task: 'intent' | 'entities' | 'generate' | 'sentiment';
+      provider: string;
+      model: string;
+      ok: boolean;
+      latencyMs: number;
+      tokensIn?: number;
+      tokensOut?: number;
+      costUsd?: number;
+      error?: { code: string; message: string };
+    };
 
 export type TraceEvent = TraceEventBody & { at: string };
 export type TraceEventType = TraceEvent['type'];

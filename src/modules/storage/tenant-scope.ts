@@ -1,0 +1,38 @@
+import type { Sql } from './contract.js';
+
+/** The role tenant transactions run as; it is not the tables' owner, so row-level security applies to it. */
+export const APP_ROLE = 'mcp_app';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Both settings are transaction-local, so a pooled connection never carries them to the next user. */
+const ENTER_TENANT = `SELECT set_config('app.tenant_id', $1, true), set_config('role', '${APP_ROLE}', true)`;
+
+export function addTenantScope(sql: Omit<Sql, 'withTenant'>): Sql {
+  return {
+    dialect: sql.dialect,
+    query: (text, params) => sql.query(text, params),
+    transaction: (fn) => sql.transaction(fn),
+    close: () => sql.close(),
+    withTenant: (tenantId, fn) => {
+      if (!UUID.test(tenantId)) return Promise.reject(new Error(`storage: '${tenantId}' is not a tenant id`));
+      return sql.transaction(async (tx) => {
+        await tx.query(ENTER_TENANT, [tenantId]);
+        return fn(tx);
+      });
+    },
+  };
+}
+
+/**
+ * Row-level security for one tenant table, for a module's migration: only rows of the tenant set
+ * by `withTenant` are visible or writable by the application role.
+ */
+export function tenantIsolationSql(table: string, column = 'tenant_id'): string {
+  const current = `nullif(current_setting('app.tenant_id', true), '')::uuid`;
+  return `
+    ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY ${table}_tenant_isolation ON ${table}
+      USING (${column} = ${current}) WITH CHECK (${column} = ${current});
+    GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ${APP_ROLE};`;
+}
