@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type ErrorBody, type ErrorCode, isAppError } from '../../shared/app-error.js';
+import { inputError } from './parse-input.js';
 
 /** The one table from error codes to HTTP statuses. */
 const STATUS: Record<ErrorCode, number> = {
@@ -27,7 +29,13 @@ const STATUS: Record<ErrorCode, number> = {
 export const statusOf = (code: ErrorCode): number => STATUS[code];
 
 /** Fastify's own client errors (body parsing, limits, routing) in our vocabulary. */
+const CONTEXT_NAMES: Record<string, string> = { body: 'request body', params: 'path', querystring: 'query string', headers: 'headers' };
+
 function fromFastify(error: FastifyError): AppError | null {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const issues = error.validation.map((v) => ({ path: v.instancePath, message: v.message ?? 'is not valid' }));
+    return inputError(issues, CONTEXT_NAMES[error.validationContext ?? ''] ?? 'request');
+  }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('payload_too_large', 'The request body is larger than the server accepts.');

@@ -1,11 +1,16 @@
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { AppError } from '../../shared/app-error.js';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from '../../shared/logger.js';
 import type { Chat } from '../chat/contract.js';
 import type { Engine } from '../engine/contract.js';
 import type { Security } from '../security/contract.js';
-import { apiKeyAuth } from './auth.js';
+import type { Api } from './api.js';
+import { accessControl } from './auth.js';
+import { registerBodyParsers } from './body-parsers.js';
 import type { Gateway, GatewayConfig } from './contract.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { conversationRoutes } from './routes/conversations.js';
@@ -26,42 +31,45 @@ export interface GatewayDeps {
   defaultWidgetKey: () => string | null;
 }
 
-const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'];
-
-/** JSON bodies: an empty body reads as "no body" (POST …/publish without one is normal). */
-function registerBodyParsers(app: FastifyInstance): void {
-  const defaultJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (typeof body !== 'string' || body.trim() === '') return done(null, undefined);
-    defaultJson(request, body, (error, value) =>
-      error ? done(new AppError('invalid_json', `The request body is not valid JSON: ${error.message}`), undefined) : done(null, value),
-    );
+async function registerDocs(app: Api): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'MCP Engine API', version: '1', description: 'Flows, conversations, channels, integrations and analytics. Every /v1 call needs `Authorization: Bearer <API key>`.' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
   });
-  app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/v1/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 }
 
 export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
-  const app: FastifyInstance = Fastify({
+  const app: Api = Fastify({
     // Fastify infers its logger type from this option; route modules use the base logger type.
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.config.bodyLimitBytes,
     // Long enough for any id our routes accept, so that a too-long id gets our 400 and not a bare 414.
     routerOptions: { maxParamLength: 500 },
     genReqId: () => crypto.randomUUID(),
-  });
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   registerBodyParsers(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  // The docs page and the web chat page run inline scripts of their own; the API serves JSON only.
+  await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await registerDocs(app);
 
   healthRoutes(app, { ready: deps.ready });
   pageRoutes(app, { defaultWidgetKey: deps.defaultWidgetKey });
-  // The widget authenticates with its public widget key, not an API key.
-  await app.register(async (v1) => webchatRoutes(v1, deps), { prefix: '/v1' });
   await app.register(
-    async (v1) => {
-      v1.addHook('onRequest', apiKeyAuth(deps.security));
+    async (v1: Api) => {
+      v1.addHook('onRequest', accessControl(deps.security));
+      webchatRoutes(v1, deps);
       conversationRoutes(v1, deps);
       flowRoutes(v1, deps);
     },

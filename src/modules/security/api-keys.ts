@@ -2,7 +2,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
 import type { Sql } from '../storage/contract.js';
 import { formatApiKey, hashApiKey, visiblePrefix } from './api-key-secret.js';
-import type { ApiKeyInfo, Principal } from './contract.js';
+import { type ApiKeyInfo, PERMISSIONS, type Principal } from './contract.js';
 
 interface ApiKeyRow extends Record<string, unknown> {
   id: string;
@@ -52,7 +52,7 @@ export function createApiKeyStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
       if (clock.now() - lastUsed > LAST_USED_RESOLUTION_MS) {
         await sql.query('UPDATE api_keys SET last_used_at = $2 WHERE id = $1', [row.id, clock.isoNow()]);
       }
-      return { tenantId: row.tenant_id, kind: 'api_key', keyId: row.id };
+      return { tenantId: row.tenant_id, kind: 'api_key', keyId: row.id, permissions: PERMISSIONS };
     },
   };
 }

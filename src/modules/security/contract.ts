@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { Permission } from './permissions.js';
+
+export { PERMISSIONS, ROLES, ROLE_PERMISSIONS, type Permission, type Role } from './permissions.js';
 
 export const tenantSlugSchema = z
   .string()
@@ -35,6 +38,7 @@ export interface Principal {
   tenantId: string;
   kind: 'api_key';
   keyId: string;
+  permissions: readonly Permission[];
 }
 
 export interface Security {

@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { AppError, isAppError } from '../../../shared/app-error.js';
 import type { Chat } from '../../chat/contract.js';
 import { conversationIdSchema, inboundTurnSchema } from '../../engine/contract.js';
 import type { Security } from '../../security/contract.js';
+import type { Api } from '../api.js';
 import { parseInput } from '../parse-input.js';
 
 const connectQuery = z.object({ key: z.string().min(1).max(200), conversation: conversationIdSchema });
@@ -25,8 +25,9 @@ function send(socket: WebSocket, frame: unknown): void {
  * Web chat over WebSocket: the page connects with the tenant's public widget key and its
  * conversation id; each frame is one message, answered by an ack and then the bot's replies.
  */
-export function webchatRoutes(app: FastifyInstance, deps: { chat: Chat; security: Security }): void {
-  app.get('/webchat', { websocket: true }, async (socket, request) => {
+export function webchatRoutes(app: Api, deps: { chat: Chat; security: Security }): void {
+  // The widget presents its public widget key, checked here, not an API key.
+  app.get('/webchat', { websocket: true, config: { permission: 'public' }, schema: { hide: true } }, async (socket, request) => {
     const query = connectQuery.safeParse(request.query);
     const tenant = query.success ? await deps.security.getTenantByWidgetKey(query.data.key) : null;
     if (!query.success || !tenant) {
