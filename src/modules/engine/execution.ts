@@ -3,14 +3,13 @@ import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Adaptors } from '../adaptors/contract.js';
-import type { Models, NluResult } from '../models/contract.js';
+import type { Models } from '../models/contract.js';
 import type { Locks, Sql } from '../storage/contract.js';
 import type { CompiledFlows } from './compiled-flows.js';
 import type { ContextStore, ConversationRecord } from './context-store.js';
-import type { InboundTurn, Reply, TurnRecord, TurnResult } from './contract.js';
-import { performEffect } from './effects.js';
-import { type CompiledFlow, type StepResult, type TraceEvent, step } from './flow/index.js';
+import type { InboundTurn, TurnRecord, TurnResult } from './contract.js';
 import type { FlowStore } from './flow-store.js';
+import { runTurnCore } from './run-turn.js';
 
 export interface ExecutionDeps {
   sql: Sql;
@@ -46,47 +45,16 @@ export function createExecutionService(deps: ExecutionDeps) {
     return { flowId: latest.flowId, flowVersion: latest.version };
   }
 
-  async function understand(tenantId: string, flow: CompiledFlow, modelKey: string, text: string, trace: TraceEvent[]) {
-    if (!text) return null;
-    const started = clock.now();
-    const nlu: NluResult = await deps.models.parse(tenantId, { modelKey, nlu: flow.nlu, text, now: clock.isoNow() });
-    trace.push({ type: 'model_call', state: null, task: 'intent', provider: nlu.provider, model: nlu.provider, ok: true, latencyMs: clock.now() - started, at: clock.isoNow() });
-    return nlu;
-  }
-
-  /** Runs the state machine to quiescence, performing each effect it suspends on. */
-  async function runToQuiescence(tenantId: string, flow: CompiledFlow, first: StepResult, replies: Reply[], trace: TraceEvent[]) {
-    let result = first;
-    const sideEffects = [...result.sideEffects];
-    while (result.effect) {
-      const outcome = await performEffect(deps, tenantId, result.effect, { state: result.context.state, now: () => clock.isoNow() });
-      trace.push(outcome.call);
-      result = step(flow, result.context, outcome.event, { maxSteps: deps.maxSteps });
-      replies.push(...result.replies);
-      trace.push(...result.trace);
-      sideEffects.push(...result.sideEffects);
-    }
-    return { result, sideEffects };
-  }
-
   async function runTurn(tenantId: string, conversationId: string, message: InboundTurn, fresh: boolean) {
     const startedAt = clock.isoNow();
     const started = clock.now();
     const loaded = fresh ? await deps.contexts.loadFromDb(tenantId, conversationId) : await deps.contexts.load(tenantId, conversationId);
     const target = await resolveFlow(tenantId, loaded);
     const flow = await deps.compiledFlows.get(tenantId, target.flowId, target.flowVersion);
-    const trace: TraceEvent[] = [];
-    const nlu = await understand(tenantId, flow, `${target.flowId}@${target.flowVersion}`, message.text?.trim() ?? '', trace);
-
-    const first = step(
-      flow,
-      loaded?.context ?? null,
-      { type: 'message', text: message.text, payload: message.payload, nlu, channel: message.channel, user: message.user, now: clock.isoNow() },
-      { maxSteps: deps.maxSteps },
+    const { result, replies, trace, sideEffects, nlu } = await runTurnCore(
+      { models: deps.models, adaptors: deps.adaptors, clock, maxSteps: deps.maxSteps },
+      { tenantId, flow, modelKey: `${target.flowId}@${target.flowVersion}`, context: loaded?.context ?? null, message },
     );
-    const replies: Reply[] = [...first.replies];
-    trace.push(...first.trace);
-    const { result, sideEffects } = await runToQuiescence(tenantId, flow, first, replies, trace);
 
     const turnId = ids.uuid();
     const saved = await deps.sql.withTenant(tenantId, async (tx) => {
