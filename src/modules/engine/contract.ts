@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { NluResult } from '../models/contract.js';
 import type { SideEffect, TraceEvent } from './flow/index.js';
 
 /**
@@ -98,6 +99,8 @@ export interface TurnRecord {
   newRun: boolean;
   startedAt: string;
   latencyMs: number;
+  /** How long the turn waited for the conversation's lock (messages queued behind each other). */
+  lockWaitMs: number;
   status: 'waiting' | 'ended' | 'handoff';
   state: string | null;
   replies: number;
@@ -105,12 +108,47 @@ export interface TurnRecord {
   sideEffects: SideEffect[];
 }
 
+/** One stored turn of a conversation's trace, for bot builders. */
+export interface TurnTrace {
+  turnId: string;
+  turn: number;
+  flowId: string;
+  flowVersion: number;
+  createdAt: string;
+  events: TraceEvent[];
+}
+
+export interface FlowVersionDetail {
+  flowId: string;
+  version: number;
+  source: string;
+  definition: unknown;
+  publishedAt: string;
+}
+
+export type FlowValidationResult = { valid: true; warnings: FlowIssue[] } | { valid: false; issues: FlowIssue[] };
+
+export const nluParseSchema = z.object({ text: z.string().max(4000, 'a message is at most 4,000 characters') });
+
 export interface Engine {
   processMessage(tenantId: string, conversationId: string, message: InboundTurn): Promise<TurnResult>;
   getConversation(tenantId: string, conversationId: string): Promise<ConversationState | null>;
+  /** The most recent `limit` turns' traces, oldest first. */
+  getTrace(tenantId: string, conversationId: string, limit: number): Promise<TurnTrace[]>;
+  /** Forgets the conversation's flow context; its next message starts the default flow afresh. */
+  resetConversation(tenantId: string, conversationId: string): Promise<void>;
+  /** Ends a handoff: the bot answers the conversation's next message again. */
+  handBack(tenantId: string, conversationId: string): Promise<void>;
   createFlow(tenantId: string, source: string | object): Promise<FlowDetail>;
+  updateFlow(tenantId: string, flowId: string, source: string | object): Promise<FlowDetail>;
+  validateFlow(tenantId: string, source: string | object): Promise<FlowValidationResult>;
+  /** JSON Schema of the flow language. */
+  flowSchema(): object;
   listFlows(tenantId: string): Promise<FlowSummary[]>;
   getFlow(tenantId: string, flowId: string): Promise<FlowDetail>;
+  getFlowVersion(tenantId: string, flowId: string, version: number): Promise<FlowVersionDetail>;
   publishFlow(tenantId: string, flowId: string): Promise<{ flowId: string; version: number }>;
   setDefaultFlow(tenantId: string, flowId: string): Promise<FlowSummary>;
+  /** What the flow's NLU makes of a text: its latest published version, or the draft. */
+  parseNlu(tenantId: string, flowId: string, text: string, options: { draft: boolean }): Promise<NluResult>;
 }

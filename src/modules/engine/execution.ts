@@ -45,7 +45,7 @@ export function createExecutionService(deps: ExecutionDeps) {
     return { flowId: latest.flowId, flowVersion: latest.version };
   }
 
-  async function runTurn(tenantId: string, conversationId: string, message: InboundTurn, fresh: boolean) {
+  async function runTurn(tenantId: string, conversationId: string, message: InboundTurn, fresh: boolean, lockWaitMs: number) {
     const startedAt = clock.isoNow();
     const started = clock.now();
     const loaded = fresh ? await deps.contexts.loadFromDb(tenantId, conversationId) : await deps.contexts.load(tenantId, conversationId);
@@ -84,6 +84,7 @@ export function createExecutionService(deps: ExecutionDeps) {
       newRun: !loaded || loaded.context.status === 'ended',
       startedAt,
       latencyMs: clock.now() - started,
+      lockWaitMs,
       status,
       state: result.context.state,
       replies: replies.length,
@@ -95,14 +96,16 @@ export function createExecutionService(deps: ExecutionDeps) {
 
   return {
     async processMessage(tenantId: string, conversationId: string, message: InboundTurn): Promise<TurnResult> {
+      const waitStarted = clock.now();
       const lock = await deps.locks.acquire(`lock:conversation:${tenantId}:${conversationId}`, {
         ttlMs: deps.lockTtlMs,
         waitMs: deps.lockWaitMs,
       });
+      const lockWaitMs = clock.now() - waitStarted;
       try {
         for (let attempt = 1; ; attempt += 1) {
           try {
-            const { record, replies, nlu } = await runTurn(tenantId, conversationId, message, attempt > 1);
+            const { record, replies, nlu } = await runTurn(tenantId, conversationId, message, attempt > 1, lockWaitMs);
             if (lock.lost) deps.logger.warn({ tenantId, conversationId }, 'conversation lock expired during a turn');
             deps.onTurn(record);
             return {

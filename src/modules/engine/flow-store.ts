@@ -30,14 +30,23 @@ const toSummary = (row: FlowRow): FlowSummary => ({
   updatedAt: row.updated_at,
 });
 
-/** Parses and validates flow source; throws flow_invalid with every issue so the builder fixes all at once. */
-export function checkFlowSource(source: string | object): { flow: FlowDefinition; warnings: FlowIssue[] } {
+export type FlowCheck = { ok: true; flow: FlowDefinition; warnings: FlowIssue[] } | { ok: false; issues: FlowIssue[] };
+
+/** Parses and validates flow source against the tenant's integrations; every issue at once. */
+export function checkFlowSource(source: string | object, integrations?: readonly string[]): FlowCheck {
   const parsed = parseFlowSource(source);
-  if (!parsed.ok) throw invalid(parsed.issues);
-  const validated = validateFlow(parsed.value);
-  if (!validated.ok) throw invalid(validated.issues);
-  return { flow: validated.flow, warnings: validated.warnings };
+  if (!parsed.ok) return { ok: false, issues: parsed.issues };
+  return validateFlow(parsed.value, { integrations });
 }
+
+/** The same check, for writes: throws flow_invalid carrying every issue. */
+function requireValidFlow(source: string | object, integrations?: readonly string[]) {
+  const checked = checkFlowSource(source, integrations);
+  if (!checked.ok) throw invalid(checked.issues);
+  return checked;
+}
+
+const sourceText = (source: string | object) => (typeof source === 'string' ? source : JSON.stringify(source, null, 2));
 
 function invalid(issues: FlowIssue[]): AppError {
   const errors = issues.filter((i) => i.severity === 'error');
@@ -71,9 +80,9 @@ export function createFlowStore(deps: { sql: Sql; ids: Ids }) {
   }
 
   return {
-    async create(tenantId: string, source: string | object): Promise<FlowDetail> {
-      const { flow, warnings } = checkFlowSource(source);
-      const text = typeof source === 'string' ? source : JSON.stringify(source, null, 2);
+    async create(tenantId: string, source: string | object, integrations?: readonly string[]): Promise<FlowDetail> {
+      const { flow, warnings } = requireValidFlow(source, integrations);
+      const text = sourceText(source);
       try {
         return await sql.withTenant(tenantId, async (tx) => {
           const [row] = await tx.query<FlowRow>(
@@ -89,6 +98,50 @@ export function createFlowStore(deps: { sql: Sql; ids: Ids }) {
         }
         throw error;
       }
+    },
+
+    /** Replaces the draft; published versions are untouched (running conversations keep theirs). */
+    async update(tenantId: string, flowId: string, source: string | object, integrations?: readonly string[]): Promise<FlowDetail> {
+      const { flow, warnings } = requireValidFlow(source, integrations);
+      try {
+        return await sql.withTenant(tenantId, async (tx) => {
+          const [row] = await tx.query<FlowRow>(
+            `UPDATE flows SET name = $3, source = $4, definition = $5, warnings = $6, updated_at = now()
+             WHERE tenant_id = $1 AND id = $2
+             RETURNING *, (SELECT max(v.version) FROM flow_versions v WHERE v.flow_id = flows.id) AS published_version`,
+            [tenantId, flowId, flow.name, sourceText(source), JSON.stringify(flow), JSON.stringify(warnings)],
+          );
+          if (!row) throw new AppError('flow_not_found', `No flow with id '${flowId}' in this workspace.`);
+          return detail(tx, tenantId, row);
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new AppError('conflict', `Another flow is already named '${flow.name}'.`);
+        throw error;
+      }
+    },
+
+    async version(tenantId: string, flowId: string, version: number) {
+      const [row] = await sql.withTenant(tenantId, (tx) =>
+        tx.query<{ source: string; definition: FlowDefinition; published_at: string }>(
+          'SELECT source, definition, published_at FROM flow_versions WHERE tenant_id = $1 AND flow_id = $2 AND version = $3',
+          [tenantId, flowId, version],
+        ),
+      );
+      if (!row) throw new AppError('flow_not_found', `Flow '${flowId}' has no version ${version} in this workspace.`);
+      return { flowId, version, source: row.source, definition: row.definition, publishedAt: row.published_at };
+    },
+
+    /** The draft's definition, for trying it before it is published. */
+    async draftOf(tenantId: string, flowId: string): Promise<FlowDefinition> {
+      return sql.withTenant(tenantId, async (tx) => (await getRow(tx, tenantId, flowId)).definition);
+    },
+
+    async latestVersion(tenantId: string, flowId: string): Promise<number> {
+      const row = await sql.withTenant(tenantId, (tx) => getRow(tx, tenantId, flowId));
+      if (row.published_version === null) {
+        throw new AppError('flow_not_published', `Flow '${row.name}' has no published version yet; publish it or use ?draft=true.`);
+      }
+      return row.published_version;
     },
 
     async list(tenantId: string): Promise<FlowSummary[]> {

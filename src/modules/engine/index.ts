@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
@@ -7,8 +8,10 @@ import type { Kv, Locks, Sql } from '../storage/contract.js';
 import { createCompiledFlows } from './compiled-flows.js';
 import { createContextStore } from './context-store.js';
 import type { Engine, TurnRecord } from './contract.js';
+import { createConversationAdmin } from './conversation-admin.js';
 import { createExecutionService } from './execution.js';
-import { createFlowStore } from './flow-store.js';
+import { compileFlow, flowJsonSchema } from './flow/index.js';
+import { checkFlowSource, createFlowStore } from './flow-store.js';
 
 export * from './contract.js';
 export { engineMigrations } from './migrations.js';
@@ -30,16 +33,19 @@ export interface EngineDeps {
 export function createEngine(deps: EngineDeps): Engine {
   const flows = createFlowStore(deps);
   const contexts = createContextStore(deps);
+  const compiledFlows = createCompiledFlows({ flows });
   const execution = createExecutionService({
     ...deps,
     flows,
     contexts,
-    compiledFlows: createCompiledFlows({ flows }),
+    compiledFlows,
     maxSteps: deps.config.maxStepsPerTurn,
     lockTtlMs: deps.config.lockTtlMs,
     lockWaitMs: deps.config.lockWaitMs,
     onTurn: deps.onTurn ?? (() => undefined),
   });
+  const admin = createConversationAdmin({ ...deps, contexts, lockWaitMs: deps.config.lockWaitMs });
+  const integrationsOf = (tenantId: string) => deps.adaptors.listIntegrationNames(tenantId);
 
   return {
     processMessage: (tenantId, conversationId, message) => execution.processMessage(tenantId, conversationId, message),
@@ -59,10 +65,31 @@ export function createEngine(deps: EngineDeps): Engine {
         updatedAt: record.updatedAt,
       };
     },
-    createFlow: (tenantId, source) => flows.create(tenantId, source),
+    getTrace: (tenantId, conversationId, limit) => admin.traces(tenantId, conversationId, limit),
+    resetConversation: (tenantId, conversationId) => admin.reset(tenantId, conversationId),
+    handBack: (tenantId, conversationId) => admin.handBack(tenantId, conversationId),
+    createFlow: async (tenantId, source) => flows.create(tenantId, source, await integrationsOf(tenantId)),
+    updateFlow: async (tenantId, flowId, source) => flows.update(tenantId, flowId, source, await integrationsOf(tenantId)),
+    async validateFlow(tenantId, source) {
+      const checked = checkFlowSource(source, await integrationsOf(tenantId));
+      return checked.ok ? { valid: true, warnings: checked.warnings } : { valid: false, issues: checked.issues };
+    },
+    flowSchema: () => flowJsonSchema(),
     listFlows: (tenantId) => flows.list(tenantId),
     getFlow: (tenantId, flowId) => flows.get(tenantId, flowId),
+    getFlowVersion: (tenantId, flowId, version) => flows.version(tenantId, flowId, version),
     publishFlow: (tenantId, flowId) => flows.publish(tenantId, flowId),
     setDefaultFlow: (tenantId, flowId) => flows.setDefault(tenantId, flowId),
+    async parseNlu(tenantId, flowId, text, options) {
+      if (options.draft) {
+        const flow = compileFlow(await flows.draftOf(tenantId, flowId));
+        // Drafts change: the model key follows their content, so an edited draft is retrained.
+        const digest = createHash('sha256').update(JSON.stringify(flow.nlu)).digest('hex').slice(0, 16);
+        return deps.models.parse(tenantId, { modelKey: `${flowId}@draft-${digest}`, nlu: flow.nlu, text, now: deps.clock.isoNow() });
+      }
+      const version = await flows.latestVersion(tenantId, flowId);
+      const flow = await compiledFlows.get(tenantId, flowId, version);
+      return deps.models.parse(tenantId, { modelKey: `${flowId}@${version}`, nlu: flow.nlu, text, now: deps.clock.isoNow() });
+    },
   };
 }

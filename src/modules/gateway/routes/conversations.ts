@@ -7,6 +7,7 @@ import { tenantOf } from '../auth.js';
 
 const params = z.object({ conversationId: conversationIdSchema });
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+const traceQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) });
 const tags = ['conversations'];
 
 export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine }): void {
@@ -40,6 +41,29 @@ export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine 
       const summary = await deps.chat.getConversation(tenantId, conversationId);
       if (!summary) throw new AppError('conversation_not_found', `No conversation '${conversationId}' in this workspace.`);
       return { messages: await deps.chat.listMessages(tenantId, conversationId, { limit: request.query.limit }) };
+    },
+  );
+
+  app.get(
+    '/conversations/:conversationId/trace',
+    { config: { permission: 'conversations:read' }, schema: { summary: 'Per-turn traces: states, intents, slots, calls, errors', tags, params, querystring: traceQuery } },
+    async (request) => {
+      const tenantId = tenantOf(request);
+      const { conversationId } = request.params;
+      const turns = await deps.engine.getTrace(tenantId, conversationId, request.query.limit);
+      if (turns.length === 0 && !(await deps.chat.getConversation(tenantId, conversationId))) {
+        throw new AppError('conversation_not_found', `No conversation '${conversationId}' in this workspace.`);
+      }
+      return { turns };
+    },
+  );
+
+  app.post(
+    '/conversations/:conversationId/reset',
+    { config: { permission: 'conversations:reset' }, schema: { summary: 'Forget the flow context: the next message starts the default flow afresh', tags, params } },
+    async (request) => {
+      await deps.engine.resetConversation(tenantOf(request), request.params.conversationId);
+      return { reset: true };
     },
   );
 }

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import type { Engine } from '../../engine/contract.js';
+import { type Engine, nluParseSchema } from '../../engine/contract.js';
 import type { Api } from '../api.js';
 import { tenantOf } from '../auth.js';
 
 const params = z.object({ flowId: z.string().min(1).max(100) });
+const versionParams = params.extend({ version: z.coerce.number().int().min(1) });
+const draftQuery = z.object({ draft: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') });
 const tags = ['flows'];
 
 /** A flow body is YAML/JSON text (application/yaml, text/plain) or a JSON object. */
@@ -16,6 +18,37 @@ export function flowRoutes(app: Api, deps: { engine: Engine }): void {
     '/flows',
     { config: { permission: 'flows:write' }, schema: { summary: 'Create a flow (draft) from YAML or JSON', tags, body: flowSource } },
     async (request, reply) => reply.status(201).send(await deps.engine.createFlow(tenantOf(request), request.body)),
+  );
+
+  app.get('/flows/schema', { config: { permission: 'public' }, schema: { summary: 'JSON Schema of the flow language', tags } }, async () =>
+    deps.engine.flowSchema(),
+  );
+
+  app.post(
+    '/flows/validate',
+    { config: { permission: 'flows:read' }, schema: { summary: 'Check a flow without saving it: every error and warning, with paths', tags, body: flowSource } },
+    async (request) => deps.engine.validateFlow(tenantOf(request), request.body),
+  );
+
+  app.put(
+    '/flows/:flowId',
+    { config: { permission: 'flows:write' }, schema: { summary: 'Replace the draft (published versions are unchanged)', tags, params, body: flowSource } },
+    async (request) => deps.engine.updateFlow(tenantOf(request), request.params.flowId, request.body),
+  );
+
+  app.get(
+    '/flows/:flowId/versions/:version',
+    { config: { permission: 'flows:read' }, schema: { summary: 'One published version, as it was published', tags, params: versionParams } },
+    async (request) => deps.engine.getFlowVersion(tenantOf(request), request.params.flowId, request.params.version),
+  );
+
+  app.post(
+    '/flows/:flowId/nlu/parse',
+    {
+      config: { permission: 'flows:read' },
+      schema: { summary: 'What the flow’s NLU makes of a text (latest published version, or ?draft=true)', tags, params, querystring: draftQuery, body: nluParseSchema },
+    },
+    async (request) => deps.engine.parseNlu(tenantOf(request), request.params.flowId, request.body.text, { draft: request.query.draft }),
   );
 
   app.get('/flows', { config: { permission: 'flows:read' }, schema: { summary: 'List flows', tags } }, async (request) => ({
