@@ -6,6 +6,7 @@ import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { ensureTestDatabase } from '../test/support/env.js';
+import { benchFlowTurn } from './flow-turn.js';
 import { printRow, runConversations, summarise } from './stats.js';
 
 const CONVERSATIONS = 50;
@@ -83,3 +84,5 @@ async function benchHttp(): Promise<void> {
 process.stdout.write(`MCP Engine benchmark — demo flow, ${CONVERSATIONS} concurrent conversations, ${TURNS} messages each\n`);
 await benchInProcess();
 await benchHttp();
+progress('20-state flow, in process');
+await benchFlowTurn(Number(process.env.BENCH_FLOW_TURNS ?? 5000));

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { AppError } from '../../shared/app-error.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
@@ -15,6 +16,16 @@ import { checkFlowSource, createFlowStore } from './flow-store.js';
 
 export * from './contract.js';
 export { engineMigrations } from './migrations.js';
+// For benchmarks and tools that run a flow in process, without storage.
+export { runTurnCore as runFlowTurn } from './run-turn.js';
+export type { FlowContext } from './flow/index.js';
+
+/** Parses, validates and compiles flow source; throws flow_invalid with every issue. */
+export function compileFlowSource(source: string | object) {
+  const checked = checkFlowSource(source);
+  if (!checked.ok) throw new AppError('flow_invalid', 'The flow has errors.', { details: { issues: checked.issues } });
+  return compileFlow(checked.flow);
+}
 
 export interface EngineDeps {
   sql: Sql;
