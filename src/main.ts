@@ -1,5 +1,7 @@
 import { createApp, allMigrations } from './app.js';
+import { DEMO_OWNER_EMAIL } from './demo/seed-demo.js';
 import { type Config, loadConfig } from './config.js';
+import { runTestCommand } from './cli/test-command.js';
 import { createStorage } from './modules/storage/index.js';
 import { createLogger } from './shared/logger.js';
 
@@ -8,6 +10,7 @@ const USAGE = `Usage: mcp-engine <command>
 Commands:
   start     run the engine (embedded defaults, or DATABASE_URL / REDIS_URL for server mode)
   migrate   apply pending database migrations and exit
+  test      run conversation tests: mcp-engine test FILE.test.yaml|DIR … (offline, no database)
 `;
 
 async function start(config: Config): Promise<void> {
@@ -22,6 +25,10 @@ async function start(config: Config): Promise<void> {
         ? `  API key:   ${app.demo.newApiKey}   (demo workspace; shown once — keep it)`
         : '  API key:   the demo workspace exists; use the key printed on its first start (or set MCP_BOOTSTRAP_API_KEY)',
     );
+    if (app.demo.newOwnerPassword) {
+      lines.push(`  console:   log in to workspace 'demo' as ${DEMO_OWNER_EMAIL} with password ${app.demo.newOwnerPassword}   (shown once)`);
+    }
+    lines.push(`  API docs:  ${config.http.publicUrl ?? url}/docs`);
     lines.push(`  try:       curl -s -X POST ${url}/v1/conversations/hello/messages -H 'authorization: Bearer <key>' -H 'content-type: application/json' -d '{"text":"where is my order"}'`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -64,6 +71,8 @@ async function main(argv: string[]): Promise<number> {
     case 'migrate':
       await migrate(loaded.config);
       return 0;
+    case 'test':
+      return runTestCommand(argv.slice(1), { config: loaded.config });
     default:
       process.stderr.write(`Unknown command '${command}'.\n\n${USAGE}`);
       return 2;

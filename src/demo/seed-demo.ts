@@ -6,10 +6,14 @@ import type { Security, Tenant } from '../modules/security/index.js';
 export const DEMO_SLUG = 'demo';
 const DEMO_FLOW = readFileSync(new URL('./order-support.yaml', import.meta.url), 'utf8');
 
+export const DEMO_OWNER_EMAIL = 'admin@demo.local';
+
 export interface DemoSeed {
   tenant: Tenant;
   /** Set only when a key was created by this start, so that it is printed once. */
   newApiKey: string | null;
+  /** The console login of the demo owner, set only on the start that created it. */
+  newOwnerPassword: string | null;
   created: boolean;
 }
 
@@ -18,15 +22,20 @@ export interface DemoSeed {
  * flow published as its default. Later starts leave it as it is (only adding the bootstrap key if
  * it is set and not yet known).
  */
-export async function seedDemo(deps: { security: Security; engine: Engine; bootstrapApiKey: string | undefined }): Promise<DemoSeed> {
+export async function seedDemo(deps: {
+  security: Security;
+  engine: Engine;
+  bootstrapApiKey: string | undefined;
+  ownerPassword: () => string;
+}): Promise<DemoSeed> {
   const { security, engine, bootstrapApiKey } = deps;
   const existing = await security.getTenantBySlug(DEMO_SLUG);
   if (existing) {
     if (bootstrapApiKey && !(await security.authenticate(bootstrapApiKey))) {
       await security.createApiKey(existing.id, { name: 'bootstrap', secret: bootstrapApiKey });
-      return { tenant: existing, newApiKey: bootstrapApiKey, created: false };
+      return { tenant: existing, newApiKey: bootstrapApiKey, newOwnerPassword: null, created: false };
     }
-    return { tenant: existing, newApiKey: null, created: false };
+    return { tenant: existing, newApiKey: null, newOwnerPassword: null, created: false };
   }
   const tenant = await security.createTenant({ slug: DEMO_SLUG, name: 'Demo workspace' }).catch(async (error: unknown) => {
     // Another instance seeded it at the same moment: theirs stands.
@@ -35,8 +44,10 @@ export async function seedDemo(deps: { security: Security; engine: Engine; boots
   });
   if (!tenant) return seedDemo(deps);
   const { secret } = await security.createApiKey(tenant.id, { name: 'admin', secret: bootstrapApiKey });
+  const password = deps.ownerPassword();
+  await security.createUser(tenant.id, { email: DEMO_OWNER_EMAIL, password, role: 'owner', name: 'Demo owner' });
   const flow = await engine.createFlow(tenant.id, DEMO_FLOW);
   await engine.publishFlow(tenant.id, flow.id);
   await engine.setDefaultFlow(tenant.id, flow.id);
-  return { tenant, newApiKey: secret, created: true };
+  return { tenant, newApiKey: secret, newOwnerPassword: password, created: true };
 }

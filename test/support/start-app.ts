@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
+import type { Clock } from '../../src/shared/clock.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { TEST_DATABASE_URL, TEST_MASTER_KEY, TEST_REDIS_URL, uniqueSuffix } from './env.js';
 
@@ -19,6 +20,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Reuse an embedded data directory (to test restarts). */
   dataDir?: string;
+  /** Time as the app sees it; tests move it to expire tokens and windows without sleeping. */
+  clock?: Clock;
 }
 
 /** Starts the whole app on port 0, the way `mcp-engine start` does, with its own Redis key prefix. */
@@ -35,7 +38,7 @@ export async function startApp(options: StartOptions = {}): Promise<TestApp> {
     ...options.env,
   });
   if (!loaded.ok) throw new Error(loaded.problems.join('; '));
-  const app = await createApp(loaded.config, { logger: silentLogger() });
+  const app = await createApp(loaded.config, { logger: silentLogger(), ...(options.clock ? { clock: options.clock } : {}) });
   const { url } = await app.start();
   return {
     app,

@@ -1,6 +1,7 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../shared/app-error.js';
 import type { Principal, Security } from '../security/contract.js';
+import type { GatewayConfig } from './contract.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -9,27 +10,56 @@ declare module 'fastify' {
 }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
+const MINUTE = 60_000;
+
+function principalId(principal: Principal): string {
+  switch (principal.kind) {
+    case 'api_key':
+      return `key:${principal.keyId}`;
+    case 'user':
+      return `user:${principal.userId}`;
+    case 'platform':
+      return 'platform';
+  }
+}
+
+async function limit(security: Security, reply: FastifyReply, bucket: string, perMinute: number, what: string): Promise<void> {
+  const result = await security.consumeRateLimit(bucket, perMinute, MINUTE);
+  reply.header('x-ratelimit-limit', result.limit).header('x-ratelimit-remaining', result.remaining);
+  if (!result.allowed) {
+    throw new AppError('rate_limited', `Too many requests ${what}; slow down and retry after the Retry-After delay.`, {
+      details: { retryAfterSeconds: Math.max(1, Math.ceil(result.retryAfterMs / 1000)) },
+    });
+  }
+}
 
 /**
  * The one access hook of the /v1 scope. Every route declares `config.permission`; a route that
- * forgot to is refused (fail closed). The tenant of every call comes from its credential.
+ * forgot to is refused (fail closed). The tenant of every call comes from its credential. Rate
+ * limits apply per credential and per tenant, and per client address on public routes.
  */
-export function accessControl(security: Security) {
-  return async (request: FastifyRequest): Promise<void> => {
+export function accessControl(security: Security, limits: GatewayConfig['limits']) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const access = request.routeOptions.config.permission;
-    if (access === 'public' || request.is404) return;
+    if (request.is404) return;
+    if (access === 'public') {
+      await limit(security, reply, `ip:${request.ip}`, limits.publicPerIpPerMinute, 'from this address');
+      return;
+    }
     if (access === undefined) {
       throw new AppError('internal', `Route ${request.routeOptions.url} declares no permission.`);
     }
     const header = request.headers.authorization;
     if (!header) {
-      throw new AppError('unauthorized', 'Missing API key: send it as `Authorization: Bearer <key>`.');
+      throw new AppError('unauthorized', 'Missing credentials: send an API key or access token as `Authorization: Bearer <token>`.');
     }
     const secret = BEARER.exec(header)?.[1];
     const principal = secret ? await security.authenticate(secret) : null;
     if (!principal) {
-      throw new AppError('unauthorized', 'The API key is not valid (unknown, revoked, or its workspace is suspended).');
+      throw new AppError('unauthorized', 'The API key or token is not valid (unknown, expired, revoked, or its workspace is suspended).');
     }
+    await limit(security, reply, principalId(principal), limits.perCredentialPerMinute, 'with this credential');
+    if (principal.tenantId) await limit(security, reply, `tenant:${principal.tenantId}`, limits.perTenantPerMinute, 'for this workspace');
     if (!principal.permissions.includes(access)) {
       throw new AppError('forbidden', `This credential lacks the '${access}' permission.`);
     }
@@ -39,6 +69,12 @@ export function accessControl(security: Security) {
 }
 
 export function tenantOf(request: FastifyRequest): string {
-  if (!request.principal) throw new AppError('unauthorized', 'This route needs an API key.');
-  return request.principal.tenantId;
+  const tenantId = request.principal?.tenantId;
+  if (!tenantId) throw new AppError('forbidden', 'This route acts inside a workspace; use a workspace API key or a user token.');
+  return tenantId;
+}
+
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AppError('unauthorized', 'This route needs credentials.');
+  return request.principal;
 }

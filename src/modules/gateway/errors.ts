@@ -57,7 +57,10 @@ function fromFastify(error: FastifyError): AppError | null {
 
 export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
   const body: { error: ErrorBody } = { error: error.toJSON() };
-  if (error.code === 'rate_limited') reply.header('retry-after', '1');
+  if (error.code === 'rate_limited') {
+    const details = error.details as { retryAfterSeconds?: number } | undefined;
+    reply.header('retry-after', String(details?.retryAfterSeconds ?? 1));
+  }
   return reply.status(statusOf(error.code)).send(body);
 }
 

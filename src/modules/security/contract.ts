@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Permission } from './permissions.js';
+import { PERMISSIONS, type Permission, ROLES, type Role } from './permissions.js';
 
 export { PERMISSIONS, ROLES, ROLE_PERMISSIONS, type Permission, type Role } from './permissions.js';
 
@@ -13,6 +13,94 @@ export const createTenantSchema = z.object({
 });
 export type CreateTenantInput = z.infer<typeof createTenantSchema>;
 
+export const updateTenantSchema = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  status: z.enum(['active', 'suspended']).optional(),
+  /** Messages a tenant may send per day (0 = unlimited). */
+  dailyMessageQuota: z.number().int().min(0).optional(),
+});
+export type UpdateTenantInput = z.infer<typeof updateTenantSchema>;
+
+const email = z.email('must be an e-mail address').max(254).transform((e) => e.toLowerCase());
+const password = z.string().min(10, 'use at least 10 characters').max(200);
+
+export const loginSchema = z.object({ workspace: tenantSlugSchema, email, password: z.string().min(1).max(200) });
+export const refreshSchema = z.object({ refreshToken: z.string().min(20).max(400) });
+export const inviteUserSchema = z.object({ email, name: z.string().trim().min(1).max(200).optional(), role: z.enum(ROLES) });
+export const acceptInviteSchema = z.object({ token: z.string().min(20).max(400), password, name: z.string().trim().min(1).max(200).optional() });
+export const updateUserSchema = z
+  .object({ role: z.enum(ROLES).optional(), status: z.enum(['active', 'disabled']).optional() })
+  .refine((u) => u.role !== undefined || u.status !== undefined, 'give a role or a status');
+export const changePasswordSchema = z.object({ currentPassword: z.string().min(1).max(200), newPassword: password });
+export const createApiKeySchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  /** Permissions the key carries; all of its creator's when omitted. */
+  scopes: z.array(z.enum(PERMISSIONS)).min(1).optional(),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+});
+export const auditQuerySchema = z.object({
+  action: z.string().max(100).optional(),
+  actor: z.string().max(100).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export type LoginInput = z.infer<typeof loginSchema>;
+export type InviteUserInput = z.infer<typeof inviteUserSchema>;
+export type AcceptInviteInput = z.infer<typeof acceptInviteSchema>;
+export type UpdateUserInput = z.infer<typeof updateUserSchema>;
+export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
+export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
+export type AuditQuery = z.infer<typeof auditQuerySchema>;
+
+export interface User {
+  id: string;
+  tenantId: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  status: 'active' | 'invited' | 'disabled';
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
+export interface Session {
+  accessToken: string;
+  /** Seconds until the access token expires; refresh before then. */
+  expiresIn: number;
+  refreshToken: string;
+  user: User;
+}
+
+/** Where a request came from, for the audit log. */
+export interface RequestOrigin {
+  ip?: string;
+  userAgent?: string;
+}
+
+export interface AuditEntry {
+  action: string;
+  target?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditRecord extends AuditEntry {
+  id: string;
+  at: string;
+  actorType: Principal['kind'] | 'system';
+  actorId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface RateLimitResult {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  retryAfterMs: number;
+}
+
 export interface Tenant {
   id: string;
   slug: string;
@@ -20,6 +108,8 @@ export interface Tenant {
   status: 'active' | 'suspended';
   /** Public key that the web chat widget presents; it grants chatting only, nothing else. */
   widgetKey: string;
+  /** Messages the workspace may receive per day; 0 means unlimited. */
+  dailyMessageQuota: number;
   createdAt: string;
 }
 
@@ -27,6 +117,9 @@ export interface ApiKeyInfo {
   id: string;
   tenantId: string;
   name: string;
+  scopes: Permission[];
+  expiresAt: string | null;
+  revokedAt: string | null;
   /** The visible start of the key, so people can tell keys apart without the secret. */
   prefix: string;
   createdAt: string;
@@ -34,23 +127,49 @@ export interface ApiKeyInfo {
 }
 
 /** Who is calling. The tenant always comes from the credential, never from the request body. */
-export interface Principal {
-  tenantId: string;
-  kind: 'api_key';
-  keyId: string;
-  permissions: readonly Permission[];
-}
+export type Principal =
+  | { kind: 'api_key'; tenantId: string; keyId: string; permissions: readonly Permission[] }
+  | { kind: 'user'; tenantId: string; userId: string; role: Role; permissions: readonly Permission[] }
+  /** The platform operator: manages tenants, belongs to none. */
+  | { kind: 'platform'; tenantId: null; permissions: readonly Permission[] };
 
 export interface Security {
   createTenant(input: CreateTenantInput): Promise<Tenant>;
+  listTenants(): Promise<Tenant[]>;
+  updateTenant(tenantId: string, input: UpdateTenantInput): Promise<Tenant>;
+  /** Deletes the tenant and every row of every module that belongs to it. */
+  deleteTenant(tenantId: string): Promise<void>;
   getTenant(tenantId: string): Promise<Tenant | null>;
   getTenantBySlug(slug: string): Promise<Tenant | null>;
   /** The active tenant a web chat widget key belongs to. */
   getTenantByWidgetKey(widgetKey: string): Promise<Tenant | null>;
+
   /** Creates a key; the secret is returned here once and only its hash is stored. */
-  createApiKey(tenantId: string, input: { name: string; secret?: string }): Promise<{ key: ApiKeyInfo; secret: string }>;
-  /** Resolves a bearer secret to its principal, or null when unknown, revoked or the tenant is suspended. */
-  authenticate(secret: string): Promise<Principal | null>;
+  createApiKey(tenantId: string, input: CreateApiKeyInput & { secret?: string }): Promise<{ key: ApiKeyInfo; secret: string }>;
+  listApiKeys(tenantId: string): Promise<ApiKeyInfo[]>;
+  revokeApiKey(tenantId: string, keyId: string): Promise<ApiKeyInfo>;
+  /** Resolves a bearer credential (API key, access token or platform key) to its principal, or null. */
+  authenticate(bearer: string): Promise<Principal | null>;
+
+  login(input: LoginInput): Promise<Session>;
+  refresh(refreshToken: string): Promise<Session>;
+  /** Revokes every token of the user (all devices). */
+  logout(tenantId: string, userId: string): Promise<void>;
+  changePassword(tenantId: string, userId: string, input: ChangePasswordInput): Promise<void>;
+  inviteUser(tenantId: string, input: InviteUserInput): Promise<{ user: User; inviteToken: string }>;
+  acceptInvite(input: AcceptInviteInput): Promise<Session>;
+  listUsers(tenantId: string): Promise<User[]>;
+  updateUser(tenantId: string, userId: string, input: UpdateUserInput): Promise<User>;
+  /** The first owner of a new workspace (bootstrap, platform admin). */
+  createUser(tenantId: string, input: { email: string; password: string; role: Role; name?: string }): Promise<User>;
+
+  /** Counts one hit in a fixed window; `allowed: false` once `limit` is exceeded. */
+  consumeRateLimit(bucket: string, limit: number, windowMs: number): Promise<RateLimitResult>;
+  /** Counts one inbound message against the tenant's daily quota; throws rate_limited past it. */
+  consumeMessageQuota(tenantId: string): Promise<void>;
+
+  audit(tenantId: string, actor: Principal | null, entry: AuditEntry, origin?: RequestOrigin): Promise<void>;
+  listAudit(tenantId: string, query: AuditQuery): Promise<AuditRecord[]>;
 }
 
 /** Encryption of credentials at rest. `context` (e.g. `tenantId:integration:name`) must match on decrypt. */

@@ -31,5 +31,51 @@ export const securityMigrations: ModuleMigrations = {
         ${tenantIsolationSql('api_keys')}
       `,
     },
+    {
+      id: '002_users_tokens_audit',
+      sql: `
+        ALTER TABLE api_keys ADD COLUMN scopes jsonb, ADD COLUMN expires_at timestamptz, ADD COLUMN created_by text;
+        CREATE TABLE users (
+          id uuid PRIMARY KEY,
+          tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+          email text NOT NULL,
+          name text,
+          password_hash text,
+          role text NOT NULL,
+          status text NOT NULL,
+          invite_hash text UNIQUE,
+          invite_expires_at timestamptz,
+          token_version integer NOT NULL DEFAULT 1,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          last_login_at timestamptz,
+          UNIQUE (tenant_id, email)
+        );
+        CREATE TABLE refresh_tokens (
+          id uuid PRIMARY KEY,
+          tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+          user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          token_hash text NOT NULL UNIQUE,
+          expires_at timestamptz NOT NULL,
+          revoked_at timestamptz,
+          created_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE TABLE audit_log (
+          id uuid PRIMARY KEY,
+          tenant_id uuid NOT NULL,
+          at timestamptz NOT NULL DEFAULT now(),
+          actor_type text NOT NULL,
+          actor_id text,
+          action text NOT NULL,
+          target text,
+          details jsonb NOT NULL DEFAULT '{}'::jsonb,
+          ip text,
+          user_agent text
+        );
+        CREATE INDEX audit_log_tenant_at_idx ON audit_log (tenant_id, at DESC);
+        ${tenantIsolationSql('users')}
+        ${tenantIsolationSql('refresh_tokens')}
+        ${tenantIsolationSql('audit_log')}
+      `,
+    },
   ],
 };

@@ -24,6 +24,8 @@ export const PERMISSIONS = [
   'api_keys:write',
   'audit:read',
   'tenant:admin',
+  // Not part of any role: only the platform administrator's credential carries it.
+  'platform:admin',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -34,8 +36,8 @@ export type Role = (typeof ROLES)[number];
 const all = (...except: Permission[]): Permission[] => PERMISSIONS.filter((p) => !except.includes(p));
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  owner: all(),
-  admin: all('tenant:admin'),
+  owner: all('platform:admin'),
+  admin: all('platform:admin', 'tenant:admin'),
   editor: [
     'flows:read',
     'flows:write',

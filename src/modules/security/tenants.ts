@@ -1,8 +1,8 @@
 import { AppError } from '../../shared/app-error.js';
 import type { Ids } from '../../shared/ids.js';
-import type { SqlExecutor } from '../storage/contract.js';
+import type { Sql } from '../storage/contract.js';
 import { isUniqueViolation } from '../storage/index.js';
-import type { CreateTenantInput, Tenant } from './contract.js';
+import type { CreateTenantInput, Tenant, UpdateTenantInput } from './contract.js';
 
 interface TenantRow extends Record<string, unknown> {
   id: string;
@@ -10,6 +10,7 @@ interface TenantRow extends Record<string, unknown> {
   name: string;
   status: Tenant['status'];
   widget_key: string;
+  settings: { dailyMessageQuota?: number };
   created_at: string;
 }
 
@@ -19,12 +20,42 @@ const toTenant = (row: TenantRow): Tenant => ({
   name: row.name,
   status: row.status,
   widgetKey: row.widget_key,
+  dailyMessageQuota: row.settings.dailyMessageQuota ?? 0,
   createdAt: row.created_at,
 });
 
-export function createTenantStore(deps: { sql: SqlExecutor; ids: Ids }) {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const notFound = (tenantId: string) => new AppError('not_found', `No tenant with id '${tenantId}'.`);
+
+/** Tenants are platform data: these queries run as the platform, not inside a tenant scope. */
+export function createTenantStore(deps: { sql: Sql; ids: Ids }) {
   const { sql, ids } = deps;
+
+  async function get(tenantId: string): Promise<Tenant | null> {
+    if (!UUID.test(tenantId)) return null;
+    const [row] = await sql.query<TenantRow>('SELECT * FROM tenants WHERE id = $1', [tenantId]);
+    return row ? toTenant(row) : null;
+  }
+
+  /** Every module's tenant tables carry the row-level security policy; that is how they are found. */
+  async function purge(tenantId: string): Promise<void> {
+    const tables = await sql.query<{ tablename: string }>(
+      `SELECT DISTINCT tablename FROM pg_policies WHERE schemaname = 'public' AND policyname LIKE '%_tenant_isolation' AND tablename <> 'tenants'`,
+    );
+    // Foreign keys between modules' tables may demand an order; retrying the failed ones finds it.
+    let pending = tables.map((t) => t.tablename);
+    for (let pass = 0; pending.length > 0 && pass < 5; pass += 1) {
+      const failed: string[] = [];
+      for (const table of pending) {
+        await sql.query(`DELETE FROM "${table}" WHERE tenant_id = $1`, [tenantId]).catch(() => failed.push(table));
+      }
+      pending = failed;
+    }
+    if (pending.length > 0) throw new AppError('conflict', `Could not delete the tenant's rows in ${pending.join(', ')}.`);
+  }
+
   return {
+    get,
     async create(input: CreateTenantInput): Promise<Tenant> {
       try {
         const [row] = await sql.query<TenantRow>(
@@ -33,25 +64,35 @@ export function createTenantStore(deps: { sql: SqlExecutor; ids: Ids }) {
         );
         return toTenant(row!);
       } catch (error) {
-        if (isUniqueViolation(error)) {
-          throw new AppError('conflict', `A tenant with slug '${input.slug}' already exists.`);
-        }
+        if (isUniqueViolation(error)) throw new AppError('conflict', `A tenant with slug '${input.slug}' already exists.`);
         throw error;
       }
     },
-    async get(tenantId: string): Promise<Tenant | null> {
-      const [row] = await sql.query<TenantRow>('SELECT * FROM tenants WHERE id = $1', [tenantId]);
-      return row ? toTenant(row) : null;
+    async list(): Promise<Tenant[]> {
+      return (await sql.query<TenantRow>(`SELECT * FROM tenants ORDER BY created_at, slug`)).map(toTenant);
+    },
+    async update(tenantId: string, input: UpdateTenantInput): Promise<Tenant> {
+      if (!UUID.test(tenantId)) throw notFound(tenantId);
+      const settings = input.dailyMessageQuota === undefined ? {} : { dailyMessageQuota: input.dailyMessageQuota };
+      const [row] = await sql.query<TenantRow>(
+        `UPDATE tenants SET name = coalesce($2, name), status = coalesce($3, status), settings = settings || $4::jsonb
+         WHERE id = $1 RETURNING *`,
+        [tenantId, input.name ?? null, input.status ?? null, JSON.stringify(settings)],
+      );
+      if (!row) throw notFound(tenantId);
+      return toTenant(row);
+    },
+    async remove(tenantId: string): Promise<void> {
+      if (!(await get(tenantId))) throw notFound(tenantId);
+      await purge(tenantId);
+      await sql.query('DELETE FROM tenants WHERE id = $1', [tenantId]);
     },
     async getBySlug(slug: string): Promise<Tenant | null> {
       const [row] = await sql.query<TenantRow>('SELECT * FROM tenants WHERE slug = $1', [slug]);
       return row ? toTenant(row) : null;
     },
     async getByWidgetKey(widgetKey: string): Promise<Tenant | null> {
-      const [row] = await sql.query<TenantRow>(
-        `SELECT * FROM tenants WHERE widget_key = $1 AND status = 'active'`,
-        [widgetKey],
-      );
+      const [row] = await sql.query<TenantRow>(`SELECT * FROM tenants WHERE widget_key = $1 AND status = 'active'`, [widgetKey]);
       return row ? toTenant(row) : null;
     },
   };

@@ -60,7 +60,7 @@ export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine 
 
   app.post(
     '/conversations/:conversationId/reset',
-    { config: { permission: 'conversations:reset' }, schema: { summary: 'Forget the flow context: the next message starts the default flow afresh', tags, params } },
+    { config: { permission: 'conversations:reset', audit: 'conversation.reset' }, schema: { summary: 'Forget the flow context: the next message starts the default flow afresh', tags, params } },
     async (request) => {
       await deps.engine.resetConversation(tenantOf(request), request.params.conversationId);
       return { reset: true };

@@ -16,7 +16,7 @@ const flowSource = z.union([z.string().refine((s) => s.trim() !== '', 'the flow 
 export function flowRoutes(app: Api, deps: { engine: Engine }): void {
   app.post(
     '/flows',
-    { config: { permission: 'flows:write' }, schema: { summary: 'Create a flow (draft) from YAML or JSON', tags, body: flowSource } },
+    { config: { permission: 'flows:write', audit: 'flow.create' }, schema: { summary: 'Create a flow (draft) from YAML or JSON', tags, body: flowSource } },
     async (request, reply) => reply.status(201).send(await deps.engine.createFlow(tenantOf(request), request.body)),
   );
 
@@ -32,7 +32,7 @@ export function flowRoutes(app: Api, deps: { engine: Engine }): void {
 
   app.put(
     '/flows/:flowId',
-    { config: { permission: 'flows:write' }, schema: { summary: 'Replace the draft (published versions are unchanged)', tags, params, body: flowSource } },
+    { config: { permission: 'flows:write', audit: 'flow.update' }, schema: { summary: 'Replace the draft (published versions are unchanged)', tags, params, body: flowSource } },
     async (request) => deps.engine.updateFlow(tenantOf(request), request.params.flowId, request.body),
   );
 
@@ -61,13 +61,13 @@ export function flowRoutes(app: Api, deps: { engine: Engine }): void {
 
   app.post(
     '/flows/:flowId/publish',
-    { config: { permission: 'flows:publish' }, schema: { summary: 'Freeze the draft as the next immutable version', tags, params } },
+    { config: { permission: 'flows:publish', audit: 'flow.publish' }, schema: { summary: 'Freeze the draft as the next immutable version', tags, params } },
     async (request, reply) => reply.status(201).send(await deps.engine.publishFlow(tenantOf(request), request.params.flowId)),
   );
 
   app.post(
     '/flows/:flowId/default',
-    { config: { permission: 'flows:publish' }, schema: { summary: 'Make the flow the one new conversations start on', tags, params } },
+    { config: { permission: 'flows:publish', audit: 'flow.set_default' }, schema: { summary: 'Make the flow the one new conversations start on', tags, params } },
     async (request) => deps.engine.setDefaultFlow(tenantOf(request), request.params.flowId),
   );
 }

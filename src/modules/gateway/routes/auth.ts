@@ -1,0 +1,57 @@
+import { acceptInviteSchema, changePasswordSchema, loginSchema, refreshSchema, type Security } from '../../security/contract.js';
+import type { Api } from '../api.js';
+import { principalOf } from '../auth.js';
+import { AppError } from '../../../shared/app-error.js';
+
+const tags = ['auth'];
+
+/** Sessions of people (the console): login, token refresh, logout, password, invitations. */
+export function authRoutes(app: Api, deps: { security: Security }): void {
+  const { security } = deps;
+
+  app.post('/auth/login', { config: { permission: 'public' }, schema: { summary: 'Log in: an access token and a refresh token', tags, body: loginSchema, security: [] } }, async (request) => {
+    const session = await security.login(request.body);
+    await security.audit(
+      session.user.tenantId,
+      { kind: 'user', tenantId: session.user.tenantId, userId: session.user.id, role: session.user.role, permissions: [] },
+      { action: 'auth.login', target: session.user.id },
+      { ip: request.ip, userAgent: request.headers['user-agent'] },
+    );
+    return session;
+  });
+
+  app.post('/auth/refresh', { config: { permission: 'public' }, schema: { summary: 'Trade a refresh token for new tokens (it works once)', tags, body: refreshSchema, security: [] } }, async (request) =>
+    security.refresh(request.body.refreshToken),
+  );
+
+  app.post('/auth/accept-invite', { config: { permission: 'public' }, schema: { summary: 'Set a password from an invitation and log in', tags, body: acceptInviteSchema, security: [] } }, async (request) =>
+    security.acceptInvite(request.body),
+  );
+
+  const userOnly = (request: Parameters<typeof principalOf>[0]) => {
+    const principal = principalOf(request);
+    if (principal.kind !== 'user') throw new AppError('forbidden', 'This call is for logged-in people, not API keys.');
+    return principal;
+  };
+
+  app.get('/auth/me', { config: { permission: 'conversations:read' }, schema: { summary: 'Who the credential belongs to and what it may do', tags } }, async (request) => {
+    const principal = principalOf(request);
+    return { kind: principal.kind, tenantId: principal.tenantId, role: principal.kind === 'user' ? principal.role : null, permissions: principal.permissions };
+  });
+
+  app.post('/auth/logout', { config: { permission: 'conversations:read', audit: 'auth.logout' }, schema: { summary: 'Revoke every token of the user', tags } }, async (request) => {
+    const user = userOnly(request);
+    await security.logout(user.tenantId, user.userId);
+    return { loggedOut: true };
+  });
+
+  app.post(
+    '/auth/password',
+    { config: { permission: 'conversations:read', audit: 'auth.password_change' }, schema: { summary: 'Change the password (revokes every token)', tags, body: changePasswordSchema } },
+    async (request) => {
+      const user = userOnly(request);
+      await security.changePassword(user.tenantId, user.userId, request.body);
+      return { changed: true };
+    },
+  );
+}

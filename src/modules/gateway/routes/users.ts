@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { createApiKeySchema, inviteUserSchema, type Security, updateUserSchema, auditQuerySchema } from '../../security/contract.js';
+import type { Api } from '../api.js';
+import { principalOf, tenantOf } from '../auth.js';
+import { AppError } from '../../../shared/app-error.js';
+
+const idParams = z.object({ id: z.string().min(1).max(100) });
+
+/** People, API keys and the audit log of a workspace. */
+export function workspaceRoutes(app: Api, deps: { security: Security }): void {
+  const { security } = deps;
+
+  app.get('/users', { config: { permission: 'users:read' }, schema: { summary: 'Members of the workspace', tags: ['users'] } }, async (request) => ({
+    users: await security.listUsers(tenantOf(request)),
+  }));
+
+  app.post(
+    '/users',
+    { config: { permission: 'users:write', audit: 'user.invite' }, schema: { summary: 'Invite a person (returns the invitation token once)', tags: ['users'], body: inviteUserSchema } },
+    async (request, reply) => reply.status(201).send(await security.inviteUser(tenantOf(request), request.body)),
+  );
+
+  app.patch(
+    '/users/:id',
+    { config: { permission: 'users:write', audit: 'user.update' }, schema: { summary: 'Change a role, disable or re-enable', tags: ['users'], params: idParams, body: updateUserSchema } },
+    async (request) => security.updateUser(tenantOf(request), request.params.id, request.body),
+  );
+
+  app.get('/api-keys', { config: { permission: 'api_keys:read' }, schema: { summary: 'API keys (never their secrets)', tags: ['api keys'] } }, async (request) => ({
+    apiKeys: await security.listApiKeys(tenantOf(request)),
+  }));
+
+  app.post(
+    '/api-keys',
+    { config: { permission: 'api_keys:write', audit: 'api_key.create' }, schema: { summary: 'Create an API key; its secret is shown this once', tags: ['api keys'], body: createApiKeySchema } },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const scopes = request.body.scopes ?? principal.permissions.filter((p) => p !== 'platform:admin');
+      const beyond = scopes.filter((p) => !principal.permissions.includes(p));
+      if (beyond.length > 0) throw new AppError('forbidden', `A key cannot carry permissions its creator lacks: ${beyond.join(', ')}.`);
+      return reply.status(201).send(await security.createApiKey(tenantOf(request), { ...request.body, scopes }));
+    },
+  );
+
+  app.delete(
+    '/api-keys/:id',
+    { config: { permission: 'api_keys:write', audit: 'api_key.revoke' }, schema: { summary: 'Revoke an API key', tags: ['api keys'], params: idParams } },
+    async (request) => security.revokeApiKey(tenantOf(request), request.params.id),
+  );
+
+  app.get('/audit', { config: { permission: 'audit:read' }, schema: { summary: 'Who did what, when, from where', tags: ['audit'], querystring: auditQuerySchema } }, async (request) => ({
+    entries: await security.listAudit(tenantOf(request), request.query),
+  }));
+}
