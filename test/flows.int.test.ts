@@ -218,6 +218,26 @@ describe('NLU parse', () => {
   });
 });
 
+describe('try it', () => {
+  it('runs a draft in a throwaway session that keeps its state, without creating a conversation', async () => {
+    const [tenant, other] = await twoTenants(server.app);
+    const api = client(server.url, tenant.apiKey);
+    const created = await api.post<{ id: string }>('/v1/flows', GREETER);
+    const id = created.body.id;
+    type Tried = Turn & { trace: { type: string }[]; vars: Record<string, unknown>; intent: string };
+    const first = await api.post<Tried>(`/v1/flows/${id}/try/s1?draft=true`, { text: 'hello', user: { name: 'Bo' } });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ replies: [{ text: 'Hello Bo!' }], state: 'chat', intent: 'greet', vars: { greetings: 1 } });
+    expect(first.body.trace.some((e) => e.type === 'state_entered')).toBe(true);
+    const second = await api.post<Tried>(`/v1/flows/${id}/try/s1?draft=true`, { text: 'bye' });
+    expect(second.body).toMatchObject({ state: 'done', ended: true });
+    expect((await api.get('/v1/conversations/s1')).status).toBe(404);
+    // Without ?draft=true it needs a published version.
+    expect((await api.post(`/v1/flows/${id}/try/s2`, { text: 'hello' })).status).toBe(409);
+    expect((await client(server.url, other.apiKey).post(`/v1/flows/${id}/try/s1?draft=true`, { text: 'hello' })).status).toBe(404);
+  });
+});
+
 describe('tenant isolation of flow and conversation endpoints', () => {
   it('gives tenant B a 404 for everything of tenant A', async () => {
     const [a, b] = await twoTenants(server.app);

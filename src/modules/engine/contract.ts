@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { NluResult } from '../models/contract.js';
 import type { SideEffect, TraceEvent } from './flow/index.js';
+import type { SuiteResult } from './conversation-tests/index.js';
 
 /**
  * Engine: flows (drafts, versions, the default) and the execution service that runs one turn of a
@@ -85,6 +86,7 @@ export interface FlowDetail extends FlowSummary {
 }
 
 export type { TraceEvent } from './flow/index.js';
+export type { SuiteResult, TestResult, TestFailure, DiffLine, ConversationSuite } from './conversation-tests/index.js';
 
 /** Everything one finished turn did, handed to the analytics pipeline (off the hot path). */
 export interface TurnRecord {
@@ -130,6 +132,19 @@ export type FlowValidationResult = { valid: true; warnings: FlowIssue[] } | { va
 
 export const nluParseSchema = z.object({ text: z.string().max(4000, 'a message is at most 4,000 characters') });
 
+/** One turn of a "try it" session: what the bot said and everything it did. */
+export interface PlaygroundTurn {
+  replies: Reply[];
+  state: string | null;
+  intent: string | null;
+  confidence: number | null;
+  ended: boolean;
+  handoff: boolean;
+  slots: Record<string, unknown>;
+  vars: Record<string, unknown>;
+  trace: TraceEvent[];
+}
+
 export interface Engine {
   processMessage(tenantId: string, conversationId: string, message: InboundTurn): Promise<TurnResult>;
   getConversation(tenantId: string, conversationId: string): Promise<ConversationState | null>;
@@ -151,4 +166,8 @@ export interface Engine {
   setDefaultFlow(tenantId: string, flowId: string): Promise<FlowSummary>;
   /** What the flow's NLU makes of a text: its latest published version, or the draft. */
   parseNlu(tenantId: string, flowId: string, text: string, options: { draft: boolean }): Promise<NluResult>;
+  /** "Try it": one message to a throwaway session of the flow (its draft, or its latest version). */
+  tryFlow(tenantId: string, flowId: string, sessionId: string, message: InboundTurn, options: { draft: boolean }): Promise<PlaygroundTurn>;
+  /** Runs a conversation test suite (YAML/JSON, see examples/README.md) against the latest published version or the draft. */
+  testFlow(tenantId: string, flowId: string, suite: string | object, options: { draft: boolean }): Promise<SuiteResult>;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Engine, nluParseSchema } from '../../engine/contract.js';
+import { conversationIdSchema, type Engine, inboundTurnSchema, nluParseSchema } from '../../engine/contract.js';
 import type { Api } from '../api.js';
 import { tenantOf } from '../auth.js';
 
@@ -49,6 +49,21 @@ export function flowRoutes(app: Api, deps: { engine: Engine }): void {
       schema: { summary: 'What the flow’s NLU makes of a text (latest published version, or ?draft=true)', tags, params, querystring: draftQuery, body: nluParseSchema },
     },
     async (request) => deps.engine.parseNlu(tenantOf(request), request.params.flowId, request.body.text, { draft: request.query.draft }),
+  );
+
+  app.post(
+    '/flows/:flowId/try/:sessionId',
+    {
+      config: { permission: 'flows:read' },
+      schema: {
+        summary: 'Try the flow (draft with ?draft=true) in a throwaway session: replies, state, slots and the trace',
+        tags,
+        params: params.extend({ sessionId: conversationIdSchema }),
+        querystring: draftQuery,
+        body: inboundTurnSchema,
+      },
+    },
+    async (request) => deps.engine.tryFlow(tenantOf(request), request.params.flowId, request.params.sessionId, request.body, { draft: request.query.draft }),
   );
 
   app.get('/flows', { config: { permission: 'flows:read' }, schema: { summary: 'List flows', tags } }, async (request) => ({
