@@ -1,12 +1,13 @@
 import type { Adaptors } from '../adaptors/contract.js';
 import type { Models } from '../models/contract.js';
 import type { PendingEffect, StepEvent, TraceEvent } from './flow/index.js';
+import { usageToTrace } from './usage-trace.js';
 
 export interface EffectOutcome {
   /** The event that resumes the suspended turn. */
   event: StepEvent;
-  /** What the call cost, for the trace: latency, outcome, provider. */
-  call: TraceEvent;
+  /** What the calls cost, for the trace: latency, outcome, provider, tokens. */
+  calls: TraceEvent[];
 }
 
 /**
@@ -30,21 +31,15 @@ export async function performEffect(
       });
       const base = { type: 'integration_call', state, integration: effect.integration, operation: effect.operation, latencyMs: result.latencyMs, at: now() } as const;
       return result.ok
-        ? { event: { type: 'effect_result', effectId: effect.id, ok: true, value: result.value, now: now() }, call: { ...base, ok: true } }
-        : { event: { type: 'effect_result', effectId: effect.id, ok: false, error: result.error, now: now() }, call: { ...base, ok: false, error: result.error } };
+        ? { event: { type: 'effect_result', effectId: effect.id, ok: true, value: result.value, now: now() }, calls: [{ ...base, ok: true }] }
+        : { event: { type: 'effect_result', effectId: effect.id, ok: false, error: result.error, now: now() }, calls: [{ ...base, ok: false, error: result.error }] };
     }
     case 'generate': {
       const result = await deps.models.generate(tenantId, { instructions: effect.instructions, scope: effect.scope });
-      if (result.ok) {
-        return {
-          event: { type: 'effect_result', effectId: effect.id, ok: true, value: result.text, now: now() },
-          call: { type: 'model_call', state, task: 'generate', provider: result.provider, model: result.model, ok: true, latencyMs: result.latencyMs, at: now() },
-        };
-      }
-      return {
-        event: { type: 'effect_result', effectId: effect.id, ok: false, error: result.error, now: now() },
-        call: { type: 'model_call', state, task: 'generate', provider: 'none', model: 'none', ok: false, latencyMs: result.latencyMs, error: result.error, at: now() },
-      };
+      const calls = usageToTrace(result.usage, state, now());
+      return result.ok
+        ? { event: { type: 'effect_result', effectId: effect.id, ok: true, value: result.text, now: now() }, calls }
+        : { event: { type: 'effect_result', effectId: effect.id, ok: false, error: result.error, now: now() }, calls };
     }
   }
 }

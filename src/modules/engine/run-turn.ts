@@ -3,6 +3,7 @@ import type { Adaptors } from '../adaptors/contract.js';
 import type { Models, NluResult } from '../models/contract.js';
 import type { InboundTurn, Reply } from './contract.js';
 import { performEffect } from './effects.js';
+import { usageToTrace } from './usage-trace.js';
 import { type CompiledFlow, type FlowContext, type SideEffect, type StepResult, type TraceEvent, step } from './flow/index.js';
 
 export interface TurnCoreDeps {
@@ -36,9 +37,8 @@ export async function runTurnCore(
   const text = message.text?.trim() ?? '';
   let nlu: NluResult | null = null;
   if (text) {
-    const started = clock.now();
     nlu = await deps.models.parse(tenantId, { modelKey: input.modelKey, nlu: flow.nlu, text, now: clock.isoNow() });
-    trace.push({ type: 'model_call', state: null, task: 'intent', provider: nlu.provider, model: nlu.provider, ok: true, latencyMs: clock.now() - started, at: clock.isoNow() });
+    trace.push(...usageToTrace(nlu.usage, input.context?.state ?? null, clock.isoNow()));
   }
 
   let result = step(
@@ -52,7 +52,7 @@ export async function runTurnCore(
   trace.push(...result.trace);
   while (result.effect) {
     const outcome = await performEffect(deps, tenantId, result.effect, { state: result.context.state, now: () => clock.isoNow() });
-    trace.push(outcome.call);
+    trace.push(...outcome.calls);
     result = step(flow, result.context, outcome.event, { maxSteps: deps.maxSteps });
     replies.push(...result.replies);
     sideEffects.push(...result.sideEffects);

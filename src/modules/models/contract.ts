@@ -1,6 +1,10 @@
 /**
  * Models: the model orchestrator. Every call takes the tenant first and exchanges plain JSON.
  */
+import { z } from 'zod';
+import type { ModelRouting, ModelSettingsInput, ModelSettingsView, ModelTestInput, ModelTestResult, ModelUsage } from './settings-contract.js';
+
+export * from './settings-contract.js';
 
 /** The `nlu` section of a flow: what the offline classifier and extractors are trained from. */
 export interface FlowNlu {
@@ -35,7 +39,10 @@ export interface NluResult {
   intent: IntentScore;
   alternatives: IntentScore[];
   entities: ExtractedEntity[];
+  /** Who decided the intent: `offline`, or the LLM provider the cascade asked. */
   provider: string;
+  /** Every model call this parse made (the offline classifier included), in order. */
+  usage: ModelUsage[];
 }
 
 export interface ParseInput {
@@ -45,6 +52,8 @@ export interface ParseInput {
   text: string;
   /** Reference time for relative dates ("tomorrow"), ISO 8601. */
   now?: string;
+  /** Per-flow routing, laid over the tenant's settings task by task. */
+  routing?: ModelRouting;
 }
 
 export interface Models {
@@ -52,6 +61,14 @@ export interface Models {
   parse(tenantId: string, input: ParseInput): Promise<NluResult>;
   /** A response written by a language model; fails (and the flow uses its template) when none is configured. */
   generate(tenantId: string, input: GenerateInput): Promise<GenerateResult>;
+  /** Sentiment of one message: the offline lexicon, or the LLM when the tenant routes `sentiment` to one. */
+  analyseSentiment(tenantId: string, text: string, options?: { routing?: ModelRouting }): Promise<SentimentAnalysis>;
+  /** The tenant's providers (never their keys) and routing, with the installation's providers. */
+  getSettings(tenantId: string): Promise<ModelSettingsView>;
+  /** Replaces the tenant's settings; an omitted `apiKey` keeps the stored one, `null` removes it. */
+  updateSettings(tenantId: string, input: ModelSettingsInput): Promise<ModelSettingsView>;
+  /** Checks a provider's credentials by listing its models (no tokens spent). */
+  testProvider(tenantId: string, input: ModelTestInput): Promise<ModelTestResult>;
 }
 
 export const FALLBACK_INTENT = 'fallback';
@@ -61,8 +78,22 @@ export interface GenerateInput {
   instructions: string;
   /** The conversation scope the instructions may refer to (slots, vars, saved results). */
   scope: Record<string, unknown>;
+  /** Recent messages, oldest first. */
+  history?: { role: 'user' | 'assistant'; text: string }[];
+  routing?: ModelRouting;
 }
 
+/** `usage` lists every model call made, failed attempts and fallbacks included. */
 export type GenerateResult =
-  | { ok: true; text: string; provider: string; model: string; latencyMs: number }
-  | { ok: false; error: { code: string; message: string }; latencyMs: number };
+  | { ok: true; text: string; provider: string; model: string; latencyMs: number; usage: ModelUsage[] }
+  | { ok: false; error: { code: string; message: string }; latencyMs: number; usage: ModelUsage[] };
+
+export const sentimentLabelSchema = z.enum(['positive', 'negative', 'neutral']);
+
+export interface SentimentAnalysis {
+  label: z.infer<typeof sentimentLabelSchema>;
+  /** -1 (very negative) … 1 (very positive). */
+  score: number;
+  provider: string;
+  usage: ModelUsage[];
+}

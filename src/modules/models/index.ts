@@ -1,68 +1,105 @@
 import type { Clock } from '../../shared/clock.js';
-import type { FlowNlu, GenerateResult, Models, NluResult, ParseInput } from './contract.js';
-import { DEFAULT_NLU_THRESHOLD, FALLBACK_INTENT } from './contract.js';
-import { type CompiledEntities, compileEntities } from './entities/extract-entities.js';
-import { LruCache } from './model-cache.js';
-import { type IntentClassifier, trainIntentClassifier } from './nlu/intent-classifier.js';
+import { type Logger, silentLogger } from '../../shared/logger.js';
+import type { Secrets } from '../security/contract.js';
+import type { Kv, Sql } from '../storage/contract.js';
+import type { GenerateResult, Models } from './contract.js';
+import { callModels, type CallerDeps } from './model-caller.js';
+import { type ModelsConfig, OFFLINE_CONFIG } from './model-config.js';
+import { createOfflineNlu } from './offline-nlu.js';
+import { OFFLINE_PROVIDER, parseMessage } from './parse-message.js';
+import { createProviderDirectory } from './provider-directory.js';
+import { createResponseCache } from './response-cache.js';
+import { realSleep } from './retry.js';
+import { analyseSentiment } from './sentiment/analyse-sentiment.js';
+import { createSettingsService } from './settings-service.js';
+import { createSettingsStore, noSettingsStore } from './settings-store.js';
+import { generateTask } from './tasks/generate-task.js';
+import { sentimentTask } from './tasks/sentiment-task.js';
 
 export * from './contract.js';
+export { modelsMigrations } from './migrations.js';
+export type { ModelsConfig } from './model-config.js';
 // For the NLU benchmark, which trains the offline classifier on CLINC150 directly.
 export { trainIntentClassifier } from './nlu/intent-classifier.js';
 
-interface TrainedModel {
-  classifier: IntentClassifier | null;
-  entities: CompiledEntities;
-}
-
-const OFFLINE_PROVIDER = 'offline';
-
-function train(nlu: FlowNlu): TrainedModel {
-  const intents = nlu.intents ?? {};
-  return {
-    classifier: Object.keys(intents).length > 0 ? trainIntentClassifier(intents) : null,
-    entities: compileEntities(nlu.entities ?? {}),
-  };
+/**
+ * With `clock` alone (conversation tests from the CLI, benchmarks), the models run offline: no
+ * installation providers, no tenant settings. The app passes everything.
+ */
+export interface ModelsDeps {
+  clock: Clock;
+  kv?: Kv;
+  sql?: Sql;
+  secrets?: Secrets;
+  logger?: Logger;
+  config?: ModelsConfig;
+  /** Waits between retries; tests pass one that records and returns at once. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Jitter source for backoff. */
+  random?: () => number;
+  /** How many flow versions keep a trained offline model in memory. */
+  cacheSize?: number;
 }
 
 /**
- * The model orchestrator. Embedded default: the offline classifier trained from the flow's own
- * examples (once per flow version, then cached) and the offline entity extractors.
+ * The model orchestrator. Embedded default: offline models only, no key needed. LLM providers
+ * (installation-wide from the environment, or per tenant) join through routing: a cascade for
+ * intents, fallback chains per task, retries, circuit breakers, a response cache, usage records.
  */
-export function createModels(deps: { clock: Clock; cacheSize?: number }): Models {
-  const models = new LruCache<TrainedModel>(deps.cacheSize ?? 500);
-
-  function modelFor(tenantId: string, input: ParseInput): TrainedModel {
-    // Model keys are per flow version; the tenant is part of the key so that equal keys of two tenants never share.
-    const key = `${tenantId}:${input.modelKey}`;
-    let model = models.get(key);
-    if (!model) {
-      model = train(input.nlu);
-      models.set(key, model);
-    }
-    return model;
-  }
+export function createModels(deps: ModelsDeps): Models {
+  const { clock } = deps;
+  const config = deps.config ?? OFFLINE_CONFIG;
+  const logger = deps.logger ?? silentLogger();
+  const offline = createOfflineNlu(deps.cacheSize ?? 500);
+  const directory = createProviderDirectory({ config, clock });
+  const store = deps.sql && deps.secrets ? createSettingsStore({ sql: deps.sql, secrets: deps.secrets, clock }) : noSettingsStore;
+  const settings = createSettingsService({ store, directory, config, logger, now: clock.now });
+  const caller: CallerDeps = {
+    directory,
+    cache: createResponseCache({ kv: deps.kv ?? null, clock, ttlMs: config.cacheTtlMs }),
+    clock,
+    sleep: deps.sleep ?? realSleep,
+    random: deps.random ?? Math.random,
+    logger,
+    policy: { maxRetries: config.maxRetries, baseMs: config.retryBaseMs, maxMs: config.retryMaxMs },
+    timeoutMs: config.timeoutMs,
+  };
 
   return {
-    async parse(tenantId, input): Promise<NluResult> {
-      const model = modelFor(tenantId, input);
-      const entities = model.entities.extract(input.text, { now: input.now });
-      const ranking = model.classifier && input.text.trim() ? model.classifier.classify(input.text).ranking : [];
-      const top = ranking[0];
-      const threshold = input.nlu.threshold ?? DEFAULT_NLU_THRESHOLD;
-      // A fallback keeps the best intent's confidence, so traces show how close the miss was.
-      const intent =
-        top && top.confidence >= threshold
-          ? { name: top.name, confidence: top.confidence }
-          : { name: FALLBACK_INTENT, confidence: top?.confidence ?? 0 };
-      return { intent, alternatives: ranking.slice(0, 5), entities, provider: OFFLINE_PROVIDER };
+    async parse(tenantId, input) {
+      const { routing, resolve } = await settings.routingFor(tenantId, input.routing);
+      return parseMessage({ offline, caller, routing, resolve }, tenantId, input);
     },
 
-    async generate(): Promise<GenerateResult> {
-      return {
-        ok: false,
-        error: { code: 'no_model', message: 'No language model is configured; the template fallback is used.' },
-        latencyMs: 0,
-      };
+    async generate(tenantId, input): Promise<GenerateResult> {
+      const started = clock.now();
+      const { routing, resolve } = await settings.routingFor(tenantId, input.routing);
+      if (routing.tasks.generate.length === 0) {
+        const error = { code: 'no_model', message: 'No language model is configured; the template fallback is used.' };
+        return { ok: false, error, latencyMs: 0, usage: [] };
+      }
+      const outcome = await callModels(caller, { tenantId, task: 'generate', targets: routing.tasks.generate, resolve, ...generateTask(input) });
+      const latencyMs = clock.now() - started;
+      if (!outcome.answer) {
+        const error = { code: 'model_failed', message: 'No language model gave a usable reply; the template fallback is used.' };
+        return { ok: false, error, latencyMs, usage: outcome.usage };
+      }
+      const { value, provider, model } = outcome.answer;
+      return { ok: true, text: value, provider, model, latencyMs, usage: outcome.usage };
     },
+
+    async analyseSentiment(tenantId, text, options = {}) {
+      const { routing, resolve } = await settings.routingFor(tenantId, options.routing);
+      const targets = routing.tasks.sentiment;
+      const outcome = targets.length > 0 && text.trim()
+        ? await callModels(caller, { tenantId, task: 'sentiment', targets, resolve, ...sentimentTask(text) })
+        : { answer: null, usage: [] };
+      if (outcome.answer) return { ...outcome.answer.value, provider: outcome.answer.provider, usage: outcome.usage };
+      return { ...analyseSentiment(text), provider: OFFLINE_PROVIDER, usage: outcome.usage };
+    },
+
+    getSettings: (tenantId) => settings.get(tenantId),
+    updateSettings: (tenantId, input) => settings.update(tenantId, input),
+    testProvider: (tenantId, input) => settings.test(tenantId, input),
   };
 }

@@ -16,6 +16,7 @@ export function nlu(intent: string, confidence = 0.9, entities: Partial<Extracte
     alternatives: [],
     entities: entities.map((e) => ({ entity: e.entity ?? 'x', value: e.value ?? null, text: e.text ?? String(e.value), start: 0, end: 0 })),
     provider: 'test',
+    usage: [],
   };
 }
 

@@ -40,6 +40,8 @@ export type TraceEventBody =
       tokensIn?: number;
       tokensOut?: number;
       costUsd?: number;
+      cached?: boolean;
+      priced?: boolean;
       error?: { code: string; message: string };
     };
 

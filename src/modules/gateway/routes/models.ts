@@ -1,0 +1,33 @@
+import type { Models } from '../../models/contract.js';
+import { modelSettingsInputSchema, modelTestInputSchema } from '../../models/contract.js';
+import type { Api } from '../api.js';
+import { tenantOf } from '../auth.js';
+
+const tags = ['models'];
+
+/** Per-tenant LLM providers and routing. Keys go in and never come out: the view shows `hasApiKey` and at most four characters. */
+export function modelRoutes(app: Api, deps: { models: Models }): void {
+  app.get(
+    '/models/settings',
+    { config: { permission: 'models:read' }, schema: { summary: 'Model providers (without keys) and routing', tags } },
+    async (request) => deps.models.getSettings(tenantOf(request)),
+  );
+
+  app.put(
+    '/models/settings',
+    {
+      config: { permission: 'models:write' },
+      schema: { summary: 'Replace the model providers and routing; an omitted apiKey keeps the stored one', tags, body: modelSettingsInputSchema },
+    },
+    async (request) => deps.models.updateSettings(tenantOf(request), request.body),
+  );
+
+  app.post(
+    '/models/test',
+    {
+      config: { permission: 'models:write' },
+      schema: { summary: "Check a provider's credentials by listing its models (no tokens spent)", tags, body: modelTestInputSchema },
+    },
+    async (request) => deps.models.testProvider(tenantOf(request), request.body),
+  );
+}

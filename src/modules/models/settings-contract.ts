@@ -1,0 +1,97 @@
+/**
+ * Model settings, routing and usage records: the plain-JSON shapes of the models contract that
+ * concern LLM providers. Zod schemas validate them at the edges (HTTP bodies, stored rows).
+ */
+import { z } from 'zod';
+
+export const MODEL_TASKS = ['intent', 'entities', 'generate', 'sentiment'] as const;
+export type ModelTask = (typeof MODEL_TASKS)[number];
+
+export const PROVIDER_KINDS = ['openai', 'anthropic', 'openai_compatible'] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+
+/** One model call, for the turn trace and analytics. Offline calls appear too, at zero cost. */
+export interface ModelUsage {
+  provider: string;
+  model: string;
+  task: ModelTask;
+  tokensIn: number;
+  tokensOut: number;
+  costUsd: number;
+  /** False when the model is missing from the price table (its cost then reads 0). */
+  priced: boolean;
+  /** Answered from the cache: no tokens spent. */
+  cached: boolean;
+  latencyMs: number;
+  ok: boolean;
+  /** `rate_limited`, `server_error`, `timeout`, `network`, `auth`, `bad_request`, `invalid_output`, `circuit_open`, `unknown_provider`. */
+  error?: { code: string; message: string };
+}
+
+export const providerNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'use 1–40 lowercase letters, digits, dashes and underscores, starting with a letter');
+
+export const modelTargetSchema = z.object({
+  provider: providerNameSchema,
+  model: z.string().trim().min(1).max(200),
+});
+export type ModelTarget = z.infer<typeof modelTargetSchema>;
+
+/** Targets of one task, tried in order: the first is the primary, the rest its fallback chain. An empty list means offline only. */
+const targetsSchema = z.array(modelTargetSchema).max(5);
+
+export const modelRoutingSchema = z.object({
+  /** The LLM classifies a message only when the offline classifier's confidence is under this. */
+  cascadeThreshold: z.number().min(0).max(1).optional(),
+  tasks: z
+    .object({ intent: targetsSchema, entities: targetsSchema, generate: targetsSchema, sentiment: targetsSchema })
+    .partial()
+    .optional(),
+});
+export type ModelRouting = z.infer<typeof modelRoutingSchema>;
+
+export const providerInputSchema = z.object({
+  kind: z.enum(PROVIDER_KINDS),
+  /** Required for `openai_compatible`; optional otherwise (the provider's public API). */
+  baseUrl: z.url({ protocol: /^https?$/, error: 'use an http:// or https:// URL' }).max(500).optional(),
+  /** Omitted keeps the stored key, `null` removes it. Stored encrypted, never returned. */
+  apiKey: z.string().trim().min(1).max(1000).nullable().optional(),
+});
+export type ProviderInput = z.infer<typeof providerInputSchema>;
+
+export const modelSettingsInputSchema = z.object({
+  providers: z.record(providerNameSchema, providerInputSchema).default({}),
+  routing: modelRoutingSchema.default({}),
+});
+export type ModelSettingsInput = z.input<typeof modelSettingsInputSchema>;
+
+export interface ProviderView {
+  kind: ProviderKind;
+  baseUrl: string | null;
+  hasApiKey: boolean;
+  /** The last four characters of a long key, so people can tell keys apart; null otherwise. */
+  apiKeyHint: string | null;
+  /** `installation` providers come from the server's environment; tenants may shadow them by name. */
+  source: 'tenant' | 'installation';
+  /** The model the installation uses by default (installation providers only). */
+  defaultModel?: string;
+}
+
+export interface ModelSettingsView {
+  providers: Record<string, ProviderView>;
+  routing: ModelRouting;
+  /** The routing in effect: the tenant's, over the installation's defaults. */
+  effectiveRouting: Required<ModelRouting>;
+  updatedAt: string | null;
+}
+
+export const modelTestInputSchema = z.object({
+  /** A configured provider's name, or an unsaved provider to try before saving it. */
+  provider: z.union([providerNameSchema, providerInputSchema]),
+});
+export type ModelTestInput = z.infer<typeof modelTestInputSchema>;
+
+export type ModelTestResult =
+  | { ok: true; latencyMs: number; models: string[] }
+  | { ok: false; latencyMs: number; error: { code: string; message: string } };

@@ -1,0 +1,40 @@
+import type { z } from 'zod';
+import { providerDefinition } from './providers/registry.js';
+import { MODEL_TASKS, type modelSettingsInputSchema } from './settings-contract.js';
+import type { StoredSettings } from './settings-store.js';
+
+export interface SettingsIssue {
+  path: string;
+  message: string;
+}
+
+type ParsedSettings = z.output<typeof modelSettingsInputSchema>;
+
+/** What is wrong with new settings, given the stored ones (for kept keys) and the installation's provider names. */
+export function settingsIssues(input: ParsedSettings, current: StoredSettings, installed: readonly string[]): SettingsIssue[] {
+  const issues: SettingsIssue[] = [];
+  for (const [name, p] of Object.entries(input.providers)) {
+    const previous = current.providers[name];
+    const keepsKey = p.apiKey === undefined && previous?.apiKey != null;
+    const hasKey = typeof p.apiKey === 'string' || keepsKey;
+    if (providerDefinition(p.kind).requiresApiKey && !hasKey) {
+      issues.push({ path: `providers.${name}.apiKey`, message: `Provider '${name}' (${p.kind}) needs an API key.` });
+    }
+    if (p.kind === 'openai_compatible' && !p.baseUrl) {
+      issues.push({ path: `providers.${name}.baseUrl`, message: `Provider '${name}' is OpenAI-compatible: give the base URL of its server, e.g. http://localhost:11434/v1.` });
+    }
+    // A stored key only ever goes to the server it was entered for; moving it elsewhere takes the key again.
+    if (keepsKey && (p.baseUrl ?? null) !== previous?.baseUrl) {
+      issues.push({ path: `providers.${name}.apiKey`, message: `Enter provider '${name}''s API key again when changing its base URL.` });
+    }
+  }
+  const known = new Set([...installed, ...Object.keys(input.providers)]);
+  for (const task of MODEL_TASKS) {
+    (input.routing.tasks?.[task] ?? []).forEach((target, i) => {
+      if (!known.has(target.provider)) {
+        issues.push({ path: `routing.tasks.${task}[${i}].provider`, message: `Routing of '${task}' names provider '${target.provider}', which is not configured.` });
+      }
+    });
+  }
+  return issues;
+}
