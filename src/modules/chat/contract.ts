@@ -1,9 +1,15 @@
+import { z } from 'zod';
 import type { InboundTurn, Reply, TurnResult } from '../engine/contract.js';
 
 /**
- * Chat: conversations and their messages (JSONB documents), and the path from an inbound message
- * to the engine and back. Channels plug in here.
+ * Chat: conversations and their messages (JSONB documents), the path from an inbound message to
+ * the engine and back, and the channel connectors (web, WhatsApp, Messenger, Slack, voice) with
+ * their webhooks, dedupe and the durable outbox of outbound sends.
  */
+
+export const CHANNEL_IDS = ['web', 'whatsapp', 'messenger', 'slack', 'voice'] as const;
+export const channelIdSchema = z.enum(CHANNEL_IDS);
+export type ChannelId = z.infer<typeof channelIdSchema>;
 
 export interface StoredMessage {
   id: string;
@@ -14,19 +20,131 @@ export interface StoredMessage {
   payload: string | null;
   reply: Reply | null;
   turnId: string | null;
+  /** Who wrote an outbound message: the bot (default) or a person after a handoff. */
+  author?: 'bot' | 'agent';
+  /** The platform's id of an inbound message (WhatsApp wamid, Slack ts …). */
+  externalId?: string;
+  /** Speech recognition confidence of a spoken message (voice), 0–1. */
+  confidence?: number;
+  /** The latest delivery status the platform reported for an outbound message. */
+  delivery?: { status: DeliveryStatus; at: string; error?: string };
   createdAt: string;
 }
+
+export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed';
 
 export interface ConversationSummary {
   id: string;
   channel: string;
+  /** `handoff` while a person has the conversation; the bot does not answer then. */
+  status: 'active' | 'handoff';
+  handoff: { at: string; by: 'flow' } | null;
   startedAt: string;
   lastMessageAt: string;
   messageCount: number;
 }
 
+export const channelConfigInputSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** The channel kind's settings, validated by its `configSchema`; secrets may be omitted to keep the stored ones. */
+  config: z.record(z.string(), z.unknown()).default({}),
+});
+export type ChannelConfigInput = z.infer<typeof channelConfigInputSchema>;
+
+/** A tenant's channel settings as the API shows them: secrets never leave, only whether they are set. */
+export interface ChannelConfigView {
+  channel: ChannelId;
+  enabled: boolean;
+  config: Record<string, unknown>;
+  secretsSet: string[];
+  /** Where the platform must send its webhooks (path under the public URL). */
+  webhookPath: string | null;
+  updatedAt: string;
+}
+
+export interface ChannelKindInfo {
+  id: ChannelId;
+  capabilities: Record<string, unknown>;
+  secretFields: string[];
+  /** JSON Schema of the channel's settings (the console renders its form from it). */
+  configSchema: unknown;
+}
+
+/** A webhook call as the gateway received it; `rawBody` is the exact body, for signatures. */
+export interface WebhookRequest {
+  method: 'GET' | 'POST';
+  /** The full URL the platform called (Twilio signs it). */
+  url: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  rawBody: string;
+}
+
+export interface WebhookResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export const OUTBOX_STATUSES = ['pending', 'sent', 'dead'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+export interface OutboxEntry {
+  id: string;
+  conversationId: string;
+  channel: ChannelId;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  externalId: string | null;
+  delivery: DeliveryStatus | null;
+  payload: unknown;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const webchatMessageSchema = z.object({
+  key: z.string().min(1).max(200),
+  conversation: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'use 1–100 letters, digits, dots, dashes, colons or underscores'),
+  /** The page's id of this message: a resend with the same id gets the same answer, processed once. */
+  id: z.string().min(1).max(100),
+  text: z.string().max(4000).optional(),
+  payload: z.string().min(1).max(1000).optional(),
+});
+export type WebchatMessage = z.infer<typeof webchatMessageSchema>;
+
 export interface Chat {
   handleMessage(tenantId: string, conversationId: string, message: InboundTurn): Promise<TurnResult>;
   getConversation(tenantId: string, conversationId: string): Promise<ConversationSummary | null>;
   listMessages(tenantId: string, conversationId: string, options?: { limit?: number }): Promise<StoredMessage[]>;
+
+  /** Every channel kind with its settings' JSON Schema; instantiates nothing. */
+  listChannelKinds(): ChannelKindInfo[];
+  listChannels(tenantId: string): Promise<ChannelConfigView[]>;
+  getChannel(tenantId: string, channel: ChannelId): Promise<ChannelConfigView>;
+  putChannel(tenantId: string, channel: ChannelId, input: ChannelConfigInput): Promise<ChannelConfigView>;
+  deleteChannel(tenantId: string, channel: ChannelId): Promise<void>;
+
+  /** Verifies, acknowledges and (after the acknowledgement where the platform needs it) processes a webhook. */
+  receiveWebhook(tenantId: string, channel: ChannelId, request: WebhookRequest): Promise<WebhookResponse>;
+
+  /** Whether a browser origin may use the tenant's web chat (`web.allowedOrigins`; none configured = any). */
+  webOriginAllowed(tenantId: string, origin: string | undefined): Promise<boolean>;
+  /** One web chat message; a resend with the same client id returns the first answer. */
+  webchatTurn(tenantId: string, conversation: string, clientId: string, message: InboundTurn): Promise<TurnResult>;
+
+  listOutbox(tenantId: string, options: { status?: OutboxStatus; limit?: number }): Promise<OutboxEntry[]>;
+  /** Puts a dead (or pending) entry back in line for an immediate attempt. */
+  retryOutbox(tenantId: string, outboxId: string): Promise<OutboxEntry>;
+
+  /** A person's reply in a handed-off conversation: stored and delivered through its channel. */
+  sendAgentReply(tenantId: string, conversationId: string, text: string): Promise<StoredMessage>;
+  /** Ends the handoff on the chat side (the engine's context must leave `handoff` too). */
+  handBack(tenantId: string, conversationId: string): Promise<ConversationSummary>;
+
+  /** Starts the outbox worker. */
+  start(): void;
+  /** Stops the worker and waits for webhook work already acknowledged. */
+  stop(): Promise<void>;
 }

@@ -1,33 +1,67 @@
 import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
 import type { Sql, SqlExecutor } from '../storage/contract.js';
-import type { ConversationSummary, StoredMessage } from './contract.js';
+import type { ConversationSummary, DeliveryStatus, StoredMessage } from './contract.js';
 
-type MessageDoc = Omit<StoredMessage, 'id' | 'conversationId' | 'createdAt'>;
+export type MessageDoc = Omit<StoredMessage, 'id' | 'conversationId' | 'createdAt'>;
+
+/** The conversation document: its channel, where replies go on the platform, and who has it. */
+export interface ConversationDoc {
+  channel: string;
+  address?: Record<string, string>;
+  status?: ConversationSummary['status'];
+  handoff?: ConversationSummary['handoff'];
+  handedBackAt?: string;
+}
 
 export function createMessageStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
   const { sql, ids, clock } = deps;
   return {
-    /** Creates the conversation on its first message and stamps its last activity on every later one. */
-    async touchConversation(tx: SqlExecutor, tenantId: string, conversationId: string, channel: string): Promise<void> {
+    /** Creates the conversation on its first message and stamps its last activity (and platform address) on every later one. */
+    async touchConversation(tx: SqlExecutor, tenantId: string, conversationId: string, channel: string, address?: Record<string, string>): Promise<void> {
       const now = clock.isoNow();
+      const doc: ConversationDoc = address ? { channel, address } : { channel };
       await tx.query(
         `INSERT INTO conversations (tenant_id, id, doc, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
-         ON CONFLICT (tenant_id, id) DO UPDATE SET updated_at = EXCLUDED.updated_at`,
-        [tenantId, conversationId, JSON.stringify({ channel }), now],
+         ON CONFLICT (tenant_id, id) DO UPDATE SET updated_at = EXCLUDED.updated_at,
+           doc = CASE WHEN $5::boolean THEN conversations.doc || jsonb_build_object('address', EXCLUDED.doc->'address') ELSE conversations.doc END`,
+        [tenantId, conversationId, JSON.stringify(doc), now, address !== undefined],
       );
     },
 
-    async append(tx: SqlExecutor, tenantId: string, conversationId: string, docs: MessageDoc[]): Promise<void> {
-      if (docs.length === 0) return;
+    async getDoc(tx: SqlExecutor, tenantId: string, conversationId: string): Promise<ConversationDoc | null> {
+      const [row] = await tx.query<{ doc: ConversationDoc }>('SELECT doc FROM conversations WHERE tenant_id = $1 AND id = $2', [tenantId, conversationId]);
+      return row?.doc ?? null;
+    },
+
+    async patchDoc(tx: SqlExecutor, tenantId: string, conversationId: string, patch: Partial<ConversationDoc>): Promise<boolean> {
+      const rows = await tx.query('UPDATE conversations SET doc = doc || $3::jsonb WHERE tenant_id = $1 AND id = $2 RETURNING id', [tenantId, conversationId, JSON.stringify(patch)]);
+      return rows.length > 0;
+    },
+
+    /** Appends messages in order and returns their ids. */
+    async append(tx: SqlExecutor, tenantId: string, conversationId: string, docs: MessageDoc[]): Promise<string[]> {
+      if (docs.length === 0) return [];
       const now = clock.isoNow();
       const values: unknown[] = [];
+      const messageIds = docs.map(() => ids.uuid());
       const rows = docs.map((doc, i) => {
-        values.push(ids.uuid(), tenantId, conversationId, JSON.stringify(doc), now);
+        values.push(messageIds[i], tenantId, conversationId, JSON.stringify(doc), now);
         const p = i * 5;
         return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5})`;
       });
       await tx.query(`INSERT INTO messages (id, tenant_id, conversation_id, doc, created_at) VALUES ${rows.join(', ')}`, values);
+      return messageIds;
+    },
+
+    /** Records the platform's latest delivery status on outbound messages. */
+    async setDelivery(tx: SqlExecutor, tenantId: string, messageIds: readonly string[], delivery: { status: DeliveryStatus; at: string; error?: string }): Promise<void> {
+      if (messageIds.length === 0) return;
+      await tx.query(`UPDATE messages SET doc = doc || jsonb_build_object('delivery', $3::jsonb) WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [
+        tenantId,
+        messageIds,
+        JSON.stringify(delivery),
+      ]);
     },
 
     async list(tenantId: string, conversationId: string, limit: number): Promise<StoredMessage[]> {
@@ -40,9 +74,19 @@ export function createMessageStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
       return rows.map((r) => ({ ...r.doc, id: r.id, conversationId, createdAt: r.created_at }));
     },
 
+    async get(tenantId: string, messageId: string): Promise<StoredMessage | null> {
+      const [row] = await sql.withTenant(tenantId, (tx) =>
+        tx.query<{ id: string; conversation_id: string; doc: MessageDoc; created_at: string }>(
+          'SELECT id, conversation_id, doc, created_at FROM messages WHERE tenant_id = $1 AND id = $2',
+          [tenantId, messageId],
+        ),
+      );
+      return row ? { ...row.doc, id: row.id, conversationId: row.conversation_id, createdAt: row.created_at } : null;
+    },
+
     async summary(tenantId: string, conversationId: string): Promise<ConversationSummary | null> {
       const [row] = await sql.withTenant(tenantId, (tx) =>
-        tx.query<{ doc: { channel: string }; created_at: string; updated_at: string; message_count: number }>(
+        tx.query<{ doc: ConversationDoc; created_at: string; updated_at: string; message_count: number }>(
           `SELECT c.doc, c.created_at, c.updated_at,
              (SELECT count(*)::integer FROM messages m WHERE m.tenant_id = c.tenant_id AND m.conversation_id = c.id) AS message_count
            FROM conversations c WHERE c.tenant_id = $1 AND c.id = $2`,
@@ -53,6 +97,8 @@ export function createMessageStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
       return {
         id: conversationId,
         channel: row.doc.channel,
+        status: row.doc.status ?? 'active',
+        handoff: row.doc.handoff ?? null,
         startedAt: row.created_at,
         lastMessageAt: row.updated_at,
         messageCount: row.message_count,

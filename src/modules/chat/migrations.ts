@@ -30,5 +30,44 @@ export const chatMigrations: ModuleMigrations = {
         GRANT USAGE ON SEQUENCE messages_seq_seq TO ${APP_ROLE};
       `,
     },
+    {
+      // Channel settings (credentials sealed by Secrets) and the durable outbox of outbound sends.
+      id: '002_channels_and_outbox',
+      sql: `
+        CREATE TABLE channel_configs (
+          tenant_id uuid NOT NULL,
+          channel text NOT NULL,
+          enabled boolean NOT NULL DEFAULT true,
+          settings jsonb NOT NULL,
+          secrets text,
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (tenant_id, channel)
+        );
+        CREATE TABLE channel_outbox (
+          seq bigserial PRIMARY KEY,
+          id uuid NOT NULL UNIQUE,
+          tenant_id uuid NOT NULL,
+          conversation_id text NOT NULL,
+          channel text NOT NULL,
+          message_id uuid,
+          payload jsonb NOT NULL,
+          status text NOT NULL DEFAULT 'pending',
+          attempts integer NOT NULL DEFAULT 0,
+          next_attempt_at timestamptz NOT NULL,
+          last_error text,
+          external_id text,
+          delivery text,
+          created_at timestamptz NOT NULL,
+          updated_at timestamptz NOT NULL,
+          sent_at timestamptz
+        );
+        CREATE INDEX channel_outbox_pending_idx ON channel_outbox (tenant_id, conversation_id, seq) WHERE status = 'pending';
+        CREATE INDEX channel_outbox_status_idx ON channel_outbox (tenant_id, status, seq);
+        CREATE INDEX channel_outbox_external_idx ON channel_outbox (tenant_id, channel, external_id) WHERE external_id IS NOT NULL;
+        ${tenantIsolationSql('channel_configs')}
+        ${tenantIsolationSql('channel_outbox')}
+        GRANT USAGE ON SEQUENCE channel_outbox_seq_seq TO ${APP_ROLE};
+      `,
+    },
   ],
 };

@@ -54,14 +54,12 @@ export function createConversationAdmin(deps: { sql: Sql; locks: Locks; contexts
       });
     },
 
-    /** Gives a handed-off conversation back to the bot: its next message starts the flow again. */
+    /** Gives a handed-off conversation back to the bot: its next message starts the flow again. Idempotent. */
     async handBack(tenantId: string, conversationId: string): Promise<void> {
       await underLock(tenantId, conversationId, async () => {
         const record = await contexts.loadFromDb(tenantId, conversationId);
         if (!record) throw new AppError('conversation_not_found', `No conversation '${conversationId}' in this workspace.`);
-        if (record.context.status !== 'handoff') {
-          throw new AppError('conflict', `Conversation '${conversationId}' is not handed off to a person.`);
-        }
+        if (record.context.status !== 'handoff') return;
         const saved = await sql.withTenant(tenantId, (tx) =>
           contexts.save(tx, tenantId, conversationId, { ...record, context: { ...record.context, status: 'ended' } }),
         );

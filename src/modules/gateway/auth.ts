@@ -43,7 +43,9 @@ export function accessControl(security: Security, limits: GatewayConfig['limits'
     const access = request.routeOptions.config.permission;
     if (request.is404) return;
     if (access === 'public') {
-      await limit(security, reply, `ip:${request.ip}`, limits.publicPerIpPerMinute, 'from this address');
+      if (request.routeOptions.config.rateLimit !== false) {
+        await limit(security, reply, `ip:${request.ip}`, limits.publicPerIpPerMinute, 'from this address');
+      }
       return;
     }
     if (access === undefined) {

@@ -1,15 +1,17 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { AppError, isAppError } from '../../../shared/app-error.js';
-import type { Chat } from '../../chat/contract.js';
-import { conversationIdSchema, inboundTurnSchema } from '../../engine/contract.js';
-import type { Security } from '../../security/contract.js';
+import { type Chat, webchatMessageSchema } from '../../chat/contract.js';
+import { inboundTurnSchema } from '../../engine/contract.js';
+import type { Security, Tenant } from '../../security/contract.js';
 import type { Api } from '../api.js';
 import { parseInput } from '../parse-input.js';
 
-const connectQuery = z.object({ key: z.string().min(1).max(200), conversation: conversationIdSchema });
+const connectQuery = webchatMessageSchema.pick({ key: true, conversation: true });
+const historyQuery = connectQuery.extend({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
-/** What the page sends: one message, with a client id so that the page can match the answer. */
+/** What the page sends: one message, with a client id so that the page can match the answer (and resend safely). */
 const frameSchema = z.object({
   type: z.literal('message'),
   id: z.string().min(1).max(100),
@@ -17,47 +19,98 @@ const frameSchema = z.object({
   payload: z.string().optional(),
 });
 
+/** The HTTP fallback takes JSON, also sent as text/plain so that browsers need no CORS preflight. */
+const fallbackBody = z.union([z.string(), z.record(z.string(), z.unknown())]);
+
 function send(socket: WebSocket, frame: unknown): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
 }
 
+function toAppError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  if (error instanceof SyntaxError) return new AppError('invalid_json', 'A message must be a JSON object.');
+  return new AppError('internal', 'Something went wrong on our side; the error was logged.');
+}
+
 /**
- * Web chat over WebSocket: the page connects with the tenant's public widget key and its
- * conversation id; each frame is one message, answered by an ack and then the bot's replies.
+ * Web chat: over WebSocket (`/v1/webchat?key=<widget key>&conversation=<id>`) or, where sockets
+ * are blocked, over HTTP (`POST /v1/webchat/messages`, `GET /v1/webchat/messages` for history).
+ * The widget presents the tenant's public widget key, not an API key; the page's Origin must be
+ * one of the tenant's `web.allowedOrigins` when any are configured.
  */
 export function webchatRoutes(app: Api, deps: { chat: Chat; security: Security }): void {
-  // The widget presents its public widget key, checked here, not an API key.
-  app.get('/webchat', { websocket: true, config: { permission: 'public' }, schema: { hide: true } }, async (socket, request) => {
-    const query = connectQuery.safeParse(request.query);
-    const tenant = query.success ? await deps.security.getTenantByWidgetKey(query.data.key) : null;
-    if (!query.success || !tenant) {
-      send(socket, { type: 'error', error: { code: 'unauthorized', message: 'Connect with a valid widget key and a conversation id.' } });
-      socket.close(4401, 'unauthorized');
-      return;
+  async function admit(key: string, origin: string | undefined): Promise<Tenant> {
+    const tenant = await deps.security.getTenantByWidgetKey(key);
+    if (!tenant) throw new AppError('unauthorized', 'Unknown widget key.');
+    if (!(await deps.chat.webOriginAllowed(tenant.id, origin))) {
+      throw new AppError('forbidden', `This page's origin (${origin ?? 'none'}) may not use this web chat; add it to the web channel's allowedOrigins.`);
     }
-    const conversationId = `web:${query.data.conversation}`;
+    return tenant;
+  }
+
+  /** Lets the allowed page read the answer (the origin was checked in `admit`). */
+  const allowOrigin = (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.headers.origin) reply.header('access-control-allow-origin', request.headers.origin).header('vary', 'Origin');
+  };
+
+  app.get('/webchat', { websocket: true, config: { permission: 'public' }, schema: { hide: true } }, (socket, request) => {
+    // Listen at once: frames the page sends right after connecting wait for the admission check.
+    const admission = (async (): Promise<{ tenant: Tenant; conversation: string } | null> => {
+      const query = connectQuery.safeParse(request.query);
+      try {
+        if (!query.success) throw new AppError('unauthorized', 'Connect with a valid widget key and a conversation id.');
+        return { tenant: await admit(query.data.key, request.headers.origin), conversation: query.data.conversation };
+      } catch (error) {
+        const appError = toAppError(error);
+        send(socket, { type: 'error', error: appError.toJSON() });
+        socket.close(appError.code === 'forbidden' ? 4403 : 4401, appError.code);
+        return null;
+      }
+    })();
     // Frames of one socket are handled one after another, so replies come back in order.
     let queue = Promise.resolve();
     socket.on('message', (data) => {
       queue = queue.then(async () => {
+        const admitted = await admission;
+        if (!admitted) return;
         let id: string | undefined;
         try {
           const frame = parseInput(frameSchema, JSON.parse(data.toString()), 'frame');
           id = frame.id;
           send(socket, { type: 'ack', id });
           const message = parseInput(inboundTurnSchema, { text: frame.text, payload: frame.payload, channel: 'web' }, 'message');
-          const result = await deps.chat.handleMessage(tenant.id, conversationId, message);
+          const result = await deps.chat.webchatTurn(admitted.tenant.id, admitted.conversation, id, message);
           send(socket, { type: 'reply', id, ...result });
         } catch (error) {
-          const appError = isAppError(error)
-            ? error
-            : error instanceof SyntaxError
-              ? new AppError('invalid_json', 'A frame must be a JSON object.')
-              : new AppError('internal', 'Something went wrong on our side; the error was logged.');
+          const appError = toAppError(error);
           if (appError.code === 'internal') request.log.error({ err: error }, 'web chat turn failed');
           send(socket, { type: 'error', id, error: appError.toJSON() });
         }
       });
     });
   });
+
+  app.post(
+    '/webchat/messages',
+    { config: { permission: 'public' }, schema: { summary: 'Web chat over HTTP: one message (resend-safe by `id`)', tags: ['webchat'], body: fallbackBody } },
+    async (request, reply) => {
+      const raw = typeof request.body === 'string' ? (JSON.parse(request.body) as unknown) : request.body;
+      const body = parseInput(webchatMessageSchema, raw, 'request body');
+      const tenant = await admit(body.key, request.headers.origin);
+      allowOrigin(request, reply);
+      const message = parseInput(inboundTurnSchema, { text: body.text, payload: body.payload, channel: 'web' }, 'message');
+      return { id: body.id, ...(await deps.chat.webchatTurn(tenant.id, body.conversation, body.id, message)) };
+    },
+  );
+
+  app.get(
+    '/webchat/messages',
+    { config: { permission: 'public' }, schema: { summary: 'Web chat over HTTP: the conversation so far (agents’ replies included)', tags: ['webchat'], querystring: historyQuery } },
+    async (request, reply) => {
+      const tenant = await admit(request.query.key, request.headers.origin);
+      allowOrigin(request, reply);
+      const messages = await deps.chat.listMessages(tenant.id, `web:${request.query.conversation}`, { limit: request.query.limit });
+      return { messages: messages.map(({ id, direction, text, reply: r, author, createdAt }) => ({ id, direction, text, reply: r, author: author ?? (direction === 'outbound' ? 'bot' : 'user'), createdAt })) };
+    },
+  );
 }

@@ -1,0 +1,93 @@
+import type { Clock } from '../../../../shared/clock.js';
+import { CallError, httpStatusError } from '../../call-error.js';
+import type { HttpClient } from '../../http/http-client.js';
+import type { HttpAuth, HttpSecrets } from './http-schema.js';
+
+export interface Auth {
+  /** Adds credentials to an outgoing request. */
+  apply(headers: Record<string, string>, url: URL, signal: AbortSignal): Promise<void>;
+  /** After a 401: forgets a cached token. True when a fresh one is worth one more attempt. */
+  invalidate(): boolean;
+  /** The cached access token, if any, for redaction. */
+  sensitiveValues(): string[];
+}
+
+/** Tokens are renewed this long before they expire, so none expires in flight. */
+const EXPIRY_MARGIN_MS = 30_000;
+
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+function oauth2(auth: Extract<HttpAuth, { type: 'oauth2_client_credentials' }>, secret: string, deps: { http: HttpClient; clock: Clock }): Auth {
+  let cached: { token: string; expiresAt: number } | null = null;
+  // Concurrent calls share one token request instead of each fetching its own.
+  let pending: Promise<string> | null = null;
+
+  async function fetchToken(signal: AbortSignal): Promise<string> {
+    const form = new URLSearchParams({ grant_type: 'client_credentials' });
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+    if (auth.clientAuth === 'basic') headers.authorization = basic(encodeURIComponent(auth.clientId), encodeURIComponent(secret));
+    else {
+      form.set('client_id', auth.clientId);
+      form.set('client_secret', secret);
+    }
+    if (auth.scope) form.set('scope', auth.scope);
+    if (auth.audience) form.set('audience', auth.audience);
+    const response = await deps.http.request({ method: 'POST', url: auth.tokenUrl, headers, body: form.toString(), signal, maxBytes: 64 * 1024 });
+    if (response.status >= 400) {
+      const error = httpStatusError(response.status, ' at the OAuth token endpoint', response.headers['retry-after']);
+      throw response.status < 500 && response.status !== 429
+        ? new CallError('auth_failed', `The OAuth token endpoint refused the client credentials (${response.status}); check clientId and clientSecret.`, { status: response.status })
+        : error;
+    }
+    const body = response.body as { access_token?: unknown; expires_in?: unknown } | null;
+    if (typeof body?.access_token !== 'string') throw new CallError('auth_failed', 'The OAuth token endpoint answered without an access_token.');
+    const lifetimeMs = typeof body.expires_in === 'number' ? body.expires_in * 1000 : 3600_000;
+    cached = { token: body.access_token, expiresAt: deps.clock.now() + Math.max(0, lifetimeMs - EXPIRY_MARGIN_MS) };
+    return body.access_token;
+  }
+
+  async function token(signal: AbortSignal): Promise<string> {
+    if (cached && cached.expiresAt > deps.clock.now()) return cached.token;
+    pending ??= fetchToken(signal).finally(() => (pending = null));
+    return pending;
+  }
+
+  return {
+    async apply(headers, _url, signal) {
+      headers.authorization = `Bearer ${await token(signal)}`;
+    },
+    invalidate() {
+      cached = null;
+      return true;
+    },
+    sensitiveValues: () => (cached ? [cached.token] : []),
+  };
+}
+
+export function createAuth(auth: HttpAuth, secrets: HttpSecrets, deps: { http: HttpClient; clock: Clock }): Auth {
+  const missing = (name: string) => new CallError('misconfigured', `The integration's auth needs the secret '${name}'; set it in the integration's secrets.`);
+  const fixed = (apply: Auth['apply']): Auth => ({ apply, invalidate: () => false, sensitiveValues: () => [] });
+  switch (auth.type) {
+    case 'none':
+      return fixed(async () => undefined);
+    case 'api_key':
+      return fixed(async (headers, url) => {
+        if (!secrets.apiKey) throw missing('apiKey');
+        if (auth.in === 'header') headers[auth.name] = secrets.apiKey;
+        else url.searchParams.set(auth.name, secrets.apiKey);
+      });
+    case 'bearer':
+      return fixed(async (headers) => {
+        if (!secrets.token) throw missing('token');
+        headers.authorization = `Bearer ${secrets.token}`;
+      });
+    case 'basic':
+      return fixed(async (headers) => {
+        if (!secrets.password) throw missing('password');
+        headers.authorization = basic(auth.username, secrets.password);
+      });
+    case 'oauth2_client_credentials':
+      if (!secrets.clientSecret) return fixed(async () => Promise.reject(missing('clientSecret')));
+      return oauth2(auth, secrets.clientSecret, deps);
+  }
+}

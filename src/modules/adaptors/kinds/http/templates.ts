@@ -1,0 +1,59 @@
+import { Liquid } from 'liquidjs';
+import { CallError } from '../../call-error.js';
+
+/**
+ * Request templates over `{input, config, secrets}` in the Liquid syntax flows already use
+ * (liquidjs: sandboxed, no code execution, own properties only). A string that is one whole
+ * `{{ expression }}` keeps the expression's type, so `"{{ input.quantity }}"` stays a number.
+ */
+const options = { strictFilters: true, ownPropertyOnly: true } as const;
+const liquid = new Liquid(options);
+/** Path segments: every output is URL-encoded, so `input.id = "1/../admin"` cannot change the path. */
+const pathLiquid = new Liquid({ ...options, outputEscape: (value: unknown) => encodeURIComponent(String(value ?? '')) });
+
+const WHOLE = /^\s*\{\{-?([^{}]+?)-?\}\}\s*$/;
+
+export type TemplateScope = Record<string, unknown>;
+
+function failed(where: string, error: unknown): CallError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new CallError('misconfigured', `The template of ${where} is invalid: ${message}.`);
+}
+
+export function renderText(template: string, scope: TemplateScope, where: string): string {
+  try {
+    return String(liquid.parseAndRenderSync(template, scope));
+  } catch (error) {
+    throw failed(where, error);
+  }
+}
+
+export function renderPath(template: string, scope: TemplateScope): string {
+  try {
+    return String(pathLiquid.parseAndRenderSync(template, scope));
+  } catch (error) {
+    throw failed('the path', error);
+  }
+}
+
+/** Evaluates one expression (`body.results[0].id`, `input.x | default: 3`) to a value. */
+export function evaluate(expression: string, scope: TemplateScope, where: string): unknown {
+  try {
+    return liquid.evalValueSync(expression, scope) as unknown;
+  } catch (error) {
+    throw failed(where, error);
+  }
+}
+
+/** Renders every string inside a JSON value (a body template). */
+export function renderValue(value: unknown, scope: TemplateScope, where: string): unknown {
+  if (typeof value === 'string') {
+    const whole = WHOLE.exec(value);
+    return whole ? (evaluate(whole[1]!, scope, where) ?? null) : renderText(value, scope, where);
+  }
+  if (Array.isArray(value)) return value.map((item, i) => renderValue(item, scope, `${where}[${i}]`));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderValue(item, scope, `${where}.${key}`)]));
+  }
+  return value;
+}

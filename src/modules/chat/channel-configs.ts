@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { AppError } from '../../shared/app-error.js';
+import type { Secrets } from '../security/contract.js';
+import type { Sql } from '../storage/contract.js';
+import type { ChannelCaps, ChannelDefinition, ChannelInstance } from './channels/define-channel.js';
+import { channelDefinition } from './channels/registry.js';
+import type { ChannelConfigInput, ChannelConfigView, ChannelId } from './contract.js';
+
+interface ConfigRow extends Record<string, unknown> {
+  channel: ChannelId;
+  enabled: boolean;
+  settings: Record<string, unknown>;
+  secrets: string | null;
+  updated_at: string;
+}
+
+const pick = (source: Record<string, unknown>, keys: readonly string[], keep: boolean) =>
+  Object.fromEntries(Object.entries(source).filter(([k]) => keys.includes(k) === keep));
+
+/** A base URL field's production default, read from the channel's own schema. */
+function defaultOf(definition: ChannelDefinition, field: string): unknown {
+  const schema = definition.configSchema;
+  return schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>)[field]?.safeParse(undefined).data : undefined;
+}
+
+/**
+ * Per-tenant channel settings. Credentials (each channel's `secretFields`) are sealed with the
+ * tenant and channel as context and never leave this file in clear except to build an instance.
+ */
+export function createChannelConfigs(deps: { sql: Sql; secrets: Secrets; caps: ChannelCaps; allowBaseUrlOverride: boolean }) {
+  const { sql, secrets } = deps;
+  const context = (tenantId: string, channel: ChannelId) => `${tenantId}:channel:${channel}`;
+
+  const toView = (row: ConfigRow, secretKeys: string[]): ChannelConfigView => ({
+    channel: row.channel,
+    enabled: row.enabled,
+    config: row.settings,
+    secretsSet: secretKeys,
+    webhookPath: channelDefinition(row.channel).capabilities.webhook === 'none' ? null : `/v1/channels/{tenantSlug}/${row.channel}`,
+    updatedAt: row.updated_at,
+  });
+
+  async function loadRow(tenantId: string, channel: ChannelId): Promise<ConfigRow | null> {
+    const [row] = await sql.withTenant(tenantId, (tx) =>
+      tx.query<ConfigRow>('SELECT channel, enabled, settings, secrets, updated_at FROM channel_configs WHERE tenant_id = $1 AND channel = $2', [tenantId, channel]),
+    );
+    return row ?? null;
+  }
+
+  const openSecrets = (tenantId: string, row: ConfigRow): Record<string, unknown> =>
+    row.secrets ? (JSON.parse(secrets.decrypt(row.secrets, context(tenantId, row.channel))) as Record<string, unknown>) : {};
+
+  function validate(definition: ChannelDefinition, config: Record<string, unknown>): Record<string, unknown> {
+    const parsed = definition.configSchema.safeParse(config);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: ['config', ...i.path.map(String)].join('.'), message: i.message }));
+      throw new AppError('bad_request', `Invalid ${definition.id} settings: ${issues[0]?.path}: ${issues[0]?.message}.`, { details: { issues } });
+    }
+    const value = parsed.data as Record<string, unknown>;
+    for (const field of definition.baseUrlFields) {
+      // A tenant must not point our server at arbitrary hosts (SSRF); operators may allow it (tests, proxies).
+      if (!deps.allowBaseUrlOverride && value[field] !== defaultOf(definition, field)) {
+        throw new AppError('bad_request', `config.${field} cannot be changed on this server (set MCP_CHANNEL_BASE_URL_OVERRIDE=true to allow it).`);
+      }
+    }
+    return value;
+  }
+
+  return {
+    async list(tenantId: string): Promise<ChannelConfigView[]> {
+      const rows = await sql.withTenant(tenantId, (tx) =>
+        tx.query<ConfigRow>('SELECT channel, enabled, settings, secrets, updated_at FROM channel_configs WHERE tenant_id = $1 ORDER BY channel', [tenantId]),
+      );
+      return rows.map((row) => toView(row, Object.keys(openSecrets(tenantId, row))));
+    },
+
+    async get(tenantId: string, channel: ChannelId): Promise<ChannelConfigView> {
+      const row = await loadRow(tenantId, channel);
+      if (!row) throw new AppError('not_found', `The ${channel} channel is not configured in this workspace.`);
+      return toView(row, Object.keys(openSecrets(tenantId, row)));
+    },
+
+    /** Replaces the settings; credentials left out keep their stored values. */
+    async put(tenantId: string, channel: ChannelId, input: ChannelConfigInput, now: string): Promise<ChannelConfigView> {
+      const definition = channelDefinition(channel);
+      const existing = await loadRow(tenantId, channel);
+      const kept = existing ? openSecrets(tenantId, existing) : {};
+      const config = validate(definition, { ...kept, ...input.config });
+      const sealed = pick(config, definition.secretFields, true);
+      const settings = pick(config, definition.secretFields, false);
+      const ciphertext = Object.keys(sealed).length > 0 ? secrets.encrypt(JSON.stringify(sealed), context(tenantId, channel)) : null;
+      const [row] = await sql.withTenant(tenantId, (tx) =>
+        tx.query<ConfigRow>(
+          `INSERT INTO channel_configs (tenant_id, channel, enabled, settings, secrets, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (tenant_id, channel) DO UPDATE SET enabled = EXCLUDED.enabled, settings = EXCLUDED.settings, secrets = EXCLUDED.secrets, updated_at = EXCLUDED.updated_at
+           RETURNING channel, enabled, settings, secrets, updated_at`,
+          [tenantId, channel, input.enabled, JSON.stringify(settings), ciphertext, now],
+        ),
+      );
+      return toView(row!, Object.keys(sealed));
+    },
+
+    async remove(tenantId: string, channel: ChannelId): Promise<void> {
+      const rows = await sql.withTenant(tenantId, (tx) => tx.query('DELETE FROM channel_configs WHERE tenant_id = $1 AND channel = $2 RETURNING channel', [tenantId, channel]));
+      if (rows.length === 0) throw new AppError('not_found', `The ${channel} channel is not configured in this workspace.`);
+    },
+
+    /** The channel's settings (web chat reads its allowed origins); null when not configured. */
+    async settings(tenantId: string, channel: ChannelId): Promise<{ enabled: boolean; config: Record<string, unknown> } | null> {
+      const row = await loadRow(tenantId, channel);
+      return row ? { enabled: row.enabled, config: { ...row.settings, ...openSecrets(tenantId, row) } } : null;
+    },
+
+    /** A working connector for the tenant's enabled channel, or null. */
+    async instance(tenantId: string, channel: ChannelId): Promise<ChannelInstance | null> {
+      const row = await loadRow(tenantId, channel);
+      if (!row?.enabled) return null;
+      const definition = channelDefinition(channel);
+      const config = definition.configSchema.parse({ ...row.settings, ...openSecrets(tenantId, row) });
+      return definition.create(deps.caps, config);
+    },
+  };
+}
+
+export type ChannelConfigs = ReturnType<typeof createChannelConfigs>;

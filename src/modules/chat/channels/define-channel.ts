@@ -1,0 +1,88 @@
+import type { z } from 'zod';
+import type { Clock } from '../../../shared/clock.js';
+import type { Reply } from '../../engine/contract.js';
+import type { ChannelId, DeliveryStatus, WebhookRequest, WebhookResponse } from '../contract.js';
+import type { PostResult } from './http-post.js';
+
+/** Where replies of one conversation go on its platform (phone number, PSID, Slack thread …). */
+export type Address = Record<string, string>;
+
+/** One user message, normalised: the same shape whatever the platform. */
+export interface InboundMessage {
+  kind: 'message';
+  /** The platform's message id, for dedupe. */
+  externalId: string;
+  /** Stable per conversation on the platform (a phone number, a Slack thread); prefixed with the channel by chat. */
+  conversationKey: string;
+  userId: string;
+  userName?: string;
+  text?: string;
+  payload?: string;
+  /** Speech recognition confidence (voice), 0–1. */
+  confidence?: number;
+  address: Address;
+}
+
+/** A platform's report about one of our outbound messages; never a user message. */
+export interface StatusEvent {
+  kind: 'status';
+  status: DeliveryStatus;
+  at: string;
+  /** Our outbound messages by their platform ids … */
+  externalIds?: string[];
+  /** … or every message of a conversation sent up to a time (Messenger's read watermark). */
+  upTo?: { conversationKey: string; at: string };
+  error?: string;
+}
+
+export type InboundEvent = InboundMessage | StatusEvent;
+
+/** `ok` passes the request on to `parseInbound`; `respond` ends it here (handshakes, refusals). */
+export type Verification = { ok: true } | { ok: false; respond: WebhookResponse };
+
+/** A finished turn, for channels that answer inside the webhook's response (voice). */
+export interface TurnOutcome {
+  replies: Reply[];
+  handoff: boolean;
+  ended: boolean;
+}
+
+export interface ChannelCaps {
+  clock: Clock;
+  /** The one HTTP client of outbound sends (timeouts, 429 and Retry-After handling). */
+  post: (url: string, init: { headers: Record<string, string>; body: string }) => Promise<PostResult>;
+}
+
+/** What `send` tells the outbox: delivered (with the platform's id), retry later, or give up. */
+export type SendResult =
+  | { ok: true; externalId: string | null }
+  | { ok: false; retryable: boolean; retryAfterMs?: number; error: string };
+
+export interface ChannelInstance {
+  /** Signature and handshake checks over the raw request. */
+  verify(request: WebhookRequest): Verification;
+  /** Pure: the request's user messages and status events. */
+  parseInbound(request: WebhookRequest): InboundEvent[];
+  /** Pure: platform payloads for one reply (long texts split, buttons per the platform's limits). */
+  render(reply: Reply, address: Address): unknown[];
+  send(payload: unknown): Promise<SendResult>;
+  /** Synchronous channels answer the webhook with the turn's replies; the others acknowledge at once. */
+  respond?(outcome: TurnOutcome | null, request: WebhookRequest): WebhookResponse;
+}
+
+export interface ChannelDefinition<S extends z.ZodType = z.ZodType> {
+  id: ChannelId;
+  configSchema: S;
+  /** Fields of the config that are credentials: encrypted at rest, never returned. */
+  secretFields: readonly string[];
+  /** Fields holding outbound base URLs, pinned to their defaults unless overrides are allowed. */
+  baseUrlFields: readonly string[];
+  capabilities: { webhook: 'async' | 'sync' | 'none'; buttons: number; quickReplies: number; maxTextLength: number };
+  create(caps: ChannelCaps, config: z.infer<S>): ChannelInstance;
+}
+
+export const defineChannel = <S extends z.ZodType>(definition: ChannelDefinition<S>): ChannelDefinition<S> => definition;
+
+/** The webhook acknowledgements every channel uses. */
+export const respond = (status: number, body = '', contentType = 'text/plain; charset=utf-8'): WebhookResponse => ({ status, body, contentType });
+export const refuse = (status: number, message: string): Verification => ({ ok: false, respond: respond(status, message) });

@@ -1,0 +1,91 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AppError } from '../../../shared/app-error.js';
+import { type Chat, channelConfigInputSchema, channelIdSchema, OUTBOX_STATUSES, type WebhookRequest } from '../../chat/contract.js';
+import { type Security, tenantSlugSchema } from '../../security/contract.js';
+import type { Api } from '../api.js';
+import { tenantOf } from '../auth.js';
+
+const tags = ['channels'];
+const channelParams = z.object({ channel: channelIdSchema });
+const webhookParams = z.object({ tenantSlug: tenantSlugSchema, channel: channelIdSchema });
+const outboxQuery = z.object({ status: z.enum(OUTBOX_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
+const outboxParams = z.object({ outboxId: z.uuid() });
+
+const flatten = (values: Record<string, string | string[] | undefined>): Record<string, string> =>
+  Object.fromEntries(Object.entries(values).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(', ') : v]])));
+
+function toWebhookRequest(request: FastifyRequest): WebhookRequest {
+  const body = request.body;
+  return {
+    method: request.method === 'GET' ? 'GET' : 'POST',
+    url: `${request.protocol}://${request.host}${request.url}`,
+    query: flatten(request.query as Record<string, string | string[] | undefined>),
+    headers: flatten(request.headers),
+    rawBody: Buffer.isBuffer(body) ? body.toString('utf8') : '',
+  };
+}
+
+/**
+ * Platform webhooks authenticate by their signature, over the exact bytes received: in this
+ * scope every body stays a raw Buffer (the rest of the API keeps its JSON and YAML parsers).
+ */
+function webhookRoutes(app: Api, deps: { chat: Chat; security: Security }): void {
+  void app.register(async (scope: Api) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    const handler = async (request: FastifyRequest<{ Params: z.infer<typeof webhookParams> }>, reply: FastifyReply) => {
+      const { tenantSlug, channel } = request.params;
+      const tenant = await deps.security.getTenantBySlug(tenantSlug);
+      if (!tenant || tenant.status !== 'active') throw new AppError('not_found', `No active workspace '${tenantSlug}'.`);
+      const result = await deps.chat.receiveWebhook(tenant.id, channel, toWebhookRequest(request));
+      return reply.status(result.status).type(result.contentType).send(result.body);
+    };
+    // Platforms send from a few addresses and sign every call, so the per-address limit would only drop real traffic.
+    const options = { config: { permission: 'public' as const, rateLimit: false as const }, schema: { tags, params: webhookParams } };
+    scope.get('/channels/:tenantSlug/:channel', { ...options, schema: { ...options.schema, summary: 'Webhook subscription handshake (Meta)' } }, handler);
+    scope.post('/channels/:tenantSlug/:channel', { ...options, schema: { ...options.schema, summary: 'Platform webhook (signed by the platform)' } }, handler);
+  });
+}
+
+export function channelRoutes(app: Api, deps: { chat: Chat; security: Security }): void {
+  app.get('/channels/kinds', { config: { permission: 'channels:read' }, schema: { summary: 'Channel kinds with the JSON Schema of their settings', tags } }, async () => ({
+    kinds: deps.chat.listChannelKinds(),
+  }));
+
+  app.get('/channels', { config: { permission: 'channels:read' }, schema: { summary: 'The workspace’s channels (no secrets)', tags } }, async (request) => ({
+    channels: await deps.chat.listChannels(tenantOf(request)),
+  }));
+
+  app.get(
+    '/channels/outbox',
+    { config: { permission: 'channels:read' }, schema: { summary: 'Outbound sends (e.g. ?status=dead for the dead letters)', tags, querystring: outboxQuery } },
+    async (request) => ({ entries: await deps.chat.listOutbox(tenantOf(request), request.query) }),
+  );
+
+  app.post(
+    '/channels/outbox/:outboxId/retry',
+    { config: { permission: 'channels:write' }, schema: { summary: 'Send a dead (or waiting) entry again now', tags, params: outboxParams } },
+    async (request) => deps.chat.retryOutbox(tenantOf(request), request.params.outboxId),
+  );
+
+  app.get('/channels/:channel', { config: { permission: 'channels:read' }, schema: { summary: 'One channel’s settings (no secrets)', tags, params: channelParams } }, async (request) =>
+    deps.chat.getChannel(tenantOf(request), request.params.channel),
+  );
+
+  app.put(
+    '/channels/:channel',
+    {
+      config: { permission: 'channels:write' },
+      schema: { summary: 'Configure a channel; credentials left out keep their stored values', tags, params: channelParams, body: channelConfigInputSchema },
+    },
+    async (request) => deps.chat.putChannel(tenantOf(request), request.params.channel, request.body),
+  );
+
+  app.delete('/channels/:channel', { config: { permission: 'channels:write' }, schema: { summary: 'Remove a channel', tags, params: channelParams } }, async (request, reply) => {
+    await deps.chat.deleteChannel(tenantOf(request), request.params.channel);
+    return reply.status(204).send();
+  });
+
+  webhookRoutes(app, deps);
+}
