@@ -16,7 +16,8 @@ let installationFake: FakeOpenAi;
 let fake: FakeOpenAi;
 beforeAll(async () => {
   installationFake = await startFakeOpenAi({ apiKey: INSTALLATION_KEY });
-  server = await startApp({ env: { OPENAI_API_KEY: INSTALLATION_KEY, OPENAI_BASE_URL: installationFake.url, MCP_MODELS_RETRY_BASE_MS: '1' } });
+  // Tenant-configured model servers go through the SSRF guard: the loopback fakes must be allow-listed.
+  server = await startApp({ env: { OPENAI_API_KEY: INSTALLATION_KEY, OPENAI_BASE_URL: installationFake.url, MCP_MODELS_RETRY_BASE_MS: '1', MCP_SSRF_ALLOW: '127.0.0.1' } });
 });
 afterAll(async () => {
   await server.stop();
@@ -143,5 +144,18 @@ describe('POST /v1/models/test', () => {
     expect(fake.requests.every((r) => r.method === 'GET' && r.path === '/v1/models')).toBe(true);
     expect((await api.post('/v1/models/test', { provider: 'nobody' })).status).toBe(404);
     expect((await api.post('/v1/models/test', {})).status).toBe(400);
+  });
+
+  it('refuses a tenant model server on an internal address unless the operator allows it', async () => {
+    fake = await startFakeOpenAi({ apiKey: TENANT_KEY });
+    const guarded = await startApp({ env: { MCP_MODELS_RETRY_BASE_MS: '1' } });
+    try {
+      const api = client(guarded.url, (await createTenant(guarded.app)).apiKey);
+      const refused = await api.post('/v1/models/test', { provider: openaiWithKey(fake.url) });
+      expect(refused.body).toMatchObject({ ok: false });
+      expect(fake.requests).toEqual([]);
+    } finally {
+      await guarded.stop();
+    }
   });
 });

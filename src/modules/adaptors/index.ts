@@ -19,6 +19,15 @@ import { testIntegration } from './test-integration.js';
 export * from './contract.js';
 export { adaptorsMigrations } from './migrations.js';
 
+/**
+ * The adaptors' SSRF-guarded fetch, for other outbound calls to URLs that tenants choose (their
+ * model servers): same address policy and allow-list, same response size limit.
+ */
+export function createGuardedFetch(config: { ssrfAllow: readonly string[]; maxResponseBytes: number }): { fetch: typeof fetch; close(): Promise<void> } {
+  const client = createHttpClient({ policy: createAddressPolicy([...config.ssrfAllow]), maxResponseBytes: config.maxResponseBytes });
+  return { fetch: client.fetch as typeof fetch, close: () => client.close() };
+}
+
 export interface AdaptorsDeps {
   sql: Sql;
   ids: Ids;

@@ -33,6 +33,8 @@ export interface ModelsDeps {
   secrets?: Secrets;
   logger?: Logger;
   config?: ModelsConfig;
+  /** fetch for servers that tenants configure: it refuses internal addresses (the adaptors' SSRF guard). */
+  tenantFetch?: typeof fetch;
   /** Waits between retries; tests pass one that records and returns at once. */
   sleep?: (ms: number) => Promise<void>;
   /** Jitter source for backoff. */
@@ -51,7 +53,7 @@ export function createModels(deps: ModelsDeps): Models {
   const config = deps.config ?? OFFLINE_CONFIG;
   const logger = deps.logger ?? silentLogger();
   const offline = createOfflineNlu(deps.cacheSize ?? 500);
-  const directory = createProviderDirectory({ config, clock });
+  const directory = createProviderDirectory({ config, clock, ...(deps.tenantFetch ? { tenantFetch: deps.tenantFetch } : {}) });
   const store = deps.sql && deps.secrets ? createSettingsStore({ sql: deps.sql, secrets: deps.secrets, clock }) : noSettingsStore;
   const settings = createSettingsService({ store, directory, config, logger, now: clock.now });
   const caller: CallerDeps = {

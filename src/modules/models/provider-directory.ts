@@ -47,7 +47,7 @@ const digest = (text: string): string => createHash('sha256').update(text).diges
  * SDK clients and circuit breakers, kept across calls. Clients are per connection (kind, URL,
  * key); breakers are per endpoint (kind and URL), since an outage hits every key alike.
  */
-export function createProviderDirectory(deps: { config: ModelsConfig; clock: Clock }) {
+export function createProviderDirectory(deps: { config: ModelsConfig; clock: Clock; tenantFetch?: typeof fetch }) {
   const clients = new LruCache<ProviderClient>(500);
   const breakers = new LruCache<CircuitBreaker>(1000);
   const installed = installationProviders(deps.config);
@@ -64,11 +64,13 @@ export function createProviderDirectory(deps: { config: ModelsConfig; clock: Clo
       if (own) return { name, kind: own.kind, baseUrl: own.baseUrl, apiKey: decrypt(name), source: 'tenant' };
       return installed.find((p) => p.name === name) ?? null;
     },
-    client(provider: Pick<ResolvedProvider, 'kind' | 'baseUrl' | 'apiKey'>): ProviderClient {
-      const key = `${endpointOf(provider)}|${digest(provider.apiKey ?? '')}`;
+    client(provider: Pick<ResolvedProvider, 'kind' | 'baseUrl' | 'apiKey' | 'source'>): ProviderClient {
+      const key = `${provider.source}|${endpointOf(provider)}|${digest(provider.apiKey ?? '')}`;
       let client = clients.get(key);
       if (!client) {
-        client = providerDefinition(provider.kind).create({ baseUrl: provider.baseUrl, apiKey: provider.apiKey }, { now: deps.clock.now });
+        // A tenant may point at any URL, so its calls go through the SSRF-guarded fetch; the operator's do not.
+        const guarded = provider.source === 'tenant' && deps.tenantFetch ? { fetch: deps.tenantFetch } : {};
+        client = providerDefinition(provider.kind).create({ baseUrl: provider.baseUrl, apiKey: provider.apiKey, ...guarded }, { now: deps.clock.now });
         clients.set(key, client);
       }
       return client;

@@ -77,10 +77,10 @@ export function createSettingsService(deps: { store: SettingsStore; directory: P
 
     async test(tenantId: string, input: ModelTestInput): Promise<ModelTestResult> {
       const settings = await store.load(tenantId);
-      const provider: Omit<ResolvedProvider, 'name' | 'source'> | null =
+      const provider: Omit<ResolvedProvider, 'name'> | null =
         typeof input.provider === 'string'
           ? resolver(tenantId, settings)(input.provider)
-          : { kind: input.provider.kind, baseUrl: input.provider.baseUrl ?? null, apiKey: input.provider.apiKey ?? null };
+          : { kind: input.provider.kind, baseUrl: input.provider.baseUrl ?? null, apiKey: input.provider.apiKey ?? null, source: 'tenant' };
       if (!provider) throw new AppError('not_found', `No provider named '${String(input.provider)}' is configured.`);
       const started = deps.now();
       const definition = providerDefinition(provider.kind);

@@ -32,6 +32,7 @@ export const anthropicProvider = defineProvider({
       // Pinned so that the SDK never picks credentials up from process.env or files behind config.ts's back.
       authToken: null,
       baseURL: connection.baseUrl ?? 'https://api.anthropic.com',
+      ...(connection.fetch ? { fetch: connection.fetch } : {}),
       // Retries, timeouts and the circuit breaker are ours (retry.ts, circuit-breaker.ts), per call.
       maxRetries: 0,
     });

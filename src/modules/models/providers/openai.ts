@@ -10,6 +10,7 @@ function client(connection: ProviderConnection, defaultBaseUrl: string | null): 
   return new OpenAI({
     apiKey: connection.apiKey ?? NO_KEY,
     baseURL: connection.baseUrl ?? defaultBaseUrl,
+    ...(connection.fetch ? { fetch: connection.fetch } : {}),
     // Retries, timeouts and the circuit breaker are ours (retry.ts, circuit-breaker.ts), per call.
     maxRetries: 0,
     // Pinned so that the SDK never picks settings up from process.env behind config.ts's back.

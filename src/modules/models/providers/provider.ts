@@ -26,6 +26,8 @@ export interface ChatResponse {
 export interface ProviderConnection {
   baseUrl: string | null;
   apiKey: string | null;
+  /** For tenant-configured servers: a fetch that refuses internal addresses (SSRF guard). */
+  fetch?: typeof fetch;
 }
 
 export interface ProviderClient {
