@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { createAdaptors } from '../src/modules/adaptors/index.js';
+import { createOfflineTurnDeps } from '../src/cli/offline-deps.js';
+import { loadConfig } from '../src/config.js';
 import { runFlowTurn, compileFlowSource, type FlowContext } from '../src/modules/engine/index.js';
-import { createModels } from '../src/modules/models/index.js';
-import { systemClock } from '../src/shared/clock.js';
 import { printRow, summarise } from './stats.js';
 
 const SOURCE = readFileSync(new URL('./flows/twenty-states.yaml', import.meta.url), 'utf8');
@@ -12,7 +11,10 @@ const TENANT = '00000000-0000-4000-8000-000000000001';
 /** One turn of a 20-state flow (slots, conditions, templates) in process, without storage. */
 export async function benchFlowTurn(turns: number): Promise<void> {
   const flow = compileFlowSource(SOURCE);
-  const deps = { models: createModels({ clock: systemClock }), adaptors: createAdaptors({ clock: systemClock }), clock: systemClock, maxSteps: 50 };
+  const loaded = loadConfig({ LOG_LEVEL: 'silent' });
+  if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+  const offline = await createOfflineTurnDeps(loaded.config);
+  const deps = offline.turn;
   const run = (context: FlowContext | null, text: string) =>
     runFlowTurn(deps, { tenantId: TENANT, flow, modelKey: 'bench@1', context, message: { text, channel: 'api' } });
 
@@ -43,6 +45,7 @@ export async function benchFlowTurn(turns: number): Promise<void> {
   gc?.();
   const perContext = (process.memoryUsage().heapUsed - before) / copies.length;
   const meanBytes = serialised.reduce((a, b) => a + b, 0) / serialised.length;
+  await offline.close();
   process.stdout.write(
     `${'(d) memory per active conversation context'.padEnd(48)} ${(perContext / 1024).toFixed(1)} KiB on the heap, ${(meanBytes / 1024).toFixed(1)} KiB as stored JSON${gc ? '' : ' (run with --expose-gc for a steadier figure)'}\n`,
   );

@@ -6,6 +6,7 @@ import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { ensureTestDatabase } from '../test/support/env.js';
+import { benchAnalytics } from './analytics.js';
 import { benchFlowTurn } from './flow-turn.js';
 import { printRow, runConversations, summarise } from './stats.js';
 
@@ -86,3 +87,4 @@ await benchInProcess();
 await benchHttp();
 progress('20-state flow, in process');
 await benchFlowTurn(Number(process.env.BENCH_FLOW_TURNS ?? 5000));
+await benchAnalytics();

@@ -1,10 +1,11 @@
 import type { Config } from './config.js';
 import { seedDemo, type DemoSeed } from './demo/seed-demo.js';
-import { createAdaptors } from './modules/adaptors/index.js';
+import { adaptorsMigrations, createAdaptors, createGuardedFetch } from './modules/adaptors/index.js';
+import { analyticsMigrations, createAnalytics } from './modules/analytics/index.js';
 import { chatMigrations, createChat } from './modules/chat/index.js';
 import { createEngine, engineMigrations } from './modules/engine/index.js';
 import { createGateway } from './modules/gateway/index.js';
-import { createModels } from './modules/models/index.js';
+import { createModels, modelsMigrations } from './modules/models/index.js';
 import { createSecrets, createSecurity, resolveMasterKeys, securityMigrations } from './modules/security/index.js';
 import { createStorage, type ModuleMigrations } from './modules/storage/index.js';
 import { type Clock, systemClock } from './shared/clock.js';
@@ -12,7 +13,7 @@ import { type Ids, randomIds } from './shared/ids.js';
 import { createLogger, type Logger } from './shared/logger.js';
 
 /** Every module's migrations, in dependency order; applied at start and by `mcp-engine migrate`. */
-export const allMigrations: readonly ModuleMigrations[] = [securityMigrations, engineMigrations, chatMigrations];
+export const allMigrations: readonly ModuleMigrations[] = [securityMigrations, engineMigrations, chatMigrations, modelsMigrations, analyticsMigrations, adaptorsMigrations];
 
 export interface AppOptions {
   logger?: Logger;
@@ -26,16 +27,31 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
 
-  const secrets = createSecrets(
-    resolveMasterKeys({ configured: config.security.masterKey, dataDir: config.storage.dataDir, serverMode: Boolean(config.storage.databaseUrl) }),
-  );
+  const masterKeys = resolveMasterKeys({ configured: config.security.masterKey, dataDir: config.storage.dataDir, serverMode: Boolean(config.storage.databaseUrl) });
+  const secrets = createSecrets(masterKeys);
   const storage = await createStorage(config.storage, { logger: logger.child({ module: 'storage' }) });
   await storage.migrate(allMigrations);
   const { sql, kv, locks } = storage;
 
-  const security = createSecurity({ sql, ids, clock });
-  const models = createModels({ clock });
-  const adaptors = createAdaptors({ clock });
+  const security = createSecurity({
+    sql,
+    kv,
+    ids,
+    clock,
+    masterKey: masterKeys[0]!.key,
+    config: { accessTokenTtlSeconds: config.security.accessTokenTtlSeconds, platformAdminKey: config.security.platformAdminKey },
+  });
+  const tenantEgress = createGuardedFetch(config.adaptors);
+  const models = createModels({ clock, kv, sql, secrets, logger: logger.child({ module: 'models' }), config: config.models, tenantFetch: tenantEgress.fetch });
+  const adaptors = createAdaptors({ sql, ids, secrets, clock, logger: logger.child({ module: 'adaptors' }), config: config.adaptors });
+  const analytics = createAnalytics({
+    sql,
+    clock,
+    ids,
+    logger: logger.child({ module: 'analytics' }),
+    config: { ...config.analytics, redisUrl: config.storage.redisUrl, redisKeyPrefix: config.storage.redisKeyPrefix },
+  });
+  await analytics.start();
   const engine = createEngine({
     sql,
     kv,
@@ -46,19 +62,34 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     ids,
     logger: logger.child({ module: 'engine' }),
     config: { maxStepsPerTurn: config.engine.maxStepsPerTurn, lockTtlMs: config.storage.lockTtlMs, lockWaitMs: config.storage.lockWaitMs },
+    onTurn: (record) => analytics.recordTurn(record),
   });
-  const chat = createChat({ sql, engine, ids, clock });
+  const chat = createChat({
+    sql,
+    kv,
+    engine,
+    secrets,
+    ids,
+    clock,
+    logger: logger.child({ module: 'chat' }),
+    config: config.chat,
+    consumeQuota: (tenantId) => security.consumeMessageQuota(tenantId),
+  });
 
   const demo: DemoSeed | null = config.bootstrap.seedDemo
-    ? await seedDemo({ security, engine, bootstrapApiKey: config.bootstrap.apiKey })
+    ? await seedDemo({ security, engine, bootstrapApiKey: config.bootstrap.apiKey, ownerPassword: () => ids.token(12) })
     : null;
 
   const gateway = await createGateway({
-    config: config.http,
+    config: { ...config.http, limits: config.limits, corsOrigins: config.corsOrigins },
     logger: logger.child({ module: 'gateway' }),
     security,
     engine,
     chat,
+    models,
+    analytics,
+    adaptors,
+    metricsToken: config.analytics.metricsToken,
     ready: async () => (await sql.query('SELECT 1 AS ok')).length === 1,
     defaultWidgetKey: () => demo?.tenant.widgetKey ?? null,
   });
@@ -69,12 +100,20 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     secrets,
     engine,
     chat,
+    analytics,
+    adaptors,
     demo,
     async start() {
+      chat.start();
       return gateway.listen();
     },
     async stop() {
       await gateway.close();
+      await chat.stop();
+      await adaptors.stop();
+      await tenantEgress.close();
+      // After the gateway (no new turns), before storage: the last events are flushed, none lost.
+      await analytics.stop();
       await storage.close();
     },
   };

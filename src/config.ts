@@ -6,6 +6,7 @@ import { z } from 'zod';
  */
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number) => z.coerce.number().int().min(min);
+const list = z.string().transform((v) => v.split(',').map((item) => item.trim()).filter(Boolean));
 
 const envSchema = z.object({
   // HTTP port of the gateway (0 picks a free port).
@@ -27,6 +28,16 @@ const envSchema = z.object({
   // Master key(s) sealing stored credentials: base64 of 32 bytes, or `id:key,id:key` (first seals).
   // Required in server mode; embedded mode generates one into MCP_DATA_DIR/master.key.
   MCP_MASTER_KEY: z.string().min(1).optional(),
+  // Bearer key of the platform administrator (manages tenants at /v1/tenants); none when unset.
+  MCP_PLATFORM_ADMIN_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  // Lifetime of a user's access token; refresh tokens live 30 days and rotate on use.
+  MCP_ACCESS_TOKEN_TTL_SECONDS: int(60).max(86_400).default(900),
+  // Requests per minute: per API key or user, per tenant, and per client address on public endpoints.
+  MCP_RATE_LIMIT_PER_CREDENTIAL: int(1).default(1200),
+  MCP_RATE_LIMIT_PER_TENANT: int(1).default(6000),
+  MCP_RATE_LIMIT_PUBLIC_PER_IP: int(1).default(300),
+  // Browser origins allowed to call the API (e.g. a console hosted elsewhere), comma-separated.
+  MCP_CORS_ORIGINS: z.string().default(''),
   // Seed a demo tenant with the order-support flow on first start.
   MCP_SEED_DEMO: bool.default(true),
   // pino level: fatal, error, warn, info, debug, trace or silent.
@@ -38,6 +49,69 @@ const envSchema = z.object({
   MCP_LOCK_WAIT_MS: int(10).default(15_000),
   // Safety net against flows that cycle without waiting for the user.
   MCP_MAX_STEPS_PER_TURN: int(1).max(10_000).default(50),
+  // Channel outbox: poll interval, attempts before a send is dead-lettered, backoff between attempts.
+  MCP_OUTBOX_POLL_MS: int(5).default(1_000),
+  MCP_OUTBOX_MAX_ATTEMPTS: int(1).max(100).default(8),
+  MCP_OUTBOX_BACKOFF_BASE_MS: int(0).default(2_000),
+  MCP_OUTBOX_BACKOFF_MAX_MS: int(0).default(10 * 60_000),
+  // How long a claimed send is reserved for one instance before another may retry it.
+  MCP_OUTBOX_LEASE_MS: int(100).default(60_000),
+  // Time limit of one outbound call to a channel platform (Graph API, Slack, Twilio).
+  MCP_CHANNEL_SEND_TIMEOUT_MS: int(100).default(10_000),
+  // How long platform message ids and web chat client ids are remembered to drop duplicates.
+  MCP_CHANNEL_DEDUPE_TTL_MS: int(1_000).default(24 * 3600_000),
+  // Let channel settings point outbound calls at other hosts than the platforms' (tests, egress proxies).
+  MCP_CHANNEL_BASE_URL_OVERRIDE: bool.default(false),
+  // Installation-wide LLM providers (unset: offline NLU only). Tenants may add their own in /v1/models/settings.
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  // Any OpenAI-compatible server (vLLM, Ollama, Azure-style gateways), e.g. http://localhost:11434/v1.
+  OPENAI_BASE_URL: z.url().optional(),
+  // Model the installation's OpenAI provider uses by default.
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  // Base URL of the Anthropic API (without /v1), for proxies and tests.
+  ANTHROPIC_BASE_URL: z.url().optional(),
+  // Model the installation's Anthropic provider uses by default.
+  ANTHROPIC_MODEL: z.string().min(1).default('claude-haiku-4-5'),
+  // Cascade: the LLM classifies a message only when the offline classifier's confidence is under this.
+  MCP_MODELS_CASCADE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.8),
+  // Time limit of one model call, and retries (on 429, 5xx, timeouts) before the next provider is tried.
+  MCP_MODELS_TIMEOUT_MS: int(1).default(15_000),
+  MCP_MODELS_MAX_RETRIES: int(0).max(10).default(2),
+  // Exponential backoff with full jitter between retries; also the longest Retry-After honoured.
+  MCP_MODELS_RETRY_BASE_MS: int(0).default(250),
+  MCP_MODELS_RETRY_MAX_MS: int(0).default(5_000),
+  // Consecutive failures that open a provider's circuit breaker, and how long it stays open.
+  MCP_MODELS_BREAKER_FAILURES: int(1).default(5),
+  MCP_MODELS_BREAKER_COOLDOWN_MS: int(1).default(30_000),
+  // How long identical model calls are answered from the cache (0 turns the cache off).
+  MCP_MODELS_CACHE_TTL_MS: int(0).default(10 * 60_000),
+  // Record analytics events of every turn (off: queries and /metrics still answer; the benchmark's baseline).
+  MCP_ANALYTICS_ENABLED: bool.default(true),
+  // Analytics events held in memory before drops (counted in /metrics), events per batch, and flush period.
+  MCP_ANALYTICS_BUFFER_SIZE: int(1).default(20_000),
+  MCP_ANALYTICS_BATCH_SIZE: int(1).default(500),
+  MCP_ANALYTICS_FLUSH_MS: int(10).default(1_000),
+  // Days raw analytics events are kept (dropped by whole months), and days hourly rollups are kept.
+  MCP_ANALYTICS_RETENTION_DAYS: int(1).default(90),
+  MCP_ANALYTICS_ROLLUP_RETENTION_DAYS: int(1).default(730),
+  // Bearer token GET /metrics requires; unset, /metrics is open (scrape it inside your network).
+  MCP_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Hosts, IPs and CIDRs integrations may reach although the SSRF guard refuses private, loopback and
+  // link-local addresses (e.g. `10.0.0.0/8,erp.internal`); comma-separated, empty by default.
+  MCP_SSRF_ALLOW: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9.:-]+(\/\d{1,3})?$/, 'use host names, IPs or CIDRs'))).default([]),
+  // Commands MCP stdio integrations may run (e.g. `npx,uvx,/opt/mcp/bin/server`); none by default.
+  MCP_STDIO_COMMANDS: list.default([]),
+  // Largest integration response read, in bytes; larger ones fail without filling memory.
+  MCP_INTEGRATION_MAX_RESPONSE_BYTES: int(1024).default(1024 * 1024),
+  // Integration calls in flight per tenant on one instance; more wait for a slot within their timeout.
+  MCP_INTEGRATION_CONCURRENCY: int(1).default(16),
+  // Retries of idempotent integration calls (429, 5xx, network), with exponential backoff and jitter from this base.
+  MCP_INTEGRATION_MAX_RETRIES: int(0).max(10).default(2),
+  MCP_INTEGRATION_RETRY_BASE_MS: int(0).default(200),
+  // Consecutive failures that open an integration's circuit breaker, and how long it stays open.
+  MCP_INTEGRATION_BREAKER_FAILURES: int(1).default(5),
+  MCP_INTEGRATION_BREAKER_COOLDOWN_MS: int(1).default(30_000),
 });
 
 export interface Config {
@@ -51,8 +125,48 @@ export interface Config {
     lockWaitMs: number;
   };
   bootstrap: { apiKey: string | undefined; seedDemo: boolean };
-  security: { masterKey: string | undefined };
+  security: { masterKey: string | undefined; platformAdminKey: string | undefined; accessTokenTtlSeconds: number };
+  limits: { perCredentialPerMinute: number; perTenantPerMinute: number; publicPerIpPerMinute: number };
+  corsOrigins: string[];
   engine: { maxStepsPerTurn: number };
+  chat: {
+    outbox: { pollMs: number; maxAttempts: number; baseMs: number; maxMs: number; leaseMs: number; batchSize: number };
+    dedupeTtlMs: number;
+    sendTimeoutMs: number;
+    allowBaseUrlOverride: boolean;
+    webchatWaitMs: number;
+  };
+  models: {
+    openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string };
+    anthropic: { apiKey: string | undefined; baseUrl: string | undefined; model: string };
+    cascadeThreshold: number;
+    timeoutMs: number;
+    maxRetries: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+    breakerFailures: number;
+    breakerCooldownMs: number;
+    cacheTtlMs: number;
+  };
+  analytics: {
+    enabled: boolean;
+    bufferSize: number;
+    batchSize: number;
+    flushMs: number;
+    retentionDays: number;
+    rollupRetentionDays: number;
+    metricsToken: string | undefined;
+  };
+  adaptors: {
+    ssrfAllow: string[];
+    stdioCommands: string[];
+    maxResponseBytes: number;
+    concurrencyPerTenant: number;
+    maxRetries: number;
+    retryBaseMs: number;
+    breakerFailures: number;
+    breakerCooldownMs: number;
+  };
   logLevel: string;
 }
 
@@ -80,8 +194,59 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         lockWaitMs: e.MCP_LOCK_WAIT_MS,
       },
       bootstrap: { apiKey: e.MCP_BOOTSTRAP_API_KEY, seedDemo: e.MCP_SEED_DEMO },
-      security: { masterKey: e.MCP_MASTER_KEY },
+      security: { masterKey: e.MCP_MASTER_KEY, platformAdminKey: e.MCP_PLATFORM_ADMIN_KEY, accessTokenTtlSeconds: e.MCP_ACCESS_TOKEN_TTL_SECONDS },
+      limits: {
+        perCredentialPerMinute: e.MCP_RATE_LIMIT_PER_CREDENTIAL,
+        perTenantPerMinute: e.MCP_RATE_LIMIT_PER_TENANT,
+        publicPerIpPerMinute: e.MCP_RATE_LIMIT_PUBLIC_PER_IP,
+      },
+      corsOrigins: e.MCP_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
       engine: { maxStepsPerTurn: e.MCP_MAX_STEPS_PER_TURN },
+      chat: {
+        outbox: {
+          pollMs: e.MCP_OUTBOX_POLL_MS,
+          maxAttempts: e.MCP_OUTBOX_MAX_ATTEMPTS,
+          baseMs: e.MCP_OUTBOX_BACKOFF_BASE_MS,
+          maxMs: e.MCP_OUTBOX_BACKOFF_MAX_MS,
+          leaseMs: e.MCP_OUTBOX_LEASE_MS,
+          batchSize: 50,
+        },
+        dedupeTtlMs: e.MCP_CHANNEL_DEDUPE_TTL_MS,
+        sendTimeoutMs: e.MCP_CHANNEL_SEND_TIMEOUT_MS,
+        allowBaseUrlOverride: e.MCP_CHANNEL_BASE_URL_OVERRIDE,
+        webchatWaitMs: e.MCP_LOCK_WAIT_MS,
+      },
+      models: {
+        openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL },
+        anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL, model: e.ANTHROPIC_MODEL },
+        cascadeThreshold: e.MCP_MODELS_CASCADE_THRESHOLD,
+        timeoutMs: e.MCP_MODELS_TIMEOUT_MS,
+        maxRetries: e.MCP_MODELS_MAX_RETRIES,
+        retryBaseMs: e.MCP_MODELS_RETRY_BASE_MS,
+        retryMaxMs: e.MCP_MODELS_RETRY_MAX_MS,
+        breakerFailures: e.MCP_MODELS_BREAKER_FAILURES,
+        breakerCooldownMs: e.MCP_MODELS_BREAKER_COOLDOWN_MS,
+        cacheTtlMs: e.MCP_MODELS_CACHE_TTL_MS,
+      },
+      analytics: {
+        enabled: e.MCP_ANALYTICS_ENABLED,
+        bufferSize: e.MCP_ANALYTICS_BUFFER_SIZE,
+        batchSize: e.MCP_ANALYTICS_BATCH_SIZE,
+        flushMs: e.MCP_ANALYTICS_FLUSH_MS,
+        retentionDays: e.MCP_ANALYTICS_RETENTION_DAYS,
+        rollupRetentionDays: e.MCP_ANALYTICS_ROLLUP_RETENTION_DAYS,
+        metricsToken: e.MCP_METRICS_TOKEN,
+      },
+      adaptors: {
+        ssrfAllow: e.MCP_SSRF_ALLOW,
+        stdioCommands: e.MCP_STDIO_COMMANDS,
+        maxResponseBytes: e.MCP_INTEGRATION_MAX_RESPONSE_BYTES,
+        concurrencyPerTenant: e.MCP_INTEGRATION_CONCURRENCY,
+        maxRetries: e.MCP_INTEGRATION_MAX_RETRIES,
+        retryBaseMs: e.MCP_INTEGRATION_RETRY_BASE_MS,
+        breakerFailures: e.MCP_INTEGRATION_BREAKER_FAILURES,
+        breakerCooldownMs: e.MCP_INTEGRATION_BREAKER_COOLDOWN_MS,
+      },
       logLevel: e.LOG_LEVEL,
     },
   };

@@ -117,7 +117,8 @@ export type WebchatMessage = z.infer<typeof webchatMessageSchema>;
 export interface Chat {
   handleMessage(tenantId: string, conversationId: string, message: InboundTurn): Promise<TurnResult>;
   getConversation(tenantId: string, conversationId: string): Promise<ConversationSummary | null>;
-  listMessages(tenantId: string, conversationId: string, options?: { limit?: number }): Promise<StoredMessage[]>;
+  /** Oldest first: the first `limit` messages, or with `newest` the last `limit`. */
+  listMessages(tenantId: string, conversationId: string, options?: { limit?: number; newest?: boolean }): Promise<StoredMessage[]>;
 
   /** Every channel kind with its settings' JSON Schema; instantiates nothing. */
   listChannelKinds(): ChannelKindInfo[];

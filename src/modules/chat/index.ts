@@ -63,7 +63,8 @@ export function createChat(deps: ChatDeps): Chat {
   return {
     handleMessage: (tenantId, conversationId, message) => turns.run(tenantId, conversationId, message),
     getConversation: (tenantId, conversationId) => messages.summary(tenantId, conversationId),
-    listMessages: (tenantId, conversationId, options) => messages.list(tenantId, conversationId, Math.min(options?.limit ?? 100, MAX_PAGE)),
+    listMessages: (tenantId, conversationId, options) =>
+      messages.list(tenantId, conversationId, Math.min(options?.limit ?? 100, MAX_PAGE), options?.newest ?? false),
 
     listChannelKinds: () =>
       CHANNELS.map((c) => ({ id: c.id, capabilities: c.capabilities, secretFields: [...c.secretFields], configSchema: z.toJSONSchema(c.configSchema, { io: 'input' }) })),

@@ -64,13 +64,15 @@ export function createMessageStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
       ]);
     },
 
-    async list(tenantId: string, conversationId: string, limit: number): Promise<StoredMessage[]> {
+    /** Oldest first; `newest` takes the last `limit` messages instead of the first (still oldest first). */
+    async list(tenantId: string, conversationId: string, limit: number, newest = false): Promise<StoredMessage[]> {
       const rows = await sql.withTenant(tenantId, (tx) =>
         tx.query<{ id: string; doc: MessageDoc; created_at: string }>(
-          `SELECT id, doc, created_at FROM messages WHERE tenant_id = $1 AND conversation_id = $2 ORDER BY seq LIMIT $3`,
+          `SELECT id, doc, created_at FROM messages WHERE tenant_id = $1 AND conversation_id = $2 ORDER BY seq ${newest ? 'DESC' : 'ASC'} LIMIT $3`,
           [tenantId, conversationId, limit],
         ),
       );
+      if (newest) rows.reverse();
       return rows.map((r) => ({ ...r.doc, id: r.id, conversationId, createdAt: r.created_at }));
     },
 

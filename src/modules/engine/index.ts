@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { AppError } from '../../shared/app-error.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
@@ -10,15 +9,20 @@ import { createCompiledFlows } from './compiled-flows.js';
 import { createContextStore } from './context-store.js';
 import type { Engine, TurnRecord } from './contract.js';
 import { createConversationAdmin } from './conversation-admin.js';
+import { createFlowTester } from './conversation-tests/index.js';
 import { createExecutionService } from './execution.js';
 import { compileFlow, flowJsonSchema } from './flow/index.js';
 import { checkFlowSource, createFlowStore } from './flow-store.js';
+import { modelKeyOf } from './model-keys.js';
+import { createPlayground } from './playground.js';
 
 export * from './contract.js';
 export { engineMigrations } from './migrations.js';
 // For benchmarks and tools that run a flow in process, without storage.
 export { runTurnCore as runFlowTurn } from './run-turn.js';
 export type { FlowContext } from './flow/index.js';
+// For `mcp-engine test`, which runs conversation tests offline without storage.
+export { parseSuite, runConversationSuite } from './conversation-tests/index.js';
 
 /** Parses, validates and compiles flow source; throws flow_invalid with every issue. */
 export function compileFlowSource(source: string | object) {
@@ -56,7 +60,9 @@ export function createEngine(deps: EngineDeps): Engine {
     onTurn: deps.onTurn ?? (() => undefined),
   });
   const admin = createConversationAdmin({ ...deps, contexts, lockWaitMs: deps.config.lockWaitMs });
+  const playground = createPlayground({ ...deps, flows, compiledFlows, maxSteps: deps.config.maxStepsPerTurn });
   const integrationsOf = (tenantId: string) => deps.adaptors.listIntegrationNames(tenantId);
+  const tester = createFlowTester({ flows, compiledFlows, turn: { ...deps, maxSteps: deps.config.maxStepsPerTurn } });
 
   return {
     processMessage: (tenantId, conversationId, message) => execution.processMessage(tenantId, conversationId, message),
@@ -92,15 +98,11 @@ export function createEngine(deps: EngineDeps): Engine {
     publishFlow: (tenantId, flowId) => flows.publish(tenantId, flowId),
     setDefaultFlow: (tenantId, flowId) => flows.setDefault(tenantId, flowId),
     async parseNlu(tenantId, flowId, text, options) {
-      if (options.draft) {
-        const flow = compileFlow(await flows.draftOf(tenantId, flowId));
-        // Drafts change: the model key follows their content, so an edited draft is retrained.
-        const digest = createHash('sha256').update(JSON.stringify(flow.nlu)).digest('hex').slice(0, 16);
-        return deps.models.parse(tenantId, { modelKey: `${flowId}@draft-${digest}`, nlu: flow.nlu, text, now: deps.clock.isoNow() });
-      }
-      const version = await flows.latestVersion(tenantId, flowId);
-      const flow = await compiledFlows.get(tenantId, flowId, version);
-      return deps.models.parse(tenantId, { modelKey: `${flowId}@${version}`, nlu: flow.nlu, text, now: deps.clock.isoNow() });
+      const version = options.draft ? 'draft' : await flows.latestVersion(tenantId, flowId);
+      const flow = version === 'draft' ? compileFlow(await flows.draftOf(tenantId, flowId)) : await compiledFlows.get(tenantId, flowId, version);
+      return deps.models.parse(tenantId, { modelKey: modelKeyOf(flowId, version, flow), nlu: flow.nlu, text, now: deps.clock.isoNow() });
     },
+    tryFlow: (tenantId, flowId, sessionId, message, options) => playground.send(tenantId, flowId, sessionId, message, options),
+    testFlow: (tenantId, flowId, suite, options) => tester.testFlow(tenantId, flowId, suite, options),
   };
 }

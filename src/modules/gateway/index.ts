@@ -5,19 +5,35 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from '../../shared/logger.js';
+import type { Adaptors } from '../adaptors/contract.js';
+import type { Analytics } from '../analytics/contract.js';
 import type { Chat } from '../chat/contract.js';
 import type { Engine } from '../engine/contract.js';
+import type { Models } from '../models/contract.js';
 import type { Security } from '../security/contract.js';
 import type { Api } from './api.js';
+import { auditHook } from './audit-hook.js';
 import { accessControl } from './auth.js';
 import { registerBodyParsers } from './body-parsers.js';
 import type { Gateway, GatewayConfig } from './contract.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import { httpMetricsHook } from './http-metrics.js';
+import { analyticsRoutes } from './routes/analytics.js';
+import { authRoutes } from './routes/auth.js';
 import { conversationRoutes } from './routes/conversations.js';
+import { flowTestRoutes } from './routes/flow-tests.js';
 import { flowRoutes } from './routes/flows.js';
+import { integrationRoutes } from './routes/integrations.js';
+import { modelRoutes } from './routes/models.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { pageRoutes } from './routes/pages.js';
+import { consoleRoutes } from './routes/console.js';
+import { tenantRoutes } from './routes/tenants.js';
+import { workspaceRoutes } from './routes/users.js';
+import { channelRoutes } from './routes/channels.js';
 import { webchatRoutes } from './routes/webchat.js';
+import { widgetRoutes } from './routes/widget.js';
 
 export * from './contract.js';
 
@@ -27,6 +43,11 @@ export interface GatewayDeps {
   security: Security;
   engine: Engine;
   chat: Chat;
+  models: Models;
+  analytics: Analytics;
+  adaptors: Adaptors;
+  /** Bearer token GET /metrics requires; unset, it is open. */
+  metricsToken?: string | undefined;
   ready: () => Promise<boolean>;
   defaultWidgetKey: () => string | null;
 }
@@ -59,19 +80,32 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   registerBodyParsers(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onResponse', httpMetricsHook(deps.analytics));
   // The docs page and the web chat page run inline scripts of their own; the API serves JSON only.
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await registerDocs(app);
 
   healthRoutes(app, { ready: deps.ready });
+  metricsRoutes(app, deps);
   pageRoutes(app, { defaultWidgetKey: deps.defaultWidgetKey });
+  consoleRoutes(app);
+  widgetRoutes(app, { defaultWidgetKey: deps.defaultWidgetKey });
   await app.register(
     async (v1: Api) => {
-      v1.addHook('onRequest', accessControl(deps.security));
+      v1.addHook('onRequest', accessControl(deps.security, deps.config.limits));
+      v1.addHook('onResponse', auditHook(deps.security));
+      authRoutes(v1, deps);
+      workspaceRoutes(v1, deps);
+      tenantRoutes(v1, deps);
       webchatRoutes(v1, deps);
+      channelRoutes(v1, deps);
       conversationRoutes(v1, deps);
       flowRoutes(v1, deps);
+      flowTestRoutes(v1, deps);
+      modelRoutes(v1, deps);
+      analyticsRoutes(v1, deps);
+      integrationRoutes(v1, deps);
     },
     { prefix: '/v1' },
   );

@@ -1,5 +1,8 @@
 /** What a conversation test run reports: plain JSON, the same for the CLI and the API. */
 import type { FlowIssue } from '../flow/index.js';
+import type { DiffLine } from './expectations.js';
+
+export type { DiffLine } from './expectations.js';
 
 /** One expectation that did not hold. `field` is e.g. `state`, `replies`, `slots.order_id`. */
 export interface TestFailure {
@@ -11,6 +14,8 @@ export interface TestFailure {
   expected: unknown;
   actual: unknown;
   message?: string;
+  /** For `replies`: the expected and actual replies aligned, line by line. */
+  diff?: DiffLine[];
 }
 
 export interface TestResult {

@@ -9,6 +9,7 @@ import type { Api } from '../api.js';
 import { parseInput } from '../parse-input.js';
 
 const connectQuery = webchatMessageSchema.pick({ key: true, conversation: true });
+const HEARTBEAT_MS = 30_000;
 const historyQuery = connectQuery.extend({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
 /** What the page sends: one message, with a client id so that the page can match the answer (and resend safely). */
@@ -67,6 +68,18 @@ export function webchatRoutes(app: Api, deps: { chat: Chat; security: Security }
         return null;
       }
     })();
+    // A connection that died without a close (sleeping laptop, dropped NAT) is found by a missed pong.
+    let alive = true;
+    socket.on('pong', () => {
+      alive = true;
+    });
+    const heartbeat = setInterval(() => {
+      if (!alive) return socket.terminate();
+      alive = false;
+      socket.ping();
+    }, HEARTBEAT_MS);
+    heartbeat.unref();
+    socket.on('close', () => clearInterval(heartbeat));
     // Frames of one socket are handled one after another, so replies come back in order.
     let queue = Promise.resolve();
     socket.on('message', (data) => {
@@ -109,7 +122,8 @@ export function webchatRoutes(app: Api, deps: { chat: Chat; security: Security }
     async (request, reply) => {
       const tenant = await admit(request.query.key, request.headers.origin);
       allowOrigin(request, reply);
-      const messages = await deps.chat.listMessages(tenant.id, `web:${request.query.conversation}`, { limit: request.query.limit });
+      // The newest ones: a page that polls for agents' replies must see the latest, however long the chat.
+      const messages = await deps.chat.listMessages(tenant.id, `web:${request.query.conversation}`, { limit: request.query.limit, newest: true });
       return { messages: messages.map(({ id, direction, text, reply: r, author, createdAt }) => ({ id, direction, text, reply: r, author: author ?? (direction === 'outbound' ? 'bot' : 'user'), createdAt })) };
     },
   );

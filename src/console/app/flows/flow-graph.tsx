@@ -1,0 +1,68 @@
+import { useMemo } from 'react';
+import { type GraphNode, layoutFlow, NODE_H, NODE_W } from './graph-layout';
+
+/** The flow as a picture: states as boxes, transitions as arrows; the try-it path highlighted. */
+export function FlowGraph(props: { definition: unknown; visited?: readonly string[]; current?: string | null }) {
+  const graph = useMemo(() => layoutFlow(props.definition), [props.definition]);
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const visited = new Set(props.visited ?? []);
+  if (graph.nodes.length === 0) return <div className="empty">No states to draw yet.</div>;
+
+  const edgePath = (a: GraphNode, b: GraphNode, index: number) => {
+    const ax = a.x + NODE_W / 2;
+    const bx = b.x + NODE_W / 2;
+    if (a.id === b.id) {
+      const x = a.x + NODE_W;
+      const y = a.y + NODE_H / 2;
+      return `M ${x} ${y - 8} C ${x + 40} ${y - 30}, ${x + 40} ${y + 30}, ${x} ${y + 8}`;
+    }
+    if (b.y > a.y) {
+      const ay = a.y + NODE_H;
+      const by = b.y;
+      const mid = (ay + by) / 2;
+      return `M ${ax} ${ay} C ${ax} ${mid}, ${bx} ${mid}, ${bx} ${by}`;
+    }
+    // Back edges (loops to an earlier layer) go round the side so they do not cross the boxes.
+    const side = a.x + NODE_W + 20 + (index % 4) * 10;
+    const sx = Math.max(side, b.x + NODE_W + 20 + (index % 4) * 10);
+    return `M ${a.x + NODE_W} ${a.y + NODE_H / 2} C ${sx + 30} ${a.y + NODE_H / 2}, ${sx + 30} ${b.y + NODE_H / 2}, ${b.x + NODE_W} ${b.y + NODE_H / 2}`;
+  };
+
+  return (
+    <svg className="flow-graph" viewBox={`0 0 ${graph.width + 80} ${graph.height}`} width={graph.width + 80} height={graph.height} role="img" aria-label="Flow graph">
+      <defs>
+        <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <path d="M 0 0 L 10 5 L 0 10 z" fill="#7a8799" />
+        </marker>
+      </defs>
+      {graph.edges.map((e, i) => {
+        const a = byId.get(e.from);
+        const b = byId.get(e.to);
+        if (!a || !b) return null;
+        const hot = visited.has(e.from) && visited.has(e.to);
+        return (
+          <path key={`${e.from}-${e.to}-${i}`} d={edgePath(a, b, i)} className={hot ? 'edge hot' : 'edge'} markerEnd="url(#arrow)">
+            <title>{`${e.from} → ${e.to}: ${e.label}`}</title>
+          </path>
+        );
+      })}
+      {graph.nodes.map((n) => {
+        const globals = graph.globals.filter((g) => g.to === n.id);
+        const classes = ['node', `type-${n.type}`, n.reachable ? '' : 'unreachable', visited.has(n.id) ? 'visited' : '', props.current === n.id ? 'current' : ''];
+        return (
+          <g key={n.id} className={classes.join(' ')} transform={`translate(${n.x},${n.y})`} data-state={n.id}>
+            <title>{`${n.id} (${n.type})${n.reachable ? '' : ' — unreachable'}${globals.map((g) => `\n${g.label}`).join('')}`}</title>
+            <rect width={NODE_W} height={NODE_H} rx="8" />
+            <text x={NODE_W / 2} y={18} textAnchor="middle" className="name">
+              {n.id.length > 18 ? `${n.id.slice(0, 17)}…` : n.id}
+            </text>
+            <text x={NODE_W / 2} y={34} textAnchor="middle" className="kind">
+              {n.type}
+              {globals.length ? ' · global' : ''}
+            </text>
+          </g>
+        );
+      })}
+    </svg>
+  );
+}

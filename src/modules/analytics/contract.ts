@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import type { TurnRecord } from '../engine/contract.js';
+
+/**
+ * Analytics: events derived from every turn (and custom metrics), written behind the hot path in
+ * batches, time-bucketed queries over the module's own tables, and the operators' Prometheus
+ * figures. Plain JSON in and out, tenant first.
+ */
+
+/** Where an event happened; every field but the tenant may be null (an API-ingested metric). */
+export interface EventScope {
+  /** Unique per event; inserts are idempotent by it (at-least-once delivery). */
+  id: string;
+  tenantId: string;
+  flowId: string | null;
+  flowVersion: number | null;
+  channel: string | null;
+  conversationId: string | null;
+  turnId: string | null;
+  /** The conversation's turn number, which orders a conversation's turns within one millisecond. */
+  turn: number | null;
+  at: string;
+}
+
+export type AnalyticsEventBody =
+  | { type: 'message_received' }
+  | { type: 'message_sent'; count: number }
+  | { type: 'conversation_started' }
+  | { type: 'conversation_ended'; state: string; goal: boolean }
+  | { type: 'state_entered'; state: string }
+  | { type: 'intent_detected'; state: string | null; intent: string | null; confidence: number | null; provider: string }
+  | { type: 'fallback'; state: string | null }
+  | { type: 'slot_filled'; state: string | null; slot: string }
+  | { type: 'goal_reached'; state: string }
+  | { type: 'handoff'; state: string }
+  | { type: 'error'; state: string | null; code: string }
+  /** One per turn: reply latency and where the conversation now waits (the drop-off funnel). */
+  | { type: 'turn_completed'; state: string | null; status: TurnRecord['status']; latencyMs: number; lockWaitMs: number; replies: number }
+  | { type: 'integration_called'; integration: string; operation: string; ok: boolean; latencyMs: number }
+  | {
+      type: 'model_called';
+      task: string;
+      provider: string;
+      model: string;
+      ok: boolean;
+      latencyMs: number;
+      tokensIn: number;
+      tokensOut: number;
+      costUsd: number;
+    }
+  | { type: 'custom_metric'; name: string; value: number; tags: Record<string, string> };
+
+export type AnalyticsEvent = EventScope & AnalyticsEventBody;
+export type AnalyticsEventType = AnalyticsEvent['type'];
+
+const metricName = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'use 1–100 letters, digits, dots, dashes, colons or underscores');
+
+export const customMetricInputSchema = z
+  .strictObject({
+    /** Optional client id (a UUID) with `at`: sending the same metric twice then stores it once. */
+    id: z.uuid().optional(),
+    name: metricName,
+    value: z.number().finite().default(1),
+    at: z.iso.datetime({ offset: true }).optional(),
+    tags: z.record(z.string().max(100), z.string().max(200)).refine((t) => Object.keys(t).length <= 20, 'at most 20 tags').optional(),
+    flowId: z.string().min(1).max(100).optional(),
+    flowVersion: z.number().int().min(1).optional(),
+    channel: z.string().min(1).max(40).optional(),
+    conversationId: z.string().min(1).max(128).optional(),
+  })
+  // Events are unique by (id, time): without its own time a retried metric would get a new one.
+  .refine((m) => m.id === undefined || m.at !== undefined, { message: 'a metric with an `id` needs its `at` too', path: ['at'] });
+export type CustomMetricInput = z.infer<typeof customMetricInputSchema>;
+
+export const ingestMetricsSchema = z.strictObject({ metrics: z.array(customMetricInputSchema).min(1).max(1000) });
+
+export const BUCKETS = ['minute', 'hour', 'day'] as const;
+export type Bucket = (typeof BUCKETS)[number];
+
+/** Query string of every `GET /v1/analytics/…`: a time range (default: the last 7 days), a bucket and filters. */
+export const analyticsQuerySchema = z.object({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  bucket: z.enum(BUCKETS).default('day'),
+  flowId: z.string().min(1).max(100).optional(),
+  flowVersion: z.coerce.number().int().min(1).optional(),
+  channel: z.string().min(1).max(40).optional(),
+  /** Only for custom metrics: one metric name. */
+  name: metricName.optional(),
+});
+/** Bounds are optional on input: `to` defaults to now, `from` to 7 days before `to`. */
+export type AnalyticsQueryInput = z.infer<typeof analyticsQuerySchema>;
+
+export interface Range {
+  from: string;
+  to: string;
+  bucket: Bucket;
+}
+
+export interface ConversationsReport extends Range {
+  series: { bucket: string; started: number; ended: number; handoffs: number; goalsReached: number }[];
+  totals: { started: number; ended: number; handoffs: number; goalsReached: number; containmentRate: number | null; goalCompletionRate: number | null; averageTurns: number | null };
+}
+
+export interface MessagesReport extends Range {
+  series: { bucket: string; received: number; sent: number; fallbacks: number }[];
+  totals: { received: number; sent: number; fallbacks: number; fallbackRate: number | null };
+}
+
+export interface IntentsReport extends Range {
+  intents: { intent: string; count: number; share: number; averageConfidence: number | null }[];
+}
+
+export interface FunnelReport extends Range {
+  states: { state: string; entered: number; droppedOff: number; dropOffRate: number }[];
+}
+
+export interface LatencyFigures {
+  turns: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface LatencyReport extends Range {
+  series: (LatencyFigures & { bucket: string })[];
+  totals: LatencyFigures;
+}
+
+export interface ModelsReport extends Range {
+  series: { bucket: string; provider: string; model: string; calls: number; failures: number; tokensIn: number; tokensOut: number; costUsd: number }[];
+  totals: { provider: string; model: string; calls: number; failures: number; tokensIn: number; tokensOut: number; costUsd: number; averageLatencyMs: number | null }[];
+}
+
+export interface IntegrationsReport extends Range {
+  integrations: { integration: string; operation: string; calls: number; successes: number; successRate: number; p50: number | null; p95: number | null }[];
+}
+
+export interface CustomMetricsReport extends Range {
+  series: { bucket: string; name: string; count: number; sum: number; min: number; max: number; average: number }[];
+}
+
+export interface LiveFigures {
+  /** Messages received in about the last minute (10-second slices). */
+  messagesLastMinute: number;
+  /** Conversations with a message in the last 5 minutes that have not ended or been handed off. */
+  activeConversations: number;
+}
+
+export interface HttpSample {
+  method: string;
+  route: string;
+  status: number;
+  seconds: number;
+}
+
+export interface Analytics {
+  /** The engine's `onTurn` hook: derives the turn's events and queues them; returns at once, never throws. */
+  recordTurn(record: TurnRecord): void;
+  /** Queues custom metrics; AppError('unavailable') when the buffer is full (nothing is queued then). */
+  ingestMetrics(tenantId: string, metrics: CustomMetricInput[]): Promise<{ accepted: number }>;
+  conversations(tenantId: string, query: AnalyticsQueryInput): Promise<ConversationsReport>;
+  messages(tenantId: string, query: AnalyticsQueryInput): Promise<MessagesReport>;
+  intents(tenantId: string, query: AnalyticsQueryInput): Promise<IntentsReport>;
+  funnel(tenantId: string, query: AnalyticsQueryInput): Promise<FunnelReport>;
+  latency(tenantId: string, query: AnalyticsQueryInput): Promise<LatencyReport>;
+  models(tenantId: string, query: AnalyticsQueryInput): Promise<ModelsReport>;
+  integrations(tenantId: string, query: AnalyticsQueryInput): Promise<IntegrationsReport>;
+  customMetrics(tenantId: string, query: AnalyticsQueryInput): Promise<CustomMetricsReport>;
+  live(tenantId: string): Promise<LiveFigures>;
+  /** The gateway's per-request figure for the HTTP latency histogram. */
+  observeHttp(sample: HttpSample): void;
+  /** Prometheus text exposition of every operator figure. */
+  prometheus(): Promise<{ contentType: string; text: string }>;
+  /** Resolves once every event queued before the call is stored (tests, shutdown). */
+  flush(): Promise<void>;
+  start(): Promise<void>;
+  /** Stops timers and consumers after a last flush, so that a graceful shutdown loses no event. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,110 @@
+import { AppError } from '../../shared/app-error.js';
+import type { Clock } from '../../shared/clock.js';
+import type { Ids } from '../../shared/ids.js';
+import type { Logger } from '../../shared/logger.js';
+import type { Sql, SqlExecutor } from '../storage/contract.js';
+import type { AnalyticsEvent, Analytics, AnalyticsQueryInput, CustomMetricInput } from './contract.js';
+import { deriveEvents } from './derive-events.js';
+import { createMaintenance } from './maintenance.js';
+import { createOperatorMetrics } from './operator-metrics.js';
+import { createPartitions } from './partitions.js';
+import { createPipeline, type PipelineConfig } from './pipeline.js';
+import { conversationsReport, intentsReport, messagesReport } from './query-counts.js';
+import { customMetricsReport, funnelReport, integrationsReport, latencyReport, modelsReport } from './query-details.js';
+import { resolveQuery, type ResolvedQuery } from './query-range.js';
+
+export * from './contract.js';
+export { analyticsMigrations } from './migrations.js';
+
+export interface AnalyticsConfig extends PipelineConfig {
+  /** Record events of turns; off, queries and /metrics still work (the benchmark's baseline). */
+  enabled: boolean;
+  retentionDays: number;
+  rollupRetentionDays: number;
+}
+
+export interface AnalyticsDeps {
+  sql: Sql;
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+  config: AnalyticsConfig;
+}
+
+const DAY_MS = 86_400_000;
+
+export function createAnalytics(deps: AnalyticsDeps): Analytics {
+  const { sql, clock, ids, logger, config } = deps;
+  const partitions = createPartitions({ sql, logger });
+  const pipeline = createPipeline({ sql, partitions, logger, config, onDrop: (n) => metrics.dropped(n), onStored: (n) => metrics.stored(n) });
+  const metrics = createOperatorMetrics({ queueDepth: pipeline.queueDepth, streamLag: pipeline.backlog });
+  const maintenance = createMaintenance({ sql, partitions, clock, logger, config });
+
+  function customEvent(tenantId: string, input: CustomMetricInput, nowMs: number): AnalyticsEvent {
+    const at = input.at ? Date.parse(input.at) : nowMs;
+    if (at < nowMs - config.retentionDays * DAY_MS || at > nowMs + DAY_MS) {
+      throw new AppError('bad_request', `Metric '${input.name}': \`at\` must be within the last ${config.retentionDays} days and at most one day ahead.`);
+    }
+    return {
+      id: input.id ?? ids.uuid(),
+      tenantId,
+      flowId: input.flowId ?? null,
+      flowVersion: input.flowVersion ?? null,
+      channel: input.channel ?? null,
+      conversationId: input.conversationId ?? null,
+      turnId: null,
+      turn: null,
+      at: new Date(at).toISOString(),
+      type: 'custom_metric',
+      name: input.name,
+      value: input.value,
+      tags: input.tags ?? {},
+    };
+  }
+
+  const report =
+    <T>(build: (tx: SqlExecutor, tenantId: string, q: ResolvedQuery) => Promise<T>) =>
+    (tenantId: string, query: AnalyticsQueryInput): Promise<T> => {
+      const resolved = resolveQuery(query, clock.now());
+      return sql.withTenant(tenantId, (tx) => build(tx, tenantId, resolved));
+    };
+
+  return {
+    recordTurn(record) {
+      try {
+        metrics.observeTurn(record);
+        if (config.enabled) pipeline.push(deriveEvents(record));
+      } catch (error) {
+        logger.error({ err: error, turnId: record.turnId }, 'analytics: could not record a turn');
+      }
+    },
+    async ingestMetrics(tenantId, inputs) {
+      const now = clock.now();
+      const events = inputs.map((input) => customEvent(tenantId, input, now));
+      if (!pipeline.offer(events)) {
+        throw new AppError('unavailable', 'The analytics buffer is full; nothing was stored. Retry in a few seconds.');
+      }
+      return { accepted: events.length };
+    },
+    conversations: report(conversationsReport),
+    messages: report(messagesReport),
+    intents: report(intentsReport),
+    funnel: report(funnelReport),
+    latency: report(latencyReport),
+    models: report(modelsReport),
+    integrations: report(integrationsReport),
+    customMetrics: report(customMetricsReport),
+    live: (tenantId) => pipeline.live.read(tenantId, clock.now()),
+    observeHttp: (sample) => metrics.observeHttp(sample),
+    prometheus: () => metrics.render(),
+    flush: () => pipeline.flush(),
+    async start() {
+      await maintenance.start();
+      await pipeline.start();
+    },
+    async stop() {
+      maintenance.stop();
+      await pipeline.stop();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { TurnRecord } from '../engine/contract.js';
+import type { HttpSample } from './contract.js';
+
+const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * Operators' figures in Prometheus format (prom-client, the standard Node exporter). One registry
+ * per app rather than prom-client's global one, so that several apps in one process (tests) do not
+ * share or double-register figures. Labels stay low-cardinality: no tenant, flow or integration names.
+ */
+export function createOperatorMetrics(options: { queueDepth: () => number; streamLag?: () => Promise<number> }) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const http = new Histogram({
+    name: 'mcp_http_request_duration_seconds',
+    help: 'HTTP request latency by route pattern, method and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: SECONDS,
+    registers: [registry],
+  });
+  const turns = new Counter({ name: 'mcp_turns_total', help: 'Committed turns by outcome', labelNames: ['status'] as const, registers: [registry] });
+  const turnSeconds = new Histogram({ name: 'mcp_turn_duration_seconds', help: 'Turn processing time under the lock', buckets: SECONDS, registers: [registry] });
+  const lockWait = new Histogram({ name: 'mcp_lock_wait_seconds', help: 'Time a message waited for its conversation lock', buckets: SECONDS, registers: [registry] });
+  const modelCalls = new Counter({ name: 'mcp_model_calls_total', help: 'Model calls by provider, task and outcome', labelNames: ['provider', 'task', 'ok'] as const, registers: [registry] });
+  const modelSeconds = new Histogram({ name: 'mcp_model_call_duration_seconds', help: 'Model call latency', labelNames: ['provider'] as const, buckets: SECONDS, registers: [registry] });
+  const integrationCalls = new Counter({ name: 'mcp_integration_calls_total', help: 'Integration calls by outcome', labelNames: ['ok'] as const, registers: [registry] });
+  const integrationSeconds = new Histogram({ name: 'mcp_integration_call_duration_seconds', help: 'Integration call latency', buckets: SECONDS, registers: [registry] });
+  const dropped = new Counter({ name: 'mcp_analytics_events_dropped_total', help: 'Analytics events dropped because the buffer was full', registers: [registry] });
+  const stored = new Counter({ name: 'mcp_analytics_events_stored_total', help: 'Analytics events stored (duplicates excluded)', registers: [registry] });
+  new Gauge({
+    name: 'mcp_analytics_queue_depth',
+    help: 'Analytics events waiting in this process (plus the shared stream backlog with Redis)',
+    registers: [registry],
+    async collect() {
+      this.set(options.queueDepth() + ((await options.streamLag?.().catch(() => 0)) ?? 0));
+    },
+  });
+
+  return {
+    observeHttp(sample: HttpSample) {
+      http.observe({ method: sample.method, route: sample.route, status: String(sample.status) }, sample.seconds);
+    },
+    observeTurn(record: TurnRecord) {
+      turns.inc({ status: record.status });
+      turnSeconds.observe(record.latencyMs / 1000);
+      lockWait.observe((record.lockWaitMs ?? 0) / 1000);
+      for (const t of record.trace) {
+        if (t.type === 'model_call') {
+          modelCalls.inc({ provider: t.provider, task: t.task, ok: String(t.ok) });
+          modelSeconds.observe({ provider: t.provider }, t.latencyMs / 1000);
+        } else if (t.type === 'integration_call') {
+          integrationCalls.inc({ ok: String(t.ok) });
+          integrationSeconds.observe(t.latencyMs / 1000);
+        }
+      }
+    },
+    dropped: (count: number) => dropped.inc(count),
+    stored: (count: number) => stored.inc(count),
+    async render() {
+      return { contentType: registry.contentType, text: await registry.metrics() };
+    },
+  };
+}
+
+export type OperatorMetrics = ReturnType<typeof createOperatorMetrics>;

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import type { Engine } from '../../engine/contract.js';
+import type { Api } from '../api.js';
+import { tenantOf } from '../auth.js';
+
+const params = z.object({ flowId: z.string().min(1).max(100) });
+const query = z.object({ draft: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') });
+
+/** The suite is the test file's YAML (application/yaml, text/plain) or the same as a JSON object; the engine checks its shape. */
+const suiteBody = z.union([z.string().refine((s) => s.trim() !== '', 'the test suite is empty'), z.record(z.string(), z.unknown())], {
+  error: 'send the conversation tests as YAML (Content-Type: application/yaml) or as a JSON object with `tests`',
+});
+
+export function flowTestRoutes(app: Api, deps: { engine: Engine }): void {
+  app.post(
+    '/flows/:flowId/test',
+    {
+      config: { permission: 'flows:read' },
+      schema: {
+        summary: 'Run conversation tests against the latest published version (or the draft with ?draft=true)',
+        tags: ['flows'],
+        params,
+        querystring: query,
+        body: suiteBody,
+      },
+    },
+    async (request) => deps.engine.testFlow(tenantOf(request), request.params.flowId, request.body, { draft: request.query.draft }),
+  );
+}
