@@ -44,6 +44,17 @@ export interface ConversationSummary {
   messageCount: number;
 }
 
+export const conversationListQuerySchema = z.object({
+  status: z.enum(['active', 'handoff']).optional(),
+  channel: z.string().min(1).max(40).optional(),
+  /** Part of the conversation id or of a message's text. */
+  q: z.string().min(1).max(200).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type ConversationListQuery = z.infer<typeof conversationListQuerySchema>;
+
 export const channelConfigInputSchema = z.object({
   enabled: z.boolean().default(true),
   /** The channel kind's settings, validated by its `configSchema`; secrets may be omitted to keep the stored ones. */
@@ -119,6 +130,8 @@ export interface Chat {
   getConversation(tenantId: string, conversationId: string): Promise<ConversationSummary | null>;
   /** Oldest first: the first `limit` messages, or with `newest` the last `limit`. */
   listMessages(tenantId: string, conversationId: string, options?: { limit?: number; newest?: boolean }): Promise<StoredMessage[]>;
+  /** Conversations, most recent first, filtered (console search and agent inbox). */
+  listConversations(tenantId: string, filters: ConversationListQuery): Promise<ConversationSummary[]>;
 
   /** Every channel kind with its settings' JSON Schema; instantiates nothing. */
   listChannelKinds(): ChannelKindInfo[];

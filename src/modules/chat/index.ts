@@ -63,6 +63,7 @@ export function createChat(deps: ChatDeps): Chat {
   return {
     handleMessage: (tenantId, conversationId, message) => turns.run(tenantId, conversationId, message),
     getConversation: (tenantId, conversationId) => messages.summary(tenantId, conversationId),
+    listConversations: (tenantId, filters) => messages.listSummaries(tenantId, filters),
     listMessages: (tenantId, conversationId, options) =>
       messages.list(tenantId, conversationId, Math.min(options?.limit ?? 100, MAX_PAGE), options?.newest ?? false),
 

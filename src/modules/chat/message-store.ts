@@ -1,7 +1,7 @@
 import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
 import type { Sql, SqlExecutor } from '../storage/contract.js';
-import type { ConversationSummary, DeliveryStatus, StoredMessage } from './contract.js';
+import type { ConversationListQuery, ConversationSummary, DeliveryStatus, StoredMessage } from './contract.js';
 
 export type MessageDoc = Omit<StoredMessage, 'id' | 'conversationId' | 'createdAt'>;
 
@@ -105,6 +105,41 @@ export function createMessageStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
         lastMessageAt: row.updated_at,
         messageCount: row.message_count,
       };
+    },
+
+    async listSummaries(tenantId: string, f: ConversationListQuery): Promise<ConversationSummary[]> {
+      const params: unknown[] = [tenantId];
+      const where = ['c.tenant_id = $1'];
+      const add = (clause: (p: string) => string, value: unknown) => {
+        params.push(value);
+        where.push(clause(`$${params.length}`));
+      };
+      if (f.status === 'handoff') where.push(`c.doc->>'status' = 'handoff'`);
+      if (f.status === 'active') where.push(`coalesce(c.doc->>'status', 'active') <> 'handoff'`);
+      if (f.channel) add((p) => `c.doc->>'channel' = ${p}`, f.channel);
+      if (f.from) add((p) => `c.updated_at >= ${p}::timestamptz`, f.from);
+      if (f.to) add((p) => `c.updated_at < ${p}::timestamptz`, f.to);
+      if (f.q) {
+        add((p) => `(c.id ILIKE ${p} ESCAPE '\\' OR EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = c.tenant_id AND m.conversation_id = c.id AND m.doc->>'text' ILIKE ${p} ESCAPE '\\'))`, `%${f.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+      }
+      params.push(f.limit);
+      const rows = await sql.withTenant(tenantId, (tx) =>
+        tx.query<{ id: string; doc: ConversationDoc; created_at: string; updated_at: string; message_count: number }>(
+          `SELECT c.id, c.doc, c.created_at, c.updated_at,
+             (SELECT count(*)::integer FROM messages m WHERE m.tenant_id = c.tenant_id AND m.conversation_id = c.id) AS message_count
+           FROM conversations c WHERE ${where.join(' AND ')} ORDER BY c.updated_at DESC, c.id LIMIT $${params.length}`,
+          params,
+        ),
+      );
+      return rows.map((row) => ({
+        id: row.id,
+        channel: row.doc.channel,
+        status: row.doc.status ?? 'active',
+        handoff: row.doc.handoff ?? null,
+        startedAt: row.created_at,
+        lastMessageAt: row.updated_at,
+        messageCount: row.message_count,
+      }));
     },
   };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../../shared/app-error.js';
-import type { Chat } from '../../chat/contract.js';
+import { type Chat, conversationListQuerySchema } from '../../chat/contract.js';
 import { conversationIdSchema, type Engine, inboundTurnSchema } from '../../engine/contract.js';
 import type { Api } from '../api.js';
 import { tenantOf } from '../auth.js';
@@ -11,6 +11,28 @@ const traceQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).def
 const tags = ['conversations'];
 
 export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine }): void {
+  app.get(
+    '/conversations',
+    { config: { permission: 'conversations:read' }, schema: { summary: 'Conversations, most recent first: ?status, channel, q (id or text), from, to', tags, querystring: conversationListQuerySchema } },
+    async (request) => ({ conversations: await deps.chat.listConversations(tenantOf(request), request.query) }),
+  );
+
+  app.post(
+    '/conversations/:conversationId/agent-reply',
+    {
+      config: { permission: 'handoff:reply', audit: 'conversation.agent_reply' },
+      schema: { summary: 'Reply as a person in a handed-off conversation (delivered on its channel)', tags, params, body: z.object({ text: z.string().min(1).max(4000) }) },
+    },
+    async (request, reply) => reply.status(201).send(await deps.chat.sendAgentReply(tenantOf(request), request.params.conversationId, request.body.text)),
+  );
+
+  app.post(
+    '/conversations/:conversationId/hand-back',
+    { config: { permission: 'handoff:reply', audit: 'conversation.hand_back' }, schema: { summary: 'End the handoff: the bot answers the next message', tags, params } },
+    // Chat hands back in the engine too, so the bot answers the next message.
+    async (request) => deps.chat.handBack(tenantOf(request), request.params.conversationId),
+  );
+
   app.post(
     '/conversations/:conversationId/messages',
     { config: { permission: 'conversations:write' }, schema: { summary: 'Send a message; returns the bot’s replies', tags, params, body: inboundTurnSchema } },
