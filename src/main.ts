@@ -1,6 +1,7 @@
 import { createApp, allMigrations } from './app.js';
 import { DEMO_OWNER_EMAIL } from './demo/seed-demo.js';
 import { type Config, loadConfig } from './config.js';
+import { rotateKeys } from './cli/keys-rotate.js';
 import { runTestCommand } from './cli/test-command.js';
 import { createStorage } from './modules/storage/index.js';
 import { createLogger } from './shared/logger.js';
@@ -11,6 +12,7 @@ Commands:
   start     run the engine (embedded defaults, or DATABASE_URL / REDIS_URL for server mode)
   migrate   apply pending database migrations and exit
   test      run conversation tests: mcp-engine test FILE.test.yaml|DIR … (offline, no database)
+  keys rotate   re-seal every stored credential under the current master key
 `;
 
 async function start(config: Config): Promise<void> {
@@ -20,13 +22,14 @@ async function start(config: Config): Promise<void> {
   lines.push(`  mode:      ${config.storage.databaseUrl ? 'server (PostgreSQL' : `embedded (PGlite in ${config.storage.dataDir}`}${config.storage.redisUrl ? ', Redis)' : ', in-memory cache)'}`);
   if (app.demo) {
     lines.push(`  web chat:  ${config.http.publicUrl ?? url}/`);
+    lines.push(`  console:   ${config.http.publicUrl ?? url}/console`);
     lines.push(
       app.demo.newApiKey
         ? `  API key:   ${app.demo.newApiKey}   (demo workspace; shown once — keep it)`
         : '  API key:   the demo workspace exists; use the key printed on its first start (or set MCP_BOOTSTRAP_API_KEY)',
     );
     if (app.demo.newOwnerPassword) {
-      lines.push(`  console:   log in to workspace 'demo' as ${DEMO_OWNER_EMAIL} with password ${app.demo.newOwnerPassword}   (shown once)`);
+      lines.push(`  login:     workspace 'demo', ${DEMO_OWNER_EMAIL}, password ${app.demo.newOwnerPassword}   (shown once)`);
     }
     lines.push(`  API docs:  ${config.http.publicUrl ?? url}/docs`);
     lines.push(`  try:       curl -s -X POST ${url}/v1/conversations/hello/messages -H 'authorization: Bearer <key>' -H 'content-type: application/json' -d '{"text":"where is my order"}'`);
@@ -73,10 +76,14 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'test':
       return runTestCommand(argv.slice(1), { config: loaded.config });
+    case 'keys':
+      if (argv[1] !== 'rotate') break;
+      return rotateKeys(loaded.config, (line) => process.stdout.write(`${line}\n`));
     default:
-      process.stderr.write(`Unknown command '${command}'.\n\n${USAGE}`);
-      return 2;
+      break;
   }
+  process.stderr.write(`Unknown command '${argv.join(' ')}'.\n\n${USAGE}`);
+  return 2;
 }
 
 main(process.argv.slice(2)).then(

@@ -264,3 +264,19 @@ describe('API surface', () => {
     expect(docs.headers.get('x-content-type-options')).toBe('nosniff');
   });
 });
+
+describe('CORS', () => {
+  it('answers browsers only from the origins the operator lists', async () => {
+    const withCors = await startApp({ env: { MCP_CORS_ORIGINS: 'https://console.example' } });
+    try {
+      const allowed = await fetch(`${withCors.url}/v1/flows`, { method: 'OPTIONS', headers: { origin: 'https://console.example', 'access-control-request-method': 'GET' } });
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://console.example');
+      const other = await fetch(`${withCors.url}/v1/flows`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await withCors.stop();
+    }
+    const plain = await fetch(`${server.url}/v1/flows`, { headers: { origin: 'https://console.example' } });
+    expect(plain.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});

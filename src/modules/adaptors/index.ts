@@ -17,6 +17,7 @@ import { allowEntryProblem, createAddressPolicy } from './ssrf/address-policy.js
 import { testIntegration } from './test-integration.js';
 
 export * from './contract.js';
+export { integrationSecretHolder } from './reseal-secrets.js';
 export { adaptorsMigrations } from './migrations.js';
 
 /**

@@ -19,6 +19,7 @@ import { createWebchat } from './webchat.js';
 import { createWebhooks } from './webhooks.js';
 
 export * from './contract.js';
+export { channelSecretHolder } from './reseal-secrets.js';
 export { chatMigrations } from './migrations.js';
 
 const MAX_PAGE = 500;

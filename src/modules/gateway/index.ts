@@ -1,3 +1,4 @@
+import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -83,6 +84,11 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   app.addHook('onResponse', httpMetricsHook(deps.analytics));
   // The docs page and the web chat page run inline scripts of their own; the API serves JSON only.
   await app.register(helmet, { contentSecurityPolicy: false });
+  // Browsers on other origins (a console hosted elsewhere) only when the operator lists them;
+  // the web chat answers its tenants' allowed origins itself.
+  if (deps.config.corsOrigins.length > 0) {
+    await app.register(cors, { origin: deps.config.corsOrigins, credentials: false, maxAge: 600 });
+  }
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await registerDocs(app);
 

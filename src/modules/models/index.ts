@@ -17,6 +17,7 @@ import { generateTask } from './tasks/generate-task.js';
 import { sentimentTask } from './tasks/sentiment-task.js';
 
 export * from './contract.js';
+export { modelSecretHolder } from './reseal-secrets.js';
 export { modelsMigrations } from './migrations.js';
 export type { ModelsConfig } from './model-config.js';
 // For the NLU benchmark, which trains the offline classifier on CLINC150 directly.

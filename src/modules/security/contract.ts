@@ -180,3 +180,12 @@ export interface Secrets {
   /** The id of the master key that sealed a value, to find values that need re-sealing after a rotation. */
   keyIdOf(ciphertext: string): string | null;
 }
+
+/**
+ * A module that stores sealed credentials re-seals them under the current master key
+ * (`mcp-engine keys rotate`). It returns how many values it re-sealed.
+ */
+export interface SecretHolder {
+  module: string;
+  reseal(): Promise<number>;
+}

@@ -15,7 +15,8 @@ import { createUserStore } from './users.js';
 export * from './contract.js';
 export { resolveMasterKeys } from './master-key-file.js';
 export { securityMigrations } from './migrations.js';
-export { createSecrets } from './secrets.js';
+export { createSecrets, generateMasterKey, parseMasterKeys } from './secrets.js';
+export { resealed } from './reseal.js';
 
 export interface SecurityDeps {
   sql: Sql;

@@ -1,0 +1,49 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { signSlack } from './fakes/slack.js';
+import { client } from './support/http.js';
+import { startApp } from './support/start-app.js';
+import { createTenant } from './support/tenants.js';
+
+const run = promisify(execFile);
+const dataDir = mkdtempSync(join(tmpdir(), 'mcp-engine-rotate-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+const VERIFY = JSON.stringify({ type: 'url_verification', token: 't', challenge: 'still-readable' });
+
+describe('mcp-engine keys rotate', () => {
+  it('re-seals stored credentials under a new master key, and they still open', async () => {
+    let server = await startApp({ mode: 'embedded', dataDir });
+    const tenant = await createTenant(server.app);
+    const api = client(server.url, tenant.apiKey);
+    expect((await api.call('PUT', '/v1/channels/slack', { config: { botToken: 'xoxb-1', signingSecret: 'signing-secret' } })).status).toBe(200);
+    await server.stop();
+    const keyBefore = readFileSync(join(dataDir, 'master.key'), 'utf8').trim();
+
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts', 'keys', 'rotate'], {
+      env: { ...process.env, MCP_DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+    });
+    expect(stdout).toMatch(/chat: 1 value\(s\) re-sealed/);
+    const keyAfter = readFileSync(join(dataDir, 'master.key'), 'utf8').trim();
+    expect(keyAfter).not.toBe(keyBefore);
+    expect(keyAfter.split(',')).toHaveLength(1);
+
+    // The old key is gone from the file, yet the channel's signing secret still verifies a webhook.
+    server = await startApp({ mode: 'embedded', dataDir });
+    try {
+      const res = await fetch(`${server.url}/v1/channels/${tenant.slug}/slack`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signSlack('signing-secret', VERIFY, Date.now()) },
+        body: VERIFY,
+      });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('still-readable');
+    } finally {
+      await server.stop();
+    }
+  });
+});
