@@ -1,6 +1,6 @@
 import type { Clock } from '../../shared/clock.js';
 import type { IntegrationStatus } from './contract.js';
-import { CircuitBreaker, type BreakerOptions } from './resilience/circuit-breaker.js';
+import { CircuitBreaker, type BreakerOptions } from '../../shared/circuit-breaker.js';
 import { LatencyWindow } from './resilience/latency-window.js';
 
 /**

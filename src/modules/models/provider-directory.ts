@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../shared/clock.js';
-import { CircuitBreaker } from './circuit-breaker.js';
+import { CircuitBreaker } from '../../shared/circuit-breaker.js';
 import { LruCache } from './model-cache.js';
 import type { ModelsConfig } from './model-config.js';
 import type { ProviderClient } from './providers/provider.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitBreaker } from './circuit-breaker.js';
+import { CircuitBreaker } from '../../../shared/circuit-breaker.js';
 import { backoffMs } from './backoff.js';
 import { createTenantLimiter } from './tenant-limiter.js';
 

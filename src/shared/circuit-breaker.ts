@@ -1,18 +1,19 @@
-import type { Clock } from '../../shared/clock.js';
+import type { Clock } from './clock.js';
 
-export type BreakerState = 'closed' | 'open' | 'half_open';
+export type CircuitState = 'closed' | 'open' | 'half_open';
 
 export interface BreakerOptions {
   /** Consecutive failures that open the circuit. */
   failureThreshold: number;
-  /** How long the circuit stays open before one probe call is let through. */
+  /** How long it stays open before one probe call may try again. */
   cooldownMs: number;
 }
 
 /**
- * A circuit breaker for one provider endpoint. Closed: calls pass and failures are counted. Open:
- * calls are refused until the cooldown ends. Half-open: a single probe passes; its success closes
- * the circuit, its failure opens it for another cooldown. A class because it is lifecycle state.
+ * One remote service's circuit (an integration, a model provider endpoint): closed → (N
+ * consecutive failures) → open → (cooldown) → half-open, where a single probe decides: success
+ * closes it, failure opens it for another cooldown. While open, calls fail at once instead of piling
+ * up on a service that is down. A class because it is lifecycle state.
  */
 export class CircuitBreaker {
   private failures = 0;
@@ -24,12 +25,12 @@ export class CircuitBreaker {
     private readonly clock: Clock,
   ) {}
 
-  get state(): BreakerState {
+  get state(): CircuitState {
     if (this.openedAt === null) return 'closed';
     return this.clock.now() - this.openedAt >= this.options.cooldownMs ? 'half_open' : 'open';
   }
 
-  /** Whether a call may go out now; in half-open, only the first caller gets to probe. */
+  /** Whether a call may go ahead now; in half-open only one probe at a time. */
   tryAcquire(): boolean {
     switch (this.state) {
       case 'closed':
@@ -41,6 +42,11 @@ export class CircuitBreaker {
         this.probing = true;
         return true;
     }
+  }
+
+  /** Milliseconds until a probe is allowed (0 unless open). */
+  retryInMs(): number {
+    return this.openedAt === null ? 0 : Math.max(0, this.options.cooldownMs - (this.clock.now() - this.openedAt));
   }
 
   onSuccess(): void {
@@ -55,7 +61,7 @@ export class CircuitBreaker {
     this.probing = false;
   }
 
-  /** A call that ended without a verdict on the provider (e.g. a 400): frees the probe slot. */
+  /** A call that ended without judging the service (bad input, our own limits): frees a probe slot. */
   onNeutral(): void {
     this.probing = false;
   }
