@@ -43,7 +43,7 @@ async function benchInProcess(): Promise<void> {
 async function startServer(): Promise<{ url: string; stop: () => void }> {
   await ensureTestDatabase(BENCH_DB);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
-    env: { ...process.env, PORT: '0', DATABASE_URL: BENCH_DB, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: 'mcp-bench:', LOG_LEVEL: 'warn', MCP_BOOTSTRAP_API_KEY: BENCH_KEY, MCP_MASTER_KEY: 'bench:' + Buffer.alloc(32, 3).toString('base64') },
+    env: { ...process.env, PORT: '0', DATABASE_URL: BENCH_DB, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: 'mcp-bench:', LOG_LEVEL: 'warn', MCP_BOOTSTRAP_API_KEY: BENCH_KEY, MCP_RATE_LIMIT_PER_CREDENTIAL: '100000000', MCP_RATE_LIMIT_PER_TENANT: '100000000', MCP_MASTER_KEY: 'bench:' + Buffer.alloc(32, 3).toString('base64') },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {

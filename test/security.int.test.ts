@@ -280,3 +280,31 @@ describe('CORS', () => {
     expect(plain.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+describe('quotas and audited configuration', () => {
+  it('refuses messages past the workspace’s daily quota, storing none of them', async () => {
+    const ws = await newWorkspace();
+    const platform = client(server.url, PLATFORM_KEY);
+    expect((await platform.call('PATCH', `/v1/tenants/${ws.tenantId}`, { dailyMessageQuota: 2 })).body).toMatchObject({ dailyMessageQuota: 2 });
+    const flow = await ws.api.post<{ id: string }>('/v1/flows', GREETER);
+    await ws.api.post(`/v1/flows/${flow.body.id}/publish`);
+    await ws.api.post(`/v1/flows/${flow.body.id}/default`);
+    expect((await ws.api.post('/v1/conversations/q/messages', { text: 'hello' })).status).toBe(200);
+    expect((await ws.api.post('/v1/conversations/q/messages', { text: 'hey' })).status).toBe(200);
+    const over = await ws.api.post('/v1/conversations/q/messages', { text: 'one more' });
+    expect(over.status).toBe(429);
+    expect(over.body).toMatchObject({ error: { code: 'rate_limited', message: expect.stringContaining('2 messages for today') } });
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+    const stored = await ws.api.get<{ messages: { direction: string }[] }>('/v1/conversations/q/messages');
+    expect(stored.body.messages.filter((m) => m.direction === 'inbound')).toHaveLength(2);
+  });
+
+  it('audits channel, integration and model settings changes', async () => {
+    const ws = await newWorkspace();
+    expect((await ws.api.call('PUT', '/v1/channels/web', { config: { allowedOrigins: ['https://shop.example'] } })).status).toBe(200);
+    expect((await ws.api.post('/v1/integrations', { name: 'orders', kind: 'http', config: { baseUrl: 'https://orders.example', auth: { type: 'none' } } })).status).toBe(201);
+    const audit = await ws.api.get<{ entries: { action: string; target?: string }[] }>('/v1/audit');
+    expect(audit.body.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['channel.update', 'integration.create']));
+    expect(audit.body.entries.find((e) => e.action === 'channel.update')?.target).toBe('web');
+  });
+});

@@ -5,6 +5,7 @@ import type { Kv, Sql } from '../storage/contract.js';
 import { createApiKeyStore } from './api-keys.js';
 import { createAuditLog } from './audit.js';
 import { createAuthenticator } from './authenticate.js';
+import { createPrincipalCache } from './principal-cache.js';
 import type { Security } from './contract.js';
 import { createAccessTokens } from './jwt.js';
 import { consumeDailyQuota, createRateLimiter } from './rate-limits.js';
@@ -17,6 +18,9 @@ export { resolveMasterKeys } from './master-key-file.js';
 export { securityMigrations } from './migrations.js';
 export { createSecrets, generateMasterKey, parseMasterKeys } from './secrets.js';
 export { resealed } from './reseal.js';
+
+/** How long a resolved credential or a tenant's quota is reused before it is read again. */
+const PRINCIPAL_CACHE_MS = 5_000;
 
 export interface SecurityDeps {
   sql: Sql;
@@ -36,36 +40,69 @@ export function createSecurity(deps: SecurityDeps): Security {
   const sessions = createSessions({ ...deps, users, tokens });
   const auditLog = createAuditLog(deps);
   const limiter = createRateLimiter(deps);
+  const principals = createPrincipalCache({ clock: deps.clock, ttlMs: PRINCIPAL_CACHE_MS });
+  const loadPrincipal = createAuthenticator({ ...deps, users, tokens, apiKeys, platformKey: deps.config.platformAdminKey });
+  const quotas = new Map<string, { quota: number; expiresAt: number }>();
+  const evictTenant = (tenantId: string) => {
+    principals.evictTenant(tenantId);
+    quotas.delete(tenantId);
+  };
 
   return {
     createTenant: (input) => tenants.create(input),
     listTenants: () => tenants.list(),
-    updateTenant: (tenantId, input) => tenants.update(tenantId, input),
-    deleteTenant: (tenantId) => tenants.remove(tenantId),
+    updateTenant: async (tenantId, input) => {
+      const tenant = await tenants.update(tenantId, input);
+      evictTenant(tenantId);
+      return tenant;
+    },
+    deleteTenant: async (tenantId) => {
+      await tenants.remove(tenantId);
+      evictTenant(tenantId);
+    },
     getTenant: (tenantId) => tenants.get(tenantId),
     getTenantBySlug: (slug) => tenants.getBySlug(slug),
     getTenantByWidgetKey: (widgetKey) => tenants.getByWidgetKey(widgetKey),
 
     createApiKey: (tenantId, input) => apiKeys.create(tenantId, input),
     listApiKeys: (tenantId) => apiKeys.list(tenantId),
-    revokeApiKey: (tenantId, keyId) => apiKeys.revoke(tenantId, keyId),
-    authenticate: createAuthenticator({ ...deps, users, tokens, apiKeys, platformKey: deps.config.platformAdminKey }),
+    revokeApiKey: async (tenantId, keyId) => {
+      const key = await apiKeys.revoke(tenantId, keyId);
+      principals.evictKey(keyId);
+      return key;
+    },
+    authenticate: (bearer) => principals.resolve(bearer, loadPrincipal),
 
     login: (input) => sessions.login(input),
     refresh: (refreshToken) => sessions.refresh(refreshToken),
-    logout: (tenantId, userId) => sessions.logout(tenantId, userId),
-    changePassword: (tenantId, userId, input) => sessions.changePassword(tenantId, userId, input),
+    logout: async (tenantId, userId) => {
+      await sessions.logout(tenantId, userId);
+      principals.evictUser(userId);
+    },
+    changePassword: async (tenantId, userId, input) => {
+      await sessions.changePassword(tenantId, userId, input);
+      principals.evictUser(userId);
+    },
     inviteUser: (tenantId, input) => users.invite(tenantId, input),
     acceptInvite: (input) => sessions.acceptInvite(input),
     listUsers: (tenantId) => users.list(tenantId),
-    updateUser: (tenantId, userId, input) => users.update(tenantId, userId, input),
+    updateUser: async (tenantId, userId, input) => {
+      const user = await users.update(tenantId, userId, input);
+      principals.evictUser(userId);
+      return user;
+    },
     createUser: (tenantId, input) => users.create(tenantId, input),
 
     consumeRateLimit: (bucket, limit, windowMs) => limiter.consume(bucket, limit, windowMs),
     async consumeMessageQuota(tenantId) {
-      const tenant = await tenants.get(tenantId);
-      if (!tenant) throw new AppError('not_found', 'Unknown workspace.');
-      await consumeDailyQuota(limiter, tenantId, tenant.dailyMessageQuota);
+      let cached = quotas.get(tenantId);
+      if (!cached || cached.expiresAt <= deps.clock.now()) {
+        const tenant = await tenants.get(tenantId);
+        if (!tenant) throw new AppError('not_found', 'Unknown workspace.');
+        cached = { quota: tenant.dailyMessageQuota, expiresAt: deps.clock.now() + PRINCIPAL_CACHE_MS };
+        quotas.set(tenantId, cached);
+      }
+      await consumeDailyQuota(limiter, tenantId, cached.quota);
     },
 
     audit: (tenantId, actor, entry, origin) => auditLog.record(tenantId, actor, entry, origin),

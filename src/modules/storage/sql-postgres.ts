@@ -3,6 +3,11 @@ import type { Logger } from '../../shared/logger.js';
 import type { Row, Sql, SqlExecutor } from './contract.js';
 
 type BaseSql = Omit<Sql, 'withTenant'>;
+
+/** PostgreSQL can open a transaction and set it up in one round trip (a multi-statement BEGIN). */
+export interface PostgresSql extends BaseSql {
+  transactionWith<T>(begin: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+}
 import { valueParsers } from './sql-types.js';
 
 export interface PostgresOptions {
@@ -28,7 +33,7 @@ async function run<T extends Row>(client: Pool | PoolClient, text: string, param
   return rowsOf<T>(result);
 }
 
-export function createPostgresSql(options: PostgresOptions): BaseSql {
+export function createPostgresSql(options: PostgresOptions): PostgresSql {
   const pool = new Pool({
     connectionString: options.url,
     max: options.maxConnections ?? 10,
@@ -43,35 +48,38 @@ export function createPostgresSql(options: PostgresOptions): BaseSql {
     dialect: 'postgres',
     query: (text, params) => run(pool, text, params),
 
-    async transaction(fn) {
-      const client = await pool.connect();
-      let open = true;
-      const tx: SqlExecutor = {
-        query: (text, params) => {
-          if (!open) return Promise.reject(new Error('storage: this transaction has ended; use sql.query outside it'));
-          return run(client, text, params);
-        },
-      };
-      try {
-        await client.query('BEGIN');
-        const result = await fn(tx);
-        await client.query('COMMIT');
-        open = false;
-        client.release();
-        return result;
-      } catch (error) {
-        open = false;
-        try {
-          await client.query('ROLLBACK');
-          client.release();
-        } catch (rollbackError) {
-          // A connection that cannot roll back is broken: destroy it rather than reuse it.
-          client.release(rollbackError instanceof Error ? rollbackError : true);
-        }
-        throw error;
-      }
-    },
+    transaction: (fn) => transactionWith('BEGIN', fn),
+    transactionWith,
 
     close: () => pool.end(),
   };
+
+  async function transactionWith<T>(begin: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    let open = true;
+    const tx: SqlExecutor = {
+      query: (text, params) => {
+        if (!open) return Promise.reject(new Error('storage: this transaction has ended; use sql.query outside it'));
+        return run(client, text, params);
+      },
+    };
+    try {
+      await client.query(begin);
+      const result = await fn(tx);
+      await client.query('COMMIT');
+      open = false;
+      client.release();
+      return result;
+    } catch (error) {
+      open = false;
+      try {
+        await client.query('ROLLBACK');
+        client.release();
+      } catch (rollbackError) {
+        // A connection that cannot roll back is broken: destroy it rather than reuse it.
+        client.release(rollbackError instanceof Error ? rollbackError : true);
+      }
+      throw error;
+    }
+  }
 }

@@ -1,4 +1,4 @@
-import type { Sql } from './contract.js';
+import type { Sql, SqlExecutor } from './contract.js';
 
 /** The role tenant transactions run as; it is not the tables' owner, so row-level security applies to it. */
 export const APP_ROLE = 'mcp_app';
@@ -8,7 +8,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Both settings are transaction-local, so a pooled connection never carries them to the next user. */
 const ENTER_TENANT = `SELECT set_config('app.tenant_id', $1, true), set_config('role', '${APP_ROLE}', true)`;
 
-export function addTenantScope(sql: Omit<Sql, 'withTenant'>): Sql {
+type BaseSql = Omit<Sql, 'withTenant'> & {
+  /** Where the backend can open a transaction with a setup script in one round trip (PostgreSQL). */
+  transactionWith?: <T>(begin: string, fn: (tx: SqlExecutor) => Promise<T>) => Promise<T>;
+};
+
+export function addTenantScope(sql: BaseSql): Sql {
   return {
     dialect: sql.dialect,
     query: (text, params) => sql.query(text, params),
@@ -16,6 +21,8 @@ export function addTenantScope(sql: Omit<Sql, 'withTenant'>): Sql {
     close: () => sql.close(),
     withTenant: (tenantId, fn) => {
       if (!UUID.test(tenantId)) return Promise.reject(new Error(`storage: '${tenantId}' is not a tenant id`));
+      // The id is a checked UUID, so it can sit in the text: BEGIN and the scope then cost one round trip.
+      if (sql.transactionWith) return sql.transactionWith(`BEGIN; ${ENTER_TENANT.replace('$1', `'${tenantId}'`)}`, fn);
       return sql.transaction(async (tx) => {
         await tx.query(ENTER_TENANT, [tenantId]);
         return fn(tx);

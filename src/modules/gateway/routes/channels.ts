@@ -76,13 +76,13 @@ export function channelRoutes(app: Api, deps: { chat: Chat; security: Security }
   app.put(
     '/channels/:channel',
     {
-      config: { permission: 'channels:write' },
+      config: { permission: 'channels:write', audit: 'channel.update' },
       schema: { summary: 'Configure a channel; credentials left out keep their stored values', tags, params: channelParams, body: channelConfigInputSchema },
     },
     async (request) => deps.chat.putChannel(tenantOf(request), request.params.channel, request.body),
   );
 
-  app.delete('/channels/:channel', { config: { permission: 'channels:write' }, schema: { summary: 'Remove a channel', tags, params: channelParams } }, async (request, reply) => {
+  app.delete('/channels/:channel', { config: { permission: 'channels:write', audit: 'channel.delete' }, schema: { summary: 'Remove a channel', tags, params: channelParams } }, async (request, reply) => {
     await deps.chat.deleteChannel(tenantOf(request), request.params.channel);
     return reply.status(204).send();
   });

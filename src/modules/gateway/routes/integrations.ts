@@ -20,7 +20,7 @@ export function integrationRoutes(app: Api, deps: { adaptors: Adaptors }): void 
 
   app.post(
     '/integrations',
-    { config: { permission: 'integrations:write' }, schema: { summary: 'Create an integration (name, kind, config, secrets)', tags, body: createIntegrationSchema } },
+    { config: { permission: 'integrations:write', audit: 'integration.create' }, schema: { summary: 'Create an integration (name, kind, config, secrets)', tags, body: createIntegrationSchema } },
     async (request, reply) => reply.status(201).send(await deps.adaptors.createIntegration(tenantOf(request), request.body)),
   );
 
@@ -33,7 +33,7 @@ export function integrationRoutes(app: Api, deps: { adaptors: Adaptors }): void 
   app.put(
     '/integrations/:integrationId',
     {
-      config: { permission: 'integrations:write' },
+      config: { permission: 'integrations:write', audit: 'integration.update' },
       schema: { summary: 'Update an integration: config replaces the stored one; secrets are merged (null removes one)', tags, params, body: updateIntegrationSchema },
     },
     async (request) => deps.adaptors.updateIntegration(tenantOf(request), request.params.integrationId, request.body),
@@ -41,7 +41,7 @@ export function integrationRoutes(app: Api, deps: { adaptors: Adaptors }): void 
 
   app.delete(
     '/integrations/:integrationId',
-    { config: { permission: 'integrations:write' }, schema: { summary: 'Delete an integration', tags, params } },
+    { config: { permission: 'integrations:write', audit: 'integration.delete' }, schema: { summary: 'Delete an integration', tags, params } },
     async (request, reply) => {
       await deps.adaptors.deleteIntegration(tenantOf(request), request.params.integrationId);
       return reply.status(204).send();

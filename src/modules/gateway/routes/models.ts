@@ -16,7 +16,7 @@ export function modelRoutes(app: Api, deps: { models: Models }): void {
   app.put(
     '/models/settings',
     {
-      config: { permission: 'models:write' },
+      config: { permission: 'models:write', audit: 'models.settings_update' },
       schema: { summary: 'Replace the model providers and routing; an omitted apiKey keeps the stored one', tags, body: modelSettingsInputSchema },
     },
     async (request) => deps.models.updateSettings(tenantOf(request), request.body),
