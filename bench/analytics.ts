@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/shared/logger.js';
-import { ensureTestDatabase } from '../test/support/env.js';
+import { recreateDatabase } from '../test/support/env.js';
 import { runConversations } from './stats.js';
 
 const CONVERSATIONS = 50;
@@ -68,7 +68,7 @@ export async function benchAnalytics(): Promise<void> {
   } finally {
     dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
   }
-  await ensureTestDatabase(BENCH_DB);
+  await recreateDatabase(BENCH_DB);
   await compare('server', (enabled) => ({
     DATABASE_URL: BENCH_DB,
     REDIS_URL: 'redis://127.0.0.1:6379',

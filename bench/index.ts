@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/shared/logger.js';
-import { ensureTestDatabase } from '../test/support/env.js';
+import { recreateDatabase } from '../test/support/env.js';
 import { benchAnalytics } from './analytics.js';
 import { benchFlowTurn } from './flow-turn.js';
 import { printRow, runConversations, summarise } from './stats.js';
@@ -41,7 +41,7 @@ async function benchInProcess(): Promise<void> {
 
 /** Starts `mcp-engine start` as its own process in server mode and returns its URL. */
 async function startServer(): Promise<{ url: string; stop: () => void }> {
-  await ensureTestDatabase(BENCH_DB);
+  await recreateDatabase(BENCH_DB);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
     env: { ...process.env, PORT: '0', DATABASE_URL: BENCH_DB, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: 'mcp-bench:', LOG_LEVEL: 'warn', MCP_BOOTSTRAP_API_KEY: BENCH_KEY, MCP_RATE_LIMIT_PER_CREDENTIAL: '100000000', MCP_RATE_LIMIT_PER_TENANT: '100000000', MCP_MASTER_KEY: 'bench:' + Buffer.alloc(32, 3).toString('base64') },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -10,18 +10,20 @@ export const TEST_MASTER_KEY = 'test:' + Buffer.alloc(32, 7).toString('base64');
 
 export const uniqueSuffix = (): string => randomBytes(5).toString('hex');
 
-/** Creates the test database once; every test file then shares it and isolates itself by tenant. */
-export async function ensureTestDatabase(databaseUrl = TEST_DATABASE_URL): Promise<void> {
+/**
+ * Creates the database afresh (dropping what an earlier run left), so that every run migrates from
+ * nothing, as a new installation does; the test files then share it and isolate themselves by tenant.
+ */
+export async function recreateDatabase(databaseUrl = TEST_DATABASE_URL): Promise<void> {
   const url = new URL(databaseUrl);
   const name = url.pathname.slice(1);
   url.pathname = '/postgres';
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`).catch((error: { code?: string }) => {
-      if (error.code !== '42P04') throw error; // created meanwhile by another test file
-    });
+    const quoted = `"${name.replace(/"/g, '')}"`;
+    await client.query(`DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${quoted}`);
   } finally {
     await client.end();
   }
