@@ -99,7 +99,7 @@ describe('channel settings API', () => {
   });
 
   it('refuses other base URLs unless the operator allows them (SSRF)', async () => {
-    const strict = await startApp();
+    const strict = await startApp({ env: { MCP_CHANNEL_BASE_URL_OVERRIDE: 'false' } });
     try {
       const tenant = await createTenant(strict.app);
       const refused = await client(strict.url, tenant.apiKey).call<{ error: { message: string } }>('PUT', '/v1/channels/whatsapp', whatsappConfig());

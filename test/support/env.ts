@@ -15,15 +15,25 @@ export const uniqueSuffix = (): string => randomBytes(5).toString('hex');
  * nothing, as a new installation does; the test files then share it and isolate themselves by tenant.
  */
 export async function recreateDatabase(databaseUrl = TEST_DATABASE_URL): Promise<void> {
+  await onServer(databaseUrl, async (client, quoted) => {
+    await client.query(`DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${quoted}`);
+  });
+}
+
+export async function dropDatabase(databaseUrl: string): Promise<void> {
+  await onServer(databaseUrl, (client, quoted) => client.query(`DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`));
+}
+
+/** Runs `fn` on the server's maintenance database, with the target database's quoted name. */
+async function onServer(databaseUrl: string, fn: (client: pg.Client, quoted: string) => Promise<unknown>): Promise<void> {
   const url = new URL(databaseUrl);
-  const name = url.pathname.slice(1);
+  const quoted = `"${url.pathname.slice(1).replace(/"/g, '')}"`;
   url.pathname = '/postgres';
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
-    const quoted = `"${name.replace(/"/g, '')}"`;
-    await client.query(`DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${quoted}`);
+    await fn(client, quoted);
   } finally {
     await client.end();
   }

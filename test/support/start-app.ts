@@ -5,7 +5,7 @@ import { createApp, type App } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { silentLogger } from '../../src/shared/logger.js';
-import { TEST_DATABASE_URL, TEST_MASTER_KEY, TEST_REDIS_URL, uniqueSuffix } from './env.js';
+import { dropDatabase, recreateDatabase, TEST_DATABASE_URL, TEST_MASTER_KEY, TEST_REDIS_URL, uniqueSuffix } from './env.js';
 
 export interface TestApp {
   app: App;
@@ -22,11 +22,18 @@ export interface StartOptions {
   dataDir?: string;
   /** Time as the app sees it; tests move it to expire tokens and windows without sleeping. */
   clock?: Clock;
+  /**
+   * A database of its own (server mode), dropped at stop: for tests whose background workers
+   * (the outbox) must not meet other test files' instances, which share the default one.
+   */
+  ownDatabase?: boolean;
 }
 
 /** Starts the whole app on port 0, the way `mcp-engine start` does, with its own Redis key prefix. */
 export async function startApp(options: StartOptions = {}): Promise<TestApp> {
   const mode = options.mode ?? 'server';
+  const databaseUrl = options.ownDatabase ? TEST_DATABASE_URL.replace(/\/[^/]+$/, `/mcp_engine_test_${uniqueSuffix()}`) : TEST_DATABASE_URL;
+  if (options.ownDatabase) await recreateDatabase(databaseUrl);
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'mcp-engine-test-'));
   const loaded = loadConfig({
     PORT: '0',
@@ -34,7 +41,9 @@ export async function startApp(options: StartOptions = {}): Promise<TestApp> {
     MCP_SEED_DEMO: 'false',
     LOG_LEVEL: 'silent',
     REDIS_KEY_PREFIX: `mcp-test-${uniqueSuffix()}:`,
-    ...(mode === 'server' ? { DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: TEST_REDIS_URL, MCP_MASTER_KEY: TEST_MASTER_KEY } : {}),
+    // Any test instance may deliver any test's outbox rows, so every one may reach the loopback fakes.
+    MCP_CHANNEL_BASE_URL_OVERRIDE: 'true',
+    ...(mode === 'server' ? { DATABASE_URL: databaseUrl, REDIS_URL: TEST_REDIS_URL, MCP_MASTER_KEY: TEST_MASTER_KEY } : {}),
     ...options.env,
   });
   if (!loaded.ok) throw new Error(loaded.problems.join('; '));
@@ -47,6 +56,7 @@ export async function startApp(options: StartOptions = {}): Promise<TestApp> {
     async stop() {
       await app.stop();
       if (!options.dataDir && mode === 'embedded') rmSync(dataDir, { recursive: true, force: true });
+      if (options.ownDatabase) await dropDatabase(databaseUrl);
     },
   };
 }
