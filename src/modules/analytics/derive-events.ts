@@ -38,8 +38,9 @@ function fromTrace(trace: readonly TraceEvent[], finalState: string | null): { e
   for (const t of trace) {
     switch (t.type) {
       case 'state_entered':
+        // The funnel counts conversations per state: a state re-entered within one turn adds nothing.
+        if (!entered.has(t.state)) events.push({ at: t.at, body: { type: 'state_entered', state: t.state } });
         entered.add(t.state);
-        events.push({ at: t.at, body: { type: 'state_entered', state: t.state } });
         break;
       case 'intent': {
         const body: IntentBody = { type: 'intent_detected', state: null, intent: t.name ?? FALLBACK_INTENT, confidence: t.confidence, provider: t.provider };
