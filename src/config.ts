@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { AdaptorsConfig } from './modules/adaptors/index.js';
+import type { ModelsConfig } from './modules/models/index.js';
 
 /**
  * The only reader of process.env. Every variable has an embedded-mode default, so `npm start`
@@ -136,18 +138,7 @@ export interface Config {
     allowBaseUrlOverride: boolean;
     webchatWaitMs: number;
   };
-  models: {
-    openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string };
-    anthropic: { apiKey: string | undefined; baseUrl: string | undefined; model: string };
-    cascadeThreshold: number;
-    timeoutMs: number;
-    maxRetries: number;
-    retryBaseMs: number;
-    retryMaxMs: number;
-    breakerFailures: number;
-    breakerCooldownMs: number;
-    cacheTtlMs: number;
-  };
+  models: ModelsConfig;
   analytics: {
     enabled: boolean;
     bufferSize: number;
@@ -157,16 +148,7 @@ export interface Config {
     rollupRetentionDays: number;
     metricsToken: string | undefined;
   };
-  adaptors: {
-    ssrfAllow: string[];
-    stdioCommands: string[];
-    maxResponseBytes: number;
-    concurrencyPerTenant: number;
-    maxRetries: number;
-    retryBaseMs: number;
-    breakerFailures: number;
-    breakerCooldownMs: number;
-  };
+  adaptors: AdaptorsConfig;
   logLevel: string;
 }
 

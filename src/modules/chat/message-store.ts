@@ -14,6 +14,24 @@ export interface ConversationDoc {
   handedBackAt?: string;
 }
 
+interface SummaryRow {
+  id: string;
+  doc: ConversationDoc;
+  created_at: string;
+  updated_at: string;
+  message_count: number;
+}
+
+const toSummary = (row: SummaryRow): ConversationSummary => ({
+  id: row.id,
+  channel: row.doc.channel,
+  status: row.doc.status ?? 'active',
+  handoff: row.doc.handoff ?? null,
+  startedAt: row.created_at,
+  lastMessageAt: row.updated_at,
+  messageCount: row.message_count,
+});
+
 export function createMessageStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
   const { sql, ids, clock } = deps;
   return {
@@ -95,16 +113,7 @@ export function createMessageStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
           [tenantId, conversationId],
         ),
       );
-      if (!row) return null;
-      return {
-        id: conversationId,
-        channel: row.doc.channel,
-        status: row.doc.status ?? 'active',
-        handoff: row.doc.handoff ?? null,
-        startedAt: row.created_at,
-        lastMessageAt: row.updated_at,
-        messageCount: row.message_count,
-      };
+      return row ? toSummary({ ...row, id: conversationId }) : null;
     },
 
     async listSummaries(tenantId: string, f: ConversationListQuery): Promise<ConversationSummary[]> {
@@ -131,15 +140,7 @@ export function createMessageStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
           params,
         ),
       );
-      return rows.map((row) => ({
-        id: row.id,
-        channel: row.doc.channel,
-        status: row.doc.status ?? 'active',
-        handoff: row.doc.handoff ?? null,
-        startedAt: row.created_at,
-        lastMessageAt: row.updated_at,
-        messageCount: row.message_count,
-      }));
+      return rows.map(toSummary);
     },
   };
 }

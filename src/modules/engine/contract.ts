@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { NluResult } from '../models/contract.js';
-import type { SideEffect, TraceEvent } from './flow/index.js';
+import type { FlowIssue, SideEffect, TraceEvent } from './flow/index.js';
 import type { SuiteResult } from './conversation-tests/index.js';
 
 /**
@@ -59,13 +59,7 @@ export interface ConversationState {
   updatedAt: string;
 }
 
-export interface FlowIssue {
-  path: string;
-  message: string;
-  severity: 'error' | 'warning';
-  code: string;
-  line?: number;
-}
+export type { FlowIssue } from './flow/index.js';
 
 export interface FlowSummary {
   id: string;
@@ -133,13 +127,7 @@ export type FlowValidationResult = { valid: true; warnings: FlowIssue[] } | { va
 export const nluParseSchema = z.object({ text: z.string().max(4000, 'a message is at most 4,000 characters') });
 
 /** One turn of a "try it" session: what the bot said and everything it did. */
-export interface PlaygroundTurn {
-  replies: Reply[];
-  state: string | null;
-  intent: string | null;
-  confidence: number | null;
-  ended: boolean;
-  handoff: boolean;
+export interface PlaygroundTurn extends Omit<TurnResult, 'turnId'> {
   slots: Record<string, unknown>;
   vars: Record<string, unknown>;
   trace: TraceEvent[];
