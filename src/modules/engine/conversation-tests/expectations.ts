@@ -2,7 +2,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Reply } from '../flow/index.js';
 import { isObject } from '../flow/paths.js';
-import { testWithin } from './regex-within.js';
+import { testWithin } from '../../../shared/bounded-regex.js';
 import type { ReplyMatcher, TurnExpect } from './suite-schema.js';
 
 /** What the conversation looks like after a turn. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileEntities } from './extract-entities.js';
-import { REGEX_TIMEOUT_MS } from './safe-match.js';
+import { REGEX_TIMEOUT_MS } from '../../../shared/bounded-regex.js';
 
 const extract = (pattern: string, text: string, flags?: string) =>
   compileEntities({ id: { type: 'regex', pattern, flags } }).extract(text);

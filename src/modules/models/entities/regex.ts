@@ -1,5 +1,5 @@
 import { type DefinitionIssue, defineExtractor } from './extractor.js';
-import { matchAllWithin } from './safe-match.js';
+import { matchAllWithin } from '../../../shared/bounded-regex.js';
 
 // The engine scans the whole text itself; a builder's `g` or `y` would change that, and `d` is unused.
 const MANAGED_FLAGS = /[gyd]/g;
