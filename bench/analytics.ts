@@ -52,7 +52,7 @@ async function compare(label: string, env: (enabled: boolean) => Record<string, 
     const [rateOff, rateOn] = [median(figures.off), median(figures.on)];
     const overhead = ((rateOff - rateOn) / rateOff) * 100;
     process.stdout.write(
-      `${`(c) analytics ${label}`.padEnd(48)} off ${rateOff.toFixed(0).padStart(6)} msg/s   on ${rateOn.toFixed(0).padStart(6)} msg/s   overhead ${overhead.toFixed(1)}% (target < 5%; median of ${ROUNDS})\n`,
+      `${`(e) analytics ${label}`.padEnd(48)} off ${rateOff.toFixed(0).padStart(6)} msg/s   on ${rateOn.toFixed(0).padStart(6)} msg/s   overhead ${overhead.toFixed(1)}% (target < 5%; median of ${ROUNDS})\n`,
     );
   } finally {
     await on.stop();

@@ -38,6 +38,8 @@ const envSchema = z.object({
   MCP_RATE_LIMIT_PER_CREDENTIAL: int(1).default(1200),
   MCP_RATE_LIMIT_PER_TENANT: int(1).default(6000),
   MCP_RATE_LIMIT_PUBLIC_PER_IP: int(1).default(300),
+  // Signed platform webhooks arrive from a few addresses in bursts, so their per-address limit is higher.
+  MCP_RATE_LIMIT_WEBHOOK_PER_IP: int(1).default(6000),
   // Browser origins allowed to call the API (e.g. a console hosted elsewhere), comma-separated.
   MCP_CORS_ORIGINS: z.string().default(''),
   // Seed a demo tenant with the order-support flow on first start.
@@ -128,7 +130,7 @@ export interface Config {
   };
   bootstrap: { apiKey: string | undefined; seedDemo: boolean };
   security: { masterKey: string | undefined; platformAdminKey: string | undefined; accessTokenTtlSeconds: number };
-  limits: { perCredentialPerMinute: number; perTenantPerMinute: number; publicPerIpPerMinute: number };
+  limits: { perCredentialPerMinute: number; perTenantPerMinute: number; publicPerIpPerMinute: number; webhookPerIpPerMinute: number };
   corsOrigins: string[];
   engine: { maxStepsPerTurn: number };
   chat: {
@@ -181,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         perCredentialPerMinute: e.MCP_RATE_LIMIT_PER_CREDENTIAL,
         perTenantPerMinute: e.MCP_RATE_LIMIT_PER_TENANT,
         publicPerIpPerMinute: e.MCP_RATE_LIMIT_PUBLIC_PER_IP,
+        webhookPerIpPerMinute: e.MCP_RATE_LIMIT_WEBHOOK_PER_IP,
       },
       corsOrigins: e.MCP_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
       engine: { maxStepsPerTurn: e.MCP_MAX_STEPS_PER_TURN },

@@ -215,7 +215,7 @@ describe('platform administration', () => {
 
 describe('rate limits', () => {
   it('answers 429 with Retry-After per credential, and per address on public routes', async () => {
-    const limited = await startApp({ env: { MCP_RATE_LIMIT_PER_CREDENTIAL: '3', MCP_RATE_LIMIT_PUBLIC_PER_IP: '2' } });
+    const limited = await startApp({ env: { MCP_RATE_LIMIT_PER_CREDENTIAL: '3', MCP_RATE_LIMIT_PUBLIC_PER_IP: '2', MCP_RATE_LIMIT_WEBHOOK_PER_IP: '4' } });
     try {
       const tenant = await limited.app.security.createTenant({ slug: `rl-${uniqueSuffix()}`, name: 'RL' });
       const { secret } = await limited.app.security.createApiKey(tenant.id, { name: 'k' });
@@ -231,6 +231,13 @@ describe('rate limits', () => {
       const logins = [];
       for (let i = 0; i < 3; i += 1) logins.push((await anon.post('/v1/auth/login', { workspace: 'x', email: 'a@b.co', password: 'p' })).status);
       expect(logins).toEqual([401, 401, 429]);
+
+      // Webhooks have their own, higher, per-address budget.
+      const hook = `/v1/channels/${tenant.slug}/whatsapp?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1`;
+      const hooks = [];
+      for (let i = 0; i < 5; i += 1) hooks.push((await fetch(`${limited.url}${hook}`)).status);
+      expect(hooks.slice(0, 4).every((status) => status !== 429)).toBe(true);
+      expect(hooks[4]).toBe(429);
     } finally {
       await limited.stop();
     }

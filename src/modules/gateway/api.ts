@@ -11,8 +11,8 @@ export type RouteAccess = Permission | 'public';
 declare module 'fastify' {
   interface FastifyContextConfig {
     permission?: RouteAccess;
-    /** `false` exempts a public route from the per-address limit (signed webhooks). */
-    rateLimit?: false;
+    /** `webhook`: a public route for signed platform calls, with the (higher) webhook limit per address. */
+    rateLimit?: 'webhook';
   }
 }
 

@@ -43,9 +43,9 @@ export function accessControl(security: Security, limits: GatewayConfig['limits'
     const access = request.routeOptions.config.permission;
     if (request.is404) return;
     if (access === 'public') {
-      if (request.routeOptions.config.rateLimit !== false) {
-        await limit(security, reply, `ip:${request.ip}`, limits.publicPerIpPerMinute, 'from this address');
-      }
+      const webhook = request.routeOptions.config.rateLimit === 'webhook';
+      const perMinute = webhook ? limits.webhookPerIpPerMinute : limits.publicPerIpPerMinute;
+      await limit(security, reply, `${webhook ? 'webhook-ip' : 'ip'}:${request.ip}`, perMinute, 'from this address');
       return;
     }
     if (access === undefined) {

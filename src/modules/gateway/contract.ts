@@ -9,6 +9,6 @@ export interface GatewayConfig {
   port: number;
   host: string;
   bodyLimitBytes: number;
-  limits: { perCredentialPerMinute: number; perTenantPerMinute: number; publicPerIpPerMinute: number };
+  limits: { perCredentialPerMinute: number; perTenantPerMinute: number; publicPerIpPerMinute: number; webhookPerIpPerMinute: number };
   corsOrigins: string[];
 }

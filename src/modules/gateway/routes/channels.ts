@@ -41,8 +41,8 @@ function webhookRoutes(app: Api, deps: { chat: Chat; security: Security }): void
       const result = await deps.chat.receiveWebhook(tenant.id, channel, toWebhookRequest(request));
       return reply.status(result.status).type(result.contentType).send(result.body);
     };
-    // Platforms send from a few addresses and sign every call, so the per-address limit would only drop real traffic.
-    const options = { config: { permission: 'public' as const, rateLimit: false as const }, schema: { tags, params: webhookParams } };
+    // Platforms send from a few addresses and sign every call: they get the higher webhook limit per address.
+    const options = { config: { permission: 'public' as const, rateLimit: 'webhook' as const }, schema: { tags, params: webhookParams } };
     scope.get('/channels/:tenantSlug/:channel', { ...options, schema: { ...options.schema, summary: 'Webhook subscription handshake (Meta)' } }, handler);
     scope.post('/channels/:tenantSlug/:channel', { ...options, schema: { ...options.schema, summary: 'Platform webhook (signed by the platform)' } }, handler);
   });
