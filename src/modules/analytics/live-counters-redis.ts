@@ -1,5 +1,17 @@
 import type { Redis } from 'ioredis';
-import { ACTIVE_MS, type LiveCounters, liveChanges, SLICE_MS, SLICES, sliceOf } from './live-counters.js';
+import { ACTIVE_MS, type ActivityChange, type LiveCounters, liveChanges, SLICE_MS, SLICES, sliceOf } from './live-counters.js';
+
+/** Per tenant, each conversation's last change in event order (null: it ended or went to a person). */
+function latestActivity(activity: readonly ActivityChange[]): Map<string, Map<string, number | null>> {
+  const byTenant = new Map<string, Map<string, number | null>>();
+  for (const { tenantId, conversationId, ms } of activity) {
+    const latest = byTenant.get(tenantId) ?? new Map<string, number | null>();
+    latest.delete(conversationId);
+    latest.set(conversationId, ms);
+    byTenant.set(tenantId, latest);
+  }
+  return byTenant;
+}
 
 /**
  * The same figures in Redis, shared by every instance: a counter per tenant and 10-second slice
@@ -15,9 +27,13 @@ export function createRedisLiveCounters(redis: Redis, prefix: string): LiveCount
       for (const [tenantId, slices] of changes.messages) {
         for (const [slice, n] of slices) batch.incrby(sliceKey(tenantId, slice), n).pexpire(sliceKey(tenantId, slice), SLICE_MS * (SLICES + 1));
       }
-      for (const { tenantId, conversationId, ms } of changes.activity) {
-        if (ms === null) batch.zrem(activeKey(tenantId), conversationId);
-        else batch.zadd(activeKey(tenantId), 'GT', ms, conversationId).pexpire(activeKey(tenantId), ACTIVE_MS);
+      // One ZADD and one ZREM per tenant and batch, not one per message: only a conversation's last
+      // change in the batch counts, as it would if they were applied one by one.
+      for (const [tenantId, latest] of latestActivity(changes.activity)) {
+        const added = [...latest].filter(([, ms]) => ms !== null).flatMap(([conversationId, ms]) => [ms!, conversationId]);
+        const removed = [...latest].filter(([, ms]) => ms === null).map(([conversationId]) => conversationId);
+        if (added.length > 0) batch.zadd(activeKey(tenantId), 'GT', ...added).pexpire(activeKey(tenantId), ACTIVE_MS);
+        if (removed.length > 0) batch.zrem(activeKey(tenantId), ...removed);
       }
       await batch.exec();
     },
