@@ -14,7 +14,7 @@ afterAll(async () => {
   await server.stop();
 });
 
-type Issue = { path: string; message: string; severity: string; code: string };
+type Issue = { path: string; message: string; severity: string; code: string; line?: number };
 type Turn = { replies: { text: string }[]; state: string; ended: boolean };
 
 async function deploy(tenant: TestTenant, source = GREETER): Promise<string> {
@@ -131,6 +131,9 @@ states:
     expect(result.body.valid).toBe(false);
     const byPath = (path: string) => result.body.issues.filter((i) => i.path.startsWith(path));
     expect(byPath('states.ask.transitions[0].to')[0]?.message).toContain("did you mean 'get_order'?");
+    // Each issue points at the line of the text the builder wrote (the flow starts with a blank line).
+    expect(byPath('states.ask.transitions[0].to')[0]?.line).toBe(flow.split('\n').findIndex((l) => l.includes('to: get_ordr')) + 1);
+    expect(byPath('states.orphan')[0]?.line).toBe(flow.split('\n').findIndex((l) => l.includes('orphan:')) + 1);
     expect(byPath('states.ask.transitions[0].when')[0]?.severity).toBe('error');
     expect(byPath('states.ask.say')[0]?.message).toMatch(/no_such_filter/);
     expect(byPath('states.slots.slots[0].entity')[0]?.message).toMatch(/undefined_entity/);

@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/app-error.js';
+import { locateYaml } from '../../shared/yaml-lines.js';
 import type { Ids } from '../../shared/ids.js';
 import type { Sql, SqlExecutor } from '../storage/contract.js';
 import { isUniqueViolation } from '../storage/index.js';
@@ -32,11 +33,24 @@ const toSummary = (row: FlowRow): FlowSummary => ({
 
 export type FlowCheck = { ok: true; flow: FlowDefinition; warnings: FlowIssue[] } | { ok: false; issues: FlowIssue[] };
 
-/** Parses and validates flow source against the tenant's integrations; every issue at once. */
+/** Parses and validates flow source against the tenant's integrations; every issue at once, with its line. */
 export function checkFlowSource(source: string | object, integrations?: readonly string[]): FlowCheck {
   const parsed = parseFlowSource(source);
   if (!parsed.ok) return { ok: false, issues: parsed.issues };
-  return validateFlow(parsed.value, { integrations });
+  const checked = validateFlow(parsed.value, { integrations });
+  if (typeof source !== 'string') return checked;
+  return checked.ok ? { ...checked, warnings: withLines(source, checked.warnings) } : { ok: false, issues: withLines(source, checked.issues) };
+}
+
+/** Issues found on the parsed flow point back into the text the builder wrote. */
+function withLines(source: string, issues: FlowIssue[]): FlowIssue[] {
+  if (issues.length === 0) return issues;
+  const locator = locateYaml(source);
+  return issues.map((issue) => {
+    if (issue.line !== undefined || !issue.path) return issue;
+    const line = locator.lineOf(issue.path);
+    return line === null ? issue : { ...issue, line };
+  });
 }
 
 /** The same check, for writes: throws flow_invalid carrying every issue. */

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { parse } from 'yaml';
 import { api, errorMessage } from '../api/client';
 import type { FlowIssue, Validation } from '../api/types';
-import { locateYaml } from './yaml-lines';
+import { locateYaml } from '../../../shared/yaml-lines';
 import type { LineProblem } from './yaml-editor';
 
 export interface LocatedIssue extends FlowIssue {

@@ -1,10 +1,10 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 
 /**
- * Where a validation issue's `path` (`states.ask.transitions[0].to`) sits in the YAML text.
- * The server reports lines only for syntax errors; the editor holds the text, so it maps the
- * rest with the `yaml` package's node ranges. A key that holds a dot (`set: {vars.goal: x}`) is
- * found by joining segments when the plain split finds nothing.
+ * Where a validation issue's `path` (`states.ask.transitions[0].to`) sits in YAML (or JSON) text,
+ * from the `yaml` package's node ranges: the engine adds it to the issues it reports, and the
+ * console's editor places issues on the text being typed. A key that holds a dot
+ * (`set: {vars.goal: x}`) is found by joining segments when the plain split finds nothing.
  */
 export function splitPath(path: string): (string | number)[] {
   const parts: (string | number)[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { locateYaml, splitPath } from './yaml-lines';
+import { locateYaml, splitPath } from './yaml-lines.js';
 
 const flow = `name: demo
 start: ask
