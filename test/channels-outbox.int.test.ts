@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Recorder } from './fakes/http-recorder.js';
 import { signMeta, startFakeMeta } from './fakes/meta.js';
 import { manualClock } from './support/clock.js';
@@ -21,11 +21,20 @@ interface Entry {
   payload: { text?: { body: string }; interactive?: unknown };
 }
 
+// The background sends can be slow under a full parallel run; `until` waits up to 30 s for them.
+vi.setConfig({ testTimeout: 120_000 });
+
 const clock = manualClock();
 let server: TestApp;
+// A fake Graph API per test: answers scripted for one test can never be taken by another's sends.
 let meta: Recorder;
-beforeAll(async () => {
+beforeEach(async () => {
   meta = await startFakeMeta();
+});
+afterEach(async () => {
+  await meta.close();
+});
+beforeAll(async () => {
   server = await startApp({
     clock,
     // The manual clock must not meet other files' outbox workers on the shared database.
@@ -35,7 +44,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.stop();
-  await meta.close();
 });
 
 /** A tenant on WhatsApp with the shop bot, and its own phone number id (so fake requests can be told apart). */
@@ -58,8 +66,9 @@ async function whatsappTenant(): Promise<{ tenant: TestTenant; phone: string; sa
   };
 }
 
+/** Polls until `done`; generous, because a full parallel test run can slow the background sends a lot. */
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let i = 0; i < 500; i += 1) {
+  for (let i = 0; i < 1500; i += 1) {
     const value = await read();
     if (done(value)) return value;
     await sleep(20);

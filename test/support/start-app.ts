@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createApp, type App } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/shared/clock.js';
-import { silentLogger } from '../../src/shared/logger.js';
+import { createLogger, silentLogger } from '../../src/shared/logger.js';
 import { dropDatabase, recreateDatabase, TEST_DATABASE_URL, TEST_MASTER_KEY, TEST_REDIS_URL, uniqueSuffix } from './env.js';
 
 export interface TestApp {
@@ -47,7 +47,9 @@ export async function startApp(options: StartOptions = {}): Promise<TestApp> {
     ...options.env,
   });
   if (!loaded.ok) throw new Error(loaded.problems.join('; '));
-  const app = await createApp(loaded.config, { logger: silentLogger(), ...(options.clock ? { clock: options.clock } : {}) });
+  // TEST_LOG=info (or warn, debug) shows the apps' logs, tagged by vitest worker, when hunting a failure.
+  const logger = process.env.TEST_LOG ? createLogger({ level: process.env.TEST_LOG }).child({ worker: process.env.VITEST_WORKER_ID }) : silentLogger();
+  const app = await createApp(loaded.config, { logger, ...(options.clock ? { clock: options.clock } : {}) });
   const { url } = await app.start();
   return {
     app,

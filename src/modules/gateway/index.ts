@@ -100,7 +100,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   await app.register(
     async (v1: Api) => {
       v1.addHook('onRequest', accessControl(deps.security, deps.config.limits));
-      v1.addHook('onResponse', auditHook(deps.security));
+      v1.addHook('onSend', auditHook(deps.security));
       authRoutes(v1, deps);
       workspaceRoutes(v1, deps);
       tenantRoutes(v1, deps);
