@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntegrationStatus } from '../src/modules/adaptors/contract.js';
 import { type FakeCrm, startFakeCrm } from './fakes/crm.js';
 import { client } from './support/http.js';
+import { INTEGRATION_TEST_ENV } from './support/integration-env.js';
 import { startApp, type TestApp } from './support/start-app.js';
 import { createTenant } from './support/tenants.js';
 
@@ -16,13 +17,8 @@ let crm: FakeCrm;
 beforeAll(async () => {
   crm = await startFakeCrm();
   server = await startApp({
-    env: {
-      MCP_SSRF_ALLOW: '127.0.0.1',
-      MCP_INTEGRATION_RETRY_BASE_MS: '10',
-      MCP_INTEGRATION_BREAKER_FAILURES: '2',
-      MCP_INTEGRATION_BREAKER_COOLDOWN_MS: '300',
-      MCP_INTEGRATION_MAX_RESPONSE_BYTES: String(256 * 1024),
-    },
+    // The fakes listen on loopback, which the SSRF guard refuses unless allow-listed.
+    env: INTEGRATION_TEST_ENV,
   });
 });
 afterAll(async () => {

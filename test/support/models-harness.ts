@@ -3,6 +3,7 @@ import { createModels, type FlowNlu, type Models, type ModelsConfig } from '../.
 import { createSecrets, resolveMasterKeys } from '../../src/modules/security/index.js';
 import { createStorage, type Storage } from '../../src/modules/storage/index.js';
 import { silentLogger } from '../../src/shared/logger.js';
+import { manualClock } from './clock.js';
 import { TEST_DATABASE_URL, TEST_MASTER_KEY, TEST_REDIS_URL, uniqueSuffix } from './env.js';
 
 /** The models module over the real PostgreSQL and Redis (the database is migrated by global setup). */
@@ -15,10 +16,6 @@ export async function startModelsStorage(): Promise<Storage> {
 
 export const testSecrets = () => createSecrets(resolveMasterKeys({ configured: TEST_MASTER_KEY, dataDir: 'data-test', serverMode: true }));
 
-export function manualClock(start = Date.parse('2025-06-01T10:00:00Z')) {
-  let now = start;
-  return { now: () => now, isoNow: () => new Date(now).toISOString(), advance: (ms: number) => void (now += ms) };
-}
 
 export interface ModelsHarness {
   models: Models;
@@ -41,7 +38,7 @@ export const ANTHROPIC_KEY = 'sk-ant-test-0123456789';
 
 /** A models instance whose installation providers are the given fakes; no cache, tiny waits, a manual clock. */
 export function modelsHarness(options: HarnessOptions): ModelsHarness {
-  const clock = manualClock();
+  const clock = manualClock(Date.parse('2025-06-01T10:00:00Z'));
   const sleeps: number[] = [];
   const config: ModelsConfig = {
     openai: { apiKey: options.openaiUrl ? OPENAI_KEY : undefined, baseUrl: options.openaiUrl, model: 'gpt-4o-mini' },
