@@ -82,9 +82,23 @@ async function benchHttp(): Promise<void> {
   }
 }
 
+/** `npm run bench` runs every part; `npm run bench -- b e` only those named. */
+const parts: Record<string, () => Promise<void>> = {
+  a: benchInProcess,
+  b: benchHttp,
+  c: async () => {
+    progress('20-state flow, in process');
+    await benchFlowTurn(Number(process.env.BENCH_FLOW_TURNS ?? 5000));
+  },
+  e: benchAnalytics,
+};
+const chosen = process.argv.slice(2);
+const unknown = chosen.filter((name) => !(name in parts) && name !== 'd');
+if (unknown.length > 0) {
+  process.stderr.write(`Unknown benchmark part ${unknown.join(', ')}; choose from a, b, c (also prints d), e.\n`);
+  process.exit(2);
+}
 process.stdout.write(`MCP Engine benchmark — demo flow, ${CONVERSATIONS} concurrent conversations, ${TURNS} messages each\n`);
-await benchInProcess();
-await benchHttp();
-progress('20-state flow, in process');
-await benchFlowTurn(Number(process.env.BENCH_FLOW_TURNS ?? 5000));
-await benchAnalytics();
+for (const [name, run] of Object.entries(parts)) {
+  if (chosen.length === 0 || chosen.includes(name) || (name === 'c' && chosen.includes('d'))) await run();
+}

@@ -108,7 +108,7 @@ describe('several instances share one stream', () => {
 
 describe('back-pressure', () => {
   it('never blocks a turn: a full buffer drops events, counts them, and refuses API metrics with 503', async () => {
-    const small = await startApp({ mode: 'embedded', env: { ...HOLD, MCP_ANALYTICS_BUFFER_SIZE: '5' } });
+    const small = await startApp({ mode: 'embedded', env: { ...HOLD, MCP_ANALYTICS_BUFFER_SIZE: '1' } });
     try {
       const tenant = await createTenant(small.app);
       await deployShop(small.url, tenant);
@@ -121,7 +121,7 @@ describe('back-pressure', () => {
       const text = await (await fetch(`${small.url}/metrics`)).text();
       const dropped = Number(/mcp_analytics_events_dropped_total (\d+)/.exec(text)?.[1]);
       expect(dropped).toBeGreaterThan(0);
-      expect(text).toContain('mcp_analytics_queue_depth 5');
+      expect(text).toContain('mcp_analytics_queue_depth 1');
     } finally {
       await small.stop();
     }

@@ -7,52 +7,6 @@ import type { TurnRecord } from '../engine/contract.js';
  * figures. Plain JSON in and out, tenant first.
  */
 
-/** Where an event happened; every field but the tenant may be null (an API-ingested metric). */
-export interface EventScope {
-  /** Unique per event; inserts are idempotent by it (at-least-once delivery). */
-  id: string;
-  tenantId: string;
-  flowId: string | null;
-  flowVersion: number | null;
-  channel: string | null;
-  conversationId: string | null;
-  turnId: string | null;
-  /** The conversation's turn number, which orders a conversation's turns within one millisecond. */
-  turn: number | null;
-  at: string;
-}
-
-export type AnalyticsEventBody =
-  | { type: 'message_received' }
-  | { type: 'message_sent'; count: number }
-  | { type: 'conversation_started' }
-  | { type: 'conversation_ended'; state: string; goal: boolean }
-  | { type: 'state_entered'; state: string }
-  | { type: 'intent_detected'; state: string | null; intent: string | null; confidence: number | null; provider: string }
-  | { type: 'fallback'; state: string | null }
-  | { type: 'slot_filled'; state: string | null; slot: string }
-  | { type: 'goal_reached'; state: string }
-  | { type: 'handoff'; state: string }
-  | { type: 'error'; state: string | null; code: string }
-  /** One per turn: reply latency and where the conversation now waits (the drop-off funnel). */
-  | { type: 'turn_completed'; state: string | null; status: TurnRecord['status']; latencyMs: number; lockWaitMs: number; replies: number }
-  | { type: 'integration_called'; integration: string; operation: string; ok: boolean; latencyMs: number }
-  | {
-      type: 'model_called';
-      task: string;
-      provider: string;
-      model: string;
-      ok: boolean;
-      latencyMs: number;
-      tokensIn: number;
-      tokensOut: number;
-      costUsd: number;
-    }
-  | { type: 'custom_metric'; name: string; value: number; tags: Record<string, string> };
-
-export type AnalyticsEvent = EventScope & AnalyticsEventBody;
-export type AnalyticsEventType = AnalyticsEvent['type'];
-
 const metricName = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'use 1–100 letters, digits, dots, dashes, colons or underscores');
 
 export const customMetricInputSchema = z

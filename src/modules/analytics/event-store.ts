@@ -1,8 +1,17 @@
 import type { SqlExecutor, Sql } from '../storage/contract.js';
-import type { AnalyticsEvent } from './contract.js';
-import { type EventRow, toRow } from './event-rows.js';
 import { RAW_TABLES, RAW_TABLE_NAMES, type RawTable } from './migrations.js';
-import { monthOf, type Partitions } from './partitions.js';
+import type { Partitions } from './partitions.js';
+import type { TenantBatch } from './tenant-batches.js';
+
+/** A turn just stored: what the live counters need of it. */
+export interface StoredTurn {
+  tenantId: string;
+  conversationId: string;
+  turn: number;
+  ms: number;
+  /** Still waiting for a message (not ended, not with a person). */
+  open: boolean;
+}
 
 /** `name type` pairs of a table, read from its definition so the insert cannot drift from it. */
 function columnsOf(table: RawTable): { names: string; typed: string } {
@@ -12,64 +21,67 @@ function columnsOf(table: RawTable): { names: string; typed: string } {
 
 /**
  * One statement per table: rows arrive as one JSON parameter (any batch size), duplicates by id
- * are skipped, and the ids actually inserted come back.
+ * are skipped. Turns also grow the hourly rollup, by exactly the rows inserted, in the same
+ * statement (a redelivered turn counts once), and come back for the live counters.
  */
 function insertSql(table: RawTable): string {
   const { names, typed } = columnsOf(table);
-  const insert = `INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS x(${typed})
-    ON CONFLICT (id, time) DO NOTHING RETURNING *`;
-  if (table !== 'conversation_analytics') return `WITH ins AS (${insert}) SELECT id FROM ins`;
-  // The hourly rollup grows by exactly the rows inserted, in the same statement: redelivered events count once.
-  return `WITH ins AS (${insert}),
+  const insert = `INSERT INTO ${table} (${names}) SELECT ${names} FROM json_to_recordset($1::json) AS x(${typed})
+    ON CONFLICT (id, time) DO NOTHING`;
+  if (table !== 'conversation_analytics') return `WITH ins AS (${insert} RETURNING 1) SELECT count(*)::int AS n FROM ins`;
+  const counters = ['turns', 'started', 'ended', 'goals', 'handoffs', 'fallbacks', 'sent', 'intent_confidence_sum'];
+  return `WITH ins AS (${insert} RETURNING *),
     rolled AS (
-      INSERT INTO conversation_analytics_hourly AS h (tenant_id, bucket, flow_id, flow_version, channel, event_type, name, events, value_sum)
-      SELECT tenant_id, date_trunc('hour', time, 'UTC'), coalesce(flow_id, ''), coalesce(flow_version, 0), coalesce(channel, ''),
-             event_type, coalesce(name, ''), count(*), coalesce(sum(value), 0)
-        FROM ins GROUP BY 1, 2, 3, 4, 5, 6, 7
-      ON CONFLICT (tenant_id, bucket, flow_id, flow_version, channel, event_type, name)
-      DO UPDATE SET events = h.events + EXCLUDED.events, value_sum = h.value_sum + EXCLUDED.value_sum
+      INSERT INTO conversation_analytics_hourly AS h (tenant_id, bucket, flow_id, flow_version, channel, intent, ${counters.join(', ')})
+      SELECT tenant_id, date_trunc('hour', time, 'UTC'), coalesce(flow_id, ''), coalesce(flow_version, 0), coalesce(channel, ''), coalesce(intent, ''),
+             count(*), count(*) FILTER (WHERE started), count(*) FILTER (WHERE ended), count(*) FILTER (WHERE goal),
+             count(*) FILTER (WHERE handoff), count(*) FILTER (WHERE fallback), sum(replies), coalesce(sum(intent_confidence), 0)
+        FROM ins GROUP BY 1, 2, 3, 4, 5, 6
+      ON CONFLICT (tenant_id, bucket, flow_id, flow_version, channel, intent)
+      DO UPDATE SET ${counters.map((c) => `${c} = h.${c} + EXCLUDED.${c}`).join(', ')}
     )
-    SELECT id FROM ins`;
+    SELECT conversation_id, turn, (extract(epoch FROM time) * 1000)::float8 AS ms, status = 'waiting' AS open FROM ins`;
 }
 
 const INSERT = Object.fromEntries(RAW_TABLE_NAMES.map((t) => [t, insertSql(t)])) as Record<RawTable, string>;
 
-async function insertTenant(tx: SqlExecutor, events: readonly AnalyticsEvent[]): Promise<Set<string>> {
-  const byTable = new Map<RawTable, EventRow[]>();
-  for (const event of events) {
-    const { table, row } = toRow(event);
-    const rows = byTable.get(table) ?? [];
-    rows.push(row);
-    byTable.set(table, rows);
+type TurnResultRow = { conversation_id: string; turn: number; ms: number; open: boolean };
+
+async function insertTenant(tx: SqlExecutor, batch: TenantBatch): Promise<{ stored: number; turns: StoredTurn[] }> {
+  let stored = 0;
+  const turns: StoredTurn[] = [];
+  for (const table of RAW_TABLE_NAMES) {
+    const rows = batch.rows[table];
+    if (rows === undefined) continue;
+    if (table === 'conversation_analytics') {
+      const inserted = await tx.query<TurnResultRow>(INSERT[table], [rows]);
+      for (const r of inserted) turns.push({ tenantId: batch.tenantId, conversationId: r.conversation_id, turn: r.turn, ms: r.ms, open: r.open });
+      stored += inserted.length;
+    } else {
+      const [result] = await tx.query<{ n: number }>(INSERT[table], [rows]);
+      stored += result?.n ?? 0;
+    }
   }
-  const inserted = new Set<string>();
-  for (const [table, rows] of byTable) {
-    for (const { id } of await tx.query<{ id: string }>(INSERT[table], [JSON.stringify(rows)])) inserted.add(id);
-  }
-  return inserted;
+  return { stored, turns };
 }
 
 export interface EventStore {
-  /** Stores a batch, each tenant in its own scoped transaction; returns the events that were new. */
-  insert(events: readonly AnalyticsEvent[]): Promise<AnalyticsEvent[]>;
+  /** Stores tenant batches, each in its own tenant-scoped transaction; returns what was new. */
+  insert(batches: readonly TenantBatch[]): Promise<{ stored: number; turns: StoredTurn[] }>;
 }
 
 export function createEventStore(deps: { sql: Sql; partitions: Partitions }): EventStore {
   return {
-    async insert(events) {
-      await deps.partitions.ensure(events.map((e) => monthOf(e.at)));
-      const byTenant = new Map<string, AnalyticsEvent[]>();
-      for (const event of events) {
-        const list = byTenant.get(event.tenantId);
-        if (list) list.push(event);
-        else byTenant.set(event.tenantId, [event]);
+    async insert(batches) {
+      await deps.partitions.ensure(batches.flatMap((b) => b.months));
+      let stored = 0;
+      const turns: StoredTurn[] = [];
+      for (const batch of batches) {
+        const result = await deps.sql.withTenant(batch.tenantId, (tx) => insertTenant(tx, batch));
+        stored += result.stored;
+        turns.push(...result.turns);
       }
-      const fresh: AnalyticsEvent[] = [];
-      for (const [tenantId, tenantEvents] of byTenant) {
-        const inserted = await deps.sql.withTenant(tenantId, (tx) => insertTenant(tx, tenantEvents));
-        fresh.push(...tenantEvents.filter((e) => inserted.has(e.id)));
-      }
-      return fresh;
+      return { stored, turns };
     },
   };
 }

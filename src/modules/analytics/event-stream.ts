@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../shared/logger.js';
-import type { AnalyticsEvent } from './contract.js';
+import { RAW_TABLE_NAMES, type RawTable } from './migrations.js';
+import type { TenantBatch } from './tenant-batches.js';
 
 const GROUP = 'analytics';
 const READ_COUNT = 50;
@@ -19,8 +20,27 @@ type Entry = [id: string, fields: string[]];
 /** XREADGROUP's reply: `[[stream, [[id, [field, value, …]], …]]]` or null. */
 const entriesOf = (reply: unknown): Entry[] => (Array.isArray(reply) ? reply.flatMap((stream: [string, Entry[]]) => stream[1]) : []);
 
+/** An entry's fields: `tenant`, `months` (comma-separated), then table name and JSON rows pairs. */
+function toFields(batch: TenantBatch): string[] {
+  const fields = ['tenant', batch.tenantId, 'months', batch.months.join(',')];
+  for (const [table, rows] of Object.entries(batch.rows)) fields.push(table, rows);
+  return fields;
+}
+
+function fromFields(fields: string[]): TenantBatch | null {
+  const batch: TenantBatch = { tenantId: '', months: [], rows: {} };
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const [name, value] = [fields[i]!, fields[i + 1]!];
+    if (name === 'tenant') batch.tenantId = value;
+    else if (name === 'months') batch.months = value.split(',');
+    else if ((RAW_TABLE_NAMES as string[]).includes(name)) batch.rows[name as RawTable] = value;
+    else return null;
+  }
+  return batch.tenantId ? batch : null;
+}
+
 export interface EventStream {
-  publish(batch: readonly AnalyticsEvent[]): Promise<void>;
+  publish(batches: readonly TenantBatch[]): Promise<void>;
   start(): Promise<void>;
   /**
    * Stores every entry this instance can read now; with `settle`, also waits until every instance
@@ -36,14 +56,14 @@ export interface EventStream {
  * Events between instances over a Redis stream: producers XADD batches, a consumer group (one
  * consumer per instance) reads them, stores them and only then acknowledges and deletes them. An
  * instance that dies holding entries leaves them pending; another claims them after a while. Delivery
- * is at least once; the store skips events it already has, by id.
+ * is at least once; the store skips rows it already has, by id. An entry is one tenant's batch.
  */
 export function createEventStream(deps: {
   redis: Redis;
   reader: Redis;
   key: string;
   consumer: string;
-  handle: (events: AnalyticsEvent[]) => Promise<void>;
+  handle: (batches: TenantBatch[]) => Promise<void>;
   logger: Logger;
 }): EventStream {
   const { redis, reader, key, consumer, logger } = deps;
@@ -55,15 +75,13 @@ export function createEventStream(deps: {
 
   async function handleEntries(entries: Entry[]): Promise<void> {
     if (entries.length === 0) return;
-    const events: AnalyticsEvent[] = [];
-    for (const [, fields] of entries) {
-      try {
-        events.push(...(JSON.parse(fields[1] ?? '[]') as AnalyticsEvent[]));
-      } catch (error) {
-        logger.error({ err: error }, 'analytics: unreadable stream entry skipped'); // written by no version of us
-      }
+    const batches: TenantBatch[] = [];
+    for (const [id, fields] of entries) {
+      const batch = fromFields(fields);
+      if (batch) batches.push(batch);
+      else logger.error({ entry: id }, 'analytics: unreadable stream entry skipped'); // written by no version of us
     }
-    await deps.handle(events);
+    await deps.handle(batches);
     const ids = entries.map(([id]) => id);
     await redis.multi().xack(key, GROUP, ...ids).xdel(key, ...ids).exec();
   }
@@ -96,8 +114,14 @@ export function createEventStream(deps: {
   }
 
   return {
-    async publish(batch) {
-      lastPublished = await redis.xadd(key, 'MAXLEN', '~', MAX_LENGTH, '*', 'e', JSON.stringify(batch));
+    async publish(batches) {
+      if (batches.length === 0) return;
+      const added = redis.multi();
+      for (const batch of batches) added.xadd(key, 'MAXLEN', '~', MAX_LENGTH, '*', ...toFields(batch));
+      const results = (await added.exec()) ?? [];
+      const failed = results.find(([error]) => error);
+      if (failed) throw failed[0];
+      lastPublished = results.at(-1)![1] as string;
     },
     async start() {
       await redis.xgroup('CREATE', key, GROUP, '0', 'MKSTREAM').catch((error: Error) => {

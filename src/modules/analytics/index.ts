@@ -3,8 +3,8 @@ import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Sql, SqlExecutor } from '../storage/contract.js';
-import type { AnalyticsEvent, Analytics, AnalyticsQueryInput, CustomMetricInput } from './contract.js';
-import { deriveEvents } from './derive-events.js';
+import type { Analytics, AnalyticsQueryInput, CustomMetricInput } from './contract.js';
+import { deriveRecords } from './derive-records.js';
 import { createMaintenance } from './maintenance.js';
 import { createOperatorMetrics } from './operator-metrics.js';
 import { createPartitions } from './partitions.js';
@@ -12,6 +12,7 @@ import { createPipeline, type PipelineConfig } from './pipeline.js';
 import { conversationsReport, intentsReport, messagesReport } from './query-counts.js';
 import { customMetricsReport, funnelReport, integrationsReport, latencyReport, modelsReport } from './query-details.js';
 import { resolveQuery, type ResolvedQuery } from './query-range.js';
+import type { AnalyticsRecord } from './records.js';
 
 export * from './contract.js';
 export { analyticsMigrations } from './migrations.js';
@@ -40,26 +41,26 @@ export function createAnalytics(deps: AnalyticsDeps): Analytics {
   const metrics = createOperatorMetrics({ queueDepth: pipeline.queueDepth, streamLag: pipeline.backlog });
   const maintenance = createMaintenance({ sql, partitions, clock, logger, config });
 
-  function customEvent(tenantId: string, input: CustomMetricInput, nowMs: number): AnalyticsEvent {
+  function customMetric(tenantId: string, input: CustomMetricInput, nowMs: number): AnalyticsRecord {
     const at = input.at ? Date.parse(input.at) : nowMs;
     if (at < nowMs - config.retentionDays * DAY_MS || at > nowMs + DAY_MS) {
       throw new AppError('bad_request', `Metric '${input.name}': \`at\` must be within the last ${config.retentionDays} days and at most one day ahead.`);
     }
-    return {
+    const row = {
       id: input.id ?? ids.uuid(),
-      tenantId,
-      flowId: input.flowId ?? null,
-      flowVersion: input.flowVersion ?? null,
+      tenant_id: tenantId,
+      time: new Date(at).toISOString(),
+      flow_id: input.flowId ?? null,
+      flow_version: input.flowVersion ?? null,
       channel: input.channel ?? null,
-      conversationId: input.conversationId ?? null,
-      turnId: null,
+      conversation_id: input.conversationId ?? null,
+      turn_id: null,
       turn: null,
-      at: new Date(at).toISOString(),
-      type: 'custom_metric',
       name: input.name,
       value: input.value,
       tags: input.tags ?? {},
     };
+    return { table: 'custom_metrics', row };
   }
 
   const report =
@@ -73,18 +74,18 @@ export function createAnalytics(deps: AnalyticsDeps): Analytics {
     recordTurn(record) {
       try {
         metrics.observeTurn(record);
-        if (config.enabled) pipeline.push(deriveEvents(record));
+        if (config.enabled) pipeline.push(deriveRecords(record));
       } catch (error) {
         logger.error({ err: error, turnId: record.turnId }, 'analytics: could not record a turn');
       }
     },
     async ingestMetrics(tenantId, inputs) {
       const now = clock.now();
-      const events = inputs.map((input) => customEvent(tenantId, input, now));
-      if (!pipeline.offer(events)) {
+      const rows = inputs.map((input) => customMetric(tenantId, input, now));
+      if (!pipeline.offer(rows)) {
         throw new AppError('unavailable', 'The analytics buffer is full; nothing was stored. Retry in a few seconds.');
       }
-      return { accepted: events.length };
+      return { accepted: rows.length };
     },
     conversations: report(conversationsReport),
     messages: report(messagesReport),

@@ -21,8 +21,8 @@ export function createRedisLiveCounters(redis: Redis, prefix: string): LiveCount
   const sliceKey = (tenantId: string, slice: number) => `${prefix}analytics:live:messages:${tenantId}:${slice}`;
   const activeKey = (tenantId: string) => `${prefix}analytics:live:active:${tenantId}`;
   return {
-    async record(events) {
-      const changes = liveChanges(events);
+    async record(turns) {
+      const changes = liveChanges(turns);
       const batch = redis.multi();
       for (const [tenantId, slices] of changes.messages) {
         for (const [slice, n] of slices) batch.incrby(sliceKey(tenantId, slice), n).pexpire(sliceKey(tenantId, slice), SLICE_MS * (SLICES + 1));

@@ -1,4 +1,5 @@
-import type { AnalyticsEvent, LiveFigures } from './contract.js';
+import type { LiveFigures } from './contract.js';
+import type { StoredTurn } from './event-store.js';
 
 /** Messages are counted in 10-second slices; the last six make "the last minute". */
 export const SLICE_MS = 10_000;
@@ -10,28 +11,23 @@ export const sliceOf = (ms: number): number => Math.floor(ms / SLICE_MS);
 
 /** Real-time figures per tenant: in Redis with several instances, in memory when embedded. */
 export interface LiveCounters {
-  record(events: readonly AnalyticsEvent[]): Promise<void>;
+  record(turns: readonly StoredTurn[]): Promise<void>;
   read(tenantId: string, nowMs: number): Promise<LiveFigures>;
 }
 
-/** A conversation got a message (`ms` set) or ended / went to a person (`ms` null), in event order. */
+/** A conversation got a message (`ms` set) or ended / went to a person (`ms` null), in turn order. */
 export type ActivityChange = { tenantId: string; conversationId: string; ms: number | null };
 
-/** What a batch changes: messages per tenant and slice, and conversations' activity. */
-export function liveChanges(events: readonly AnalyticsEvent[]) {
+/** What a batch changes: messages per tenant and slice, and conversations' activity. Each turn took one message. */
+export function liveChanges(turns: readonly StoredTurn[]) {
   const messages = new Map<string, Map<number, number>>();
   const activity: ActivityChange[] = [];
-  for (const e of events) {
-    if (!e.conversationId) continue;
-    if (e.type === 'message_received') {
-      const ms = Date.parse(e.at);
-      const slices = messages.get(e.tenantId) ?? new Map<number, number>();
-      slices.set(sliceOf(ms), (slices.get(sliceOf(ms)) ?? 0) + 1);
-      messages.set(e.tenantId, slices);
-      activity.push({ tenantId: e.tenantId, conversationId: e.conversationId, ms });
-    } else if (e.type === 'turn_completed' && e.status !== 'waiting') {
-      activity.push({ tenantId: e.tenantId, conversationId: e.conversationId, ms: null });
-    }
+  const ordered = [...turns].sort((a, b) => a.ms - b.ms || a.turn - b.turn);
+  for (const { tenantId, conversationId, ms, open } of ordered) {
+    const slices = messages.get(tenantId) ?? new Map<number, number>();
+    slices.set(sliceOf(ms), (slices.get(sliceOf(ms)) ?? 0) + 1);
+    messages.set(tenantId, slices);
+    activity.push({ tenantId, conversationId, ms: open ? ms : null });
   }
   return { messages, activity };
 }
@@ -40,8 +36,8 @@ export function createMemoryLiveCounters(): LiveCounters {
   const messages = new Map<string, Map<number, number>>();
   const active = new Map<string, Map<string, number>>();
   return {
-    async record(events) {
-      const changes = liveChanges(events);
+    async record(turns) {
+      const changes = liveChanges(turns);
       for (const [tenantId, slices] of changes.messages) {
         const mine = messages.get(tenantId) ?? new Map<number, number>();
         for (const [slice, n] of slices) mine.set(slice, (mine.get(slice) ?? 0) + n);

@@ -1,34 +1,55 @@
 import { type ModuleMigrations, tenantIsolationSql } from '../storage/index.js';
 
 /**
- * The raw event tables are time-series: range-partitioned by month on PostgreSQL and PGlite (the
+ * The raw tables are time-series: range-partitioned by month on PostgreSQL and PGlite (the
  * maintenance task creates partitions ahead and drops them past the retention), or TimescaleDB
  * hypertables when that extension is installed. The primary key includes `time` because both
  * schemes require it; `id` alone is unique anyway, so `ON CONFLICT (id, time)` is idempotent by id.
  */
 const SCOPE = `id uuid NOT NULL, tenant_id uuid NOT NULL, time timestamptz NOT NULL,
-  flow_id text, flow_version integer, channel text, conversation_id text, turn_id uuid, turn integer`;
+  flow_id text, flow_version integer, channel text, conversation_id text`;
 
+/**
+ * `conversation_analytics` holds one row per turn (its id is the turn's): every conversation event
+ * of the turn is a column, so a turn costs one insert, not one per event. The other tables hold
+ * one row per call or metric, with the turn it happened in.
+ */
 export const RAW_TABLES = {
-  conversation_analytics: `${SCOPE}, event_type text NOT NULL, state text, name text, value double precision, detail jsonb`,
-  system_metrics: `${SCOPE}, metric text NOT NULL, name text, operation text, state text, status text, ok boolean,
+  conversation_analytics: `${SCOPE}, turn integer NOT NULL,
+    started boolean NOT NULL, ended boolean NOT NULL, goal boolean NOT NULL, handoff boolean NOT NULL, fallback boolean NOT NULL,
+    state text, status text NOT NULL, latency_ms double precision NOT NULL, lock_wait_ms double precision NOT NULL, replies integer NOT NULL,
+    states_entered text[] NOT NULL, intent text, intent_confidence double precision, intent_provider text, intent_state text,
+    slots jsonb, errors jsonb`,
+  system_metrics: `${SCOPE}, turn_id uuid, turn integer, metric text NOT NULL, name text, operation text, state text, status text, ok boolean,
     latency_ms double precision, value double precision`,
-  model_usage_analytics: `${SCOPE}, task text NOT NULL, provider text NOT NULL, model text NOT NULL, ok boolean NOT NULL,
+  model_usage_analytics: `${SCOPE}, turn_id uuid, turn integer, task text NOT NULL, provider text NOT NULL, model text NOT NULL, ok boolean NOT NULL,
     latency_ms double precision NOT NULL, tokens_in integer NOT NULL, tokens_out integer NOT NULL, cost_usd numeric NOT NULL`,
-  custom_metrics: `${SCOPE}, name text NOT NULL, value double precision NOT NULL, tags jsonb NOT NULL`,
+  custom_metrics: `${SCOPE}, turn_id uuid, turn integer, name text NOT NULL, value double precision NOT NULL, tags jsonb NOT NULL`,
 } as const;
 
 export type RawTable = keyof typeof RAW_TABLES;
 export const RAW_TABLE_NAMES = Object.keys(RAW_TABLES) as RawTable[];
 
 /** The only TimescaleDB-specific SQL: untested here (no extension on these machines), kept this small on purpose. */
-const createRawTable = (table: RawTable) => `
+const createRawTable = (table: string, columns: string) => `
   IF timescale THEN
-    EXECUTE '${`CREATE TABLE ${table} (${RAW_TABLES[table]}, PRIMARY KEY (id, time))`.replaceAll("'", "''")}';
+    EXECUTE '${`CREATE TABLE ${table} (${columns}, PRIMARY KEY (id, time))`.replaceAll("'", "''")}';
     PERFORM create_hypertable('${table}', 'time', chunk_time_interval => interval '1 day');
   ELSE
-    EXECUTE '${`CREATE TABLE ${table} (${RAW_TABLES[table]}, PRIMARY KEY (id, time)) PARTITION BY RANGE (time)`.replaceAll("'", "''")}';
+    EXECUTE '${`CREATE TABLE ${table} (${columns}, PRIMARY KEY (id, time)) PARTITION BY RANGE (time)`.replaceAll("'", "''")}';
   END IF;`;
+
+const createRawTables = (tables: Record<string, string>) => `
+  DO $$
+  DECLARE timescale boolean := EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb');
+  BEGIN
+    ${Object.entries(tables).map(([table, columns]) => createRawTable(table, columns)).join('\n')}
+  END $$;`;
+
+/** 001's event-per-row table, replaced by 002; kept verbatim because applied migrations are history. */
+const V1_CONVERSATION_ANALYTICS = `id uuid NOT NULL, tenant_id uuid NOT NULL, time timestamptz NOT NULL,
+  flow_id text, flow_version integer, channel text, conversation_id text, turn_id uuid, turn integer,
+  event_type text NOT NULL, state text, name text, value double precision, detail jsonb`;
 
 export const analyticsMigrations: ModuleMigrations = {
   module: 'analytics',
@@ -36,19 +57,17 @@ export const analyticsMigrations: ModuleMigrations = {
     {
       id: '001_event_tables',
       sql: `
-        DO $$
-        DECLARE timescale boolean := EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb');
-        BEGIN
-          ${RAW_TABLE_NAMES.map(createRawTable).join('\n')}
-        END $$;
-        -- conversation_analytics is read by kind: its (tenant, kind, time) index also serves (tenant, time),
-        -- and every index is paid for on each of the several rows a turn writes.
-        ${RAW_TABLE_NAMES.filter((t) => t !== 'conversation_analytics').map((t) => `CREATE INDEX ${t}_tenant_time ON ${t} (tenant_id, time);`).join('\n')}
+        ${createRawTables({
+          conversation_analytics: V1_CONVERSATION_ANALYTICS,
+          system_metrics: RAW_TABLES.system_metrics,
+          model_usage_analytics: RAW_TABLES.model_usage_analytics,
+          custom_metrics: RAW_TABLES.custom_metrics,
+        })}
+        CREATE INDEX system_metrics_tenant_time ON system_metrics (tenant_id, time);
+        CREATE INDEX model_usage_analytics_tenant_time ON model_usage_analytics (tenant_id, time);
+        CREATE INDEX custom_metrics_tenant_time ON custom_metrics (tenant_id, time);
         CREATE INDEX conversation_analytics_tenant_type_time ON conversation_analytics (tenant_id, event_type, time);
-        ${RAW_TABLE_NAMES.map((t) => tenantIsolationSql(t)).join('\n')}
-
-        -- Hourly counts per event kind, kept exactly once in the statement that inserts the raw
-        -- events; counts queries in whole hours read it instead of scanning the raw events.
+        ${['conversation_analytics', 'system_metrics', 'model_usage_analytics', 'custom_metrics'].map((t) => tenantIsolationSql(t)).join('\n')}
         CREATE TABLE conversation_analytics_hourly (
           tenant_id uuid NOT NULL,
           bucket timestamptz NOT NULL,
@@ -60,6 +79,40 @@ export const analyticsMigrations: ModuleMigrations = {
           events bigint NOT NULL,
           value_sum double precision NOT NULL,
           PRIMARY KEY (tenant_id, bucket, flow_id, flow_version, channel, event_type, name)
+        );
+        ${tenantIsolationSql('conversation_analytics_hourly')}
+      `,
+    },
+    {
+      // One row per turn instead of about eight event rows: the insert cost was most of the
+      // analytics overhead. Conversation analytics recorded before this migration are not carried over.
+      id: '002_turn_rows',
+      sql: `
+        DROP TABLE conversation_analytics_hourly;
+        DROP TABLE conversation_analytics;
+        DELETE FROM system_metrics WHERE metric = 'turn';
+        ${createRawTables({ conversation_analytics: RAW_TABLES.conversation_analytics })}
+        CREATE INDEX conversation_analytics_tenant_time ON conversation_analytics (tenant_id, time);
+        ${tenantIsolationSql('conversation_analytics')}
+
+        -- Hourly counts, kept exactly once by the statement that inserts the turns (only rows really
+        -- inserted count); counts queries in whole hours read it instead of scanning the turns.
+        CREATE TABLE conversation_analytics_hourly (
+          tenant_id uuid NOT NULL,
+          bucket timestamptz NOT NULL,
+          flow_id text NOT NULL DEFAULT '',
+          flow_version integer NOT NULL DEFAULT 0,
+          channel text NOT NULL DEFAULT '',
+          intent text NOT NULL DEFAULT '',
+          turns bigint NOT NULL,
+          started bigint NOT NULL,
+          ended bigint NOT NULL,
+          goals bigint NOT NULL,
+          handoffs bigint NOT NULL,
+          fallbacks bigint NOT NULL,
+          sent bigint NOT NULL,
+          intent_confidence_sum double precision NOT NULL,
+          PRIMARY KEY (tenant_id, bucket, flow_id, flow_version, channel, intent)
         );
         ${tenantIsolationSql('conversation_analytics_hourly')}
       `,

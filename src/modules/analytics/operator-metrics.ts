@@ -27,11 +27,11 @@ export function createOperatorMetrics(options: { queueDepth: () => number; strea
   const modelSeconds = new Histogram({ name: 'mcp_model_call_duration_seconds', help: 'Model call latency', labelNames: ['provider'] as const, buckets: SECONDS, registers: [registry] });
   const integrationCalls = new Counter({ name: 'mcp_integration_calls_total', help: 'Integration calls by outcome', labelNames: ['ok'] as const, registers: [registry] });
   const integrationSeconds = new Histogram({ name: 'mcp_integration_call_duration_seconds', help: 'Integration call latency', buckets: SECONDS, registers: [registry] });
-  const dropped = new Counter({ name: 'mcp_analytics_events_dropped_total', help: 'Analytics events dropped because the buffer was full', registers: [registry] });
-  const stored = new Counter({ name: 'mcp_analytics_events_stored_total', help: 'Analytics events stored (duplicates excluded)', registers: [registry] });
+  const dropped = new Counter({ name: 'mcp_analytics_events_dropped_total', help: 'Analytics records (a turn with its events, a call or a custom metric) dropped because the buffer was full', registers: [registry] });
+  const stored = new Counter({ name: 'mcp_analytics_events_stored_total', help: 'Analytics records stored (duplicates excluded)', registers: [registry] });
   new Gauge({
     name: 'mcp_analytics_queue_depth',
-    help: 'Analytics events waiting in this process (plus the shared stream backlog with Redis)',
+    help: 'Analytics records waiting in this process, plus the shared stream backlog (tenant batches) with Redis',
     registers: [registry],
     async collect() {
       this.set(options.queueDepth() + ((await options.streamLag?.().catch(() => 0)) ?? 0));

@@ -2,13 +2,14 @@ import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import type { Logger } from '../../shared/logger.js';
 import type { Sql } from '../storage/contract.js';
-import type { AnalyticsEvent } from './contract.js';
 import { createEventBuffer } from './event-buffer.js';
 import { createEventStore } from './event-store.js';
 import { createEventStream, type EventStream } from './event-stream.js';
 import { createRedisLiveCounters } from './live-counters-redis.js';
 import { createMemoryLiveCounters, type LiveCounters } from './live-counters.js';
 import type { Partitions } from './partitions.js';
+import type { AnalyticsRecord } from './records.js';
+import { encodeBatches, type TenantBatch } from './tenant-batches.js';
 
 export interface PipelineConfig {
   bufferSize: number;
@@ -46,11 +47,11 @@ export function createPipeline(deps: PipelineDeps) {
   const reader = config.redisUrl ? connect(config.redisUrl, logger) : null;
   const live: LiveCounters = redis ? createRedisLiveCounters(redis, config.redisKeyPrefix) : createMemoryLiveCounters();
 
-  async function persist(events: AnalyticsEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const fresh = await store.insert(events);
-    deps.onStored(fresh.length);
-    await live.record(fresh).catch((error: unknown) => logger.warn({ err: error }, 'analytics: updating live counters failed'));
+  async function persist(batches: TenantBatch[]): Promise<void> {
+    if (batches.length === 0) return;
+    const { stored, turns } = await store.insert(batches);
+    deps.onStored(stored);
+    await live.record(turns).catch((error: unknown) => logger.warn({ err: error }, 'analytics: updating live counters failed'));
   }
 
   const stream: EventStream | null =
@@ -65,19 +66,19 @@ export function createPipeline(deps: PipelineDeps) {
         })
       : null;
 
-  const buffer = createEventBuffer<AnalyticsEvent>({
+  const buffer = createEventBuffer<AnalyticsRecord>({
     capacity: config.bufferSize,
     batchSize: config.batchSize,
     flushMs: config.flushMs,
-    sink: stream ? (batch) => stream.publish(batch) : persist,
+    sink: (batch) => (stream ? stream.publish(encodeBatches(batch)) : persist(encodeBatches(batch))),
     onDrop: deps.onDrop,
     logger,
   });
 
   return {
     live,
-    push: (events: readonly AnalyticsEvent[]) => buffer.push(events),
-    offer: (events: readonly AnalyticsEvent[]) => buffer.offer(events),
+    push: (records: readonly AnalyticsRecord[]) => buffer.push(records),
+    offer: (records: readonly AnalyticsRecord[]) => buffer.offer(records),
     queueDepth: () => buffer.size,
     backlog: stream ? () => stream.backlog() : undefined,
     async flush() {

@@ -13,11 +13,12 @@ export async function funnelReport(tx: SqlExecutor, tenantId: string, q: Resolve
   const { where, params } = whereClause(tenantId, q);
   const rows = await tx.query(
     `WITH entered AS (
-       SELECT state, count(DISTINCT conversation_id) AS entered FROM conversation_analytics
-        WHERE ${where} AND event_type = 'state_entered' GROUP BY state
+       SELECT entered_state AS state, count(DISTINCT conversation_id) AS entered
+         FROM conversation_analytics, unnest(states_entered) AS entered_state
+        WHERE ${where} GROUP BY 1
      ), last AS (
-       SELECT DISTINCT ON (conversation_id) conversation_id, state, status FROM system_metrics
-        WHERE ${where} AND metric = 'turn' ORDER BY conversation_id, time DESC, turn DESC
+       SELECT DISTINCT ON (conversation_id) conversation_id, state, status FROM conversation_analytics
+        WHERE ${where} ORDER BY conversation_id, time DESC, turn DESC
      ), dropped AS (
        SELECT state, count(*) AS dropped FROM last WHERE status = 'waiting' AND state IS NOT NULL GROUP BY state
      )
@@ -46,8 +47,8 @@ const figures = (r: Row | undefined): LatencyFigures => ({ turns: num(r?.turns),
 /** Reply latency: how long turns took from the message to the committed replies, in ms. */
 export async function latencyReport(tx: SqlExecutor, tenantId: string, q: ResolvedQuery): Promise<LatencyReport> {
   const { where, params, bucket } = whereClause(tenantId, q);
-  const series = await tx.query(`SELECT ${bucket} AS bucket, ${PERCENTILES} FROM system_metrics WHERE ${where} AND metric = 'turn' GROUP BY 1 ORDER BY 1`, params);
-  const [totals] = await tx.query(`SELECT ${PERCENTILES} FROM system_metrics WHERE ${where} AND metric = 'turn'`, params);
+  const series = await tx.query(`SELECT ${bucket} AS bucket, ${PERCENTILES} FROM conversation_analytics WHERE ${where} GROUP BY 1 ORDER BY 1`, params);
+  const [totals] = await tx.query(`SELECT ${PERCENTILES} FROM conversation_analytics WHERE ${where}`, params);
   return { ...range(q), series: series.map((r) => ({ bucket: String(r.bucket), ...figures(r) })), totals: figures(totals) };
 }
 

@@ -1,0 +1,81 @@
+import type { TurnRecord } from '../engine/contract.js';
+
+/**
+ * What analytics stores, as rows of its tables (column names as in migrations.ts). The hot path
+ * builds these directly: no intermediate event objects, no second mapping.
+ */
+interface Scope {
+  /** Unique per row; inserts are idempotent by it (at-least-once delivery). */
+  id: string;
+  tenant_id: string;
+  time: string;
+  flow_id: string | null;
+  flow_version: number | null;
+  channel: string | null;
+  conversation_id: string | null;
+}
+
+/**
+ * One committed turn and the conversation events it produced: message received (every turn),
+ * messages sent (`replies`), conversation started / ended, goal reached, handoff, fallback, the
+ * states entered, the intent detected, slots filled and errors. Its id is the turn's.
+ */
+export interface TurnRow extends Scope {
+  turn: number;
+  started: boolean;
+  ended: boolean;
+  goal: boolean;
+  handoff: boolean;
+  fallback: boolean;
+  /** Where the conversation waits after the turn (the drop-off funnel). */
+  state: string | null;
+  status: TurnRecord['status'];
+  latency_ms: number;
+  lock_wait_ms: number;
+  replies: number;
+  states_entered: string[];
+  /** The intent the message was given ('fallback' when none was above the threshold); null when no state took it. */
+  intent: string | null;
+  intent_confidence: number | null;
+  intent_provider: string | null;
+  /** The state that took the message. */
+  intent_state: string | null;
+  slots: { state: string | null; slot: string }[] | null;
+  errors: { state: string | null; code: string }[] | null;
+}
+
+interface InTurn extends Scope {
+  turn_id: string | null;
+  turn: number | null;
+}
+
+export interface IntegrationCallRow extends InTurn {
+  metric: 'integration_call';
+  name: string;
+  operation: string;
+  ok: boolean;
+  latency_ms: number;
+}
+
+export interface ModelCallRow extends InTurn {
+  task: string;
+  provider: string;
+  model: string;
+  ok: boolean;
+  latency_ms: number;
+  tokens_in: number;
+  tokens_out: number;
+  cost_usd: number;
+}
+
+export interface CustomMetricRow extends InTurn {
+  name: string;
+  value: number;
+  tags: Record<string, string>;
+}
+
+export type AnalyticsRecord =
+  | { table: 'conversation_analytics'; row: TurnRow }
+  | { table: 'system_metrics'; row: IntegrationCallRow }
+  | { table: 'model_usage_analytics'; row: ModelCallRow }
+  | { table: 'custom_metrics'; row: CustomMetricRow };
