@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { TraceEvent, TurnRecord } from '../engine/contract.js';
 import type { AnalyticsRecord, TurnRow } from './records.js';
 
@@ -6,72 +5,74 @@ import type { AnalyticsRecord, TurnRow } from './records.js';
 const FALLBACK_INTENT = 'fallback';
 
 /**
- * A UUID fixed by the turn and the call's position in it: deriving a turn twice yields the same
- * ids, so a replayed turn or a redelivered stream entry is stored once.
+ * A UUID fixed by the turn (a random UUID) and the call's position in it: the turn's id with its
+ * last 48 random bits moved on by `index`. Deriving a turn twice yields the same ids, so a replayed
+ * turn or a redelivered stream entry is stored once; a hash would cost more than the rest of the
+ * derivation together.
  */
 export function callId(turnId: string, index: number): string {
-  const hex = createHash('sha1').update(`${turnId}/${index}`).digest('hex');
-  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  const tail = (parseInt(turnId.slice(24), 16) + index) % 2 ** 48;
+  return turnId.slice(0, 24) + tail.toString(16).padStart(12, '0');
 }
 
-type Conversational = Pick<TurnRow, 'ended' | 'goal' | 'handoff' | 'fallback' | 'states_entered' | 'intent' | 'intent_confidence' | 'intent_provider' | 'intent_state' | 'slots' | 'errors'>;
 type Call = Extract<TraceEvent, { type: 'integration_call' | 'model_call' }>;
 
 /**
- * The turn's conversation events, read off the trace in one pass. A message is a fallback when the
- * state that took it neither left on a transition (other than its `fallback: then`) nor used it for
- * a slot: the state then said its fallback line and stays. That state is also the intent's state.
+ * The turn's row, read off the trace in one pass. A message is a fallback when the state that took
+ * it neither left on a transition (other than its `fallback: then`) nor used it for a slot: the
+ * state then said its fallback line and stays. That state is also the intent's state.
+ * Runs on every turn: one object literal, no closures or spreads (they cost per call).
  */
-function fromTrace(trace: readonly TraceEvent[], finalState: string | null): { facts: Conversational; calls: Call[] } {
-  const facts: Conversational = {
-    ended: false, goal: false, handoff: false, fallback: false, states_entered: [],
-    intent: null, intent_confidence: null, intent_provider: null, intent_state: null, slots: null, errors: null,
-  };
-  const calls: Call[] = [];
+function turnRow(record: TurnRecord, calls: Call[]): TurnRow {
+  let ended = false;
+  let goal = false;
+  let handoff = false;
+  let fallback = false;
+  const statesEntered: string[] = [];
+  let intent: string | null = null;
+  let intentConfidence: number | null = null;
+  let intentProvider: string | null = null;
+  let intentState: string | null = null;
+  let slots: TurnRow['slots'] = null;
+  let errors: TurnRow['errors'] = null;
+  // Set when an intent is given and its state (and whether the message missed) not yet known.
   let undecided = false;
-  const decide = (state: string | null, missed: boolean) => {
-    if (!undecided) return;
-    facts.intent_state = state;
-    if (missed) facts.fallback = true;
-    undecided = false;
-  };
-  for (const t of trace) {
+  for (const t of record.trace) {
     switch (t.type) {
       case 'state_entered':
         // The funnel counts conversations per state: a state re-entered within one turn adds nothing.
-        if (!facts.states_entered.includes(t.state)) facts.states_entered.push(t.state);
+        if (!statesEntered.includes(t.state)) statesEntered.push(t.state);
         break;
       case 'intent':
-        facts.intent = t.name ?? FALLBACK_INTENT;
-        facts.intent_confidence = t.confidence;
-        facts.intent_provider = t.provider;
+        intent = t.name ?? FALLBACK_INTENT;
+        intentConfidence = t.confidence;
+        intentProvider = t.provider;
         undecided = true;
         break;
       case 'transition':
-        decide(t.from, t.reason === 'fallback');
+        if (undecided) [intentState, fallback, undecided] = [t.from, fallback || t.reason === 'fallback', false];
         break;
       case 'slot_rejected':
-        decide(t.state, false);
+        if (undecided) [intentState, undecided] = [t.state, false];
         break;
       case 'slot_set':
-        decide(t.state, false);
-        (facts.slots ??= []).push({ state: t.state, slot: t.slot });
+        if (undecided) [intentState, undecided] = [t.state, false];
+        (slots ??= []).push({ state: t.state, slot: t.slot });
         break;
       case 'ended':
-        facts.ended = true;
-        facts.goal ||= t.goal;
+        ended = true;
+        goal ||= t.goal;
         break;
       case 'handoff':
         // A message to a conversation already with a person traces `handoff` again without entering a state.
-        if (facts.states_entered.includes(t.state)) facts.handoff = true;
+        if (statesEntered.includes(t.state)) handoff = true;
         break;
       case 'error':
-        decide(t.state, false);
-        (facts.errors ??= []).push({ state: t.state, code: t.code });
+        if (undecided) [intentState, undecided] = [t.state, false];
+        (errors ??= []).push({ state: t.state, code: t.code });
         break;
       case 'step_limit':
-        (facts.errors ??= []).push({ state: t.state, code: 'step_limit' });
+        (errors ??= []).push({ state: t.state, code: 'step_limit' });
         break;
       case 'integration_call':
       case 'model_call':
@@ -93,8 +94,34 @@ function fromTrace(trace: readonly TraceEvent[], finalState: string | null): { f
       }
     }
   }
-  decide(finalState, true);
-  return { facts, calls };
+  // Still undecided at the end: the waiting state kept the message, so it missed.
+  if (undecided) [intentState, fallback] = [record.state, true];
+  return {
+    id: record.turnId,
+    time: record.startedAt,
+    flow_id: record.flowId,
+    flow_version: record.flowVersion,
+    channel: record.channel,
+    conversation_id: record.conversationId,
+    turn: record.turn,
+    started: record.newRun,
+    ended,
+    goal,
+    handoff,
+    fallback,
+    state: record.state,
+    status: record.status,
+    latency_ms: record.latencyMs,
+    lock_wait_ms: record.lockWaitMs,
+    replies: record.replies,
+    states_entered: statesEntered,
+    intent,
+    intent_confidence: intentConfidence,
+    intent_provider: intentProvider,
+    intent_state: intentState,
+    slots,
+    errors,
+  };
 }
 
 /**
@@ -102,53 +129,45 @@ function fromTrace(trace: readonly TraceEvent[], finalState: string | null): { f
  * call and `emit`ted metric. One inbound message is one turn. Pure: same record, same rows, same ids.
  */
 export function deriveRecords(record: TurnRecord): AnalyticsRecord[] {
-  const { facts, calls } = fromTrace(record.trace, record.state);
-  const scope = {
-    tenant_id: record.tenantId,
-    flow_id: record.flowId,
-    flow_version: record.flowVersion,
-    channel: record.channel,
-    conversation_id: record.conversationId,
-  };
-  const records: AnalyticsRecord[] = [
-    {
-      table: 'conversation_analytics',
-      row: {
-        id: record.turnId,
-        time: record.startedAt,
-        ...scope,
-        turn: record.turn,
-        started: record.newRun,
-        ...facts,
-        state: record.state,
-        status: record.status,
-        latency_ms: record.latencyMs,
-        lock_wait_ms: record.lockWaitMs,
-        replies: record.replies,
-      },
-    },
-  ];
-  const inTurn = () => ({ id: callId(record.turnId, records.length), ...scope, turn_id: record.turnId, turn: record.turn });
+  const calls: Call[] = [];
+  const { tenantId } = record;
+  const records: AnalyticsRecord[] = [{ tenantId, table: 'conversation_analytics', row: turnRow(record, calls) }];
+  // Rows are written out field by field: spreading a shared scope into each is several times slower.
   for (const t of calls) {
+    const id = callId(record.turnId, records.length);
+    const { flowId, flowVersion, channel, conversationId, turnId, turn } = record;
     if (t.type === 'integration_call') {
       records.push({
+        tenantId,
         table: 'system_metrics',
-        row: { ...inTurn(), time: t.at, metric: 'integration_call', name: t.integration, operation: t.operation, ok: t.ok, latency_ms: t.latencyMs },
+        row: {
+          id, time: t.at, flow_id: flowId, flow_version: flowVersion, channel, conversation_id: conversationId, turn_id: turnId, turn,
+          metric: 'integration_call', name: t.integration, operation: t.operation, ok: t.ok, latency_ms: t.latencyMs,
+        },
       });
     } else {
       records.push({
+        tenantId,
         table: 'model_usage_analytics',
         row: {
-          ...inTurn(), time: t.at, task: t.task, provider: t.provider, model: t.model, ok: t.ok, latency_ms: t.latencyMs,
+          id, time: t.at, flow_id: flowId, flow_version: flowVersion, channel, conversation_id: conversationId, turn_id: turnId, turn,
+          task: t.task, provider: t.provider, model: t.model, ok: t.ok, latency_ms: t.latencyMs,
           tokens_in: t.tokensIn ?? 0, tokens_out: t.tokensOut ?? 0, cost_usd: t.costUsd ?? 0,
         },
       });
     }
   }
   for (const effect of record.sideEffects) {
-    if (effect.kind === 'emit') {
-      records.push({ table: 'custom_metrics', row: { ...inTurn(), time: record.startedAt, name: effect.name, value: effect.value, tags: effect.tags ?? {} } });
-    }
+    if (effect.kind !== 'emit') continue;
+    const { flowId, flowVersion, channel, conversationId, turnId, turn, startedAt } = record;
+    records.push({
+      tenantId,
+      table: 'custom_metrics',
+      row: {
+        id: callId(turnId, records.length), time: startedAt, flow_id: flowId, flow_version: flowVersion, channel,
+        conversation_id: conversationId, turn_id: turnId, turn, name: effect.name, value: effect.value, tags: effect.tags ?? {},
+      },
+    });
   }
   return records;
 }

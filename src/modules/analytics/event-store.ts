@@ -13,20 +13,23 @@ export interface StoredTurn {
   open: boolean;
 }
 
-/** `name type` pairs of a table, read from its definition so the insert cannot drift from it. */
+/** `name type` pairs of a table but its tenant, read from its definition so the insert cannot drift from it. */
 function columnsOf(table: RawTable): { names: string; typed: string } {
-  const columns = RAW_TABLES[table].split(',').map((c) => c.trim().replace(/\s+NOT NULL$/, '').replace(/\s+/g, ' '));
+  const columns = RAW_TABLES[table]
+    .split(',')
+    .map((c) => c.trim().replace(/\s+NOT NULL$/, '').replace(/\s+/g, ' '))
+    .filter((c) => !c.startsWith('tenant_id '));
   return { names: columns.map((c) => c.split(' ')[0]).join(', '), typed: columns.join(', ') };
 }
 
 /**
- * One statement per table: rows arrive as one JSON parameter (any batch size), duplicates by id
- * are skipped. Turns also grow the hourly rollup, by exactly the rows inserted, in the same
+ * One statement per table: rows arrive as one JSON parameter (any batch size), the tenant as
+ * another (a row cannot name a tenant of its own), and duplicates by id are skipped. Turns also grow the hourly rollup, by exactly the rows inserted, in the same
  * statement (a redelivered turn counts once), and come back for the live counters.
  */
 function insertSql(table: RawTable): string {
   const { names, typed } = columnsOf(table);
-  const insert = `INSERT INTO ${table} (${names}) SELECT ${names} FROM json_to_recordset($1::json) AS x(${typed})
+  const insert = `INSERT INTO ${table} (tenant_id, ${names}) SELECT $2::uuid, ${names} FROM json_to_recordset($1::json) AS x(${typed})
     ON CONFLICT (id, time) DO NOTHING`;
   if (table !== 'conversation_analytics') return `WITH ins AS (${insert} RETURNING 1) SELECT count(*)::int AS n FROM ins`;
   const counters = ['turns', 'started', 'ended', 'goals', 'handoffs', 'fallbacks', 'sent', 'intent_confidence_sum'];
@@ -54,11 +57,11 @@ async function insertTenant(tx: SqlExecutor, batch: TenantBatch): Promise<{ stor
     const rows = batch.rows[table];
     if (rows === undefined) continue;
     if (table === 'conversation_analytics') {
-      const inserted = await tx.query<TurnResultRow>(INSERT[table], [rows]);
+      const inserted = await tx.query<TurnResultRow>(INSERT[table], [rows, batch.tenantId]);
       for (const r of inserted) turns.push({ tenantId: batch.tenantId, conversationId: r.conversation_id, turn: r.turn, ms: r.ms, open: r.open });
       stored += inserted.length;
     } else {
-      const [result] = await tx.query<{ n: number }>(INSERT[table], [rows]);
+      const [result] = await tx.query<{ n: number }>(INSERT[table], [rows, batch.tenantId]);
       stored += result?.n ?? 0;
     }
   }

@@ -48,7 +48,6 @@ export function createAnalytics(deps: AnalyticsDeps): Analytics {
     }
     const row = {
       id: input.id ?? ids.uuid(),
-      tenant_id: tenantId,
       time: new Date(at).toISOString(),
       flow_id: input.flowId ?? null,
       flow_version: input.flowVersion ?? null,
@@ -60,7 +59,7 @@ export function createAnalytics(deps: AnalyticsDeps): Analytics {
       value: input.value,
       tags: input.tags ?? {},
     };
-    return { table: 'custom_metrics', row };
+    return { tenantId, table: 'custom_metrics', row };
   }
 
   const report =

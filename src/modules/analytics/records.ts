@@ -2,12 +2,12 @@ import type { TurnRecord } from '../engine/contract.js';
 
 /**
  * What analytics stores, as rows of its tables (column names as in migrations.ts). The hot path
- * builds these directly: no intermediate event objects, no second mapping.
+ * builds these directly: no intermediate event objects, no second mapping. The tenant is not a
+ * field of the row: it travels with the record and the insert sets it from the batch's tenant.
  */
 interface Scope {
   /** Unique per row; inserts are idempotent by it (at-least-once delivery). */
   id: string;
-  tenant_id: string;
   time: string;
   flow_id: string | null;
   flow_version: number | null;
@@ -74,8 +74,9 @@ export interface CustomMetricRow extends InTurn {
   tags: Record<string, string>;
 }
 
-export type AnalyticsRecord =
+export type AnalyticsRecord = { tenantId: string } & (
   | { table: 'conversation_analytics'; row: TurnRow }
   | { table: 'system_metrics'; row: IntegrationCallRow }
   | { table: 'model_usage_analytics'; row: ModelCallRow }
-  | { table: 'custom_metrics'; row: CustomMetricRow };
+  | { table: 'custom_metrics'; row: CustomMetricRow }
+);

@@ -3,7 +3,7 @@ import type { RawTable } from './migrations.js';
 
 /**
  * One tenant's share of a batch, ready for the database: per table, the rows as one JSON array
- * (the insert's only parameter). Encoded once, when the batch leaves the buffer; the Redis stream
+ * (the insert's parameter, with the tenant). Encoded once, when the batch leaves the buffer; the Redis stream
  * carries the same text, so nothing is parsed and encoded again on the way to the table.
  */
 export interface TenantBatch {
@@ -15,9 +15,9 @@ export interface TenantBatch {
 
 export function encodeBatches(records: readonly AnalyticsRecord[]): TenantBatch[] {
   const byTenant = new Map<string, { months: Set<string>; tables: Map<RawTable, unknown[]> }>();
-  for (const { table, row } of records) {
-    let tenant = byTenant.get(row.tenant_id);
-    if (!tenant) byTenant.set(row.tenant_id, (tenant = { months: new Set(), tables: new Map() }));
+  for (const { tenantId, table, row } of records) {
+    let tenant = byTenant.get(tenantId);
+    if (!tenant) byTenant.set(tenantId, (tenant = { months: new Set(), tables: new Map() }));
     tenant.months.add(row.time.slice(0, 7));
     const rows = tenant.tables.get(table);
     if (rows) rows.push(row);
