@@ -8,8 +8,8 @@ import { recreateDatabase } from '../test/support/env.js';
 import { runConversations } from './stats.js';
 
 const CONVERSATIONS = 50;
-const TURNS = Number(process.env.BENCH_TURNS ?? 40);
-const ROUNDS = Number(process.env.BENCH_ANALYTICS_ROUNDS ?? 3);
+const TURNS = Number(process.env.BENCH_ANALYTICS_TURNS ?? 60);
+const ROUNDS = Number(process.env.BENCH_ANALYTICS_ROUNDS ?? 6);
 const BENCH_DB = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/mcp_engine_bench';
 
 const progress = (text: string) => process.stderr.write(`… ${text}\n`);
@@ -27,14 +27,17 @@ async function throughput(app: App): Promise<number> {
   const { durations, wallMs } = await runConversations(CONVERSATIONS, TURNS, async (id, text) => {
     await app.engine.processMessage(tenantId, id, { text, channel: 'api' });
   });
-  // The backlog is stored between runs, so that no run pays for the previous one's events.
+  // The backlog is stored between runs, so that no run pays for the previous one's events or garbage.
   await app.analytics.flush();
+  globalThis.gc?.();
   return (durations.length / wallMs) * 1000;
 }
 
 /**
- * Turn throughput with analytics off and on, in the same process and storage: rounds alternate
- * between the two apps so that drift (caches, JIT, the database) falls on both alike.
+ * Turn throughput with analytics off and on, in the same process and storage. Each round runs
+ * both apps back to back, in alternating order (off-on, on-off, …), so that drift (caches, JIT,
+ * the database's background work after a flush) falls on both alike; the overhead is the median of
+ * the rounds' own overheads.
  */
 async function compare(label: string, env: (enabled: boolean) => Record<string, string>): Promise<void> {
   const off = await appWith(env(false), false);
@@ -43,16 +46,16 @@ async function compare(label: string, env: (enabled: boolean) => Record<string, 
     progress(`analytics off/on, ${label}: warming up`);
     await throughput(off);
     await throughput(on);
-    const figures = { off: [] as number[], on: [] as number[] };
+    const figures = { off: [] as number[], on: [] as number[], overhead: [] as number[] };
     for (let round = 1; round <= ROUNDS; round += 1) {
-      progress(`analytics off/on, ${label}: round ${round} of ${ROUNDS}`);
-      figures.off.push(await throughput(off));
-      figures.on.push(await throughput(on));
+      const [rateOff, rateOn] = round % 2 === 1 ? [await throughput(off), await throughput(on)] : [await throughput(on), await throughput(off)].reverse();
+      figures.off.push(rateOff!);
+      figures.on.push(rateOn!);
+      figures.overhead.push(((rateOff! - rateOn!) / rateOff!) * 100);
+      progress(`analytics off/on, ${label}: round ${round} of ${ROUNDS}: off ${rateOff!.toFixed(0)}, on ${rateOn!.toFixed(0)} msg/s`);
     }
-    const [rateOff, rateOn] = [median(figures.off), median(figures.on)];
-    const overhead = ((rateOff - rateOn) / rateOff) * 100;
     process.stdout.write(
-      `${`(e) analytics ${label}`.padEnd(48)} off ${rateOff.toFixed(0).padStart(6)} msg/s   on ${rateOn.toFixed(0).padStart(6)} msg/s   overhead ${overhead.toFixed(1)}% (target < 5%; median of ${ROUNDS})\n`,
+      `${`(e) analytics ${label}`.padEnd(48)} off ${median(figures.off).toFixed(0).padStart(6)} msg/s   on ${median(figures.on).toFixed(0).padStart(6)} msg/s   overhead ${median(figures.overhead).toFixed(1)}% (target < 5%; median of ${ROUNDS} rounds)\n`,
     );
   } finally {
     await on.stop();

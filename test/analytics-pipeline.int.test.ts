@@ -91,7 +91,12 @@ describe('several instances share one stream', () => {
       const tenant = await createTenant(server.app);
       const record = {
         tenantId: tenant.id, conversationId: 'r1', turnId: crypto.randomUUID(), flowId: 'f', flowVersion: 1, channel: 'api', turn: 1, newRun: true,
-        startedAt: new Date().toISOString(), latencyMs: 5, lockWaitMs: 0, status: 'waiting' as const, state: 'ask', replies: 1, trace: [], sideEffects: [],
+        startedAt: new Date().toISOString(), latencyMs: 5, lockWaitMs: 0, status: 'waiting' as const, state: 'ask', replies: 1,
+        trace: [
+          { type: 'model_call' as const, state: 'ask', task: 'intent' as const, provider: 'offline', model: 'nlu', ok: true, latencyMs: 1, at: new Date().toISOString() },
+          { type: 'integration_call' as const, state: 'ask', integration: 'crm', operation: 'get', ok: true, latencyMs: 9, at: new Date().toISOString() },
+        ],
+        sideEffects: [{ kind: 'emit' as const, name: 'nps', value: 9 }],
       };
       server.app.analytics.recordTurn(record);
       await server.app.analytics.flush();
@@ -100,6 +105,12 @@ describe('several instances share one stream', () => {
       expect(await totals(server.url, tenant.apiKey)).toMatchObject({ started: 1 });
       // The hourly rollup is kept in the same statement as the insert, so it did not count twice either.
       expect(await totals(server.url, tenant.apiKey, 'messages')).toMatchObject({ received: 1, sent: 1 });
+      // The turn's calls and metrics are stored with it, and only when the turn is new.
+      const api = client(server.url, tenant.apiKey);
+      const since = `from=${new Date(Date.now() - 3_600_000).toISOString()}`;
+      expect((await api.get<{ totals: Body[] }>(`/v1/analytics/models?${since}`)).body.totals).toEqual([expect.objectContaining({ provider: 'offline', calls: 1 })]);
+      expect((await api.get<{ integrations: Body[] }>(`/v1/analytics/integrations?${since}`)).body.integrations).toEqual([expect.objectContaining({ integration: 'crm', calls: 1 })]);
+      expect((await api.get<{ series: Body[] }>(`/v1/analytics/custom-metrics?${since}`)).body.series).toEqual([expect.objectContaining({ name: 'nps', count: 1, sum: 9 })]);
     } finally {
       await server.stop();
     }

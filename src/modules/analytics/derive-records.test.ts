@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent, TurnRecord } from '../engine/contract.js';
-import { callId, deriveRecords } from './derive-records.js';
-import type { TurnRow } from './records.js';
+import { deriveRecord } from './derive-records.js';
+import type { AnalyticsRecord, TurnRow } from './records.js';
+import { encodeRecord, TURN_FIELDS } from './tenant-batches.js';
 
 const AT = '2024-05-01T10:00:00.000Z';
 type Body<E = TraceEvent> = E extends unknown ? Omit<E, 'at'> : never;
@@ -29,15 +30,16 @@ function turn(overrides: Partial<TurnRecord>): TurnRecord {
   };
 }
 
-/** The turn's own row (always the first record). */
-const turnRow = (record: TurnRecord): TurnRow => {
-  const [first] = deriveRecords(record);
-  if (first?.table !== 'conversation_analytics') throw new Error('the turn row comes first');
-  return first.row;
+type TurnAnalytics = Extract<AnalyticsRecord, { kind: 'turn' }>;
+const derive = (record: TurnRecord): TurnAnalytics => {
+  const derived = deriveRecord(record);
+  if (derived.kind !== 'turn') throw new Error('a turn derives a turn record');
+  return derived;
 };
+const turnRow = (record: TurnRecord): TurnRow => derive(record).turn;
 const intent = (name: string | null) => t({ type: 'intent', name, confidence: 0.2, provider: 'local', alternatives: [] });
 
-describe('deriveRecords', () => {
+describe('deriveRecord', () => {
   it('turns a first turn into one row: started, states entered, intent with its state, replies, latency', () => {
     const row = turnRow(
       turn({
@@ -66,18 +68,18 @@ describe('deriveRecords', () => {
     });
   });
 
-  it('gives every row a unique id that is the same when the turn is derived again', () => {
-    const record = turn({
-      trace: [t({ type: 'integration_call', state: 'a', integration: 'crm', operation: 'get', ok: true, latencyMs: 3 })],
-      sideEffects: [{ kind: 'emit', name: 'm', value: 1 }],
-    });
-    const ids = deriveRecords(record).map((r) => r.row.id);
-    expect(ids).toHaveLength(3);
-    expect(new Set(ids).size).toBe(3);
-    expect(deriveRecords(record).map((r) => r.row.id)).toEqual(ids);
-    expect(ids[0]).toBe(record.turnId);
-    expect(ids[1]).toBe(callId(record.turnId, 1));
-    expect(ids[1]).toBe('00000000-0000-4000-8000-00000000000b');
+  it('is the same when the turn is derived again: its id is the turn\'s, so a replayed turn is stored once', () => {
+    const record = turn({ trace: [t({ type: 'state_entered', state: 'a' })], sideEffects: [{ kind: 'emit', name: 'm', value: 1 }] });
+    expect(derive(record)).toEqual(derive(record));
+    expect(turnRow(record).id).toBe(record.turnId);
+  });
+
+  it('encodes every field of the turn row, in the order the insert reads them', () => {
+    const row = turnRow(turn({ trace: [intent('track')] }));
+    expect([...TURN_FIELDS].sort()).toEqual(Object.keys(row).sort());
+    const encoded = JSON.parse(encodeRecord(deriveRecord(turn({ trace: [intent('track')] }))).json) as unknown[];
+    expect(encoded.slice(0, TURN_FIELDS.length)).toEqual(TURN_FIELDS.map((field) => row[field]));
+    expect(encoded.slice(TURN_FIELDS.length)).toEqual([[], [], []]);
   });
 
   it('counts a fallback when the waiting state kept the message (its fallback line) or escalated it', () => {
@@ -122,8 +124,8 @@ describe('deriveRecords', () => {
     expect(turnRow(later)).toMatchObject({ handoff: false, replies: 0, states_entered: [] });
   });
 
-  it('adds a row per model call, integration call and emitted custom metric, in the turn', () => {
-    const records = deriveRecords(
+  it('carries the model calls, integration calls and emitted custom metrics of the turn', () => {
+    const derived = derive(
       turn({
         trace: [
           t({ type: 'model_call', state: 'ask', task: 'generate', provider: 'openai', model: 'gpt', ok: true, latencyMs: 80, tokensIn: 10, tokensOut: 5, costUsd: 0.001 }),
@@ -133,11 +135,11 @@ describe('deriveRecords', () => {
         sideEffects: [{ kind: 'emit', name: 'order_looked_up', value: 2, tags: { kind: 'x' } }, { kind: 'log', level: 'info', message: 'hi' }],
       }),
     );
-    expect(records.map((r) => r.table)).toEqual(['conversation_analytics', 'model_usage_analytics', 'model_usage_analytics', 'system_metrics', 'custom_metrics']);
-    const inTurn = { turn_id: '00000000-0000-4000-8000-00000000000a', turn: 1, conversation_id: 'c1', flow_id: 'f1', channel: 'web' };
-    expect(records[1]!.row).toMatchObject({ ...inTurn, provider: 'openai', model: 'gpt', tokens_in: 10, tokens_out: 5, cost_usd: 0.001, latency_ms: 80, ok: true });
-    expect(records[2]!.row).toMatchObject({ provider: 'local', tokens_in: 0, tokens_out: 0, cost_usd: 0 });
-    expect(records[3]!.row).toMatchObject({ ...inTurn, metric: 'integration_call', name: 'orders', operation: 'get', ok: false, latency_ms: 40 });
-    expect(records[4]!.row).toMatchObject({ ...inTurn, name: 'order_looked_up', value: 2, tags: { kind: 'x' } });
+    expect(derived.modelCalls).toEqual([
+      { time: AT, task: 'generate', provider: 'openai', model: 'gpt', tokens_in: 10, tokens_out: 5, cost_usd: 0.001, latency_ms: 80, ok: true },
+      { time: AT, task: 'intent', provider: 'local', model: 'nlu', tokens_in: 0, tokens_out: 0, cost_usd: 0, latency_ms: 1, ok: true },
+    ]);
+    expect(derived.integrationCalls).toEqual([{ time: AT, name: 'orders', operation: 'get', ok: false, latency_ms: 40 }]);
+    expect(derived.metrics).toEqual([{ name: 'order_looked_up', value: 2, tags: { kind: 'x' } }]);
   });
 });

@@ -1,19 +1,8 @@
 import type { TraceEvent, TurnRecord } from '../engine/contract.js';
-import type { AnalyticsRecord, TurnRow } from './records.js';
+import type { AnalyticsRecord, EmittedMetric, IntegrationCall, ModelCall, TurnRow } from './records.js';
 
 /** The NLU's name for "no intent above the threshold" (models' FALLBACK_INTENT). */
 const FALLBACK_INTENT = 'fallback';
-
-/**
- * A UUID fixed by the turn (a random UUID) and the call's position in it: the turn's id with its
- * last 48 random bits moved on by `index`. Deriving a turn twice yields the same ids, so a replayed
- * turn or a redelivered stream entry is stored once; a hash would cost more than the rest of the
- * derivation together.
- */
-export function callId(turnId: string, index: number): string {
-  const tail = (parseInt(turnId.slice(24), 16) + index) % 2 ** 48;
-  return turnId.slice(0, 24) + tail.toString(16).padStart(12, '0');
-}
 
 type Call = Extract<TraceEvent, { type: 'integration_call' | 'model_call' }>;
 
@@ -125,49 +114,28 @@ function turnRow(record: TurnRecord, calls: Call[]): TurnRow {
 }
 
 /**
- * Every analytics row of one committed turn: the turn itself, then one per integration call, model
- * call and `emit`ted metric. One inbound message is one turn. Pure: same record, same rows, same ids.
+ * The analytics of one committed turn: its row, and the model calls, integration calls and
+ * `emit`ted metrics in it. One inbound message is one turn. Pure: same record, same result; the
+ * rows' ids are the turn's and derived from it, so a replayed turn is stored once.
  */
-export function deriveRecords(record: TurnRecord): AnalyticsRecord[] {
+export function deriveRecord(record: TurnRecord): AnalyticsRecord {
   const calls: Call[] = [];
-  const { tenantId } = record;
-  const records: AnalyticsRecord[] = [{ tenantId, table: 'conversation_analytics', row: turnRow(record, calls) }];
-  // Rows are written out field by field: spreading a shared scope into each is several times slower.
+  const turn = turnRow(record, calls);
+  const modelCalls: ModelCall[] = [];
+  const integrationCalls: IntegrationCall[] = [];
   for (const t of calls) {
-    const id = callId(record.turnId, records.length);
-    const { flowId, flowVersion, channel, conversationId, turnId, turn } = record;
     if (t.type === 'integration_call') {
-      records.push({
-        tenantId,
-        table: 'system_metrics',
-        row: {
-          id, time: t.at, flow_id: flowId, flow_version: flowVersion, channel, conversation_id: conversationId, turn_id: turnId, turn,
-          metric: 'integration_call', name: t.integration, operation: t.operation, ok: t.ok, latency_ms: t.latencyMs,
-        },
-      });
+      integrationCalls.push({ time: t.at, name: t.integration, operation: t.operation, ok: t.ok, latency_ms: t.latencyMs });
     } else {
-      records.push({
-        tenantId,
-        table: 'model_usage_analytics',
-        row: {
-          id, time: t.at, flow_id: flowId, flow_version: flowVersion, channel, conversation_id: conversationId, turn_id: turnId, turn,
-          task: t.task, provider: t.provider, model: t.model, ok: t.ok, latency_ms: t.latencyMs,
-          tokens_in: t.tokensIn ?? 0, tokens_out: t.tokensOut ?? 0, cost_usd: t.costUsd ?? 0,
-        },
+      modelCalls.push({
+        time: t.at, task: t.task, provider: t.provider, model: t.model, ok: t.ok, latency_ms: t.latencyMs,
+        tokens_in: t.tokensIn ?? 0, tokens_out: t.tokensOut ?? 0, cost_usd: t.costUsd ?? 0,
       });
     }
   }
+  const metrics: EmittedMetric[] = [];
   for (const effect of record.sideEffects) {
-    if (effect.kind !== 'emit') continue;
-    const { flowId, flowVersion, channel, conversationId, turnId, turn, startedAt } = record;
-    records.push({
-      tenantId,
-      table: 'custom_metrics',
-      row: {
-        id: callId(turnId, records.length), time: startedAt, flow_id: flowId, flow_version: flowVersion, channel,
-        conversation_id: conversationId, turn_id: turnId, turn, name: effect.name, value: effect.value, tags: effect.tags ?? {},
-      },
-    });
+    if (effect.kind === 'emit') metrics.push({ name: effect.name, value: effect.value, tags: effect.tags ?? {} });
   }
-  return records;
+  return { kind: 'turn', tenantId: record.tenantId, turn, modelCalls, integrationCalls, metrics };
 }

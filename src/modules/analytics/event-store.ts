@@ -1,7 +1,7 @@
 import type { SqlExecutor, Sql } from '../storage/contract.js';
-import { RAW_TABLES, RAW_TABLE_NAMES, type RawTable } from './migrations.js';
+import { KEY, RAW_TABLES, type RawTable } from './migrations.js';
 import type { Partitions } from './partitions.js';
-import type { TenantBatch } from './tenant-batches.js';
+import { EMITTED_METRIC_FIELDS, INTEGRATION_CALL_FIELDS, MODEL_CALL_FIELDS, type TenantBatch, TURN_FIELDS } from './tenant-batches.js';
 
 /** A turn just stored: what the live counters need of it. */
 export interface StoredTurn {
@@ -13,63 +13,99 @@ export interface StoredTurn {
   open: boolean;
 }
 
-/** `name type` pairs of a table but its tenant, read from its definition so the insert cannot drift from it. */
-function columnsOf(table: RawTable): { names: string; typed: string } {
-  const columns = RAW_TABLES[table]
-    .split(',')
-    .map((c) => c.trim().replace(/\s+NOT NULL$/, '').replace(/\s+/g, ' '))
-    .filter((c) => !c.startsWith('tenant_id '));
-  return { names: columns.map((c) => c.split(' ')[0]).join(', '), typed: columns.join(', ') };
+/** Column name → SQL type of a table, read from its definition so the inserts cannot drift from it. */
+function typesOf(table: RawTable): Map<string, string> {
+  const columns = RAW_TABLES[table].split(',').map((c) => c.trim().replace(/\s+NOT NULL$/, '').replace(/\s+/g, ' '));
+  return new Map(columns.map((c) => [c.slice(0, c.indexOf(' ')), c.slice(c.indexOf(' ') + 1)]));
 }
+
+/** SQL reading position `index` of the JSON array `source` as a value of `type`. */
+function read(source: string, index: number, type: string): string {
+  if (type === 'text') return `${source}->>${index}`;
+  if (type === 'text[]') return `ARRAY(SELECT jsonb_array_elements_text(${source}->${index}))`;
+  if (type === 'jsonb') return `nullif(${source}->${index}, 'null')`;
+  return `(${source}->>${index})::${type}`;
+}
+
+/** `name AS name` pairs that read encoded fields (tenant-batches.ts) as the table's columns. */
+const reads = (source: string, fields: readonly string[], table: RawTable) => {
+  const types = typesOf(table);
+  return fields.map((field, index) => `${read(source, index, types.get(field)!)} AS ${field}`);
+};
+
+/** What a call or metric row takes from its turn. */
+const TURN_SCOPE = 't.flow_id, t.flow_version, t.channel, t.conversation_id, t.id, t.turn';
+const SCOPE_COLUMNS = 'flow_id, flow_version, channel, conversation_id, turn_id, turn';
+
+/** Rows of `table` from a nested array of the fresh turns; ids derive from the turn's, so they are stable too. */
+function insertNested(table: RawTable, nested: number, fields: readonly string[], extra: { columns: string[]; values: string[] }): string {
+  const values = reads('c.v', fields, table).map((pair) => pair.slice(0, pair.lastIndexOf(' AS ')));
+  return `INSERT INTO ${table} (tenant_id, id, ${SCOPE_COLUMNS}, ${[...fields, ...extra.columns].join(', ')})
+    SELECT $2::uuid, md5(t.id::text || '/${table}/' || c.n)::uuid, ${TURN_SCOPE}, ${[...values, ...extra.values].join(', ')}
+      FROM fresh t CROSS JOIN LATERAL jsonb_array_elements(t.encoded->${nested}) WITH ORDINALITY AS c(v, n)`;
+}
+
+const COUNTERS = ['turns', 'started', 'ended', 'goals', 'handoffs', 'fallbacks', 'sent', 'intent_confidence_sum'];
+const NESTED = TURN_FIELDS.length;
 
 /**
- * One statement per table: rows arrive as one JSON parameter (any batch size), the tenant as
- * another (a row cannot name a tenant of its own), and duplicates by id are skipped. Turns also grow the hourly rollup, by exactly the rows inserted, in the same
- * statement (a redelivered turn counts once), and come back for the live counters.
+ * One statement stores a batch of turns: the turns (a turn already stored is skipped, by id), then
+ * the calls and metrics of the turns that were new, and the hourly rollup grows by exactly those
+ * turns (a redelivered turn counts once). The tenant is a parameter of its own: a row cannot name
+ * one. The new turns come back for the live counters.
  */
-function insertSql(table: RawTable): string {
-  const { names, typed } = columnsOf(table);
-  const insert = `INSERT INTO ${table} (tenant_id, ${names}) SELECT $2::uuid, ${names} FROM json_to_recordset($1::json) AS x(${typed})
-    ON CONFLICT (id, time) DO NOTHING`;
-  if (table !== 'conversation_analytics') return `WITH ins AS (${insert} RETURNING 1) SELECT count(*)::int AS n FROM ins`;
-  const counters = ['turns', 'started', 'ended', 'goals', 'handoffs', 'fallbacks', 'sent', 'intent_confidence_sum'];
-  return `WITH ins AS (${insert} RETURNING *),
-    rolled AS (
-      INSERT INTO conversation_analytics_hourly AS h (tenant_id, bucket, flow_id, flow_version, channel, intent, ${counters.join(', ')})
-      SELECT tenant_id, date_trunc('hour', time, 'UTC'), coalesce(flow_id, ''), coalesce(flow_version, 0), coalesce(channel, ''), coalesce(intent, ''),
-             count(*), count(*) FILTER (WHERE started), count(*) FILTER (WHERE ended), count(*) FILTER (WHERE goal),
-             count(*) FILTER (WHERE handoff), count(*) FILTER (WHERE fallback), sum(replies), coalesce(sum(intent_confidence), 0)
-        FROM ins GROUP BY 1, 2, 3, 4, 5, 6
-      ON CONFLICT (tenant_id, bucket, flow_id, flow_version, channel, intent)
-      DO UPDATE SET ${counters.map((c) => `${c} = h.${c} + EXCLUDED.${c}`).join(', ')}
-    )
-    SELECT conversation_id, turn, (extract(epoch FROM time) * 1000)::float8 AS ms, status = 'waiting' AS open FROM ins`;
-}
+const INSERT_TURNS = `WITH x AS (
+    SELECT ${reads('r', TURN_FIELDS, 'conversation_analytics').join(', ')}, r AS encoded FROM jsonb_array_elements($1::jsonb) AS r
+  ), ins AS (
+    INSERT INTO conversation_analytics (tenant_id, ${TURN_FIELDS.join(', ')}) SELECT $2::uuid, ${TURN_FIELDS.join(', ')} FROM x
+    ON CONFLICT (${KEY}) DO NOTHING RETURNING *
+  ), fresh AS (
+    SELECT x.* FROM x JOIN ins USING (id, time)
+  ), models AS (
+    ${insertNested('model_usage_analytics', NESTED, MODEL_CALL_FIELDS, { columns: [], values: [] })}
+  ), integrations AS (
+    ${insertNested('system_metrics', NESTED + 1, INTEGRATION_CALL_FIELDS, { columns: ['metric'], values: [`'integration_call'`] })}
+  ), emitted AS (
+    ${insertNested('custom_metrics', NESTED + 2, EMITTED_METRIC_FIELDS, { columns: ['time'], values: ['t.time'] })}
+  ), rolled AS (
+    INSERT INTO conversation_analytics_hourly AS h (tenant_id, bucket, flow_id, flow_version, channel, intent, ${COUNTERS.join(', ')})
+    SELECT tenant_id, date_trunc('hour', time, 'UTC'), coalesce(flow_id, ''), coalesce(flow_version, 0), coalesce(channel, ''), coalesce(intent, ''),
+           count(*), count(*) FILTER (WHERE started), count(*) FILTER (WHERE ended), count(*) FILTER (WHERE goal),
+           count(*) FILTER (WHERE handoff), count(*) FILTER (WHERE fallback), sum(replies), coalesce(sum(intent_confidence), 0)
+      FROM ins GROUP BY 1, 2, 3, 4, 5, 6
+    ON CONFLICT (tenant_id, bucket, flow_id, flow_version, channel, intent)
+    DO UPDATE SET ${COUNTERS.map((c) => `${c} = h.${c} + EXCLUDED.${c}`).join(', ')}
+  )
+  SELECT conversation_id, turn, (extract(epoch FROM time) * 1000)::float8 AS ms, status = 'waiting' AS open FROM ins`;
 
-const INSERT = Object.fromEntries(RAW_TABLE_NAMES.map((t) => [t, insertSql(t)])) as Record<RawTable, string>;
+/** Metrics sent to the API: rows with their own scope and id (the client's, for retries). */
+const METRIC_COLUMNS = [...typesOf('custom_metrics')].filter(([name]) => name !== 'tenant_id');
+const INSERT_METRICS = `WITH ins AS (
+    INSERT INTO custom_metrics (tenant_id, ${METRIC_COLUMNS.map(([name]) => name).join(', ')})
+    SELECT $2::uuid, ${METRIC_COLUMNS.map(([name]) => name).join(', ')}
+      FROM json_to_recordset($1::json) AS x(${METRIC_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})
+    ON CONFLICT (${KEY}) DO NOTHING RETURNING 1
+  ) SELECT count(*)::int AS n FROM ins`;
 
 type TurnResultRow = { conversation_id: string; turn: number; ms: number; open: boolean };
 
 async function insertTenant(tx: SqlExecutor, batch: TenantBatch): Promise<{ stored: number; turns: StoredTurn[] }> {
-  let stored = 0;
   const turns: StoredTurn[] = [];
-  for (const table of RAW_TABLE_NAMES) {
-    const rows = batch.rows[table];
-    if (rows === undefined) continue;
-    if (table === 'conversation_analytics') {
-      const inserted = await tx.query<TurnResultRow>(INSERT[table], [rows, batch.tenantId]);
-      for (const r of inserted) turns.push({ tenantId: batch.tenantId, conversationId: r.conversation_id, turn: r.turn, ms: r.ms, open: r.open });
-      stored += inserted.length;
-    } else {
-      const [result] = await tx.query<{ n: number }>(INSERT[table], [rows, batch.tenantId]);
-      stored += result?.n ?? 0;
+  if (batch.turns !== undefined) {
+    for (const r of await tx.query<TurnResultRow>(INSERT_TURNS, [batch.turns, batch.tenantId])) {
+      turns.push({ tenantId: batch.tenantId, conversationId: r.conversation_id, turn: r.turn, ms: r.ms, open: r.open });
     }
   }
-  return { stored, turns };
+  let metrics = 0;
+  if (batch.metrics !== undefined) {
+    const [result] = await tx.query<{ n: number }>(INSERT_METRICS, [batch.metrics, batch.tenantId]);
+    metrics = result?.n ?? 0;
+  }
+  return { stored: turns.length + metrics, turns };
 }
 
 export interface EventStore {
-  /** Stores tenant batches, each in its own tenant-scoped transaction; returns what was new. */
+  /** Stores tenant batches, each in its own tenant-scoped transaction; returns what was new (turns and ingested metrics). */
   insert(batches: readonly TenantBatch[]): Promise<{ stored: number; turns: StoredTurn[] }>;
 }
 

@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../shared/logger.js';
-import { RAW_TABLE_NAMES, type RawTable } from './migrations.js';
 import type { TenantBatch } from './tenant-batches.js';
 
 const GROUP = 'analytics';
@@ -20,20 +19,21 @@ type Entry = [id: string, fields: string[]];
 /** XREADGROUP's reply: `[[stream, [[id, [field, value, …]], …]]]` or null. */
 const entriesOf = (reply: unknown): Entry[] => (Array.isArray(reply) ? reply.flatMap((stream: [string, Entry[]]) => stream[1]) : []);
 
-/** An entry's fields: `tenant`, `months` (comma-separated), then table name and JSON rows pairs. */
+/** An entry's fields: `tenant`, `months` (comma-separated), then `turns` and / or `metrics` (JSON). */
 function toFields(batch: TenantBatch): string[] {
   const fields = ['tenant', batch.tenantId, 'months', batch.months.join(',')];
-  for (const [table, rows] of Object.entries(batch.rows)) fields.push(table, rows);
+  if (batch.turns !== undefined) fields.push('turns', batch.turns);
+  if (batch.metrics !== undefined) fields.push('metrics', batch.metrics);
   return fields;
 }
 
 function fromFields(fields: string[]): TenantBatch | null {
-  const batch: TenantBatch = { tenantId: '', months: [], rows: {} };
+  const batch: TenantBatch = { tenantId: '', months: [] };
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const [name, value] = [fields[i]!, fields[i + 1]!];
     if (name === 'tenant') batch.tenantId = value;
     else if (name === 'months') batch.months = value.split(',');
-    else if ((RAW_TABLE_NAMES as string[]).includes(name)) batch.rows[name as RawTable] = value;
+    else if (name === 'turns' || name === 'metrics') batch[name] = value;
     else return null;
   }
   return batch.tenantId ? batch : null;

@@ -4,7 +4,7 @@ import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Sql, SqlExecutor } from '../storage/contract.js';
 import type { Analytics, AnalyticsQueryInput, CustomMetricInput } from './contract.js';
-import { deriveRecords } from './derive-records.js';
+import { deriveRecord } from './derive-records.js';
 import { createMaintenance } from './maintenance.js';
 import { createOperatorMetrics } from './operator-metrics.js';
 import { createPartitions } from './partitions.js';
@@ -59,7 +59,7 @@ export function createAnalytics(deps: AnalyticsDeps): Analytics {
       value: input.value,
       tags: input.tags ?? {},
     };
-    return { tenantId, table: 'custom_metrics', row };
+    return { kind: 'metric', tenantId, row };
   }
 
   const report =
@@ -73,7 +73,7 @@ export function createAnalytics(deps: AnalyticsDeps): Analytics {
     recordTurn(record) {
       try {
         metrics.observeTurn(record);
-        if (config.enabled) pipeline.push(deriveRecords(record));
+        if (config.enabled) pipeline.push([deriveRecord(record)]);
       } catch (error) {
         logger.error({ err: error, turnId: record.turnId }, 'analytics: could not record a turn');
       }

@@ -4,7 +4,9 @@ import { type ModuleMigrations, tenantIsolationSql } from '../storage/index.js';
  * The raw tables are time-series: range-partitioned by month on PostgreSQL and PGlite (the
  * maintenance task creates partitions ahead and drops them past the retention), or TimescaleDB
  * hypertables when that extension is installed. The primary key includes `time` because both
- * schemes require it; `id` alone is unique anyway, so `ON CONFLICT (id, time)` is idempotent by id.
+ * schemes require it; `id` alone is unique anyway, so a conflict on the key means the row is stored.
+ * Since 002 the key is (tenant_id, time, id): one index both keeps rows unique and serves every
+ * query (a tenant's time range), where two indexes were paid for on every insert.
  */
 const SCOPE = `id uuid NOT NULL, tenant_id uuid NOT NULL, time timestamptz NOT NULL,
   flow_id text, flow_version integer, channel text, conversation_id text`;
@@ -28,22 +30,24 @@ export const RAW_TABLES = {
 } as const;
 
 export type RawTable = keyof typeof RAW_TABLES;
+/** Every raw table's primary key, the target of the inserts' `ON CONFLICT`. */
+export const KEY = 'tenant_id, time, id';
 export const RAW_TABLE_NAMES = Object.keys(RAW_TABLES) as RawTable[];
 
 /** The only TimescaleDB-specific SQL: untested here (no extension on these machines), kept this small on purpose. */
-const createRawTable = (table: string, columns: string) => `
+const createRawTable = (table: string, columns: string, key: string) => `
   IF timescale THEN
-    EXECUTE '${`CREATE TABLE ${table} (${columns}, PRIMARY KEY (id, time))`.replaceAll("'", "''")}';
+    EXECUTE '${`CREATE TABLE ${table} (${columns}, PRIMARY KEY (${key}))`.replaceAll("'", "''")}';
     PERFORM create_hypertable('${table}', 'time', chunk_time_interval => interval '1 day');
   ELSE
-    EXECUTE '${`CREATE TABLE ${table} (${columns}, PRIMARY KEY (id, time)) PARTITION BY RANGE (time)`.replaceAll("'", "''")}';
+    EXECUTE '${`CREATE TABLE ${table} (${columns}, PRIMARY KEY (${key})) PARTITION BY RANGE (time)`.replaceAll("'", "''")}';
   END IF;`;
 
-const createRawTables = (tables: Record<string, string>) => `
+const createRawTables = (tables: Record<string, string>, key: string) => `
   DO $$
   DECLARE timescale boolean := EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb');
   BEGIN
-    ${Object.entries(tables).map(([table, columns]) => createRawTable(table, columns)).join('\n')}
+    ${Object.entries(tables).map(([table, columns]) => createRawTable(table, columns, key)).join('\n')}
   END $$;`;
 
 /** 001's event-per-row table, replaced by 002; kept verbatim because applied migrations are history. */
@@ -62,7 +66,7 @@ export const analyticsMigrations: ModuleMigrations = {
           system_metrics: RAW_TABLES.system_metrics,
           model_usage_analytics: RAW_TABLES.model_usage_analytics,
           custom_metrics: RAW_TABLES.custom_metrics,
-        })}
+        }, 'id, time')}
         CREATE INDEX system_metrics_tenant_time ON system_metrics (tenant_id, time);
         CREATE INDEX model_usage_analytics_tenant_time ON model_usage_analytics (tenant_id, time);
         CREATE INDEX custom_metrics_tenant_time ON custom_metrics (tenant_id, time);
@@ -84,16 +88,19 @@ export const analyticsMigrations: ModuleMigrations = {
       `,
     },
     {
-      // One row per turn instead of about eight event rows: the insert cost was most of the
-      // analytics overhead. Conversation analytics recorded before this migration are not carried over.
+      // One row per turn instead of about eight event rows, and one index per table instead of two:
+      // inserts were most of the analytics overhead. Conversation analytics recorded before this
+      // migration are not carried over.
       id: '002_turn_rows',
       sql: `
         DROP TABLE conversation_analytics_hourly;
         DROP TABLE conversation_analytics;
         DELETE FROM system_metrics WHERE metric = 'turn';
-        ${createRawTables({ conversation_analytics: RAW_TABLES.conversation_analytics })}
-        CREATE INDEX conversation_analytics_tenant_time ON conversation_analytics (tenant_id, time);
+        ${createRawTables({ conversation_analytics: RAW_TABLES.conversation_analytics }, KEY)}
         ${tenantIsolationSql('conversation_analytics')}
+        ${['system_metrics', 'model_usage_analytics', 'custom_metrics']
+          .map((t) => `ALTER TABLE ${t} DROP CONSTRAINT ${t}_pkey; ALTER TABLE ${t} ADD PRIMARY KEY (${KEY}); DROP INDEX ${t}_tenant_time;`)
+          .join('\n')}
 
         -- Hourly counts, kept exactly once by the statement that inserts the turns (only rows really
         -- inserted count); counts queries in whole hours read it instead of scanning the turns.

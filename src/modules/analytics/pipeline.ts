@@ -9,7 +9,7 @@ import { createRedisLiveCounters } from './live-counters-redis.js';
 import { createMemoryLiveCounters, type LiveCounters } from './live-counters.js';
 import type { Partitions } from './partitions.js';
 import type { AnalyticsRecord } from './records.js';
-import { encodeBatches, type TenantBatch } from './tenant-batches.js';
+import { type EncodedRecord, encodeRecord, type TenantBatch, toTenantBatches } from './tenant-batches.js';
 
 export interface PipelineConfig {
   bufferSize: number;
@@ -66,19 +66,19 @@ export function createPipeline(deps: PipelineDeps) {
         })
       : null;
 
-  const buffer = createEventBuffer<AnalyticsRecord>({
+  const buffer = createEventBuffer<EncodedRecord>({
     capacity: config.bufferSize,
     batchSize: config.batchSize,
     flushMs: config.flushMs,
-    sink: (batch) => (stream ? stream.publish(encodeBatches(batch)) : persist(encodeBatches(batch))),
+    sink: (batch) => (stream ? stream.publish(toTenantBatches(batch)) : persist(toTenantBatches(batch))),
     onDrop: deps.onDrop,
     logger,
   });
 
   return {
     live,
-    push: (records: readonly AnalyticsRecord[]) => buffer.push(records),
-    offer: (records: readonly AnalyticsRecord[]) => buffer.offer(records),
+    push: (records: readonly AnalyticsRecord[]) => buffer.push(records.map(encodeRecord)),
+    offer: (records: readonly AnalyticsRecord[]) => buffer.offer(records.map(encodeRecord)),
     queueDepth: () => buffer.size,
     backlog: stream ? () => stream.backlog() : undefined,
     async flush() {

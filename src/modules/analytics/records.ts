@@ -44,20 +44,9 @@ export interface TurnRow extends Scope {
   errors: { state: string | null; code: string }[] | null;
 }
 
-interface InTurn extends Scope {
-  turn_id: string | null;
-  turn: number | null;
-}
-
-export interface IntegrationCallRow extends InTurn {
-  metric: 'integration_call';
-  name: string;
-  operation: string;
-  ok: boolean;
-  latency_ms: number;
-}
-
-export interface ModelCallRow extends InTurn {
+/** A model call in the turn; stored in model_usage_analytics with the turn's scope. */
+export interface ModelCall {
+  time: string;
   task: string;
   provider: string;
   model: string;
@@ -68,15 +57,35 @@ export interface ModelCallRow extends InTurn {
   cost_usd: number;
 }
 
-export interface CustomMetricRow extends InTurn {
+/** An integration call in the turn; stored in system_metrics with the turn's scope. */
+export interface IntegrationCall {
+  time: string;
+  name: string;
+  operation: string;
+  ok: boolean;
+  latency_ms: number;
+}
+
+/** A metric the flow's `emit` action recorded; stored in custom_metrics with the turn's scope and time. */
+export interface EmittedMetric {
   name: string;
   value: number;
   tags: Record<string, string>;
 }
 
-export type AnalyticsRecord = { tenantId: string } & (
-  | { table: 'conversation_analytics'; row: TurnRow }
-  | { table: 'system_metrics'; row: IntegrationCallRow }
-  | { table: 'model_usage_analytics'; row: ModelCallRow }
-  | { table: 'custom_metrics'; row: CustomMetricRow }
-);
+/** A metric sent to `POST /v1/analytics/metrics`, with a scope of its own. */
+export interface CustomMetricRow extends Scope {
+  turn_id: null;
+  turn: null;
+  name: string;
+  value: number;
+  tags: Record<string, string>;
+}
+
+/**
+ * What the buffer takes: a turn with what happened in it (the turn's rows in every table travel
+ * and are stored together, the scope written once), or an ingested metric.
+ */
+export type AnalyticsRecord =
+  | { kind: 'turn'; tenantId: string; turn: TurnRow; modelCalls: ModelCall[]; integrationCalls: IntegrationCall[]; metrics: EmittedMetric[] }
+  | { kind: 'metric'; tenantId: string; row: CustomMetricRow };
