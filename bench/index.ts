@@ -1,19 +1,16 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/shared/logger.js';
-import { recreateDatabase } from '../test/support/env.js';
 import { benchAnalytics } from './analytics.js';
 import { benchFlowTurn } from './flow-turn.js';
+import { startServer, httpSender } from './server.js';
 import { printRow, runConversations, summarise } from './stats.js';
 
 const CONVERSATIONS = 50;
 const TURNS = Number(process.env.BENCH_TURNS ?? 40);
-const BENCH_DB = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/mcp_engine_bench';
-const BENCH_KEY = 'mcp_bench_bootstrap_key_0123456789';
 
 const progress = (text: string) => process.stderr.write(`… ${text}\n`);
 
@@ -39,46 +36,19 @@ async function benchInProcess(): Promise<void> {
   }
 }
 
-/** Starts `mcp-engine start` as its own process in server mode and returns its URL. */
-async function startServer(): Promise<{ url: string; stop: () => void }> {
-  await recreateDatabase(BENCH_DB);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
-    env: { ...process.env, PORT: '0', DATABASE_URL: BENCH_DB, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: 'mcp-bench:', LOG_LEVEL: 'warn', MCP_BOOTSTRAP_API_KEY: BENCH_KEY, MCP_RATE_LIMIT_PER_CREDENTIAL: '100000000', MCP_RATE_LIMIT_PER_TENANT: '100000000', MCP_MASTER_KEY: 'bench:' + Buffer.alloc(32, 3).toString('base64') },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /running at (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`the server exited with code ${code}`)));
-  });
-  return { url, stop: () => child.kill('SIGTERM') };
-}
-
 /** (b) HTTP end to end: a separate server process on PostgreSQL + Redis. */
 async function benchHttp(): Promise<void> {
   progress('starting the server (PostgreSQL + Redis)');
   const server = await startServer();
   try {
-    const send = async (id: string, text: string) => {
-      const response = await fetch(`${server.url}/v1/conversations/${id}/messages`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${BENCH_KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ text }),
-      });
-      if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
-      await response.arrayBuffer();
-    };
+    const send = httpSender(server.url);
     progress('warming up (HTTP)');
     await runConversations(5, 5, send);
     progress(`${CONVERSATIONS} conversations × ${TURNS} messages over HTTP`);
     const { durations, wallMs } = await runConversations(CONVERSATIONS, TURNS, send);
     printRow('(b) HTTP end to end, PostgreSQL + Redis', summarise(durations, wallMs));
   } finally {
-    server.stop();
+    await server.stop();
   }
 }
 

@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { recreateDatabase } from '../test/support/env.js';
+
+export const BENCH_DB = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/mcp_engine_bench';
+const BENCH_KEY = 'mcp_bench_bootstrap_key_0123456789';
+
+export interface BenchServer {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts `mcp-engine start` as its own process in server mode (PostgreSQL + Redis) on a fresh
+ * database, and returns its URL. `env` adds or overrides settings.
+ */
+export async function startServer(options: { database?: string; env?: Record<string, string> } = {}): Promise<BenchServer> {
+  const database = options.database ?? BENCH_DB;
+  await recreateDatabase(database);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      DATABASE_URL: database,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_KEY_PREFIX: 'mcp-bench:',
+      LOG_LEVEL: 'warn',
+      MCP_BOOTSTRAP_API_KEY: BENCH_KEY,
+      MCP_RATE_LIMIT_PER_CREDENTIAL: '100000000',
+      MCP_RATE_LIMIT_PER_TENANT: '100000000',
+      MCP_MASTER_KEY: 'bench:' + Buffer.alloc(32, 3).toString('base64'),
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /running at (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`the server exited with code ${code}`)));
+  });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Sends one message of the demo conversation to a bench server, as an API client would. */
+export const httpSender = (url: string) => async (conversationId: string, text: string) => {
+  const response = await fetch(`${url}/v1/conversations/${conversationId}/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${BENCH_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ text }),
+  });
+  if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+  await response.arrayBuffer();
+};
+
+/** Waits until the server has stored every analytics record it took (its queue depth, from /metrics, is 0). */
+export async function settled(url: string): Promise<void> {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    if (/^mcp_analytics_queue_depth 0$/m.test(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not store its analytics within a minute`);
+}
