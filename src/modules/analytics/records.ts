@@ -1,9 +1,9 @@
 import type { TurnRecord } from '../engine/contract.js';
 
 /**
- * What analytics stores, as rows of its tables (column names as in migrations.ts). The hot path
- * builds these directly: no intermediate event objects, no second mapping. The tenant is not a
- * field of the row: it travels with the record and the insert sets it from the batch's tenant.
+ * What analytics stores, as rows of its tables (column names as in migrations.ts), built straight
+ * from the turn record with no intermediate event objects; tenant-batches.ts encodes them. The
+ * tenant is not a field of a row: it travels with the record and the insert sets it from the batch.
  */
 interface Scope {
   /** Unique per row; inserts are idempotent by it (at-least-once delivery). */
