@@ -1,13 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { client } from '../support/http.js';
 import type { TestApp } from '../support/start-app.js';
 import { createTenant, type TestTenant } from '../support/tenants.js';
 
-/** The system Chromium (apt); playwright-core drives it and never downloads a browser. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = 'test-artifacts/widget';
 
 const DEMO_FLOW = readFileSync(new URL('../../src/demo/order-support.yaml', import.meta.url), 'utf8');
@@ -18,9 +16,7 @@ export function buildWidget(): void {
   mkdirSync(ARTIFACTS, { recursive: true });
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-}
+export { launchChromium } from './support/browser.js';
 
 /** A fresh tenant running the demo order-support bot. */
 export async function tenantWithDemoBot(server: TestApp): Promise<TestTenant> {
