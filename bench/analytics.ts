@@ -13,7 +13,12 @@ const TURNS = Number(process.env.BENCH_ANALYTICS_TURNS ?? 60);
 const ROUNDS = Number(process.env.BENCH_ANALYTICS_ROUNDS ?? 6);
 
 const progress = (text: string) => process.stderr.write(`… ${text}\n`);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+/** The middle value, or the mean of the two middle ones. */
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  return Number.isInteger(middle) ? ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2 : (sorted[Math.floor(middle)] ?? 0);
+};
 
 /** One side of a comparison: runs the demo conversations once and returns messages per second. */
 interface Contender {

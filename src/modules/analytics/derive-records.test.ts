@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TraceEvent, TurnRecord } from '../engine/contract.js';
 import { deriveRecord } from './derive-records.js';
 import type { AnalyticsRecord, TurnRow } from './records.js';
-import { encodeRecord, TURN_FIELDS } from './tenant-batches.js';
+import { EMITTED_METRIC_FIELDS, encodeRecord, INTEGRATION_CALL_FIELDS, MODEL_CALL_FIELDS, TURN_FIELDS } from './tenant-batches.js';
 
 const AT = '2024-05-01T10:00:00.000Z';
 type Body<E = TraceEvent> = E extends unknown ? Omit<E, 'at'> : never;
@@ -74,12 +74,28 @@ describe('deriveRecord', () => {
     expect(turnRow(record).id).toBe(record.turnId);
   });
 
-  it('encodes every field of the turn row, in the order the insert reads them', () => {
-    const row = turnRow(turn({ trace: [intent('track')] }));
-    expect([...TURN_FIELDS].sort()).toEqual(Object.keys(row).sort());
-    const encoded = JSON.parse(encodeRecord(deriveRecord(turn({ trace: [intent('track')] }))).json) as unknown[];
-    expect(encoded.slice(0, TURN_FIELDS.length)).toEqual(TURN_FIELDS.map((field) => row[field]));
-    expect(encoded.slice(TURN_FIELDS.length)).toEqual([[], [], []]);
+  it('encodes every field of the turn, its calls and metrics, in the order the insert reads them', () => {
+    const record = derive(
+      turn({
+        trace: [
+          intent('track'),
+          t({ type: 'model_call', state: 'ask', task: 'generate', provider: 'openai', model: 'gpt', ok: true, latencyMs: 80, tokensIn: 10, tokensOut: 5, costUsd: 0.001 }),
+          t({ type: 'integration_call', state: 'lookup', integration: 'orders', operation: 'get', ok: false, latencyMs: 40 }),
+        ],
+        sideEffects: [{ kind: 'emit', name: 'm', value: 2, tags: { a: 'b' } }],
+      }),
+    );
+    expect([...TURN_FIELDS].sort()).toEqual(Object.keys(record.turn).sort());
+    const pick = <T>(item: T, fields: readonly (keyof T)[]) => fields.map((field) => item[field]);
+    expect(JSON.parse(encodeRecord(record).json)).toEqual([
+      ...pick(record.turn, TURN_FIELDS),
+      record.modelCalls.map((c) => pick(c, MODEL_CALL_FIELDS)),
+      record.integrationCalls.map((c) => pick(c, INTEGRATION_CALL_FIELDS)),
+      record.metrics.map((m) => pick(m, EMITTED_METRIC_FIELDS)),
+    ]);
+    expect([...MODEL_CALL_FIELDS].sort()).toEqual(Object.keys(record.modelCalls[0]!).sort());
+    expect([...INTEGRATION_CALL_FIELDS].sort()).toEqual(Object.keys(record.integrationCalls[0]!).sort());
+    expect([...EMITTED_METRIC_FIELDS].sort()).toEqual(Object.keys(record.metrics[0]!).sort());
   });
 
   it('counts a fallback when the waiting state kept the message (its fallback line) or escalated it', () => {
