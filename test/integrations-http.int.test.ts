@@ -1,16 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestIntegrationResult } from '../src/modules/adaptors/contract.js';
 import { type FakeCrm, startFakeCrm } from './fakes/crm.js';
 import { type FakeErp, startFakeErp } from './fakes/erp.js';
 import { client } from './support/http.js';
 import { INTEGRATION_TEST_ENV } from './support/integration-env.js';
 import { startApp, type TestApp } from './support/start-app.js';
 import { createTenant } from './support/tenants.js';
-
-interface Outcome {
-  ok: boolean;
-  value?: unknown;
-  error?: { code: string; message: string; status?: number };
-}
 
 let server: TestApp;
 let crm: FakeCrm;
@@ -35,7 +30,7 @@ async function setup(definition: Record<string, unknown>) {
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const id = created.body.id;
   const call = async (operation: string, input: Record<string, unknown> = {}, timeoutMs = 5000) => {
-    const response = await api.post<Outcome & { latencyMs: number }>(`/v1/integrations/${id}/test`, { operation, input, timeoutMs });
+    const response = await api.post<TestIntegrationResult>(`/v1/integrations/${id}/test`, { operation, input, timeoutMs });
     expect(response.status).toBe(200);
     const { latencyMs, ...outcome } = response.body;
     expect(latencyMs).toBeGreaterThanOrEqual(0);
@@ -106,7 +101,7 @@ describe('generic HTTP integration', () => {
     const tenant = await createTenant(server.app);
     const api = client(server.url, tenant.apiKey);
     const created = await api.post<{ id: string }>('/v1/integrations', { ...httpOps(ops, auth), secrets: { clientSecret: crm.client.secret } });
-    const call = async () => (await api.post<Outcome>(`/v1/integrations/${created.body.id}/test`, { operation: 'contacts' })).body.value;
+    const call = async () => (await api.post<TestIntegrationResult>(`/v1/integrations/${created.body.id}/test`, { operation: 'contacts' })).body.value;
 
     const issued = crm.tokensIssued();
     expect(await call()).toBe(1);

@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IntegrationStatus } from '../src/modules/adaptors/contract.js';
+import type { IntegrationStatus, TestIntegrationResult } from '../src/modules/adaptors/contract.js';
 import { type FakeCrm, startFakeCrm } from './fakes/crm.js';
 import { client } from './support/http.js';
 import { INTEGRATION_TEST_ENV } from './support/integration-env.js';
 import { startApp, type TestApp } from './support/start-app.js';
 import { createTenant } from './support/tenants.js';
-
-interface Outcome {
-  ok: boolean;
-  value?: unknown;
-  error?: { code: string; message: string; status?: number };
-}
 
 let server: TestApp;
 let crm: FakeCrm;
@@ -32,7 +26,7 @@ async function setup(operations: Record<string, unknown>) {
   const created = await api.post<{ id: string }>('/v1/integrations', { name: 'api', kind: 'http', config: { baseUrl: crm.url, operations } });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const id = created.body.id;
-  const call = async (operation: string, timeoutMs = 5000) => (await api.post<Outcome>(`/v1/integrations/${id}/test`, { operation, timeoutMs })).body;
+  const call = async (operation: string, timeoutMs = 5000) => (await api.post<TestIntegrationResult>(`/v1/integrations/${id}/test`, { operation, timeoutMs })).body;
   const status = async () => (await api.get<IntegrationStatus>(`/v1/integrations/${id}/status`)).body;
   return { api, id, call, status };
 }

@@ -1,16 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OperationInfo } from '../src/modules/adaptors/contract.js';
+import type { OperationInfo, TestIntegrationResult } from '../src/modules/adaptors/contract.js';
 import { type FakeMcpServer, startFakeMcpServer } from './fakes/mcp-server.js';
 import { client } from './support/http.js';
 import { startApp, type TestApp } from './support/start-app.js';
 import { createTenant } from './support/tenants.js';
-
-interface Outcome {
-  ok: boolean;
-  value?: unknown;
-  error?: { code: string; message: string };
-}
 
 const STDIO_SERVER = fileURLToPath(new URL('./fakes/mcp-stdio-server.js', import.meta.url));
 
@@ -31,7 +25,7 @@ async function setup(definition: Record<string, unknown>) {
   const created = await api.post<{ id: string }>('/v1/integrations', { name: 'tools', kind: 'mcp', ...definition });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const id = created.body.id;
-  const call = async (operation: string, input: Record<string, unknown> = {}) => (await api.post<Outcome>(`/v1/integrations/${id}/test`, { operation, input })).body;
+  const call = async (operation: string, input: Record<string, unknown> = {}) => (await api.post<TestIntegrationResult>(`/v1/integrations/${id}/test`, { operation, input })).body;
   return { api, id, call };
 }
 

@@ -1,14 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestIntegrationResult } from '../src/modules/adaptors/contract.js';
 import { type FakeCrm, startFakeCrm } from './fakes/crm.js';
 import { client } from './support/http.js';
 import { startApp, type TestApp } from './support/start-app.js';
 import { createTenant } from './support/tenants.js';
-
-interface Outcome {
-  ok: boolean;
-  value?: unknown;
-  error?: { code: string; message: string };
-}
 
 let guarded: TestApp;
 let allowing: TestApp;
@@ -25,12 +20,12 @@ afterAll(async () => {
 });
 
 /** Creates an http integration with one GET operation and calls it (or tests connectivity). */
-async function attempt(server: TestApp, baseUrl: string, path = '/orders/1', auth: object = { type: 'none' }, secrets: object = {}): Promise<Outcome> {
+async function attempt(server: TestApp, baseUrl: string, path = '/orders/1', auth: object = { type: 'none' }, secrets: object = {}): Promise<TestIntegrationResult> {
   const tenant = await createTenant(server.app);
   const api = client(server.url, tenant.apiKey);
   const created = await api.post<{ id: string }>('/v1/integrations', { name: 'target', kind: 'http', config: { baseUrl, auth, operations: { get: { path } } }, secrets });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
-  return (await api.post<Outcome>(`/v1/integrations/${created.body.id}/test`, { operation: 'get' })).body;
+  return (await api.post<TestIntegrationResult>(`/v1/integrations/${created.body.id}/test`, { operation: 'get' })).body;
 }
 
 const port = () => new URL(crm.url).port;
