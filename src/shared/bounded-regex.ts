@@ -20,12 +20,29 @@ export interface FoundMatch {
 }
 
 const context = vm.createContext({ re: null, input: '', found: [] as unknown });
-const script = new vm.Script(`
+const matchAllScript = new vm.Script(`
   found = [];
   for (const m of input.matchAll(re)) {
     if (m[0].length > 0) found.push({ index: m.index, text: m[0], group: m[1] });
   }
 `);
+const testScript = new vm.Script('found = re.test(input);');
+
+/** Runs `run` on `re` and `input` in the context under the watchdog: what it left in `found`, or null when time ran out. */
+function runWithin(run: vm.Script, re: RegExp, input: string, timeoutMs: number): unknown {
+  context.re = re;
+  context.input = input;
+  try {
+    run.runInContext(context, { timeout: timeoutMs });
+    return context.found;
+  } catch {
+    return null;
+  } finally {
+    context.re = null;
+    context.input = '';
+    context.found = [];
+  }
+}
 
 const verdicts = new WeakMap<RegExp, boolean>();
 
@@ -45,37 +62,15 @@ export function matchAllWithin(re: RegExp, input: string, timeoutMs = REGEX_TIME
     for (const m of input.matchAll(re)) if (m[0].length > 0) found.push({ index: m.index, text: m[0], group: m[1] });
     return found;
   }
-  context.re = re;
-  context.input = input;
-  try {
-    script.runInContext(context, { timeout: timeoutMs });
-    // Copied out of the context so that callers never hold objects of another realm.
-    return (context.found as FoundMatch[]).map((m) => ({ index: m.index, text: m.text, group: m.group }));
-  } catch {
-    return null;
-  } finally {
-    context.re = null;
-    context.input = '';
-    context.found = [];
-  }
+  const found = runWithin(matchAllScript, re, input, timeoutMs);
+  // Copied out of the context so that callers never hold objects of another realm.
+  return found === null ? null : (found as FoundMatch[]).map((m) => ({ index: m.index, text: m.text, group: m.group }));
 }
-
-const testScript = new vm.Script('found = re.test(input);');
 
 /** Whether `pattern` matches `input` (conversation tests' `matches`); null when it ran out of time. */
 export function testWithin(pattern: string, input: string, timeoutMs = REGEX_TIMEOUT_MS): boolean | null {
   const re = new RegExp(pattern);
   if (cannotBlowUp(re)) return re.test(input);
-  context.re = re;
-  context.input = input;
-  try {
-    testScript.runInContext(context, { timeout: timeoutMs });
-    return context.found === true;
-  } catch {
-    return null;
-  } finally {
-    context.re = null;
-    context.input = '';
-    context.found = [];
-  }
+  const found = runWithin(testScript, re, input, timeoutMs);
+  return found === null ? null : found === true;
 }
