@@ -1,5 +1,5 @@
 import type { SqlExecutor, Sql } from '../storage/contract.js';
-import { KEY, RAW_TABLES, type RawTable } from './migrations.js';
+import { KEY, RAW_TABLES, type RawTable, ROLLUP_COUNTERS } from './migrations.js';
 import type { Partitions } from './partitions.js';
 import { EMITTED_METRIC_FIELDS, INTEGRATION_CALL_FIELDS, MODEL_CALL_FIELDS, type TenantBatch, TURN_FIELDS } from './tenant-batches.js';
 
@@ -27,10 +27,10 @@ function read(source: string, index: number, type: string): string {
   return `(${source}->>${index})::${type}`;
 }
 
-/** `name AS name` pairs that read encoded fields (tenant-batches.ts) as the table's columns. */
-const reads = (source: string, fields: readonly string[], table: RawTable) => {
+/** SQL reading each encoded field (tenant-batches.ts), in order, as a value of its column in `table`. */
+const readAll = (source: string, fields: readonly string[], table: RawTable): string[] => {
   const types = typesOf(table);
-  return fields.map((field, index) => `${read(source, index, types.get(field)!)} AS ${field}`);
+  return fields.map((field, index) => read(source, index, types.get(field)!));
 };
 
 /** What a call or metric row takes from its turn. */
@@ -39,13 +39,12 @@ const SCOPE_COLUMNS = 'flow_id, flow_version, channel, conversation_id, turn_id,
 
 /** Rows of `table` from a nested array of the fresh turns; ids derive from the turn's, so they are stable too. */
 function insertNested(table: RawTable, nested: number, fields: readonly string[], extra: { columns: string[]; values: string[] }): string {
-  const values = reads('c.v', fields, table).map((pair) => pair.slice(0, pair.lastIndexOf(' AS ')));
+  const values = readAll('c.v', fields, table);
   return `INSERT INTO ${table} (tenant_id, id, ${SCOPE_COLUMNS}, ${[...fields, ...extra.columns].join(', ')})
     SELECT $2::uuid, md5(t.id::text || '/${table}/' || c.n)::uuid, ${TURN_SCOPE}, ${[...values, ...extra.values].join(', ')}
       FROM fresh t CROSS JOIN LATERAL jsonb_array_elements(t.encoded->${nested}) WITH ORDINALITY AS c(v, n)`;
 }
 
-const COUNTERS = ['turns', 'started', 'ended', 'goals', 'handoffs', 'fallbacks', 'sent', 'intent_confidence_sum'];
 const NESTED = TURN_FIELDS.length;
 
 /**
@@ -55,7 +54,7 @@ const NESTED = TURN_FIELDS.length;
  * one. The new turns come back for the live counters.
  */
 const INSERT_TURNS = `WITH x AS (
-    SELECT ${reads('r', TURN_FIELDS, 'conversation_analytics').join(', ')}, r AS encoded FROM jsonb_array_elements($1::jsonb) AS r
+    SELECT ${readAll('r', TURN_FIELDS, 'conversation_analytics').map((value, i) => `${value} AS ${TURN_FIELDS[i]}`).join(', ')}, r AS encoded FROM jsonb_array_elements($1::jsonb) AS r
   ), ins AS (
     INSERT INTO conversation_analytics (tenant_id, ${TURN_FIELDS.join(', ')}) SELECT $2::uuid, ${TURN_FIELDS.join(', ')} FROM x
     ON CONFLICT (${KEY}) DO NOTHING RETURNING *
@@ -68,13 +67,13 @@ const INSERT_TURNS = `WITH x AS (
   ), emitted AS (
     ${insertNested('custom_metrics', NESTED + 2, EMITTED_METRIC_FIELDS, { columns: ['time'], values: ['t.time'] })}
   ), rolled AS (
-    INSERT INTO conversation_analytics_hourly AS h (tenant_id, bucket, flow_id, flow_version, channel, intent, ${COUNTERS.join(', ')})
+    INSERT INTO conversation_analytics_hourly AS h (tenant_id, bucket, flow_id, flow_version, channel, intent, ${ROLLUP_COUNTERS.join(', ')})
     SELECT tenant_id, date_trunc('hour', time, 'UTC'), coalesce(flow_id, ''), coalesce(flow_version, 0), coalesce(channel, ''), coalesce(intent, ''),
            count(*), count(*) FILTER (WHERE started), count(*) FILTER (WHERE ended), count(*) FILTER (WHERE goal),
            count(*) FILTER (WHERE handoff), count(*) FILTER (WHERE fallback), sum(replies), coalesce(sum(intent_confidence), 0)
       FROM ins GROUP BY 1, 2, 3, 4, 5, 6
     ON CONFLICT (tenant_id, bucket, flow_id, flow_version, channel, intent)
-    DO UPDATE SET ${COUNTERS.map((c) => `${c} = h.${c} + EXCLUDED.${c}`).join(', ')}
+    DO UPDATE SET ${ROLLUP_COUNTERS.map((c) => `${c} = h.${c} + EXCLUDED.${c}`).join(', ')}
   )
   SELECT conversation_id, turn, (extract(epoch FROM time) * 1000)::float8 AS ms, status = 'waiting' AS open FROM ins`;
 

@@ -30,6 +30,9 @@ export const RAW_TABLES = {
 } as const;
 
 export type RawTable = keyof typeof RAW_TABLES;
+/** The hourly rollup's counters (002), kept by the turns' insert and summed by the counts queries. */
+export const ROLLUP_COUNTERS = ['turns', 'started', 'ended', 'goals', 'handoffs', 'fallbacks', 'sent', 'intent_confidence_sum'] as const;
+
 /** Every raw table's primary key, the target of the inserts' `ON CONFLICT`. */
 export const KEY = 'tenant_id, time, id';
 export const RAW_TABLE_NAMES = Object.keys(RAW_TABLES) as RawTable[];

@@ -1,9 +1,9 @@
 import type { SqlExecutor } from '../storage/contract.js';
 import type { ConversationsReport, IntentsReport, MessagesReport } from './contract.js';
+import { ROLLUP_COUNTERS } from './migrations.js';
 import { hourAligned, num, ratio, type ResolvedQuery, whereClause } from './query-range.js';
 
-const COUNTERS = ['turns', 'started', 'ended', 'goals', 'handoffs', 'fallbacks', 'sent', 'intent_confidence_sum'] as const;
-type Counters = Record<(typeof COUNTERS)[number], number>;
+type Counters = Record<(typeof ROLLUP_COUNTERS)[number], number>;
 type CountRow = Counters & { bucket: string; intent: string };
 
 /** The counters from raw turns, as the rollup keeps them (migrations.ts, event-store.ts). */
@@ -20,18 +20,18 @@ async function countTurns(tx: SqlExecutor, tenantId: string, q: ResolvedQuery, b
   const { where, params, bucket } = whereClause(tenantId, q, rollup ? 'bucket' : 'time');
   const intent = byIntent ? `coalesce(intent, '')` : `''`;
   const text = rollup
-    ? `SELECT ${bucket} AS bucket, ${intent} AS intent, ${COUNTERS.map((c) => `sum(${c}) AS ${c}`).join(', ')}
+    ? `SELECT ${bucket} AS bucket, ${intent} AS intent, ${ROLLUP_COUNTERS.map((c) => `sum(${c}) AS ${c}`).join(', ')}
          FROM conversation_analytics_hourly WHERE ${where} GROUP BY 1, 2 ORDER BY 1`
     : `SELECT ${bucket} AS bucket, ${intent} AS intent, ${FROM_TURNS} FROM conversation_analytics WHERE ${where} GROUP BY 1, 2 ORDER BY 1`;
   const rows = await tx.query<Record<string, unknown>>(text, params);
-  return rows.map((r) => ({ bucket: String(r.bucket), intent: String(r.intent), ...(Object.fromEntries(COUNTERS.map((c) => [c, num(r[c])])) as Counters) }));
+  return rows.map((r) => ({ bucket: String(r.bucket), intent: String(r.intent), ...(Object.fromEntries(ROLLUP_COUNTERS.map((c) => [c, num(r[c])])) as Counters) }));
 }
 
 const range = (q: ResolvedQuery) => ({ from: q.from, to: q.to, bucket: q.bucket });
 
 function sum(rows: readonly CountRow[]): Counters {
-  const total = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Counters;
-  for (const row of rows) for (const c of COUNTERS) total[c] += row[c];
+  const total = Object.fromEntries(ROLLUP_COUNTERS.map((c) => [c, 0])) as Counters;
+  for (const row of rows) for (const c of ROLLUP_COUNTERS) total[c] += row[c];
   return total;
 }
 
