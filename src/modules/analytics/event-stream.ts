@@ -79,7 +79,7 @@ export function createEventStream(deps: {
     for (const [id, fields] of entries) {
       const batch = fromFields(fields);
       if (batch) batches.push(batch);
-      else logger.error({ entry: id }, 'analytics: unreadable stream entry skipped'); // written by no version of us
+      else logger.error({ entry: id }, 'analytics: unreadable stream entry skipped'); // an older format, or not ours
     }
     await deps.handle(batches);
     const ids = entries.map(([id]) => id);

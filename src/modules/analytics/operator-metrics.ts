@@ -63,5 +63,3 @@ export function createOperatorMetrics(options: { queueDepth: () => number; strea
     },
   };
 }
-
-export type OperatorMetrics = ReturnType<typeof createOperatorMetrics>;

@@ -7,7 +7,7 @@ const PARTITION_LOCK = 8_317_442_977;
 const DAY_MS = 86_400_000;
 
 /** `2024-05` of an ISO time (UTC). */
-export const monthOf = (iso: string): string => iso.slice(0, 7);
+const monthOf = (iso: string): string => iso.slice(0, 7);
 
 function nextMonth(month: string): string {
   const [year, mon] = month.split('-').map(Number) as [number, number];
