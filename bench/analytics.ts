@@ -1,11 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, type App } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { silentLogger } from '../src/shared/logger.js';
 import { recreateDatabase } from '../test/support/env.js';
-import { BENCH_DB, httpSender, settled, startServer } from './server.js';
+import { BENCH_DB, httpSender, type Send, settled, startInProcess, startServer } from './targets.js';
 import { runConversations } from './stats.js';
 
 const CONVERSATIONS = 50;
@@ -27,7 +24,7 @@ interface Contender {
 }
 
 /** Messages per second of one run; `settle` then waits (untimed) until the analytics backlog is stored. */
-async function measure(send: (id: string, text: string) => Promise<void>, settle: () => Promise<void>): Promise<number> {
+async function measure(send: Send, settle: () => Promise<void>): Promise<number> {
   const { durations, wallMs } = await runConversations(CONVERSATIONS, TURNS, send);
   // The backlog is stored between runs, so that no run pays for the previous one's events or garbage.
   await settle();
@@ -36,13 +33,7 @@ async function measure(send: (id: string, text: string) => Promise<void>, settle
 }
 
 async function inProcess(env: Record<string, string>, enabled: boolean): Promise<Contender> {
-  const loaded = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', MCP_ANALYTICS_ENABLED: String(enabled), ...env });
-  if (!loaded.ok) throw new Error(loaded.problems.join('; '));
-  const app: App = await createApp(loaded.config, { logger: silentLogger() });
-  const tenantId = app.demo!.tenant.id;
-  const send = async (id: string, text: string) => {
-    await app.engine.processMessage(tenantId, id, { text, channel: 'api' });
-  };
+  const { app, send } = await startInProcess({ MCP_ANALYTICS_ENABLED: String(enabled), ...env });
   return { throughput: () => measure(send, () => app.analytics.flush()), stop: () => app.stop() };
 }
 

@@ -1,12 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { silentLogger } from '../src/shared/logger.js';
 import { benchAnalytics } from './analytics.js';
 import { benchFlowTurn } from './flow-turn.js';
-import { startServer, httpSender } from './server.js';
+import { httpSender, startInProcess, startServer } from './targets.js';
 import { printRow, runConversations, summarise } from './stats.js';
 
 const CONVERSATIONS = 50;
@@ -17,14 +14,8 @@ const progress = (text: string) => process.stderr.write(`… ${text}\n`);
 /** (a) ExecutionService.processMessage in process, embedded defaults (PGlite + memory). */
 async function benchInProcess(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mcp-bench-'));
-  const loaded = loadConfig({ MCP_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' });
-  if (!loaded.ok) throw new Error(loaded.problems.join('; '));
-  const app = await createApp(loaded.config, { logger: silentLogger() });
+  const { app, send } = await startInProcess({ MCP_DATA_DIR: dataDir });
   try {
-    const tenantId = app.demo!.tenant.id;
-    const send = async (id: string, text: string) => {
-      await app.engine.processMessage(tenantId, id, { text, channel: 'api' });
-    };
     progress('warming up (in process, embedded)');
     await runConversations(5, 5, send);
     progress(`${CONVERSATIONS} conversations × ${TURNS} messages, in process`);

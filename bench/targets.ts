@@ -1,5 +1,23 @@
 import { spawn } from 'node:child_process';
+import { createApp, type App } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { silentLogger } from '../src/shared/logger.js';
 import { recreateDatabase } from '../test/support/env.js';
+
+/** What a benchmark drives: the demo flow's messages, in process or over HTTP. */
+export type Send = (conversationId: string, text: string) => Promise<void>;
+
+/** The app in this process on `env` (plus silent logs), and a sender of messages to its demo bot. */
+export async function startInProcess(env: Record<string, string>): Promise<{ app: App; send: Send }> {
+  const loaded = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env });
+  if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+  const app = await createApp(loaded.config, { logger: silentLogger() });
+  const tenantId = app.demo!.tenant.id;
+  const send: Send = async (conversationId, text) => {
+    await app.engine.processMessage(tenantId, conversationId, { text, channel: 'api' });
+  };
+  return { app, send };
+}
 
 export const BENCH_DB = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/mcp_engine_bench';
 const BENCH_KEY = 'mcp_bench_bootstrap_key_0123456789';
@@ -52,15 +70,17 @@ export async function startServer(options: { database?: string; env?: Record<str
 }
 
 /** Sends one message of the demo conversation to a bench server, as an API client would. */
-export const httpSender = (url: string) => async (conversationId: string, text: string) => {
-  const response = await fetch(`${url}/v1/conversations/${conversationId}/messages`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${BENCH_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ text }),
-  });
-  if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
-  await response.arrayBuffer();
-};
+export function httpSender(url: string): Send {
+  return async (conversationId, text) => {
+    const response = await fetch(`${url}/v1/conversations/${conversationId}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${BENCH_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text }),
+    });
+    if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+    await response.arrayBuffer();
+  };
+}
 
 /** Waits until the server has stored every analytics record it took (its queue depth, from /metrics, is 0). */
 export async function settled(url: string): Promise<void> {
