@@ -1,6 +1,7 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { AppError } from '../../shared/app-error.js';
-import type { Principal, Security } from '../security/contract.js';
+import type { Permission, Principal, Security } from '../security/contract.js';
+import type { RouteAccess } from './api.js';
 import type { GatewayConfig } from './contract.js';
 
 declare module 'fastify' {
@@ -33,6 +34,30 @@ async function limit(security: Security, reply: FastifyReply, bucket: string, pe
   }
 }
 
+const needed = (access: Exclude<RouteAccess, 'public'>): readonly Permission[] => (typeof access === 'string' ? [access] : access);
+
+/** The bucket and budget per client address of a public route: logins and webhooks never spend web chat's. */
+function publicBudget(request: FastifyRequest, limits: GatewayConfig['limits']): { bucket: string; perMinute: number } {
+  switch (request.routeOptions.config.rateLimit) {
+    case 'webhook':
+      return { bucket: `webhook-ip:${request.ip}`, perMinute: limits.webhookPerIpPerMinute };
+    case 'auth':
+      return { bucket: `auth-ip:${request.ip}`, perMinute: limits.publicPerIpPerMinute };
+    case undefined:
+      return { bucket: `ip:${request.ip}`, perMinute: limits.publicPerIpPerMinute };
+  }
+}
+
+/**
+ * onRoute hook: each operation's permission goes into the OpenAPI document as `x-permission`, so
+ * API users (and the privilege tests) read who may call what from the API itself.
+ */
+export function declarePermission(route: RouteOptions): void {
+  const permission = route.config?.permission;
+  if (permission === undefined || !route.schema) return;
+  route.schema = { ...route.schema, 'x-permission': permission } as RouteOptions['schema'];
+}
+
 /**
  * The one access hook of the /v1 scope. Every route declares `config.permission`; a route that
  * forgot to is refused (fail closed). The tenant of every call comes from its credential. Rate
@@ -43,9 +68,8 @@ export function accessControl(security: Security, limits: GatewayConfig['limits'
     const access = request.routeOptions.config.permission;
     if (request.is404) return;
     if (access === 'public') {
-      const webhook = request.routeOptions.config.rateLimit === 'webhook';
-      const perMinute = webhook ? limits.webhookPerIpPerMinute : limits.publicPerIpPerMinute;
-      await limit(security, reply, `${webhook ? 'webhook-ip' : 'ip'}:${request.ip}`, perMinute, 'from this address');
+      const { bucket, perMinute } = publicBudget(request, limits);
+      await limit(security, reply, bucket, perMinute, 'from this address');
       return;
     }
     if (access === undefined) {
@@ -62,11 +86,13 @@ export function accessControl(security: Security, limits: GatewayConfig['limits'
     }
     await limit(security, reply, principalId(principal), limits.perCredentialPerMinute, 'with this credential');
     if (principal.tenantId) await limit(security, reply, `tenant:${principal.tenantId}`, limits.perTenantPerMinute, 'for this workspace');
-    if (!principal.permissions.includes(access)) {
-      throw new AppError('forbidden', `This credential lacks the '${access}' permission.`);
-    }
+    // Known before the permission check, so that a refusal is audited with who was refused.
     request.principal = principal;
     request.log = request.log.child({ tenantId: principal.tenantId });
+    const anyOf = needed(access);
+    if (!anyOf.some((p) => principal.permissions.includes(p))) {
+      throw new AppError('forbidden', `This credential lacks the '${anyOf.join("' or '")}' permission.`);
+    }
   };
 }
 

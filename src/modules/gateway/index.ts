@@ -14,7 +14,7 @@ import type { Models } from '../models/contract.js';
 import type { Security } from '../security/contract.js';
 import type { Api } from './api.js';
 import { auditHook } from './audit-hook.js';
-import { accessControl } from './auth.js';
+import { accessControl, declarePermission } from './auth.js';
 import { registerBodyParsers } from './body-parsers.js';
 import type { Gateway, GatewayConfig } from './contract.js';
 import { errorHandler, notFoundHandler } from './errors.js';
@@ -99,6 +99,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   widgetRoutes(app, { defaultWidgetKey: deps.defaultWidgetKey });
   await app.register(
     async (v1: Api) => {
+      v1.addHook('onRoute', declarePermission);
       v1.addHook('onRequest', accessControl(deps.security, deps.config.limits));
       v1.addHook('onSend', auditHook(deps.security));
       authRoutes(v1, deps);

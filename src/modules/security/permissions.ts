@@ -6,6 +6,9 @@ export const PERMISSIONS = [
   'flows:read',
   'flows:write',
   'flows:publish',
+  // Trying a flow or running its conversation tests calls its real integrations (with their
+  // secrets) and bills model calls, so reading flows is not enough (`flows:write` also allows it).
+  'flows:run',
   'conversations:read',
   'conversations:write',
   'conversations:reset',
@@ -42,6 +45,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'flows:read',
     'flows:write',
     'flows:publish',
+    'flows:run',
     'conversations:read',
     'conversations:write',
     'conversations:reset',

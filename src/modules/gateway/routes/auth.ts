@@ -9,7 +9,7 @@ const tags = ['auth'];
 export function authRoutes(app: Api, deps: { security: Security }): void {
   const { security } = deps;
 
-  app.post('/auth/login', { config: { permission: 'public' }, schema: { summary: 'Log in: an access token and a refresh token', tags, body: loginSchema, security: [] } }, async (request) => {
+  app.post('/auth/login', { config: { permission: 'public', rateLimit: 'auth' }, schema: { summary: 'Log in: an access token and a refresh token', tags, body: loginSchema, security: [] } }, async (request) => {
     const session = await security.login(request.body);
     await security.audit(
       session.user.tenantId,
@@ -20,11 +20,11 @@ export function authRoutes(app: Api, deps: { security: Security }): void {
     return session;
   });
 
-  app.post('/auth/refresh', { config: { permission: 'public' }, schema: { summary: 'Trade a refresh token for new tokens (it works once)', tags, body: refreshSchema, security: [] } }, async (request) =>
+  app.post('/auth/refresh', { config: { permission: 'public', rateLimit: 'auth' }, schema: { summary: 'Trade a refresh token for new tokens (it works once)', tags, body: refreshSchema, security: [] } }, async (request) =>
     security.refresh(request.body.refreshToken),
   );
 
-  app.post('/auth/accept-invite', { config: { permission: 'public' }, schema: { summary: 'Set a password from an invitation and log in', tags, body: acceptInviteSchema, security: [] } }, async (request) =>
+  app.post('/auth/accept-invite', { config: { permission: 'public', rateLimit: 'auth' }, schema: { summary: 'Set a password from an invitation and log in', tags, body: acceptInviteSchema, security: [] } }, async (request) =>
     security.acceptInvite(request.body),
   );
 

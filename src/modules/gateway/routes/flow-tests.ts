@@ -15,7 +15,8 @@ export function flowTestRoutes(app: Api, deps: { engine: Engine }): void {
   app.post(
     '/flows/:flowId/test',
     {
-      config: { permission: 'flows:read' },
+      // The tests call the flow's real integrations and models: reading flows is not enough.
+      config: { permission: ['flows:run', 'flows:write'] },
       schema: {
         summary: 'Run conversation tests against the latest published version (or the draft with ?draft=true)',
         tags: ['flows'],

@@ -54,7 +54,8 @@ export function flowRoutes(app: Api, deps: { engine: Engine }): void {
   app.post(
     '/flows/:flowId/try/:sessionId',
     {
-      config: { permission: 'flows:read' },
+      // It calls the flow's real integrations and models: reading flows is not enough.
+      config: { permission: ['flows:run', 'flows:write'] },
       schema: {
         summary: 'Try the flow (draft with ?draft=true) in a throwaway session: replies, state, slots and the trace',
         tags,
