@@ -19,6 +19,7 @@ import { registerBodyParsers } from './body-parsers.js';
 import type { Gateway, GatewayConfig } from './contract.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { httpMetricsHook } from './http-metrics.js';
+import { rejectUnsafeInput } from './input-guard.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { authRoutes } from './routes/auth.js';
 import { conversationRoutes } from './routes/conversations.js';
@@ -79,6 +80,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerBodyParsers(app);
+  app.addHook('preValidation', rejectUnsafeInput);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   app.addHook('onResponse', httpMetricsHook(deps.analytics));

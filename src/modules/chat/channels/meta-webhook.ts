@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/app-error.js';
+import { parseUntrustedJson } from '../../../shared/safe-input.js';
 import type { WebhookRequest } from '../contract.js';
 import { refuse, respond, type Verification } from './define-channel.js';
 import { hmacHex, safeEqual } from './signatures.js';
@@ -22,13 +22,8 @@ export function verifyMeta(request: WebhookRequest, secrets: { appSecret: string
   return safeEqual(header, expected) ? { ok: true } : refuse(401, 'X-Hub-Signature-256 does not match the body');
 }
 
-export function parseJsonBody(request: WebhookRequest): unknown {
-  try {
-    return JSON.parse(request.rawBody) as unknown;
-  } catch {
-    throw new AppError('invalid_json', 'The webhook body is not valid JSON.');
-  }
-}
+/** Checked like every JSON body the API takes (no NUL, no deep nesting), after the signature. */
+export const parseJsonBody = (request: WebhookRequest): unknown => parseUntrustedJson(request.rawBody, 'webhook body');
 
 export const unixToIso = (seconds: string | number): string => new Date(Number(seconds) * (Number(seconds) > 1e11 ? 1 : 1000)).toISOString();
 

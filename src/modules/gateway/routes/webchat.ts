@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { AppError, isAppError } from '../../../shared/app-error.js';
+import { parseUntrustedJson } from '../../../shared/safe-input.js';
 import { type Chat, webchatMessageSchema } from '../../chat/contract.js';
 import { inboundTurnSchema } from '../../engine/contract.js';
 import type { Security, Tenant } from '../../security/contract.js';
@@ -88,7 +89,7 @@ export function webchatRoutes(app: Api, deps: { chat: Chat; security: Security }
         if (!admitted) return;
         let id: string | undefined;
         try {
-          const frame = parseInput(frameSchema, JSON.parse(data.toString()), 'frame');
+          const frame = parseInput(frameSchema, parseUntrustedJson(data.toString(), 'frame'), 'frame');
           id = frame.id;
           send(socket, { type: 'ack', id });
           const message = parseInput(inboundTurnSchema, { text: frame.text, payload: frame.payload, channel: 'web' }, 'message');
@@ -107,7 +108,8 @@ export function webchatRoutes(app: Api, deps: { chat: Chat; security: Security }
     '/webchat/messages',
     { config: { permission: 'public' }, schema: { summary: 'Web chat over HTTP: one message (resend-safe by `id`)', tags: ['webchat'], body: fallbackBody } },
     async (request, reply) => {
-      const raw = typeof request.body === 'string' ? (JSON.parse(request.body) as unknown) : request.body;
+      // Text bodies are parsed here, so the edge's NUL and depth checks are repeated on the result.
+      const raw = typeof request.body === 'string' ? parseUntrustedJson(request.body, 'request body') : request.body;
       const body = parseInput(webchatMessageSchema, raw, 'request body');
       const tenant = await admit(body.key, request.headers.origin);
       allowOrigin(request, reply);

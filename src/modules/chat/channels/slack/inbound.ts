@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '../../../../shared/app-error.js';
+import { parseUntrustedJson } from '../../../../shared/safe-input.js';
 import type { InboundEvent, InboundMessage } from '../define-channel.js';
 
 const event = z.object({
@@ -26,12 +26,8 @@ const blockActions = z.object({
 
 /** Slack sends events as JSON and interactions as a form with one `payload` field holding JSON. */
 function bodyOf(rawBody: string, contentType: string | undefined): unknown {
-  try {
-    if (contentType?.startsWith('application/x-www-form-urlencoded')) return JSON.parse(new URLSearchParams(rawBody).get('payload') ?? 'null') as unknown;
-    return JSON.parse(rawBody) as unknown;
-  } catch {
-    throw new AppError('invalid_json', 'The Slack request body is not valid JSON.');
-  }
+  const form = contentType?.startsWith('application/x-www-form-urlencoded');
+  return parseUntrustedJson(form ? (new URLSearchParams(rawBody).get('payload') ?? 'null') : rawBody, 'Slack request body');
 }
 
 const conversationKey = (team: string, channel: string, threadRoot: string | undefined) => [team, channel, threadRoot].filter(Boolean).join(':');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assertSafeInput } from '../../../../shared/safe-input.js';
 import type { WebhookRequest } from '../../contract.js';
 import { defineChannel, refuse, respond, type InboundEvent, type TurnOutcome, type Verification } from '../define-channel.js';
 import { failedSend } from '../http-post.js';
@@ -45,6 +46,8 @@ function verifyTwilio(request: WebhookRequest, config: VoiceConfig): Verificatio
 /** Pure: a Gather's `SpeechResult` (with its confidence) is the caller's message; a call without one has none. */
 export function parseVoice(request: WebhookRequest): InboundEvent[] {
   const form = formOf(request);
+  // A form's values are as untrusted as JSON (%00 decodes to NUL); checked after the signature.
+  assertSafeInput(form, 'Twilio request');
   const speech = form.SpeechResult?.trim();
   if (!form.CallSid || !form.From || !speech) return [];
   const confidence = Number(form.Confidence);
