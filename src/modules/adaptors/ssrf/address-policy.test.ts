@@ -22,23 +22,37 @@ describe('address policy', () => {
     '::ffff:127.0.0.1',
     '::ffff:169.254.169.254',
     '[::1]',
+    // IPv6 forms that deliver to a private or link-local IPv4 address.
+    '::7f00:1',
+    '::127.0.0.1',
+    '::a9fe:a9fe',
+    '::ffff:7f00:1',
+    '::ffff:0:a9fe:a9fe',
+    '2002:a9fe:a9fe::1',
+    '2002:7f00:1::',
+    '64:ff9b::7f00:1',
+    '64:ff9b::10.0.0.1',
+    '64:ff9b:1::a00:1',
+    '2001:0:4136:e378:8000:63bf:80ff:fffe',
   ])('refuses %s by default', (address) => {
     expect(guard.checkAddress(address).ok).toBe(false);
   });
 
-  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700:4700::1111'])('allows the public address %s', (address) => {
+  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700:4700::1111', '64:ff9b::808:808', '2002:808:808::1'])('allows the public address %s', (address) => {
     expect(guard.checkAddress(address)).toEqual({ ok: true });
   });
 
   it('names the kind of address it refuses', () => {
     expect(guard.checkAddress('169.254.169.254')).toEqual({ ok: false, reason: '169.254.169.254 is a link-local (cloud metadata) address' });
     expect(guard.checkAddress('::ffff:10.0.0.1')).toEqual({ ok: false, reason: '10.0.0.1 is a private address' });
+    expect(guard.checkAddress('2002:a9fe:a9fe::1')).toEqual({ ok: false, reason: '169.254.169.254 (inside 2002:a9fe:a9fe::1) is a link-local (cloud metadata) address' });
   });
 
   it('lets the operator allow addresses, ranges and host names', () => {
     const allowed = createAddressPolicy(['127.0.0.1', '10.20.0.0/16', 'erp.internal.']);
     expect(allowed.checkAddress('127.0.0.1').ok).toBe(true);
     expect(allowed.checkAddress('::ffff:127.0.0.1').ok).toBe(true);
+    expect(allowed.checkAddress('::7f00:1').ok).toBe(true);
     expect(allowed.checkAddress('127.0.0.2').ok).toBe(false);
     expect(allowed.checkAddress('10.20.3.4').ok).toBe(true);
     expect(allowed.checkAddress('10.21.0.1').ok).toBe(false);
