@@ -4,8 +4,10 @@ import type { Ids } from '../../shared/ids.js';
 import type { Secrets } from '../security/contract.js';
 import type { Sql, SqlExecutor } from '../storage/contract.js';
 import { isUniqueViolation } from '../storage/index.js';
+import type { DestinationCheck } from './check-destinations.js';
 import type { CreateIntegrationInput, IntegrationInfo, UpdateIntegrationInput } from './contract.js';
-import { validateDefinition } from './validate-definition.js';
+import { checkSecretsStay } from './secret-binding.js';
+import { type ValidDefinition, validateDefinition } from './validate-definition.js';
 
 interface Row extends Record<string, unknown> {
   id: string;
@@ -46,7 +48,16 @@ const toInfo = (row: Row): IntegrationInfo => ({
 
 const notFound = (id: string) => new AppError('not_found', `No integration with id '${id}' in this workspace.`);
 
-export function createIntegrationStore(deps: { sql: Sql; ids: Ids; secrets: Secrets; stdioCommands: readonly string[] }) {
+export interface IntegrationStoreDeps {
+  sql: Sql;
+  ids: Ids;
+  secrets: Secrets;
+  stdioCommands: readonly string[];
+  /** The SSRF and no-credentials-in-URL rules, applied before anything is saved. */
+  checkDestinations: DestinationCheck;
+}
+
+export function createIntegrationStore(deps: IntegrationStoreDeps) {
   const { sql, ids } = deps;
   const context = (tenantId: string, id: string) => `${tenantId}:integration:${id}`;
   const seal = (tenantId: string, id: string, secrets: Record<string, string>) =>
@@ -67,6 +78,8 @@ export function createIntegrationStore(deps: { sql: Sql; ids: Ids; secrets: Secr
     }
   }
 
+  const checkTargets = (valid: ValidDefinition) => deps.checkDestinations(valid.kind.destinations(valid.config));
+
   async function getRow(tx: SqlExecutor, tenantId: string, id: string, lock = false): Promise<Row> {
     const [row] = await tx.query<Row>(`SELECT * FROM integrations WHERE tenant_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`, [tenantId, id]);
     if (!row) throw notFound(id);
@@ -78,6 +91,7 @@ export function createIntegrationStore(deps: { sql: Sql; ids: Ids; secrets: Secr
       checkName(input.name);
       const secrets = Object.fromEntries(Object.entries(input.secrets ?? {}).filter((e): e is [string, string] => e[1] !== null));
       const valid = validateDefinition(input.kind, { config: input.config, secrets }, deps);
+      await checkTargets(valid);
       const id = `int_${ids.token(9)}`;
       return write(input.name, () =>
         sql.withTenant(tenantId, async (tx) => {
@@ -111,6 +125,9 @@ export function createIntegrationStore(deps: { sql: Sql; ids: Ids; secrets: Secr
             else secrets[key] = value;
           }
           const valid = validateDefinition(row.kind, { config: input.config ?? row.config, secrets }, deps);
+          const kept = Object.keys(secrets).filter((key) => input.secrets?.[key] === undefined);
+          checkSecretsStay(valid.kind, { before: row.config, after: valid.config, kept });
+          await checkTargets(valid);
           const description = input.description === undefined ? row.description : input.description;
           const [updated] = await tx.query<Row>(
             `UPDATE integrations SET name = $3, description = $4, config = $5, secrets = $6, secret_fields = $7, updated_at = clock_timestamp()

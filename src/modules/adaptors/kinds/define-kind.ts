@@ -31,6 +31,12 @@ export interface IntegrationClient {
   sensitiveValues?(): string[];
 }
 
+/**
+ * Somewhere this integration's secrets are sent: a URL the kind connects to, or the command line
+ * of a local server process that gets them. `path` names the config field, for error messages.
+ */
+export type Destination = { path: string; url: string } | { path: string; process: string };
+
 export interface IntegrationKind<C = unknown, S = unknown> {
   id: string;
   title: string;
@@ -42,6 +48,8 @@ export interface IntegrationKind<C = unknown, S = unknown> {
   operations?: OperationInfo[];
   /** Problems a bot builder must fix (a missing secret, a command the operator does not allow). */
   problems?(config: C, secrets: S, env: { stdioCommands: readonly string[] }): string[];
+  /** Where the secrets go: URLs are checked when saved, and moving any destination takes the secrets again. */
+  destinations(config: C): Destination[];
   create(caps: KindCaps, config: C, secrets: S): IntegrationClient;
 }
 

@@ -10,5 +10,9 @@ export const httpKind = defineIntegrationKind({
   configSchema: httpConfigSchema,
   secretsSchema: httpSecretsSchema,
   problems: (config, secrets) => httpConfigProblems(config, secrets),
+  destinations: (config) => [
+    { path: 'config.baseUrl', url: config.baseUrl },
+    ...(config.auth.type === 'oauth2_client_credentials' ? [{ path: 'config.auth.tokenUrl', url: config.auth.tokenUrl }] : []),
+  ],
   create: (caps, config, secrets) => createHttpIntegration(caps, config, secrets),
 });

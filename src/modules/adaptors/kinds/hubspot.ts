@@ -67,5 +67,6 @@ export const hubspotKind = defineIntegrationKind({
   secretsSchema,
   operations,
   problems: (_config, secrets) => (secrets.accessToken ? [] : ["HubSpot needs the secret 'accessToken' (a private app token)"]),
+  destinations: (config) => [{ path: 'config.baseUrl', url: config.baseUrl }],
   create: (caps, config, secrets) => createHttpIntegration(caps, toHttp(config), secrets.accessToken ? { token: secrets.accessToken } : {}),
 });

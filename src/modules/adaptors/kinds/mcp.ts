@@ -1,6 +1,6 @@
 import { defineIntegrationKind } from './define-kind.js';
 import { createMcpIntegration } from './mcp/mcp-integration.js';
-import { mcpConfigProblems, mcpConfigSchema, mcpSecretsSchema } from './mcp/mcp-schema.js';
+import { mcpConfigProblems, mcpConfigSchema, mcpDestination, mcpSecretsSchema } from './mcp/mcp-schema.js';
 
 export const mcpKind = defineIntegrationKind({
   id: 'mcp',
@@ -9,5 +9,6 @@ export const mcpKind = defineIntegrationKind({
   configSchema: mcpConfigSchema,
   secretsSchema: mcpSecretsSchema,
   problems: (config, _secrets, env) => mcpConfigProblems(config, env),
+  destinations: (config) => [mcpDestination(config)],
   create: (caps, config, secrets) => createMcpIntegration(caps, config, secrets),
 });

@@ -20,11 +20,14 @@ const operations: OperationInfo[] = [
 
 const FIELDS = ['name', 'state', 'amount_total', 'date_order'];
 
+/** Where `execute_kw` takes the password: the auth puts the API key there after the body is rendered. */
+const KEY_FIELD = ['params', 'args', 2];
+
 function toHttp(config: z.infer<typeof configSchema>): HttpConfig {
   const row = (field: string) => `body.result[0].${field}`;
   return {
     baseUrl: config.baseUrl,
-    auth: { type: 'none' },
+    auth: { type: 'body_field', field: KEY_FIELD },
     operations: {
       order_status: {
         method: 'POST',
@@ -39,8 +42,7 @@ function toHttp(config: z.infer<typeof configSchema>): HttpConfig {
           params: {
             service: 'object',
             method: 'execute_kw',
-            // The API key is a template, so it is read from the secrets at call time and redacted from traces.
-            args: [config.database, config.userId, '{{ secrets.apiKey }}', config.orderModel, 'search_read', [[['name', '=', '{{ input.order }}']]], { fields: FIELDS, limit: 1 }],
+            args: [config.database, config.userId, null, config.orderModel, 'search_read', [[['name', '=', '{{ input.order }}']]], { fields: FIELDS, limit: 1 }],
           },
         },
         // JSON-RPC reports failures inside a 200 answer.
@@ -59,5 +61,6 @@ export const odooKind = defineIntegrationKind({
   secretsSchema,
   operations,
   problems: (_config, secrets) => (secrets.apiKey ? [] : ["Odoo needs the secret 'apiKey'"]),
+  destinations: (config) => [{ path: 'config.baseUrl', url: config.baseUrl }],
   create: (caps, config, secrets) => createHttpIntegration(caps, toHttp(config), secrets.apiKey ? { apiKey: secrets.apiKey } : {}),
 });

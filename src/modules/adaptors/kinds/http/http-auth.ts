@@ -3,9 +3,17 @@ import { CallError, httpStatusError } from '../../call-error.js';
 import type { HttpClient } from '../../http/http-client.js';
 import type { HttpAuth, HttpSecrets } from './http-schema.js';
 
+/** A request whose templates are rendered: credentials are added only now, so no template ever sees them. */
+export interface Outgoing {
+  headers: Record<string, string>;
+  url: URL;
+  /** The rendered JSON body (or text), serialised after auth. */
+  body: unknown;
+}
+
 export interface Auth {
   /** Adds credentials to an outgoing request. */
-  apply(headers: Record<string, string>, url: URL, signal: AbortSignal): Promise<void>;
+  apply(request: Outgoing, signal: AbortSignal): Promise<void>;
   /** After a 401: forgets a cached token. True when a fresh one is worth one more attempt. */
   invalidate(): boolean;
   /** The cached access token, if any, for redaction. */
@@ -53,8 +61,8 @@ function oauth2(auth: Extract<HttpAuth, { type: 'oauth2_client_credentials' }>, 
   }
 
   return {
-    async apply(headers, _url, signal) {
-      headers.authorization = `Bearer ${await token(signal)}`;
+    async apply(request, signal) {
+      request.headers.authorization = `Bearer ${await token(signal)}`;
     },
     invalidate() {
       cached = null;
@@ -64,6 +72,15 @@ function oauth2(auth: Extract<HttpAuth, { type: 'oauth2_client_credentials' }>, 
   };
 }
 
+function setField(body: unknown, field: readonly (string | number)[], value: string): void {
+  const parent = field.slice(0, -1).reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), body);
+  const last = field.at(-1);
+  if (parent === null || typeof parent !== 'object' || last === undefined) {
+    throw new CallError('misconfigured', `The request body has no field ${field.join('.')} for the integration's key.`);
+  }
+  (parent as Record<string, unknown>)[last] = value;
+}
+
 export function createAuth(auth: HttpAuth, secrets: HttpSecrets, deps: { http: HttpClient; clock: Clock }): Auth {
   const missing = (name: string) => new CallError('misconfigured', `The integration's auth needs the secret '${name}'; set it in the integration's secrets.`);
   const fixed = (apply: Auth['apply']): Auth => ({ apply, invalidate: () => false, sensitiveValues: () => [] });
@@ -71,20 +88,25 @@ export function createAuth(auth: HttpAuth, secrets: HttpSecrets, deps: { http: H
     case 'none':
       return fixed(async () => undefined);
     case 'api_key':
-      return fixed(async (headers, url) => {
+      return fixed(async ({ headers, url }) => {
         if (!secrets.apiKey) throw missing('apiKey');
-        if (auth.in === 'header') headers[auth.name] = secrets.apiKey;
+        if (auth.in === 'header') headers[auth.name.toLowerCase()] = secrets.apiKey;
         else url.searchParams.set(auth.name, secrets.apiKey);
       });
     case 'bearer':
-      return fixed(async (headers) => {
+      return fixed(async ({ headers }) => {
         if (!secrets.token) throw missing('token');
         headers.authorization = `Bearer ${secrets.token}`;
       });
     case 'basic':
-      return fixed(async (headers) => {
+      return fixed(async ({ headers }) => {
         if (!secrets.password) throw missing('password');
         headers.authorization = basic(auth.username, secrets.password);
+      });
+    case 'body_field':
+      return fixed(async (request) => {
+        if (!secrets.apiKey) throw missing('apiKey');
+        setField(request.body, auth.field, secrets.apiKey);
       });
     case 'oauth2_client_credentials':
       if (!secrets.clientSecret) return fixed(async () => Promise.reject(missing('clientSecret')));

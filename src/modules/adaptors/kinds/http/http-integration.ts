@@ -2,7 +2,7 @@ import type { OperationInfo } from '../../contract.js';
 import { CallError, httpStatusError } from '../../call-error.js';
 import type { HttpResponse } from '../../http/http-client.js';
 import type { CallContext, IntegrationClient, KindCaps } from '../define-kind.js';
-import { createAuth } from './http-auth.js';
+import { createAuth, type Outgoing } from './http-auth.js';
 import { type HttpConfig, type HttpOperation, type HttpSecrets, isIdempotentMethod } from './http-schema.js';
 import { evaluate, renderPath, renderText, renderValue, type TemplateScope } from './templates.js';
 
@@ -32,21 +32,22 @@ function mapOutput(op: HttpOperation, response: HttpResponse, name: string): unk
 export function createHttpIntegration(caps: KindCaps, config: HttpConfig, secrets: HttpSecrets): IntegrationClient {
   const auth = createAuth(config.auth, secrets, caps);
 
-  async function send(method: string, url: URL, headers: Record<string, string>, body: string | undefined, ctx: CallContext): Promise<HttpResponse> {
+  async function send(method: string, rendered: Outgoing, ctx: CallContext): Promise<HttpResponse> {
     // A 401 with a cached OAuth token means it expired or was revoked: fetch a new one and try once more.
     for (let attempt = 0; ; attempt++) {
-      const withAuth = { ...headers };
-      const target = new URL(url);
-      await auth.apply(withAuth, target, ctx.signal);
-      const request = { method, url: target.toString(), headers: withAuth, signal: ctx.signal, maxBytes: config.maxResponseBytes };
+      const outgoing: Outgoing = { headers: { ...rendered.headers }, url: new URL(rendered.url), body: rendered.body };
+      await auth.apply(outgoing, ctx.signal);
+      const request = { method, url: outgoing.url.toString(), headers: outgoing.headers, signal: ctx.signal, maxBytes: config.maxResponseBytes };
+      const body = outgoing.body === undefined || typeof outgoing.body === 'string' ? outgoing.body : JSON.stringify(outgoing.body);
       const response = await caps.http.request(body === undefined ? request : { ...request, body });
       if (response.status === 401 && attempt === 0 && auth.invalidate()) continue;
       return response;
     }
   }
 
-  function buildRequest(name: string, op: HttpOperation, input: Record<string, unknown>) {
-    const scope: TemplateScope = { input, config, secrets };
+  /** Secrets are not in the scope: a template could copy them anywhere, in any disguise the redactor misses. */
+  function buildRequest(name: string, op: HttpOperation, input: Record<string, unknown>): Outgoing {
+    const scope: TemplateScope = { input, config };
     const url = new URL(joinUrl(config.baseUrl, renderPath(op.path, scope)));
     for (const [key, template] of Object.entries(op.query ?? {})) {
       const value = renderText(template, scope, `operations.${name}.query.${key}`);
@@ -56,11 +57,10 @@ export function createHttpIntegration(caps: KindCaps, config: HttpConfig, secret
     for (const [key, template] of Object.entries({ ...config.headers, ...op.headers })) {
       headers[key.toLowerCase()] = renderText(template, scope, `headers.${key}`);
     }
-    let body: string | undefined;
+    let body: unknown;
     if (op.body !== undefined && op.method !== 'GET' && op.method !== 'HEAD') {
-      const rendered = renderValue(op.body, scope, `operations.${name}.body`);
-      body = typeof rendered === 'string' ? rendered : JSON.stringify(rendered);
-      headers['content-type'] ??= typeof rendered === 'string' ? 'text/plain; charset=utf-8' : 'application/json';
+      body = renderValue(op.body, scope, `operations.${name}.body`);
+      headers['content-type'] ??= typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json';
     }
     return { url, headers, body };
   }
@@ -80,15 +80,14 @@ export function createHttpIntegration(caps: KindCaps, config: HttpConfig, secret
       if (!op) throw new CallError('operation_not_found', `This integration has no operation '${name}'.`);
       const missing = (op.required ?? []).filter((field) => input[field] === undefined || input[field] === null || input[field] === '');
       if (missing.length > 0) throw new CallError('invalid_input', `Operation '${name}' needs ${missing.map((m) => `'${m}'`).join(', ')}.`);
-      const { url, headers, body } = buildRequest(name, op, input);
-      const response = await send(op.method, url, headers, body, ctx);
+      const response = await send(op.method, buildRequest(name, op, input), ctx);
       if (response.status < 200 || response.status >= 300) throw httpStatusError(response.status, hint(response.body), response.headers['retry-after']);
       return mapOutput(op, response, name);
     },
 
     async test(ctx) {
       const url = new URL(joinUrl(config.baseUrl, config.testPath ?? ''));
-      const response = await send('GET', url, { accept: 'application/json' }, undefined, ctx).catch((error: unknown) => {
+      const response = await send('GET', { url, headers: { accept: 'application/json' }, body: undefined }, ctx).catch((error: unknown) => {
         // Reachable and answering is what this checks; a page that is not JSON or text still proves that.
         if (error instanceof CallError && error.code === 'unsupported_response') return { status: 200, headers: {} as Record<string, string>, body: null, url: '' };
         throw error;

@@ -26,7 +26,15 @@ export const httpAuthSchema = z
     }),
   ])
   .default({ type: 'none' });
-export type HttpAuth = z.infer<typeof httpAuthSchema>;
+/**
+ * For presets only (not in the builders' schema): sends secret `apiKey` as one field of the JSON
+ * body, set after the body template is rendered (Odoo's JSON-RPC takes its key as an argument).
+ */
+export interface BodyFieldAuth {
+  type: 'body_field';
+  field: readonly (string | number)[];
+}
+export type HttpAuth = z.infer<typeof httpAuthSchema> | BodyFieldAuth;
 
 export const httpOperationSchema = z.strictObject({
   description: z.string().max(500).optional(),
@@ -59,7 +67,7 @@ export const httpConfigSchema = z.strictObject({
   testPath: z.string().max(2000).optional(),
   operations: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'use letters, digits and _'), httpOperationSchema).default({}),
 });
-export type HttpConfig = z.infer<typeof httpConfigSchema>;
+export type HttpConfig = Omit<z.infer<typeof httpConfigSchema>, 'auth'> & { auth: HttpAuth };
 
 export const httpSecretsSchema = z.strictObject({
   apiKey: z.string().min(1).optional(),
@@ -75,6 +83,7 @@ const NEEDS: Record<HttpAuth['type'], keyof HttpSecrets | null> = {
   bearer: 'token',
   basic: 'password',
   oauth2_client_credentials: 'clientSecret',
+  body_field: 'apiKey',
 };
 
 /** Problems a bot builder must fix before the integration can work. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Destination } from '../define-kind.js';
 
 /** A Model Context Protocol tool server, reached over Streamable HTTP or run as a local process (stdio). */
 export const mcpConfigSchema = z.strictObject({
@@ -31,4 +32,14 @@ export type McpSecrets = z.infer<typeof mcpSecretsSchema>;
 export function mcpConfigProblems(config: McpConfig, env: { stdioCommands: readonly string[] }): string[] {
   if (config.transport.type !== 'stdio' || env.stdioCommands.includes(config.transport.command)) return [];
   return [`command '${config.transport.command}' is not allowed on this server; an operator must add it to MCP_STDIO_COMMANDS`];
+}
+
+/**
+ * Where the secrets go. For stdio that is the whole command line and environment, not just the
+ * command: `node` with other arguments (or NODE_OPTIONS) runs other code with the secrets.
+ */
+export function mcpDestination(config: McpConfig): Destination {
+  const t = config.transport;
+  if (t.type === 'http') return { path: 'config.transport.url', url: t.url };
+  return { path: 'config.transport', process: JSON.stringify([t.command, t.args, t.env ?? {}]) };
 }
