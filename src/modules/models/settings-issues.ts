@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { secretsToReenter } from '../../shared/secret-destination.js';
 import { providerDefinition } from './providers/registry.js';
 import { MODEL_TASKS, type modelSettingsInputSchema } from './settings-contract.js';
 import type { StoredSettings } from './settings-store.js';
@@ -23,8 +24,8 @@ export function settingsIssues(input: ParsedSettings, current: StoredSettings, i
     if (p.kind === 'openai_compatible' && !p.baseUrl) {
       issues.push({ path: `providers.${name}.baseUrl`, message: `Provider '${name}' is OpenAI-compatible: give the base URL of its server, e.g. http://localhost:11434/v1.` });
     }
-    // A stored key only ever goes to the server it was entered for; moving it elsewhere takes the key again.
-    if (keepsKey && (p.baseUrl ?? null) !== previous?.baseUrl) {
+    // The whole URL, not just its origin: a model server's path is not otherwise editable, and shared gateways route accounts by path.
+    if (secretsToReenter({ before: [previous?.baseUrl ?? ''], after: [p.baseUrl ?? ''], kept: keepsKey ? ['apiKey'] : [] }).length > 0) {
       issues.push({ path: `providers.${name}.apiKey`, message: `Enter provider '${name}''s API key again when changing its base URL.` });
     }
   }
