@@ -65,6 +65,12 @@ export interface User {
   lastLoginAt: string | null;
 }
 
+/** A person after a change, with what the change replaced (for the audit log). */
+export interface UserUpdate {
+  user: User;
+  previous: Pick<User, 'role' | 'status'>;
+}
+
 export interface Session {
   accessToken: string;
   /** Seconds until the access token expires; refresh before then. */
@@ -156,10 +162,12 @@ export interface Security {
   /** Revokes every token of the user (all devices). */
   logout(tenantId: string, userId: string): Promise<void>;
   changePassword(tenantId: string, userId: string, input: ChangePasswordInput): Promise<void>;
-  inviteUser(tenantId: string, input: InviteUserInput): Promise<{ user: User; inviteToken: string }>;
+  /** `actor` must be able to give the role (see role-grants.ts); forbidden otherwise. */
+  inviteUser(tenantId: string, input: InviteUserInput, actor: Principal): Promise<{ user: User; inviteToken: string }>;
   acceptInvite(input: AcceptInviteInput): Promise<Session>;
   listUsers(tenantId: string): Promise<User[]>;
-  updateUser(tenantId: string, userId: string, input: UpdateUserInput): Promise<User>;
+  /** `actor` must be able to give both the person's current role and the new one; forbidden otherwise. */
+  updateUser(tenantId: string, userId: string, input: UpdateUserInput, actor: Principal): Promise<UserUpdate>;
   /** The first owner of a new workspace (bootstrap, platform admin). */
   createUser(tenantId: string, input: { email: string; password: string; role: Role; name?: string }): Promise<User>;
 

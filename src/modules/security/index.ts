@@ -83,13 +83,13 @@ export function createSecurity(deps: SecurityDeps): Security {
       await sessions.changePassword(tenantId, userId, input);
       principals.evictUser(userId);
     },
-    inviteUser: (tenantId, input) => users.invite(tenantId, input),
+    inviteUser: (tenantId, input, actor) => users.invite(tenantId, input, actor),
     acceptInvite: (input) => sessions.acceptInvite(input),
     listUsers: (tenantId) => users.list(tenantId),
-    updateUser: async (tenantId, userId, input) => {
-      const user = await users.update(tenantId, userId, input);
+    updateUser: async (tenantId, userId, input, actor) => {
+      const update = await users.update(tenantId, userId, input, actor);
       principals.evictUser(userId);
-      return user;
+      return update;
     },
     createUser: (tenantId, input) => users.create(tenantId, input),
 

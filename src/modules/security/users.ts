@@ -4,9 +4,10 @@ import type { Ids } from '../../shared/ids.js';
 import type { Sql, SqlExecutor } from '../storage/contract.js';
 import { isUniqueViolation } from '../storage/index.js';
 import { hashApiKey } from './api-key-secret.js';
-import type { InviteUserInput, UpdateUserInput, User } from './contract.js';
+import type { InviteUserInput, Principal, UpdateUserInput, User, UserUpdate } from './contract.js';
 import { hashPassword } from './passwords.js';
 import type { Role } from './permissions.js';
+import { assertMayGrant, assertMayUpdate } from './role-grants.js';
 
 export interface UserRow extends Record<string, unknown> {
   id: string;
@@ -42,6 +43,15 @@ export function tenantOfToken(token: string): string | null {
   return /^[0-9a-f-]{36}$/i.test(tenantId) ? tenantId : null;
 }
 
+/**
+ * The active owners are locked, not counted: two owners demoting each other at once must not both
+ * see the other one still there.
+ */
+async function assertAnotherOwner(tx: SqlExecutor, tenantId: string): Promise<void> {
+  const owners = await tx.query(`SELECT id FROM users WHERE tenant_id = $1 AND role = 'owner' AND status = 'active' FOR UPDATE`, [tenantId]);
+  if (owners.length <= 1) throw new AppError('conflict', 'A workspace needs at least one active owner; promote another owner first.');
+}
+
 export function createUserStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
   const { sql, ids, clock } = deps;
 
@@ -73,7 +83,8 @@ export function createUserStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
       return toUser(await sql.withTenant(tenantId, (tx) => insert(tx, tenantId, { ...input, email: input.email.toLowerCase(), passwordHash, status: 'active' })));
     },
 
-    async invite(tenantId: string, input: InviteUserInput): Promise<{ user: User; inviteToken: string }> {
+    async invite(tenantId: string, input: InviteUserInput, actor: Principal): Promise<{ user: User; inviteToken: string }> {
+      assertMayGrant(actor, input.role, 'give');
       const inviteToken = scopedToken(tenantId, ids.token(24));
       const row = await sql.withTenant(tenantId, (tx) =>
         insert(tx, tenantId, {
@@ -105,23 +116,18 @@ export function createUserStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
     },
 
     /** Disabling a user or changing their role bumps their token version: their tokens stop working at once. */
-    async update(tenantId: string, userId: string, input: UpdateUserInput): Promise<User> {
+    async update(tenantId: string, userId: string, input: UpdateUserInput, actor: Principal): Promise<UserUpdate> {
       return sql.withTenant(tenantId, async (tx) => {
         const current = await byId(tx, tenantId, userId);
         if (!current) throw notFound(userId);
-        if (current.role === 'owner' && (input.status === 'disabled' || (input.role && input.role !== 'owner'))) {
-          const [{ owners } = { owners: 0 }] = await tx.query<{ owners: number }>(
-            `SELECT count(*)::integer AS owners FROM users WHERE tenant_id = $1 AND role = 'owner' AND status = 'active'`,
-            [tenantId],
-          );
-          if (owners <= 1) throw new AppError('conflict', 'A workspace needs at least one active owner; promote another owner first.');
-        }
+        assertMayUpdate(actor, current.role, input.role);
+        if (current.role === 'owner' && (input.status === 'disabled' || (input.role && input.role !== 'owner'))) await assertAnotherOwner(tx, tenantId);
         const [row] = await tx.query<UserRow>(
           `UPDATE users SET role = coalesce($3, role), status = coalesce($4, status), token_version = token_version + 1
            WHERE tenant_id = $1 AND id = $2 RETURNING *`,
           [tenantId, userId, input.role ?? null, input.status ?? null],
         );
-        return toUser(row!);
+        return { user: toUser(row!), previous: { role: current.role, status: current.status } };
       });
     },
   };

@@ -1,10 +1,18 @@
 import { z } from 'zod';
-import { createApiKeySchema, inviteUserSchema, type Security, updateUserSchema, auditQuerySchema } from '../../security/contract.js';
+import { auditQuerySchema, createApiKeySchema, inviteUserSchema, type Security, updateUserSchema, type User, type UserUpdate } from '../../security/contract.js';
 import type { Api } from '../api.js';
 import { principalOf, tenantOf } from '../auth.js';
 import { AppError } from '../../../shared/app-error.js';
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
+
+/** What a change to a person changed, `{field: {from, to}}`, for the audit log. */
+function changes(previous: UserUpdate['previous'], user: User): Record<string, { from: string; to: string }> {
+  const changed: Record<string, { from: string; to: string }> = {};
+  if (previous.role !== user.role) changed.role = { from: previous.role, to: user.role };
+  if (previous.status !== user.status) changed.status = { from: previous.status, to: user.status };
+  return changed;
+}
 
 /** People, API keys and the audit log of a workspace. */
 export function workspaceRoutes(app: Api, deps: { security: Security }): void {
@@ -17,13 +25,21 @@ export function workspaceRoutes(app: Api, deps: { security: Security }): void {
   app.post(
     '/users',
     { config: { permission: 'users:write', audit: 'user.invite' }, schema: { summary: 'Invite a person (returns the invitation token once)', tags: ['users'], body: inviteUserSchema } },
-    async (request, reply) => reply.status(201).send(await security.inviteUser(tenantOf(request), request.body)),
+    async (request, reply) => {
+      const invited = await security.inviteUser(tenantOf(request), request.body, principalOf(request));
+      request.auditDetails = { role: invited.user.role };
+      return reply.status(201).send(invited);
+    },
   );
 
   app.patch(
     '/users/:id',
     { config: { permission: 'users:write', audit: 'user.update' }, schema: { summary: 'Change a role, disable or re-enable', tags: ['users'], params: idParams, body: updateUserSchema } },
-    async (request) => security.updateUser(tenantOf(request), request.params.id, request.body),
+    async (request) => {
+      const { user, previous } = await security.updateUser(tenantOf(request), request.params.id, request.body, principalOf(request));
+      request.auditDetails = changes(previous, user);
+      return user;
+    },
   );
 
   app.get('/api-keys', { config: { permission: 'api_keys:read' }, schema: { summary: 'API keys (never their secrets)', tags: ['api keys'] } }, async (request) => ({
