@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
 import WebSocket from 'ws';
 import { signMeta } from './fakes/meta.js';
 import { signTwilio } from './fakes/twilio.js';
 import { client } from './support/http.js';
 import { concretePath, deepJson, NUL_TEXT, type Operation, operations, probeBody } from './support/openapi-probes.js';
 import { startApp, type TestApp } from './support/start-app.js';
+import { createTenant } from './support/tenants.js';
 import { newWorkspace, type Workspace } from './support/workspaces.js';
 
 const SHOP_BOT = readFileSync(new URL('./fixtures/channels/shop-bot.yaml', import.meta.url), 'utf8');
@@ -154,5 +156,28 @@ describe('signed webhooks with NUL or deep nesting', () => {
     });
     expect(answer).toMatchObject({ status: 400, message: expect.stringContaining('NUL') });
     expect((await send('GET', '/v1/conversations/voice:CA-nul', { key: ws.owner.accessToken })).status).toBe(404);
+  });
+});
+
+describe('request logs', () => {
+  it('redact credentials in query strings (Meta verify token, access_token, key) and carry no Authorization header', async () => {
+    const lines: string[] = [];
+    const logged = await startApp({ logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }) });
+    try {
+      const tenant = await createTenant(logged.app);
+      const api = client(logged.url, tenant.apiKey);
+      const put = await api.call('PUT', '/v1/channels/whatsapp', { config: { phoneNumberId: '1', accessToken: 'EAAG-x', appSecret: 's', verifyToken: 'verify-me-4242' } });
+      expect(put.status).toBe(200);
+      const handshake = await fetch(`${logged.url}/v1/channels/${tenant.slug}/whatsapp?hub.mode=subscribe&hub.verify_token=verify-me-4242&hub.challenge=c-77`);
+      expect(await handshake.text()).toBe('c-77');
+      expect((await api.get('/v1/flows?access_token=tok-5151&key=key-6161&limit=5')).status).toBe(200);
+
+      const text = lines.join('');
+      expect(text).toContain('hub.verify_token=[redacted]&hub.challenge=c-77');
+      expect(text).toContain('/v1/flows?access_token=[redacted]&key=[redacted]&limit=5');
+      for (const secret of ['verify-me-4242', 'tok-5151', 'key-6161', tenant.apiKey]) expect(text).not.toContain(secret);
+    } finally {
+      await logged.stop();
+    }
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createApp, type App } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/shared/clock.js';
-import { createLogger, silentLogger } from '../../src/shared/logger.js';
+import { createLogger, type Logger, silentLogger } from '../../src/shared/logger.js';
 import { dropDatabase, recreateDatabase, TEST_DATABASE_URL, TEST_MASTER_KEY, TEST_REDIS_URL, uniqueSuffix } from './env.js';
 
 export interface TestApp {
@@ -27,6 +27,8 @@ export interface StartOptions {
    * (the outbox) must not meet other test files' instances, which share the default one.
    */
   ownDatabase?: boolean;
+  /** The app's logger, for tests that read what it writes (silent otherwise, unless TEST_LOG is set). */
+  logger?: Logger;
 }
 
 /** Starts the whole app on port 0, the way `mcp-engine start` does, with its own Redis key prefix. */
@@ -48,7 +50,7 @@ export async function startApp(options: StartOptions = {}): Promise<TestApp> {
   });
   if (!loaded.ok) throw new Error(loaded.problems.join('; '));
   // TEST_LOG=info (or warn, debug) shows the apps' logs, tagged by vitest worker, when hunting a failure.
-  const logger = process.env.TEST_LOG ? createLogger({ level: process.env.TEST_LOG }).child({ worker: process.env.VITEST_WORKER_ID }) : silentLogger();
+  const logger = options.logger ?? (process.env.TEST_LOG ? createLogger({ level: process.env.TEST_LOG }).child({ worker: process.env.VITEST_WORKER_ID }) : silentLogger());
   const app = await createApp(loaded.config, { logger, ...(options.clock ? { clock: options.clock } : {}) });
   const { url } = await app.start();
   return {

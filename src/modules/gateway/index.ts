@@ -20,6 +20,7 @@ import type { Gateway, GatewayConfig } from './contract.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { httpMetricsHook } from './http-metrics.js';
 import { rejectUnsafeInput } from './input-guard.js';
+import { requestLogSerializers } from './request-log.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { authRoutes } from './routes/auth.js';
 import { conversationRoutes } from './routes/conversations.js';
@@ -71,7 +72,7 @@ async function registerDocs(app: Api): Promise<void> {
 export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   const app: Api = Fastify({
     // Fastify infers its logger type from this option; route modules use the base logger type.
-    loggerInstance: deps.logger as FastifyBaseLogger,
+    loggerInstance: deps.logger.child({}, { serializers: requestLogSerializers }) as FastifyBaseLogger,
     bodyLimit: deps.config.bodyLimitBytes,
     // Long enough for any id our routes accept, so that a too-long id gets our 400 and not a bare 414.
     routerOptions: { maxParamLength: 500 },
