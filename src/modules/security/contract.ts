@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { passwordProblem } from './password-strength.js';
 import { PERMISSIONS, type Permission, ROLES, type Role } from './permissions.js';
 
 export { PERMISSIONS, ROLES, ROLE_PERMISSIONS, type Permission, type Role } from './permissions.js';
@@ -22,7 +23,15 @@ export const updateTenantSchema = z.object({
 export type UpdateTenantInput = z.infer<typeof updateTenantSchema>;
 
 const email = z.email('must be an e-mail address').max(254).transform((e) => e.toLowerCase());
-const password = z.string().min(10, 'use at least 10 characters').max(200);
+/** A password someone chooses: long enough and hard to guess (password-strength.ts says why not). */
+export const newPasswordSchema = z
+  .string()
+  .max(200)
+  .superRefine((value, context) => {
+    const problem = passwordProblem(value);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  });
+const password = newPasswordSchema;
 
 export const loginSchema = z.object({ workspace: tenantSlugSchema, email, password: z.string().min(1).max(200) });
 export const refreshSchema = z.object({ refreshToken: z.string().min(20).max(400) });

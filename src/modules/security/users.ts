@@ -5,6 +5,7 @@ import type { Sql, SqlExecutor } from '../storage/contract.js';
 import { isUniqueViolation } from '../storage/index.js';
 import { hashApiKey } from './api-key-secret.js';
 import type { InviteUserInput, Principal, UpdateUserInput, User, UserUpdate } from './contract.js';
+import { passwordProblem } from './password-strength.js';
 import { hashPassword } from './passwords.js';
 import type { Role } from './permissions.js';
 import { assertMayGrant, assertMayUpdate } from './role-grants.js';
@@ -79,6 +80,8 @@ export function createUserStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
     byId,
 
     async create(tenantId: string, input: { email: string; password: string; role: Role; name?: string }): Promise<User> {
+      const problem = passwordProblem(input.password, [input.email]);
+      if (problem) throw new AppError('bad_request', `Invalid password: ${problem}.`);
       const passwordHash = await hashPassword(input.password);
       return toUser(await sql.withTenant(tenantId, (tx) => insert(tx, tenantId, { ...input, email: input.email.toLowerCase(), passwordHash, status: 'active' })));
     },

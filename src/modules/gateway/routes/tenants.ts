@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { AppError } from '../../../shared/app-error.js';
-import { createTenantSchema, ROLES, type Security, updateTenantSchema } from '../../security/contract.js';
+import { createTenantSchema, newPasswordSchema, ROLES, type Security, updateTenantSchema } from '../../security/contract.js';
 import type { Api } from '../api.js';
 
 const params = z.object({ tenantId: z.string().min(1).max(100) });
 const tags = ['tenants (platform)'];
 const createSchema = createTenantSchema.extend({
   /** The first owner; an API key is returned when omitted. */
-  owner: z.object({ email: z.email(), password: z.string().min(10).max(200), name: z.string().max(200).optional() }).optional(),
+  owner: z.object({ email: z.email(), password: newPasswordSchema, name: z.string().max(200).optional() }).optional(),
 });
 
 /** Platform administration: only the platform admin key carries `platform:admin`. */
