@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import type { TurnRecord } from '../engine/contract.js';
+import type { SqlExecutor } from '../storage/contract.js';
 
 /**
- * Analytics: events derived from every turn (and custom metrics), written behind the hot path in
- * batches, time-bucketed queries over the module's own tables, and the operators' Prometheus
- * figures. Plain JSON in and out, tenant first.
+ * Analytics: events derived from every turn (and custom metrics), staged in an outbox by the
+ * transaction that produced them and relayed to the tables in batches; time-bucketed queries over
+ * the module's own tables; the operators' Prometheus figures. Plain JSON in and out, tenant first
+ * (except `stageTurn`, which joins the turn's transaction).
  */
 
 const metricName = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'use 1–100 letters, digits, dots, dashes, colons or underscores');
@@ -109,9 +111,20 @@ export interface HttpSample {
 }
 
 export interface Analytics {
-  /** The engine's `onTurn` hook: derives the turn's events and queues them; returns at once, never throws. */
+  /**
+   * Derives the turn's analytics and stages them in the outbox within `tx`, the turn's own
+   * transaction (in the scope of `record.tenantId`): they are stored, exactly once, if and only if
+   * the turn commits. Also observes the turn's Prometheus figures. A transaction handle is not plain
+   * JSON: this one method runs in process, beside the engine, by design (issue 13: one transaction
+   * per turn). Rejects only when the insert fails, and the turn's transaction must then fail too.
+   */
+  stageTurn(tx: SqlExecutor, record: TurnRecord): Promise<void>;
+  /**
+   * The engine's `onTurn` hook until it calls `stageTurn`: stages the turn in a transaction of its
+   * own after the turn committed (a crash in between loses its analytics). Returns at once, never throws.
+   */
   recordTurn(record: TurnRecord): void;
-  /** Queues custom metrics; AppError('unavailable') when the buffer is full (nothing is queued then). */
+  /** Stages custom metrics in the outbox: once it resolves they are durable, and stored within seconds. */
   ingestMetrics(tenantId: string, metrics: CustomMetricInput[]): Promise<{ accepted: number }>;
   conversations(tenantId: string, query: AnalyticsQueryInput): Promise<ConversationsReport>;
   messages(tenantId: string, query: AnalyticsQueryInput): Promise<MessagesReport>;
@@ -126,9 +139,10 @@ export interface Analytics {
   observeHttp(sample: HttpSample): void;
   /** Prometheus text exposition of every operator figure. */
   prometheus(): Promise<{ contentType: string; text: string }>;
-  /** Resolves once every event queued before the call is stored (tests, shutdown). */
+  /** Resolves once every record staged before the call is stored, by any instance (tests, benchmarks). */
   flush(): Promise<void>;
+  /** Starts the relay (every instance runs one) and the hourly maintenance. */
   start(): Promise<void>;
-  /** Stops timers and consumers after a last flush, so that a graceful shutdown loses no event. */
+  /** Stops the relay after a last run; records left staged are stored by another instance or after a restart. */
   stop(): Promise<void>;
 }

@@ -1,6 +1,5 @@
-import type { SqlExecutor, Sql } from '../storage/contract.js';
+import type { SqlExecutor } from '../storage/contract.js';
 import { KEY, RAW_TABLES, type RawTable, ROLLUP_COUNTERS } from './migrations.js';
-import type { Partitions } from './partitions.js';
 import { EMITTED_METRIC_FIELDS, INTEGRATION_CALL_FIELDS, MODEL_CALL_FIELDS, type TenantBatch, TURN_FIELDS } from './tenant-batches.js';
 
 /** A turn just stored: what the live counters need of it. */
@@ -103,23 +102,20 @@ async function insertTenant(tx: SqlExecutor, batch: TenantBatch): Promise<{ stor
   return { stored: turns.length + metrics, turns };
 }
 
-export interface EventStore {
-  /** Stores tenant batches, each in its own tenant-scoped transaction; returns what was new (turns and ingested metrics). */
-  insert(batches: readonly TenantBatch[]): Promise<{ stored: number; turns: StoredTurn[] }>;
-}
-
-export function createEventStore(deps: { sql: Sql; partitions: Partitions }): EventStore {
-  return {
-    async insert(batches) {
-      await deps.partitions.ensure(batches.flatMap((b) => b.months));
-      let stored = 0;
-      const turns: StoredTurn[] = [];
-      for (const batch of batches) {
-        const result = await deps.sql.withTenant(batch.tenantId, (tx) => insertTenant(tx, batch));
-        stored += result.stored;
-        turns.push(...result.turns);
-      }
-      return { stored, turns };
-    },
-  };
+/**
+ * Stores tenant batches within the caller's transaction (the relay's, which also deletes them from
+ * the outbox); returns what was new (turns and ingested metrics). Their partitions must exist.
+ * That transaction is platform work across tenants, so it runs as the tables' owner rather than in
+ * tenant scope; each insert still takes its tenant as a parameter of its own, from the outbox rows'
+ * `tenant_id`, which row-level security checked when the tenant's own transaction wrote them.
+ */
+export async function storeBatches(tx: SqlExecutor, batches: readonly TenantBatch[]): Promise<{ stored: number; turns: StoredTurn[] }> {
+  let stored = 0;
+  const turns: StoredTurn[] = [];
+  for (const batch of batches) {
+    const result = await insertTenant(tx, batch);
+    stored += result.stored;
+    turns.push(...result.turns);
+  }
+  return { stored, turns };
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Sql, SqlExecutor } from '../storage/contract.js';
+import type { TurnRecord } from '../engine/contract.js';
 import type { Analytics, AnalyticsQueryInput, CustomMetricInput } from './contract.js';
 import { deriveRecord } from './derive-records.js';
 import { createMaintenance } from './maintenance.js';
@@ -37,9 +38,22 @@ const DAY_MS = 86_400_000;
 export function createAnalytics(deps: AnalyticsDeps): Analytics {
   const { sql, clock, ids, logger, config } = deps;
   const partitions = createPartitions({ sql, logger });
-  const pipeline = createPipeline({ sql, partitions, logger, config, onDrop: (n) => metrics.dropped(n), onStored: (n) => metrics.stored(n) });
-  const metrics = createOperatorMetrics({ queueDepth: pipeline.queueDepth, streamLag: pipeline.backlog });
+  const pipeline = createPipeline({ sql, partitions, logger, config, onStored: (n) => metrics.stored(n) });
+  const metrics = createOperatorMetrics({ backlog: pipeline.backlog });
   const maintenance = createMaintenance({ sql, partitions, clock, logger, config });
+  // Turns recorded after their commit (recordTurn) whose staging has not finished: `flush` waits for them.
+  const inFlight = new Set<Promise<void>>();
+
+  /** The turn's analytics record, or null (logged) when deriving it fails: a bug must not fail the turn. */
+  function observe(record: TurnRecord): AnalyticsRecord | null {
+    try {
+      metrics.observeTurn(record);
+      return config.enabled ? deriveRecord(record) : null;
+    } catch (error) {
+      logger.error({ err: error, turnId: record.turnId }, 'analytics: could not derive the analytics of a turn');
+      return null;
+    }
+  }
 
   function customMetric(tenantId: string, input: CustomMetricInput, nowMs: number): AnalyticsRecord {
     const at = input.at ? Date.parse(input.at) : nowMs;
@@ -70,20 +84,23 @@ export function createAnalytics(deps: AnalyticsDeps): Analytics {
     };
 
   return {
+    async stageTurn(tx, record) {
+      const derived = observe(record);
+      if (derived) await pipeline.stage(tx, record.tenantId, [derived]);
+    },
     recordTurn(record) {
-      try {
-        metrics.observeTurn(record);
-        if (config.enabled) pipeline.push([deriveRecord(record)]);
-      } catch (error) {
-        logger.error({ err: error, turnId: record.turnId }, 'analytics: could not record a turn');
-      }
+      const derived = observe(record);
+      if (!derived) return;
+      const staging = sql
+        .withTenant(record.tenantId, (tx) => pipeline.stage(tx, record.tenantId, [derived]))
+        .catch((error: unknown) => logger.error({ err: error, turnId: record.turnId }, 'analytics: could not stage a committed turn; its analytics are lost'))
+        .finally(() => inFlight.delete(staging));
+      inFlight.add(staging);
     },
     async ingestMetrics(tenantId, inputs) {
       const now = clock.now();
       const rows = inputs.map((input) => customMetric(tenantId, input, now));
-      if (!pipeline.offer(rows)) {
-        throw new AppError('unavailable', 'The analytics buffer is full; nothing was stored. Retry in a few seconds.');
-      }
+      await sql.withTenant(tenantId, (tx) => pipeline.stage(tx, tenantId, rows));
       return { accepted: rows.length };
     },
     conversations: report(conversationsReport),
@@ -97,13 +114,17 @@ export function createAnalytics(deps: AnalyticsDeps): Analytics {
     live: (tenantId) => pipeline.live.read(tenantId, clock.now()),
     observeHttp: (sample) => metrics.observeHttp(sample),
     prometheus: () => metrics.render(),
-    flush: () => pipeline.flush(),
+    async flush() {
+      await Promise.all(inFlight);
+      await pipeline.flush();
+    },
     async start() {
       await maintenance.start();
       await pipeline.start();
     },
     async stop() {
       maintenance.stop();
+      await Promise.all(inFlight);
       await pipeline.stop();
     },
   };

@@ -1,4 +1,4 @@
-import { type ModuleMigrations, tenantIsolationSql } from '../storage/index.js';
+import { APP_ROLE, type ModuleMigrations, tenantIsolationSql } from '../storage/index.js';
 
 /**
  * The raw tables are time-series: range-partitioned by month on PostgreSQL and PGlite (the
@@ -125,6 +125,24 @@ export const analyticsMigrations: ModuleMigrations = {
           PRIMARY KEY (tenant_id, bucket, flow_id, flow_version, channel, intent)
         );
         ${tenantIsolationSql('conversation_analytics_hourly')}
+      `,
+    },
+    {
+      // Analytics of a turn are written by the turn's own transaction, so a committed turn cannot
+      // lose them (a crash, a full buffer or a Redis outage used to); the relay moves them on.
+      // `months` are the partitions the records' rows fall in, which must exist before they are stored.
+      id: '003_outbox',
+      sql: `
+        CREATE TABLE analytics_outbox (
+          seq bigserial PRIMARY KEY,
+          tenant_id uuid NOT NULL,
+          kind text NOT NULL CHECK (kind IN ('turn', 'metric')),
+          months text[] NOT NULL,
+          payload text NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now()
+        );
+        ${tenantIsolationSql('analytics_outbox')}
+        GRANT USAGE ON SEQUENCE analytics_outbox_seq_seq TO ${APP_ROLE};
       `,
     },
   ],

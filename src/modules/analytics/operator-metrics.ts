@@ -9,7 +9,7 @@ const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
  * per app rather than prom-client's global one, so that several apps in one process (tests) do not
  * share or double-register figures. Labels stay low-cardinality: no tenant, flow or integration names.
  */
-export function createOperatorMetrics(options: { queueDepth: () => number; streamLag?: () => Promise<number> }) {
+export function createOperatorMetrics(options: { backlog: () => Promise<number> }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -27,14 +27,16 @@ export function createOperatorMetrics(options: { queueDepth: () => number; strea
   const modelSeconds = new Histogram({ name: 'mcp_model_call_duration_seconds', help: 'Model call latency', labelNames: ['provider'] as const, buckets: SECONDS, registers: [registry] });
   const integrationCalls = new Counter({ name: 'mcp_integration_calls_total', help: 'Integration calls by outcome', labelNames: ['ok'] as const, registers: [registry] });
   const integrationSeconds = new Histogram({ name: 'mcp_integration_call_duration_seconds', help: 'Integration call latency', buckets: SECONDS, registers: [registry] });
-  const dropped = new Counter({ name: 'mcp_analytics_events_dropped_total', help: 'Analytics records (a turn with its events, a call or a custom metric) dropped because the buffer was full', registers: [registry] });
   const stored = new Counter({ name: 'mcp_analytics_events_stored_total', help: 'Analytics records stored (duplicates excluded)', registers: [registry] });
+  let lastBacklog = 0;
   new Gauge({
     name: 'mcp_analytics_queue_depth',
-    help: 'Analytics records waiting in this process, plus the shared stream backlog (tenant batches) with Redis',
+    help: 'Analytics records staged in the outbox and not yet stored, by every instance',
     registers: [registry],
     async collect() {
-      this.set(options.queueDepth() + ((await options.streamLag?.().catch(() => 0)) ?? 0));
+      // While the database is unreachable the last figure stands rather than failing the scrape.
+      lastBacklog = await options.backlog().catch(() => lastBacklog);
+      this.set(lastBacklog);
     },
   });
 
@@ -56,7 +58,6 @@ export function createOperatorMetrics(options: { queueDepth: () => number; strea
         }
       }
     },
-    dropped: (count: number) => dropped.inc(count),
     stored: (count: number) => stored.inc(count),
     async render() {
       return { contentType: registry.contentType, text: await registry.metrics() };

@@ -1,5 +1,5 @@
 import type { Logger } from '../../shared/logger.js';
-import type { Sql } from '../storage/contract.js';
+import type { Sql, SqlExecutor } from '../storage/contract.js';
 import { RAW_TABLE_NAMES } from './migrations.js';
 
 // Any constant: only processes maintaining the same database must agree on it.
@@ -21,6 +21,12 @@ export interface Partitions {
   timescale(): Promise<boolean>;
   /** Makes sure every raw table has a partition for each month; cheap once a month is known. */
   ensure(months: Iterable<string>): Promise<void>;
+  /**
+   * The same within the caller's transaction (on PGlite another one would wait for it forever);
+   * `remember` the returned months once it commits. Call `timescale()` before opening it.
+   */
+  ensureWithin(tx: SqlExecutor, months: Iterable<string>): Promise<string[]>;
+  remember(months: readonly string[]): void;
   /** Creates partitions ahead and drops whole months (or chunks) past the retention. */
   maintain(nowMs: number, retentionDays: number): Promise<void>;
 }
@@ -42,19 +48,26 @@ export function createPartitions(deps: { sql: Sql; logger: Logger }): Partitions
       )
       .then((rows) => rows[0]?.hyper === true));
 
-  async function ensure(months: Iterable<string>): Promise<void> {
+  /** Partitions of the months not known yet, created under a lock so that racing instances both succeed. */
+  async function ensureWithin(tx: SqlExecutor, months: Iterable<string>): Promise<string[]> {
     const missing = [...new Set(months)].filter((m) => !known.has(m));
-    if (missing.length === 0 || (await timescale())) return;
-    await sql.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(${PARTITION_LOCK})`);
-      for (const month of missing) {
-        const [from, to] = [`${month}-01`, `${nextMonth(month)}-01`];
-        for (const table of RAW_TABLE_NAMES) {
-          await tx.query(`CREATE TABLE IF NOT EXISTS ${partitionName(table, month)} PARTITION OF ${table} FOR VALUES FROM ('${from}') TO ('${to}')`);
-        }
+    if (missing.length === 0 || (await timescale())) return [];
+    await tx.query(`SELECT pg_advisory_xact_lock(${PARTITION_LOCK})`);
+    for (const month of missing) {
+      const [from, to] = [`${month}-01`, `${nextMonth(month)}-01`];
+      for (const table of RAW_TABLE_NAMES) {
+        await tx.query(`CREATE TABLE IF NOT EXISTS ${partitionName(table, month)} PARTITION OF ${table} FOR VALUES FROM ('${from}') TO ('${to}')`);
       }
-    });
-    missing.forEach((m) => known.add(m));
+    }
+    return missing;
+  }
+
+  const remember = (months: readonly string[]) => months.forEach((m) => known.add(m));
+
+  async function ensure(months: Iterable<string>): Promise<void> {
+    const list = [...months];
+    if (list.every((m) => known.has(m)) || (await timescale())) return;
+    remember(await sql.transaction((tx) => ensureWithin(tx, list)));
   }
 
   async function dropExpired(cutoffMonth: string): Promise<void> {
@@ -77,6 +90,8 @@ export function createPartitions(deps: { sql: Sql; logger: Logger }): Partitions
   return {
     timescale,
     ensure,
+    ensureWithin,
+    remember,
     async maintain(nowMs, retentionDays) {
       const cutoff = new Date(nowMs - retentionDays * DAY_MS).toISOString();
       if (await timescale()) {

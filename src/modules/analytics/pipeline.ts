@@ -1,20 +1,15 @@
-import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import type { Logger } from '../../shared/logger.js';
-import type { Sql } from '../storage/contract.js';
-import { createEventBuffer } from './event-buffer.js';
-import { createEventStore } from './event-store.js';
-import { createEventStream, type EventStream } from './event-stream.js';
+import type { Sql, SqlExecutor } from '../storage/contract.js';
 import { createRedisLiveCounters } from './live-counters-redis.js';
 import { createMemoryLiveCounters, type LiveCounters } from './live-counters.js';
+import { BACKLOG, stage } from './outbox.js';
 import type { Partitions } from './partitions.js';
 import type { AnalyticsRecord } from './records.js';
-import { type EncodedRecord, encodeRecord, type TenantBatch, toTenantBatches } from './tenant-batches.js';
+import { createRelay, type RelayConfig } from './relay.js';
+import { encodeRecord } from './tenant-batches.js';
 
-export interface PipelineConfig {
-  bufferSize: number;
-  batchSize: number;
-  flushMs: number;
+export interface PipelineConfig extends RelayConfig {
   redisUrl: string | undefined;
   redisKeyPrefix: string;
 }
@@ -24,83 +19,64 @@ export interface PipelineDeps {
   partitions: Partitions;
   logger: Logger;
   config: PipelineConfig;
-  onDrop: (count: number) => void;
   onStored: (count: number) => void;
 }
 
-function connect(url: string, logger: Logger): Redis {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
-  redis.on('error', (error) => logger.warn({ err: error }, 'analytics: Redis connection error; reconnecting'));
-  return redis;
-}
-
 /**
- * Hot path → bounded buffer → (Redis stream → consumer group, with several instances) → tables.
- * Embedded, the buffer writes to the tables itself. Live counters follow the stored events, so a
- * redelivered event does not count twice.
+ * Records are staged in the outbox by the transaction that produced them, and the relay stores them
+ * (outbox.ts, relay.ts). Live counters follow what the relay newly stored, so no record counts
+ * twice; they live in Redis with several instances (ioredis reconnects by itself after an outage,
+ * and a batch that could not be counted then is only missing from the last minute's figures).
  */
 export function createPipeline(deps: PipelineDeps) {
-  const { config, logger } = deps;
-  const store = createEventStore(deps);
-  const redis = config.redisUrl ? connect(config.redisUrl, logger) : null;
-  // A blocking XREADGROUP holds its connection, so reads get one of their own.
-  const reader = config.redisUrl ? connect(config.redisUrl, logger) : null;
+  const { sql, config, logger } = deps;
+  // Named, so that an operator (or a test) can tell its connections apart in CLIENT LIST.
+  const connectionName = `mcp-analytics-${config.redisKeyPrefix}`.replace(/[^\w.:-]/g, '_');
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3, connectionName }) : null;
+  redis?.on('error', (error) => logger.warn({ err: error }, 'analytics: Redis connection error; reconnecting'));
   const live: LiveCounters = redis ? createRedisLiveCounters(redis, config.redisKeyPrefix) : createMemoryLiveCounters();
+  // A batch's worth of records staged here since the last kick: relay without waiting for the tick.
+  let stagedSinceKick = 0;
 
-  async function persist(batches: TenantBatch[]): Promise<void> {
-    if (batches.length === 0) return;
-    const { stored, turns } = await store.insert(batches);
-    deps.onStored(stored);
-    await live.record(turns).catch((error: unknown) => logger.warn({ err: error }, 'analytics: updating live counters failed'));
-  }
-
-  const stream: EventStream | null =
-    redis && reader
-      ? createEventStream({
-          redis,
-          reader,
-          key: `${config.redisKeyPrefix}analytics:events`,
-          consumer: `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-          handle: persist,
-          logger,
-        })
-      : null;
-
-  const buffer = createEventBuffer<EncodedRecord>({
-    capacity: config.bufferSize,
-    batchSize: config.batchSize,
-    flushMs: config.flushMs,
-    sink: (batch) => (stream ? stream.publish(toTenantBatches(batch)) : persist(toTenantBatches(batch))),
-    onDrop: deps.onDrop,
+  const relay = createRelay({
+    sql,
+    partitions: deps.partitions,
     logger,
+    config,
+    onStored(stored, turns) {
+      deps.onStored(stored);
+      if (turns.length === 0) return;
+      live.record(turns).catch((error: unknown) => logger.warn({ err: error }, 'analytics: updating live counters failed'));
+    },
   });
+
+  function staged(count: number): void {
+    stagedSinceKick += count;
+    if (stagedSinceKick < config.batchSize) return;
+    stagedSinceKick = 0;
+    relay.kick();
+  }
 
   return {
     live,
-    push: (records: readonly AnalyticsRecord[]) => buffer.push(records.map(encodeRecord)),
-    offer: (records: readonly AnalyticsRecord[]) => buffer.offer(records.map(encodeRecord)),
-    queueDepth: () => buffer.size,
-    backlog: stream ? () => stream.backlog() : undefined,
-    async flush() {
-      await buffer.flush();
-      await stream?.drain();
+    /** Stages one tenant's records in `tx`, a transaction in that tenant's scope. */
+    async stage(tx: SqlExecutor, tenantId: string, records: readonly AnalyticsRecord[]): Promise<void> {
+      await stage(tx, tenantId, records.map(encodeRecord));
+      staged(records.length);
     },
+    /** Records staged and not yet stored, by every instance. */
+    backlog: async () => (await sql.query<{ n: number }>(BACKLOG))[0]?.n ?? 0,
+    flush: () => relay.flush(),
     async start() {
-      await Promise.all([redis?.connect(), reader?.connect()]);
-      await stream?.start();
-      buffer.start();
+      await redis?.connect();
+      relay.start();
     },
-    /** Last flush first (into the stream, then from it), then the connections. */
+    /** A last relay first, then the connection. */
     async stop() {
       try {
-        await buffer.stop();
-        await stream?.stop();
-        // Entries another instance took stay in the stream until stored: they are not lost, so no wait.
-        await stream?.drain({ settle: false });
-      } catch (error) {
-        logger.error({ err: error, queued: buffer.size }, 'analytics: events could not be stored at shutdown');
+        await relay.stop();
       } finally {
-        await Promise.all([redis?.quit(), reader?.quit()]);
+        await redis?.quit();
       }
     },
   };

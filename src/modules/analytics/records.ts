@@ -83,7 +83,7 @@ export interface CustomMetricRow extends Scope {
 }
 
 /**
- * What the buffer takes: a turn with what happened in it (the turn's rows in every table travel
+ * What the outbox takes: a turn with what happened in it (the turn's rows in every table travel
  * and are stored together, the scope written once), or an ingested metric.
  */
 export type AnalyticsRecord =

@@ -2,10 +2,10 @@ import type { AnalyticsRecord, CustomMetricRow, EmittedMetric, IntegrationCall, 
 
 /**
  * The order of a turn's fields in its encoded form, a JSON array: positions instead of keys make
- * the payload about half as long, and every byte is paid for several times (encoded, sent to Redis,
- * read back, sent to PostgreSQL, parsed). The insert reads the same lists (event-store.ts). A turn's
- * model calls, integration calls and emitted metrics follow as nested arrays, so the turn's scope is
- * written once.
+ * the payload about half as long, and every byte is paid for several times (encoded, staged in the
+ * outbox, read back by the relay, sent to PostgreSQL again, parsed). The insert reads the same
+ * lists (event-store.ts). A turn's model calls, integration calls and emitted metrics follow as
+ * nested arrays, so the turn's scope is written once.
  */
 export const TURN_FIELDS = [
   'id', 'time', 'flow_id', 'flow_version', 'channel', 'conversation_id', 'turn',
@@ -33,9 +33,9 @@ function turnTuple({ turn: t, modelCalls, integrationCalls, metrics }: Extract<A
 }
 
 /**
- * A record as the buffer holds it: already JSON. Encoding as the record is made leaves the buffer
- * holding one flat string per record rather than a graph of objects that lives long enough to
- * burden the garbage collector, and nothing is encoded again downstream.
+ * A record as the outbox holds it: already JSON, encoded once as the record is made, and carried as
+ * is (the relay joins a batch's texts into one array) so that nothing is parsed and encoded again
+ * on the way to the tables.
  */
 export interface EncodedRecord {
   tenantId: string;
@@ -56,29 +56,12 @@ export function encodeRecord(record: AnalyticsRecord): EncodedRecord {
 }
 
 /**
- * One tenant's share of a batch, ready for the database: the turns and the ingested metrics, each
- * as one JSON array (an insert's parameter, with the tenant). The Redis stream carries the same
- * text, so nothing is parsed and encoded again on the way to the tables.
+ * One tenant's share of a relayed batch, ready for the database: the turns and the ingested
+ * metrics, each as one JSON array (an insert's parameter, with the tenant).
  */
 export interface TenantBatch {
   tenantId: string;
   months: string[];
   turns?: string;
   metrics?: string;
-}
-
-export function toTenantBatches(records: readonly EncodedRecord[]): TenantBatch[] {
-  const byTenant = new Map<string, { months: Set<string>; turn: string[]; metric: string[] }>();
-  for (const { tenantId, kind, months, json } of records) {
-    let tenant = byTenant.get(tenantId);
-    if (!tenant) byTenant.set(tenantId, (tenant = { months: new Set(), turn: [], metric: [] }));
-    for (const month of months) tenant.months.add(month);
-    tenant[kind].push(json);
-  }
-  return [...byTenant].map(([tenantId, { months, turn, metric }]) => ({
-    tenantId,
-    months: [...months],
-    ...(turn.length > 0 && { turns: `[${turn.join(',')}]` }),
-    ...(metric.length > 0 && { metrics: `[${metric.join(',')}]` }),
-  }));
 }

@@ -1,0 +1,53 @@
+import type { SqlExecutor } from '../storage/contract.js';
+import type { EncodedRecord, TenantBatch } from './tenant-batches.js';
+
+/**
+ * The analytics outbox: records are staged by the transaction that produced them (a turn's, or an
+ * API request's), so they are stored exactly when that commits; the relay moves them to the tables.
+ * One statement whatever the count: records travel as parallel arrays.
+ */
+const STAGE = `INSERT INTO analytics_outbox (tenant_id, kind, months, payload)
+  SELECT $1::uuid, x.kind, string_to_array(x.months, ','), x.payload FROM unnest($2::text[], $3::text[], $4::text[]) AS x(kind, months, payload)`;
+
+/** Stages one tenant's records in `tx`, a transaction in that tenant's scope (row-level security checks the tenant). */
+export async function stage(tx: SqlExecutor, tenantId: string, records: readonly EncodedRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  await tx.query(STAGE, [tenantId, records.map((r) => r.kind), records.map((r) => r.months.join(',')), records.map((r) => r.json)]);
+}
+
+/**
+ * Takes the oldest records no other relay holds (SKIP LOCKED) and deletes them, in the caller's
+ * transaction: if storing them fails or the process dies, the delete rolls back with it and the
+ * records are taken again. They come back grouped by tenant and kind, each group already one JSON
+ * array, as the store's inserts take them.
+ */
+const TAKE = `WITH taken AS (
+    DELETE FROM analytics_outbox
+     WHERE seq IN (SELECT seq FROM analytics_outbox ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+    RETURNING seq, tenant_id, kind, months, payload
+  )
+  SELECT tenant_id::text AS tenant_id, kind, string_agg(array_to_string(months, ','), ',') AS months,
+         '[' || string_agg(payload, ',' ORDER BY seq) || ']' AS json, count(*)::int AS n
+    FROM taken GROUP BY tenant_id, kind`;
+
+type TakenRow = { tenant_id: string; kind: EncodedRecord['kind']; months: string; json: string; n: number };
+
+/** Takes up to `limit` records; returns them as tenant batches and how many records they hold. */
+export async function take(tx: SqlExecutor, limit: number): Promise<{ batches: TenantBatch[]; count: number }> {
+  const byTenant = new Map<string, TenantBatch>();
+  let count = 0;
+  for (const row of await tx.query<TakenRow>(TAKE, [limit])) {
+    let batch = byTenant.get(row.tenant_id);
+    if (!batch) byTenant.set(row.tenant_id, (batch = { tenantId: row.tenant_id, months: [] }));
+    batch.months = [...new Set([...batch.months, ...row.months.split(',')])];
+    batch[row.kind === 'turn' ? 'turns' : 'metrics'] = row.json;
+    count += row.n;
+  }
+  return { batches: [...byTenant.values()], count };
+}
+
+/** Records staged up to now (all tenants); a platform query, for the backlog gauge. */
+export const BACKLOG = 'SELECT count(*)::int AS n FROM analytics_outbox';
+/** The newest record staged so far, for `flush`. */
+export const NEWEST = 'SELECT max(seq) AS seq FROM analytics_outbox';
+export const ANY_UP_TO = 'SELECT 1 AS found FROM analytics_outbox WHERE seq <= $1 LIMIT 1';
