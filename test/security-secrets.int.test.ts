@@ -18,7 +18,11 @@ type ErrorBody = { error: { code: string; message: string; details?: { issues: {
 let server: TestApp;
 let home: FakeServer;
 let attacker: FakeServer;
-const echo = () => startFakeServer((r, res) => sendJson(res, 200, { body: r.body, query: r.query, leak: r.headers['x-leak'] ?? null }));
+const echo = () =>
+  startFakeServer((r, res) => {
+    if (r.path === '/redirect') return void res.writeHead(302, { location: r.query.to ?? '/' }).end();
+    sendJson(res, 200, { body: r.body, query: r.query, leak: r.headers['x-leak'] ?? null });
+  });
 beforeAll(async () => {
   [home, attacker] = await Promise.all([echo(), echo()]);
   server = await startApp({ env: { ...INTEGRATION_TEST_ENV, MCP_STDIO_COMMANDS: 'node' } });
@@ -93,6 +97,19 @@ describe('moving an integration elsewhere takes its secrets again', () => {
     expect((await ws.update(local, { config: stdio(['-e', leak]) })).status).toBe(400);
     expect((await ws.update(local, { config: stdio([STDIO_SERVER], { NODE_OPTIONS: '--import=/tmp/x.mjs' }) })).status).toBe(400);
     expect((await ws.update(local, { config: stdio([STDIO_SERVER]), description: 'unchanged target' })).status).toBe(200);
+  });
+});
+
+describe('redirects', () => {
+  it('drop an API key header when they leave the origin, as they drop Authorization', async () => {
+    const ws = await workspace();
+    const operations = { hop: { path: `/redirect?to=${encodeURIComponent(`${attacker.url}/landed`)}` } };
+    const config = httpConfig(home.url, { auth: { type: 'api_key', in: 'header', name: 'X-Api-Key' }, operations });
+    const id = await ws.create({ kind: 'http', config, secrets: { apiKey: SECRET } });
+    expect(await ws.call(id, 'hop')).toMatchObject({ ok: true });
+    expect(home.calls('/redirect').at(-1)!.headers['x-api-key']).toBe(SECRET);
+    expect(attacker.calls('/landed')).toHaveLength(1);
+    expect(received(attacker)).not.toContain(SECRET);
   });
 });
 

@@ -14,6 +14,8 @@ export interface HttpRequest {
   signal: AbortSignal;
   /** At most this many response bytes (never more than the operator's maximum). */
   maxBytes?: number;
+  /** More headers holding credentials (an API key header), dropped like Authorization when a redirect leaves the origin. */
+  credentialHeaders?: readonly string[];
 }
 
 export interface HttpResponse {
@@ -56,6 +58,7 @@ export function createHttpClient(deps: { policy: AddressPolicy; maxResponseBytes
     let method = req.method.toUpperCase();
     let body = req.body;
     const headers = { ...req.headers };
+    const originBound = new Set([...ORIGIN_BOUND_HEADERS, ...(req.credentialHeaders ?? []).map((h) => h.toLowerCase())]);
     for (let hop = 0; ; hop++) {
       const response = await request(url, { method: method as 'GET', headers, body, signal: req.signal, dispatcher: agent });
       const location = response.headers.location;
@@ -63,7 +66,7 @@ export function createHttpClient(deps: { policy: AddressPolicy; maxResponseBytes
         discard(response.body as unknown as Readable);
         if (hop >= MAX_REDIRECTS) throw new CallError('http_error', `The service redirected more than ${MAX_REDIRECTS} times.`);
         const next = checkUrl(deps.policy, new URL(location, url).toString());
-        if (next.origin !== url.origin) for (const name of Object.keys(headers)) if (ORIGIN_BOUND_HEADERS.includes(name.toLowerCase())) delete headers[name];
+        if (next.origin !== url.origin) for (const name of Object.keys(headers)) if (originBound.has(name.toLowerCase())) delete headers[name];
         if (response.statusCode === 303 || ((response.statusCode === 301 || response.statusCode === 302) && method === 'POST')) {
           method = 'GET';
           body = undefined;

@@ -18,6 +18,8 @@ export interface Auth {
   invalidate(): boolean;
   /** The cached access token, if any, for redaction. */
   sensitiveValues(): string[];
+  /** Headers besides Authorization that carry the credential, so redirects to another origin drop them. */
+  credentialHeaders: readonly string[];
 }
 
 /** Tokens are renewed this long before they expire, so none expires in flight. */
@@ -69,6 +71,7 @@ function oauth2(auth: Extract<HttpAuth, { type: 'oauth2_client_credentials' }>, 
       return true;
     },
     sensitiveValues: () => (cached ? [cached.token] : []),
+    credentialHeaders: [],
   };
 }
 
@@ -83,7 +86,7 @@ function setField(body: unknown, field: readonly (string | number)[], value: str
 
 export function createAuth(auth: HttpAuth, secrets: HttpSecrets, deps: { http: HttpClient; clock: Clock }): Auth {
   const missing = (name: string) => new CallError('misconfigured', `The integration's auth needs the secret '${name}'; set it in the integration's secrets.`);
-  const fixed = (apply: Auth['apply']): Auth => ({ apply, invalidate: () => false, sensitiveValues: () => [] });
+  const fixed = (apply: Auth['apply'], credentialHeaders: readonly string[] = []): Auth => ({ apply, invalidate: () => false, sensitiveValues: () => [], credentialHeaders });
   switch (auth.type) {
     case 'none':
       return fixed(async () => undefined);
@@ -92,7 +95,7 @@ export function createAuth(auth: HttpAuth, secrets: HttpSecrets, deps: { http: H
         if (!secrets.apiKey) throw missing('apiKey');
         if (auth.in === 'header') headers[auth.name.toLowerCase()] = secrets.apiKey;
         else url.searchParams.set(auth.name, secrets.apiKey);
-      });
+      }, auth.in === 'header' ? [auth.name.toLowerCase()] : []);
     case 'bearer':
       return fixed(async ({ headers }) => {
         if (!secrets.token) throw missing('token');

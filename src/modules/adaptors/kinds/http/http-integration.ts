@@ -37,7 +37,7 @@ export function createHttpIntegration(caps: KindCaps, config: HttpConfig, secret
     for (let attempt = 0; ; attempt++) {
       const outgoing: Outgoing = { headers: { ...rendered.headers }, url: new URL(rendered.url), body: rendered.body };
       await auth.apply(outgoing, ctx.signal);
-      const request = { method, url: outgoing.url.toString(), headers: outgoing.headers, signal: ctx.signal, maxBytes: config.maxResponseBytes };
+      const request = { method, url: outgoing.url.toString(), headers: outgoing.headers, signal: ctx.signal, maxBytes: config.maxResponseBytes, credentialHeaders: auth.credentialHeaders };
       const body = outgoing.body === undefined || typeof outgoing.body === 'string' ? outgoing.body : JSON.stringify(outgoing.body);
       const response = await caps.http.request(body === undefined ? request : { ...request, body });
       if (response.status === 401 && attempt === 0 && auth.invalidate()) continue;
