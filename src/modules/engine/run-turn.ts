@@ -4,7 +4,7 @@ import type { Models, NluResult } from '../models/contract.js';
 import type { InboundTurn, Reply } from './contract.js';
 import { performEffect } from './effects.js';
 import { usageToTrace } from './usage-trace.js';
-import { type CompiledFlow, type FlowContext, type SideEffect, type StepResult, type TraceEvent, step } from './flow/index.js';
+import { type CompiledFlow, EvaluationBudget, type FlowContext, type SideEffect, type StepResult, type TraceEvent, step } from './flow/index.js';
 
 export interface TurnCoreDeps {
   models: Models;
@@ -41,11 +41,13 @@ export async function runTurnCore(
     trace.push(...usageToTrace(nlu.usage, input.context?.state ?? null, clock.isoNow()));
   }
 
+  // One budget for the whole turn: resuming after an effect does not earn conditions more time.
+  const options = { maxSteps: deps.maxSteps, budget: new EvaluationBudget() };
   let result = step(
     flow,
     input.context,
     { type: 'message', text: message.text, payload: message.payload, nlu, channel: message.channel, user: message.user, now: clock.isoNow() },
-    { maxSteps: deps.maxSteps },
+    options,
   );
   const replies = [...result.replies];
   const sideEffects = [...result.sideEffects];
@@ -53,7 +55,7 @@ export async function runTurnCore(
   while (result.effect) {
     const outcome = await performEffect(deps, tenantId, result.effect, { state: result.context.state, now: () => clock.isoNow() });
     trace.push(...outcome.calls);
-    result = step(flow, result.context, outcome.event, { maxSteps: deps.maxSteps });
+    result = step(flow, result.context, outcome.event, options);
     replies.push(...result.replies);
     sideEffects.push(...result.sideEffects);
     trace.push(...result.trace);

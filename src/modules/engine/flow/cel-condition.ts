@@ -4,6 +4,8 @@
  * `vars.count + 1 > 3` work) and results are checked to be booleans.
  */
 import { Environment, parse, serialize, type ASTNode } from '@marcbachmann/cel-js';
+import { compileLinearRegex } from '../../../shared/bounded-regex.js';
+import { EvaluationBudget, OVER_BUDGET } from './budget.js';
 import { CelRewriter, isNode, type CelNode, type Placeholder } from './cel-rewrite.js';
 import { getPath, isObject } from './paths.js';
 
@@ -21,7 +23,28 @@ const compare = (test: (n: number) => boolean) => (a: unknown, b: unknown): bool
   const result = order(a, b);
   return result !== null && test(result);
 };
+/** The budget of the evaluation running now: cel-js calls functions synchronously, one program at a time. */
+let running: EvaluationBudget | null = null;
+const spent = (): EvaluationBudget => (running ??= new EvaluationBudget());
+// Thrown often once a budget runs out (every remaining iteration ticks), so made once, stack and all.
+const overBudget = new Error(OVER_BUDGET);
+
+function tick(): boolean {
+  if (!spent().spendCelStep()) throw overBudget;
+  return true;
+}
+
+function matches(text: unknown, pattern: unknown): boolean {
+  if (typeof text !== 'string' || typeof pattern !== 'string') throw new Error('matches() needs a string and a pattern string');
+  const compiled = compileLinearRegex(pattern);
+  if (!compiled.ok) throw new Error(compiled.problem);
+  if (!spent().spendRegex(text.length)) throw overBudget;
+  return compiled.regex.test(text);
+}
+
 environment
+  .registerFunction('__tick(): bool', tick)
+  .registerFunction('__matches(dyn, dyn): bool', matches)
   .registerFunction('__lt(dyn, dyn): bool', compare((n) => n < 0))
   .registerFunction('__le(dyn, dyn): bool', compare((n) => n <= 0))
   .registerFunction('__gt(dyn, dyn): bool', compare((n) => n > 0))
@@ -49,7 +72,9 @@ export interface CompiledCel {
   readonly source: string;
   /** Paths compared with string literals, e.g. intent names. */
   readonly comparedLiterals: readonly { path: string; value: string }[];
-  evaluate(scope: Record<string, unknown>): { value: boolean; error?: string };
+  /** Why literal `.matches()` patterns cannot run, for validation (at run time they fail the condition). */
+  readonly regexProblems: readonly string[];
+  evaluate(scope: Record<string, unknown>, budget?: EvaluationBudget): { value: boolean; error?: string };
 }
 
 export function compileCel(source: string): CompiledCel {
@@ -70,18 +95,26 @@ export function compileCel(source: string): CompiledCel {
   return {
     source,
     comparedLiterals: rewriter.comparedLiterals,
-    evaluate(scope) {
+    regexProblems: rewriter.regexLiterals.flatMap((pattern) => {
+      const compiled = compileLinearRegex(pattern);
+      return compiled.ok ? [] : [compiled.problem];
+    }),
+    evaluate(scope, budget = new EvaluationBudget()) {
+      if (budget.exceeded) return { value: false, error: OVER_BUDGET };
       const activation: Record<string, unknown> = {};
       for (const p of placeholders) {
         const value = getPath(scope, p.path);
         activation[p.name] = p.kind === 'has' ? value !== null : toCel(value);
       }
+      running = budget;
       try {
         const result: unknown = program(activation);
         if (typeof result === 'boolean') return { value: result };
         return { value: false, error: `the condition must give true or false, not ${typeof result}` };
       } catch (error) {
-        return { value: false, error: celErrorText(error) };
+        return { value: false, error: budget.exceeded ? `${OVER_BUDGET}: ${budget.exceeded}` : celErrorText(error) };
+      } finally {
+        running = null;
       }
     },
   };

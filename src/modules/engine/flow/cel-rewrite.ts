@@ -3,7 +3,9 @@
  * (`vars.goal`, `entities["order_id"]`, `intent`) becomes a placeholder variable that the
  * evaluator pre-resolves (a missing path reads as null instead of cel-js' "No such key"),
  * `has(a.b)` becomes a presence flag, and ordering operators become functions under which
- * comparing null with anything is false.
+ * comparing null with anything is false. Two rewrites keep evaluation bounded: every comprehension
+ * iteration first calls `__tick()`, which counts against the turn's budget (cel-js has parse-time
+ * limits only), and `.matches()` becomes `__matches()`, which runs on RE2 instead of JS RegExp.
  */
 
 export interface CelNode {
@@ -28,6 +30,10 @@ export const isNode = (value: unknown): value is CelNode =>
 
 const node = (op: string, args: unknown): CelNode => ({ op, args });
 
+/** `cel.bind(__t, __tick(), body)`: the tick runs before the body, whatever the body's type. */
+const ticked = (body: CelNode): CelNode =>
+  node('rcall', ['bind', node('id', 'cel'), [node('id', '__t'), node('call', ['__tick', []]), body]]);
+
 function chainOf(n: CelNode, bound: ReadonlySet<string>): string[] | null {
   if (n.op === 'id' && typeof n.args === 'string') return bound.has(n.args) ? null : [n.args];
   if (!Array.isArray(n.args)) return null;
@@ -48,6 +54,8 @@ export class CelRewriter {
   readonly placeholders: Placeholder[] = [];
   /** Paths compared with string literals, e.g. `intent == "x"`, for validation warnings. */
   readonly comparedLiterals: { path: string; value: string }[] = [];
+  /** Patterns written as literals in `.matches("…")`, checked at validation. */
+  readonly regexLiterals: string[] = [];
 
   rewrite(n: CelNode, bound: ReadonlySet<string> = new Set()): CelNode {
     const chain = chainOf(n, bound);
@@ -59,7 +67,10 @@ export class CelRewriter {
       const path = isNode(target) ? chainOf(target, bound) : null;
       if (path) return this.placeholder(path, 'has');
     }
-    if (n.op === 'call') return node('call', [args[0], (args[1] as CelNode[]).map((a) => this.rewrite(a, bound))]);
+    if (n.op === 'call') {
+      const callArgs = (args[1] as CelNode[]).map((a) => this.rewrite(a, bound));
+      return args[0] === 'matches' && callArgs.length === 2 ? this.matches(callArgs, args[1] as CelNode[]) : node('call', [args[0], callArgs]);
+    }
     if (n.op === 'rcall') return this.rewriteReceiverCall(args, bound);
     if (n.op === 'map') {
       return node('map', (args as [CelNode, CelNode][]).map(([k, v]) => [this.rewrite(k, bound), this.rewrite(v, bound)]));
@@ -81,7 +92,17 @@ export class CelRewriter {
       // cel.bind(v, init, body): init is outside the binding, body inside.
       return this.rewrite(a, isNamespace && name === 'bind' && i === 1 ? bound : inner);
     });
-    return node('rcall', [name, isNamespace ? receiver : this.rewrite(receiver, bound), newArgs]);
+    const target = isNamespace ? receiver : this.rewrite(receiver, bound);
+    if (name === 'matches' && !isNamespace && newArgs.length === 1) return this.matches([target, ...newArgs], [receiver, ...callArgs]);
+    // The first body argument runs once per iteration (the predicate, or map's transform).
+    if (binds && !isNamespace && newArgs[1]) newArgs[1] = ticked(newArgs[1]);
+    return node('rcall', [name, target, newArgs]);
+  }
+
+  private matches(rewritten: CelNode[], original: CelNode[]): CelNode {
+    const pattern = original[1];
+    if (pattern?.op === 'value' && typeof pattern.args === 'string') this.regexLiterals.push(pattern.args);
+    return node('call', ['__matches', rewritten]);
   }
 
   private noteComparison(n: CelNode, bound: ReadonlySet<string>): void {

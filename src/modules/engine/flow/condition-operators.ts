@@ -3,6 +3,7 @@
  * with anything but null is false (so `ne` and `not_in` are the negations of `eq` and `in`).
  */
 import type { ConditionOperator } from './condition-schema.js';
+import type { LinearRegex } from '../../../shared/bounded-regex.js';
 import { deepEqual, isObject } from './paths.js';
 
 const asNumber = (v: unknown): number | null => {
@@ -48,7 +49,7 @@ function isEmpty(field: unknown): boolean {
 }
 
 /** `regex` is the compiled `value` of a `matches` condition. */
-export function applyOperator(op: ConditionOperator, field: unknown, value: unknown, regex?: RegExp): boolean {
+export function applyOperator(op: ConditionOperator, field: unknown, value: unknown, regex?: LinearRegex): boolean {
   switch (op) {
     case 'eq': return deepEqual(field, value ?? null);
     case 'ne': return !deepEqual(field, value ?? null);

@@ -8,6 +8,7 @@ export type { FlowIssue } from './flow-issue.js';
 export { compileFlow, type CompiledFlow } from './compile-flow.js';
 export { newContext, type FlowContext, type FlowInternals, type TurnMessage } from './context.js';
 export { step, DEFAULT_MAX_STEPS } from './step.js';
+export { EvaluationBudget, TURN_LIMITS, type BudgetLimits } from './budget.js';
 export type { StepEvent, Reply, Button, PendingEffect, SideEffect, StepResult, StepOptions } from './step-types.js';
 export type { TraceEvent, TraceEventType } from './trace.js';
 export { SAFE_REPLY } from './turn.js';

@@ -39,6 +39,15 @@ export function cycleOf(visited: readonly string[]): string[] {
   return previous >= 0 ? visited.slice(previous) : visited.slice(-10);
 }
 
+/**
+ * A turn whose conditions or templates used up the evaluation budget ends like a step-limit stop:
+ * an `error` in the trace and the safe reply, so one tenant's flow cannot hold the server.
+ */
+export function stopOverBudget(turn: Turn): RunOutcome {
+  const message = `stopped in state '${turn.ctx.state ?? ''}': ${turn.budget.exceeded ?? 'the evaluation budget ran out'} in one turn; simplify the conditions or templates (loops, comprehensions) there`;
+  return endWithError(turn, 'budget_exceeded', message);
+}
+
 export function stopAtStepLimit(turn: Turn): RunOutcome {
   const states = cycleOf(turn.ctx.internal.visited);
   turn.emit({ type: 'step_limit', state: turn.ctx.state, limit: turn.maxSteps, states });

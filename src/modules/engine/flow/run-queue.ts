@@ -7,7 +7,7 @@ import { actionParts, type FlowAction } from './actions/registry.js';
 import type { ActionListRef, Phase } from './context.js';
 import { requestEffect } from './effects.js';
 import type { FlowDefinition } from './flow-schema.js';
-import { endWithError, stopAtStepLimit, type RunOutcome } from './leave.js';
+import { endWithError, stopAtStepLimit, stopOverBudget, type RunOutcome } from './leave.js';
 import { doStateWork, takeTransition } from './state-work.js';
 import type { Turn } from './turn.js';
 
@@ -86,6 +86,7 @@ export function runQueue(turn: Turn): RunOutcome {
         throw new Error(`unknown phase ${JSON.stringify(unreachable)}`);
       }
     }
+    if (turn.budget.exceeded) return stopOverBudget(turn);
     if (outcome) return outcome;
   }
 }

@@ -1,5 +1,6 @@
 /** The inputs and outputs of `step`: plain JSON, so the executor can store and ship them. */
 import type { NluResult } from '../../models/contract.js';
+import type { EvaluationBudget } from './budget.js';
 import type { FlowContext } from './context.js';
 import type { TraceEvent } from './trace.js';
 
@@ -40,4 +41,9 @@ export interface StepResult {
 export interface StepOptions {
   /** States entered per turn before the step limit stops a cycle; `settings.max_steps` wins. */
   maxSteps?: number;
+  /**
+   * What conditions and templates may spend. A turn that resumes after effects passes the same
+   * budget to each of its steps; without one, each step gets a turn's worth.
+   */
+  budget?: EvaluationBudget;
 }

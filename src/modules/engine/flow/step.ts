@@ -6,7 +6,7 @@
 import type { CompiledFlow } from './compile-flow.js';
 import { newContext, newInternals, type FlowContext, type TurnMessage } from './context.js';
 import { applyEffectResult } from './effects.js';
-import type { RunOutcome } from './leave.js';
+import { stopOverBudget, type RunOutcome } from './leave.js';
 import { runQueue } from './run-queue.js';
 import type { StepEvent, StepOptions, StepResult } from './step-types.js';
 import { Turn } from './turn.js';
@@ -66,7 +66,10 @@ export function step(flow: CompiledFlow, context: FlowContext | null, event: Ste
   // A private copy keeps `step` pure: the caller's context is never changed.
   const ctx = context ? structuredClone(context) : newContext(event.type === 'message' ? event.user : undefined);
   const turn = new Turn(flow, ctx, event.now, maxSteps);
-  const status = event.type === 'message' ? onMessage(turn, event) : (applyEffectResult(turn, event) ?? runQueue(turn));
+  if (options.budget) turn.budget = options.budget;
+  let status = event.type === 'message' ? onMessage(turn, event) : (applyEffectResult(turn, event) ?? runQueue(turn));
+  // A waiting state's message handling may run out too, without going through the queue.
+  if (turn.budget.exceeded && status !== 'ended') status = stopOverBudget(turn);
   const result: StepResult = { context: turn.ctx, replies: turn.replies, trace: turn.trace, sideEffects: turn.sideEffects, status };
   const effect = turn.ctx.internal.pending?.effect;
   if (status === 'effect' && effect) result.effect = effect;

@@ -4,6 +4,7 @@
  * failing condition or template becomes a trace entry.
  */
 import type { ActionRuntime } from './actions/define-action.js';
+import { EvaluationBudget } from './budget.js';
 import type { CompiledFlow } from './compile-flow.js';
 import type { Condition } from './condition-schema.js';
 import { conditionLabel } from './conditions.js';
@@ -20,6 +21,8 @@ export class Turn {
   readonly trace: TraceEvent[] = [];
   readonly sideEffects: SideEffect[] = [];
   queue: Phase[] = [];
+  /** Shared by every condition and template of the turn; `step` may hand in the turn's own. */
+  budget = new EvaluationBudget();
 
   constructor(
     readonly flow: CompiledFlow,
@@ -39,20 +42,20 @@ export class Turn {
 
   test(condition: Condition | undefined, extra?: Record<string, unknown>): boolean {
     if (condition === undefined) return true;
-    const outcome = this.flow.condition(condition).test(this.scope(extra));
+    const outcome = this.flow.condition(condition).test(this.scope(extra), this.budget);
     if (outcome.error) this.emit({ type: 'condition_error', state: this.ctx.state, condition: conditionLabel(condition), message: outcome.error });
     return outcome.value;
   }
 
   text(source: string, extra?: Record<string, unknown>): string {
-    const outcome = this.flow.template(source).render(this.scope(extra));
+    const outcome = this.flow.template(source).render(this.scope(extra), this.budget);
     if (outcome.error) this.emit({ type: 'template_error', state: this.ctx.state, template: source, message: outcome.error });
     return outcome.value;
   }
 
   value(source: unknown): unknown {
     if (typeof source === 'string') {
-      const outcome = this.flow.value(source).evaluate(this.scope());
+      const outcome = this.flow.value(source).evaluate(this.scope(), this.budget);
       if (outcome.error) this.emit({ type: 'template_error', state: this.ctx.state, template: source, message: outcome.error });
       return outcome.value;
     }

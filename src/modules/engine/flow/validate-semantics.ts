@@ -1,8 +1,10 @@
 /**
  * Checks beyond shape and graph: conditions and templates compile, entities and slots agree,
- * intents and integrations exist, action paths are writable, saved names do not hide the scope.
+ * intents and integrations exist, action paths are writable, saved names do not hide the scope,
+ * regular expressions can run on RE2, and generate instructions do not template in user text.
  */
 import type { FlowNlu } from '../../models/contract.js';
+import { regexProblem } from '../../../shared/bounded-regex.js';
 import { actionParts } from './actions/registry.js';
 import { compileCondition, ConditionError } from './conditions.js';
 import { didYouMean } from './did-you-mean.js';
@@ -12,6 +14,7 @@ import { BUILTIN_ENTITY_TYPES } from './flow-schema.js';
 import { SCOPE_ROOTS } from './scope.js';
 import type { FlowState, FlowTransition } from './state-schema.js';
 import { compileTemplate, compileValue, templateErrorText } from './templates.js';
+import { instructionIssues } from './validate-instructions.js';
 
 export interface SemanticInput {
   nlu: FlowNlu | undefined;
@@ -22,18 +25,14 @@ export interface SemanticInput {
 }
 
 export function validateSemantics(input: SemanticInput): FlowIssue[] {
-  return [...entityIssues(input.nlu), ...slotIssues(input), ...expressionIssues(input), ...referenceIssues(input)];
+  return [...entityIssues(input.nlu), ...slotIssues(input), ...expressionIssues(input), ...referenceIssues(input), ...instructionIssues(input.states)];
 }
 
 function entityIssues(nlu: FlowNlu | undefined): FlowIssue[] {
   return Object.entries(nlu?.entities ?? {}).flatMap(([name, def]) => {
     if (def.type !== 'regex') return [];
-    try {
-      new RegExp(def.pattern, def.flags);
-      return [];
-    } catch (error) {
-      return [flowError(`nlu.entities.${name}.pattern`, 'invalid_entity', `entity '${name}': invalid regular expression: ${(error as Error).message}`)];
-    }
+    const problem = regexProblem(def.pattern, def.flags);
+    return problem ? [flowError(`nlu.entities.${name}.pattern`, 'invalid_entity', `entity '${name}': ${problem}`)] : [];
   });
 }
 
@@ -63,7 +62,9 @@ function expressionIssues({ sources }: SemanticInput): FlowIssue[] {
   const issues: FlowIssue[] = [];
   for (const c of sources.conditions) {
     try {
-      compileCondition(c.condition);
+      for (const problem of compileCondition(c.condition).regexProblems) {
+        issues.push(flowError(problem.subPath ? `${c.path}.${problem.subPath}` : c.path, 'unsupported_regex', problem.message));
+      }
     } catch (error) {
       if (!(error instanceof ConditionError)) throw error;
       issues.push(flowError(error.subPath ? `${c.path}.${error.subPath}` : c.path, 'invalid_condition', error.message));

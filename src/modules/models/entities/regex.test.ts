@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { compileEntities } from './extract-entities.js';
-import { REGEX_TIMEOUT_MS } from '../../../shared/bounded-regex.js';
 
 const extract = (pattern: string, text: string, flags?: string) =>
   compileEntities({ id: { type: 'regex', pattern, flags } }).extract(text);
@@ -32,10 +31,8 @@ describe('regex entities', () => {
     expect(extract('\\d*', 'a1b')).toMatchObject([{ value: '1', start: 1, end: 2 }]);
   });
 
-  it('survives catastrophic backtracking: (a+)+$ on many a followed by "!" gives up in time', () => {
-    const started = performance.now();
+  it('survives catastrophic backtracking: (a+)+$ on many a followed by "!" runs in linear time (RE2)', () => {
     expect(extract('(a+)+$', `${'a'.repeat(1_500)}!`)).toEqual([]);
-    expect(performance.now() - started).toBeLessThan(REGEX_TIMEOUT_MS * 20);
     // The same compiled regex keeps working afterwards.
     expect(extract('(a+)+$', 'aaa')).toMatchObject([{ value: 'aaa' }]);
   });
