@@ -62,11 +62,10 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     ids,
     logger: logger.child({ module: 'engine' }),
     config: { maxStepsPerTurn: config.engine.maxStepsPerTurn, lockTtlMs: config.storage.lockTtlMs, lockWaitMs: config.storage.lockWaitMs },
-    onTurn: (record) => analytics.recordTurn(record),
+    stageTurn: async (_tx, record) => analytics.recordTurn(record),
   });
   const chat = createChat({
     sql,
-    kv,
     engine,
     secrets,
     ids,

@@ -49,7 +49,8 @@ const envSchema = z.object({
   // Largest accepted request body, in bytes.
   MCP_BODY_LIMIT_BYTES: int(1024).default(1024 * 1024),
   // How long a conversation lock lives unless renewed, and how long a message waits for it.
-  MCP_LOCK_TTL_MS: int(100).default(30_000),
+  // Short, and renewed while held, so that a crashed instance blocks its conversations for seconds.
+  MCP_LOCK_TTL_MS: int(100).default(5_000),
   MCP_LOCK_WAIT_MS: int(10).default(15_000),
   // Safety net against flows that cycle without waiting for the user.
   MCP_MAX_STEPS_PER_TURN: int(1).max(10_000).default(50),
@@ -62,8 +63,8 @@ const envSchema = z.object({
   MCP_OUTBOX_LEASE_MS: int(100).default(60_000),
   // Time limit of one outbound call to a channel platform (Graph API, Slack, Twilio).
   MCP_CHANNEL_SEND_TIMEOUT_MS: int(100).default(10_000),
-  // How long platform message ids and web chat client ids are remembered to drop duplicates.
-  MCP_CHANNEL_DEDUPE_TTL_MS: int(1_000).default(24 * 3600_000),
+  // Attempts before a stored platform message that keeps failing to become a turn is given up.
+  MCP_INBOX_MAX_ATTEMPTS: int(1).max(100).default(5),
   // Let channel settings point outbound calls at other hosts than the platforms' (tests, egress proxies).
   MCP_CHANNEL_BASE_URL_OVERRIDE: bool.default(false),
   // Installation-wide LLM providers (unset: offline NLU only). Tenants may add their own in /v1/models/settings.
@@ -135,10 +136,9 @@ export interface Config {
   engine: { maxStepsPerTurn: number };
   chat: {
     outbox: { pollMs: number; maxAttempts: number; baseMs: number; maxMs: number; leaseMs: number; batchSize: number };
-    dedupeTtlMs: number;
+    inbox: { pollMs: number; maxAttempts: number; baseMs: number; maxMs: number; batchSize: number };
     sendTimeoutMs: number;
     allowBaseUrlOverride: boolean;
-    webchatWaitMs: number;
   };
   models: ModelsConfig;
   analytics: {
@@ -196,10 +196,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           leaseMs: e.MCP_OUTBOX_LEASE_MS,
           batchSize: 50,
         },
-        dedupeTtlMs: e.MCP_CHANNEL_DEDUPE_TTL_MS,
+        inbox: { pollMs: e.MCP_OUTBOX_POLL_MS, maxAttempts: e.MCP_INBOX_MAX_ATTEMPTS, baseMs: 1_000, maxMs: 60_000, batchSize: 50 },
         sendTimeoutMs: e.MCP_CHANNEL_SEND_TIMEOUT_MS,
         allowBaseUrlOverride: e.MCP_CHANNEL_BASE_URL_OVERRIDE,
-        webchatWaitMs: e.MCP_LOCK_WAIT_MS,
       },
       models: {
         openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL },

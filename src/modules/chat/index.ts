@@ -4,13 +4,14 @@ import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Engine } from '../engine/contract.js';
 import type { Secrets } from '../security/contract.js';
-import type { Kv, Sql } from '../storage/contract.js';
+import type { Sql } from '../storage/contract.js';
 import { createChannelConfigs } from './channel-configs.js';
 import { createHttpPost } from './channels/http-post.js';
 import { CHANNELS } from './channels/registry.js';
 import type { Chat } from './contract.js';
-import { createDedupe } from './dedupe.js';
 import { createHandoff } from './handoff.js';
+import { createInboxStore } from './inbox-store.js';
+import { createInboxWorker, type InboxSettings } from './inbox-worker.js';
 import { createMessageStore } from './message-store.js';
 import { createOutboxStore } from './outbox-store.js';
 import { createOutboxWorker, type OutboxSettings } from './outbox-worker.js';
@@ -26,18 +27,14 @@ const MAX_PAGE = 500;
 
 export interface ChatConfig {
   outbox: OutboxSettings;
-  /** How long platform message ids (and web chat client ids) are remembered for dedupe. */
-  dedupeTtlMs: number;
+  inbox: InboxSettings;
   sendTimeoutMs: number;
   /** Whether channel settings may point outbound calls at other hosts than the platforms' (tests, proxies). */
   allowBaseUrlOverride: boolean;
-  /** How long a resent web chat message waits for its first copy's answer. */
-  webchatWaitMs: number;
 }
 
 export interface ChatDeps {
   sql: Sql;
-  kv: Kv;
   engine: Engine;
   secrets: Secrets;
   ids: Ids;
@@ -49,16 +46,18 @@ export interface ChatDeps {
 }
 
 export function createChat(deps: ChatDeps): Chat {
-  const { sql, kv, clock, logger, config } = deps;
+  const { sql, clock, logger, config } = deps;
   const messages = createMessageStore(deps);
   const outbox = createOutboxStore(deps);
   const post = createHttpPost({ timeoutMs: config.sendTimeoutMs, now: () => clock.now() });
   const configs = createChannelConfigs({ sql, secrets: deps.secrets, caps: { clock, post }, allowBaseUrlOverride: config.allowBaseUrlOverride });
   const worker = createOutboxWorker({ store: outbox, configs, clock, logger, settings: config.outbox });
   const kick = () => worker.kick();
-  const turns = createTurns({ sql, engine: deps.engine, clock, messages, outbox, kick, consumeQuota: deps.consumeQuota });
-  const webhooks = createWebhooks({ sql, configs, dedupe: createDedupe({ kv, ttlMs: config.dedupeTtlMs }), turns, outbox, messages, logger });
-  const webchat = createWebchat({ kv, configs, turns, rememberMs: config.dedupeTtlMs, waitMs: config.webchatWaitMs });
+  const turns = createTurns({ engine: deps.engine, clock, messages, outbox, kick, consumeQuota: deps.consumeQuota });
+  const inbox = createInboxStore(deps);
+  const inboxWorker = createInboxWorker({ store: inbox, sql, configs, turns, clock, logger, settings: config.inbox });
+  const webhooks = createWebhooks({ sql, ids: deps.ids, configs, inbox, kick: () => inboxWorker.kick(), turns, outbox, messages, logger });
+  const webchat = createWebchat({ configs, turns });
   const handoff = createHandoff({ sql, configs, messages, outbox, kick });
 
   return {
@@ -93,9 +92,13 @@ export function createChat(deps: ChatDeps): Chat {
       return handoff.handBack(tenantId, conversationId, clock.isoNow());
     },
 
-    start: () => worker.start(),
+    start() {
+      worker.start();
+      inboxWorker.start();
+    },
     async stop() {
-      await webhooks.drain();
+      // Messages still in the inbox stay there for the next instance (or this one, restarted).
+      await inboxWorker.stop();
       await worker.stop();
     },
   };

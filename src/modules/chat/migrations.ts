@@ -69,5 +69,32 @@ export const chatMigrations: ModuleMigrations = {
         GRANT USAGE ON SEQUENCE channel_outbox_seq_seq TO ${APP_ROLE};
       `,
     },
+    {
+      // Platform messages are stored here before the platform gets its 200, then turned into turns
+      // per conversation in arrival order by any instance; the unique key is the durable dedupe.
+      id: '003_inbox',
+      sql: `
+        CREATE TABLE channel_inbox (
+          seq bigserial PRIMARY KEY,
+          id uuid NOT NULL UNIQUE,
+          tenant_id uuid NOT NULL,
+          conversation_id text NOT NULL,
+          channel text NOT NULL,
+          external_id text NOT NULL,
+          message jsonb NOT NULL,
+          origin jsonb NOT NULL,
+          status text NOT NULL DEFAULT 'pending',
+          attempts integer NOT NULL DEFAULT 0,
+          next_attempt_at timestamptz NOT NULL,
+          last_error text,
+          created_at timestamptz NOT NULL,
+          updated_at timestamptz NOT NULL
+        );
+        CREATE UNIQUE INDEX channel_inbox_external_idx ON channel_inbox (tenant_id, channel, external_id);
+        CREATE INDEX channel_inbox_pending_idx ON channel_inbox (tenant_id, conversation_id, seq) WHERE status = 'pending';
+        ${tenantIsolationSql('channel_inbox')}
+        GRANT USAGE ON SEQUENCE channel_inbox_seq_seq TO ${APP_ROLE};
+      `,
+    },
   ],
 };

@@ -1,8 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { type BackoffSettings, nextDelayMs } from './backoff.js';
 import type { ChannelConfigs } from './channel-configs.js';
 import type { ClaimedSend, OutboxStore } from './outbox-store.js';
+import { createQueueWorker } from './queue-worker.js';
 
 export interface OutboxSettings extends BackoffSettings {
   pollMs: number;
@@ -19,11 +21,21 @@ export interface OutboxSettings extends BackoffSettings {
  */
 export function createOutboxWorker(deps: { store: OutboxStore; configs: ChannelConfigs; clock: Clock; logger: Logger; settings: OutboxSettings }) {
   const { store, configs, clock, logger, settings } = deps;
-  let running = false;
-  let timer: NodeJS.Timeout | undefined;
-  let current: Promise<void> = Promise.resolve();
-  let again = false;
-  let busy = false;
+  /**
+   * The platform has the message now: keep trying to record that through a storage blip (within
+   * half the lease), since a send left pending would be sent again, and platforms keep no ids.
+   */
+  async function markSentSurely(send: ClaimedSend, externalId: string | null): Promise<void> {
+    const giveUpAt = Date.now() + settings.leaseMs / 2;
+    for (let wait = 100; ; wait = Math.min(wait * 2, 2_000)) {
+      try {
+        return await store.markSent(send, externalId);
+      } catch (error) {
+        if (Date.now() + wait > giveUpAt) throw error;
+        await sleep(wait);
+      }
+    }
+  }
 
   async function deliver(send: ClaimedSend): Promise<void> {
     const log = logger.child({ tenantId: send.tenantId, conversationId: send.conversationId, outboxId: send.id, channel: send.channel });
@@ -33,7 +45,7 @@ export function createOutboxWorker(deps: { store: OutboxStore; configs: ChannelC
         ? await channel.send(send.payload)
         : { ok: false as const, retryable: false, error: `the ${send.channel} channel is not configured or disabled` };
       if (result.ok) {
-        await store.markSent(send, result.externalId);
+        await markSentSurely(send, result.externalId);
         return;
       }
       const dead = !result.retryable || send.attempt >= settings.maxAttempts;
@@ -47,48 +59,7 @@ export function createOutboxWorker(deps: { store: OutboxStore; configs: ChannelC
     }
   }
 
-  async function tick(): Promise<void> {
-    let claimed: ClaimedSend[];
-    do {
-      again = false;
-      claimed = await store.claim(settings.batchSize, settings.leaseMs);
-      // One claimed send per conversation at most, so they can all go at once without reordering.
-      await Promise.all(claimed.map(deliver));
-    } while (running && (claimed.length > 0 || again));
-  }
-
-  function schedule(delay: number): void {
-    if (!running) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      busy = true;
-      current = tick()
-        .catch((error: unknown) => logger.error({ err: error }, 'outbox: poll failed'))
-        .finally(() => {
-          busy = false;
-          schedule(settings.pollMs);
-        });
-    }, delay);
-    timer.unref();
-  }
-
-  return {
-    start(): void {
-      if (running) return;
-      running = true;
-      schedule(0);
-    },
-    /** New sends are waiting: look now instead of at the next poll. */
-    kick(): void {
-      again = true;
-      if (running && !busy) schedule(0);
-    },
-    async stop(): Promise<void> {
-      running = false;
-      clearTimeout(timer);
-      await current;
-    },
-  };
+  return createQueueWorker({ name: 'outbox', pollMs: settings.pollMs, logger, claim: () => store.claim(settings.batchSize, settings.leaseMs), handle: deliver });
 }
 
 export type OutboxWorker = ReturnType<typeof createOutboxWorker>;

@@ -1,12 +1,13 @@
 import { isAppError } from '../../shared/app-error.js';
+import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
-import { inboundTurnSchema, type TurnResult } from '../engine/contract.js';
+import { inboundTurnSchema, type InboundTurn, type TurnResult } from '../engine/contract.js';
 import type { Sql } from '../storage/contract.js';
 import type { ChannelConfigs } from './channel-configs.js';
-import { type ChannelInstance, type InboundMessage, respond, type StatusEvent } from './channels/define-channel.js';
+import { type InboundMessage, respond, type StatusEvent } from './channels/define-channel.js';
 import { channelDefinition } from './channels/registry.js';
 import type { ChannelId, WebhookRequest, WebhookResponse } from './contract.js';
-import type { Dedupe } from './dedupe.js';
+import type { InboxStore, NewInboxMessage } from './inbox-store.js';
 import type { createMessageStore } from './message-store.js';
 import type { OutboxStore } from './outbox-store.js';
 import type { Turns } from './turns.js';
@@ -16,52 +17,35 @@ export const toConversationId = (channel: ChannelId, key: string): string => `${
 
 const SORRY = { replies: [{ type: 'text' as const, text: 'Sorry, something went wrong. Please call again later.' }], handoff: false, ended: true };
 
+function toTurn(channel: ChannelId, m: InboundMessage): InboundTurn | null {
+  const parsed = inboundTurnSchema.safeParse({
+    text: m.text?.slice(0, 4000),
+    payload: m.payload?.slice(0, 1000),
+    channel,
+    user: { id: m.userId, ...(m.userName ? { name: m.userName } : {}) },
+  });
+  return parsed.success ? parsed.data : null;
+}
+
 /**
- * The webhook path: find the tenant's connector, verify the signature, parse, drop duplicates,
- * then answer. Asynchronous platforms (Meta, Slack) get their 200 at once and the turns run
- * afterwards, one after another per conversation; voice runs the turn inside the request because
- * the TwiML answer carries the reply.
+ * The webhook path: find the tenant's connector, verify the signature, parse, then answer.
+ * Asynchronous platforms (Meta, Slack) get their 200 only once their messages are stored in the
+ * inbox (a redelivery is skipped there, by platform id); the inbox worker turns them into turns.
+ * Voice runs the turn inside the request, because the TwiML answer carries the reply; its platform
+ * id is the turn's message id, so a retried request gets the same answer.
  */
 export function createWebhooks(deps: {
   sql: Sql;
+  ids: Ids;
   configs: ChannelConfigs;
-  dedupe: Dedupe;
+  inbox: InboxStore;
+  kick: () => void;
   turns: Turns;
   outbox: OutboxStore;
   messages: ReturnType<typeof createMessageStore>;
   logger: Logger;
 }) {
   const { logger } = deps;
-  const chains = new Map<string, Promise<void>>();
-
-  /** Runs `work` after earlier work with the same key; errors are logged (the platform already has its 200). */
-  function enqueue(key: string, work: () => Promise<unknown>): void {
-    const next = (chains.get(key) ?? Promise.resolve())
-      .then(work)
-      .then(
-        () => undefined,
-        (error: unknown) => {
-          const known = isAppError(error) && error.code !== 'internal';
-          logger[known ? 'warn' : 'error']({ err: error, key }, 'webhook: processing after acknowledgement failed');
-        },
-      )
-      .finally(() => {
-        if (chains.get(key) === next) chains.delete(key);
-      });
-    chains.set(key, next);
-  }
-
-  function runMessage(tenantId: string, channel: ChannelId, m: InboundMessage, outbound: ChannelInstance | undefined): Promise<TurnResult> | null {
-    const parsed = inboundTurnSchema.safeParse({
-      text: m.text?.slice(0, 4000),
-      payload: m.payload?.slice(0, 1000),
-      channel,
-      user: { id: m.userId, ...(m.userName ? { name: m.userName } : {}) },
-    });
-    if (!parsed.success) return null;
-    const origin = { channel, address: m.address, externalId: m.externalId, ...(m.confidence === undefined ? {} : { confidence: m.confidence }), ...(outbound ? { outbound } : {}) };
-    return deps.turns.run(tenantId, toConversationId(channel, m.conversationKey), parsed.data, origin);
-  }
 
   async function recordStatus(tenantId: string, channel: ChannelId, event: StatusEvent): Promise<void> {
     const conversationId = event.upTo ? toConversationId(channel, event.upTo.conversationKey) : null;
@@ -69,6 +53,25 @@ export function createWebhooks(deps: {
       const messageIds = await deps.outbox.recordStatus(tx, tenantId, channel, event, conversationId);
       await deps.messages.setDelivery(tx, tenantId, messageIds, { status: event.status, at: event.at, ...(event.error ? { error: event.error } : {}) });
     });
+  }
+
+  async function runNow(tenantId: string, channel: ChannelId, m: InboundMessage): Promise<TurnResult | null> {
+    const turn = toTurn(channel, m);
+    if (!turn) return null;
+    const origin = { channel, address: m.address, externalId: m.externalId, ...(m.confidence === undefined ? {} : { confidence: m.confidence }) };
+    return deps.turns.run(tenantId, toConversationId(channel, m.conversationKey), m.externalId ? { ...turn, id: m.externalId } : turn, origin);
+  }
+
+  function toInbox(channel: ChannelId, m: InboundMessage): NewInboxMessage | null {
+    const message = toTurn(channel, m);
+    if (!message) return null;
+    return {
+      conversationId: toConversationId(channel, m.conversationKey),
+      // Without a platform id a message cannot be recognised again; it still gets a key of its own.
+      externalId: m.externalId || `local:${deps.ids.uuid()}`,
+      message,
+      origin: { address: m.address, ...(m.confidence === undefined ? {} : { confidence: m.confidence }) },
+    };
   }
 
   return {
@@ -85,28 +88,24 @@ export function createWebhooks(deps: {
         if (isAppError(error)) return respond(400, error.message);
         throw error;
       }
-      const fresh: InboundMessage[] = [];
+      const messages: InboundMessage[] = [];
       for (const event of events) {
-        if (event.kind === 'status') enqueue(`status:${tenantId}:${channel}`, () => recordStatus(tenantId, channel, event));
-        else if (await deps.dedupe.isFirst(tenantId, channel, event.externalId)) fresh.push(event);
+        if (event.kind === 'status') await recordStatus(tenantId, channel, event);
+        else messages.push(event);
       }
       if (mode === 'sync') {
-        const first = fresh[0];
-        const outcome = first ? await runMessage(tenantId, channel, first, undefined)?.catch((error: unknown) => {
-          logger.error({ err: error, tenantId, channel }, 'webhook: synchronous turn failed');
-          return SORRY;
-        }) : null;
+        const first = messages[0];
+        const outcome = first
+          ? await runNow(tenantId, channel, first).catch((error: unknown) => {
+              logger.error({ err: error, tenantId, channel }, 'webhook: synchronous turn failed');
+              return SORRY;
+            })
+          : null;
         return instance.respond?.(outcome ?? null, request) ?? respond(200, 'ok');
       }
-      for (const m of fresh) {
-        enqueue(`${tenantId}:${toConversationId(channel, m.conversationKey)}`, () => runMessage(tenantId, channel, m, instance) ?? Promise.resolve());
-      }
+      const stored = await deps.inbox.accept(tenantId, channel, messages.flatMap((m) => toInbox(channel, m) ?? []));
+      if (stored.length > 0) deps.kick();
       return respond(200, 'ok');
-    },
-
-    /** Waits until every acknowledged webhook has been processed. */
-    async drain(): Promise<void> {
-      while (chains.size > 0) await Promise.all([...chains.values()]);
     },
   };
 }

@@ -10,6 +10,8 @@ export interface ConversationRecord {
   /** Optimistic-concurrency version: a save must name the version it loaded. */
   version: number;
   updatedAt: string;
+  /** Client message ids of the latest turns, newest last: a retry among them is answered from the turn log. */
+  recentMessageIds: string[];
 }
 
 interface ContextRow extends Record<string, unknown> {
@@ -18,6 +20,7 @@ interface ContextRow extends Record<string, unknown> {
   context: FlowContext;
   version: number;
   updated_at: string;
+  recent_message_ids: string[];
 }
 
 const CACHE_TTL_MS = 30 * 60_000;
@@ -34,16 +37,17 @@ export function createContextStore(deps: { sql: Sql; kv: Kv }) {
   async function loadFromDb(tenantId: string, conversationId: string): Promise<ConversationRecord | null> {
     const [row] = await sql.withTenant(tenantId, (tx) =>
       tx.query<ContextRow>(
-        'SELECT flow_id, flow_version, context, version, updated_at FROM conversation_contexts WHERE tenant_id = $1 AND conversation_id = $2',
+        'SELECT flow_id, flow_version, context, version, updated_at, recent_message_ids FROM conversation_contexts WHERE tenant_id = $1 AND conversation_id = $2',
         [tenantId, conversationId],
       ),
     );
     return row
-      ? { flowId: row.flow_id, flowVersion: row.flow_version, context: row.context, version: row.version, updatedAt: row.updated_at }
+      ? { flowId: row.flow_id, flowVersion: row.flow_version, context: row.context, version: row.version, updatedAt: row.updated_at, recentMessageIds: row.recent_message_ids }
       : null;
   }
 
   return {
+    /** For turns, under the conversation lock: a stale cached copy makes the save conflict, and the turn is run again from the database. */
     async load(tenantId: string, conversationId: string): Promise<ConversationRecord | null> {
       const cached = await kv.get(cacheKey(tenantId, conversationId));
       if (cached) return JSON.parse(cached) as ConversationRecord;
@@ -58,29 +62,36 @@ export function createContextStore(deps: { sql: Sql; kv: Kv }) {
      */
     async save(tx: SqlExecutor, tenantId: string, conversationId: string, record: ConversationRecord): Promise<ConversationRecord> {
       const next = { ...record, version: record.version + 1 };
-      const params = [tenantId, conversationId, record.flowId, record.flowVersion, JSON.stringify(record.context), next.version, record.updatedAt];
+      const params = [
+        tenantId, conversationId, record.flowId, record.flowVersion, JSON.stringify(record.context), next.version, record.updatedAt, JSON.stringify(record.recentMessageIds),
+      ];
       const rows =
         record.version === 0
           ? await tx.query(
-              `INSERT INTO conversation_contexts (tenant_id, conversation_id, flow_id, flow_version, context, version, updated_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING 1`,
+              `INSERT INTO conversation_contexts (tenant_id, conversation_id, flow_id, flow_version, context, version, updated_at, recent_message_ids)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING 1`,
               params,
             )
           : await tx.query(
-              `UPDATE conversation_contexts SET flow_id = $3, flow_version = $4, context = $5, version = $6, updated_at = $7
+              `UPDATE conversation_contexts SET flow_id = $3, flow_version = $4, context = $5, version = $6, updated_at = $7, recent_message_ids = $8
                WHERE tenant_id = $1 AND conversation_id = $2 AND version = $6 - 1 RETURNING 1`,
               params,
             );
       if (rows.length === 0) {
-        await kv.del(cacheKey(tenantId, conversationId));
+        await kv.del(cacheKey(tenantId, conversationId)).catch(() => undefined);
         throw new AppError('conflict', 'The conversation changed while this message was processed; send it again.');
       }
       return next;
     },
 
-    /** Called after the saving transaction committed, so the cache never holds an uncommitted context. */
+    /**
+     * Called after the saving transaction committed, so the cache never holds an uncommitted context.
+     * Best effort: the turn is already durable, and a copy left older than the database only costs
+     * the next turn a conflict and a re-run from the database (only lock holders read the cache).
+     */
     async cache(tenantId: string, conversationId: string, record: ConversationRecord): Promise<void> {
-      await kv.set(cacheKey(tenantId, conversationId), JSON.stringify(record), { ttlMs: CACHE_TTL_MS });
+      const key = cacheKey(tenantId, conversationId);
+      await kv.set(key, JSON.stringify(record), { ttlMs: CACHE_TTL_MS }).catch(() => kv.del(key).catch(() => undefined));
     },
 
     async forget(tenantId: string, conversationId: string): Promise<void> {

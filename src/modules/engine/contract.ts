@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { NluResult } from '../models/contract.js';
+import type { SqlExecutor } from '../storage/contract.js';
 import type { FlowIssue, SideEffect, TraceEvent } from './flow/index.js';
 import type { SuiteResult } from './conversation-tests/index.js';
 
@@ -12,8 +13,12 @@ export const conversationIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'use 1–128 letters, digits, dots, dashes, colons or underscores');
 
+/** A client's id for one message: a retry with the same id is answered from the stored turn, never run again. */
+export const messageIdSchema = z.string().regex(/^[\x21-\x7e]{1,100}$/, 'use 1–100 printable ASCII characters without spaces');
+
 export const inboundTurnSchema = z
   .object({
+    id: messageIdSchema.optional(),
     text: z.string().max(4000, 'a message is at most 4,000 characters').optional(),
     payload: z.string().min(1).max(1000).optional(),
     channel: z.string().min(1).max(40).default('api'),
@@ -133,8 +138,20 @@ export interface PlaygroundTurn extends Omit<TurnResult, 'turnId'> {
   trace: TraceEvent[];
 }
 
+/**
+ * What a caller of `processMessage` adds to the turn's one transaction (chat: the transcript, the
+ * outbox sends, the handoff mark), so that a turn is stored whole or not at all.
+ */
+export interface TurnHooks {
+  commit?: (tx: SqlExecutor, result: TurnResult) => Promise<void>;
+}
+
 export interface Engine {
-  processMessage(tenantId: string, conversationId: string, message: InboundTurn): Promise<TurnResult>;
+  /**
+   * Runs one turn under the conversation's lock and commits everything it produced in one
+   * transaction. A message whose `id` was already applied gets the stored result back instead.
+   */
+  processMessage(tenantId: string, conversationId: string, message: InboundTurn, hooks?: TurnHooks): Promise<TurnResult>;
   getConversation(tenantId: string, conversationId: string): Promise<ConversationState | null>;
   /** The most recent `limit` turns' traces, oldest first. */
   getTrace(tenantId: string, conversationId: string, limit: number): Promise<TurnTrace[]>;

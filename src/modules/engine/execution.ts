@@ -4,10 +4,10 @@ import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Adaptors } from '../adaptors/contract.js';
 import type { Models } from '../models/contract.js';
-import type { Locks, Sql } from '../storage/contract.js';
+import { isUniqueViolation, type Locks, type Sql, type SqlExecutor } from '../storage/index.js';
 import type { CompiledFlows } from './compiled-flows.js';
 import type { ContextStore, ConversationRecord } from './context-store.js';
-import type { InboundTurn, TurnRecord, TurnResult } from './contract.js';
+import type { InboundTurn, TurnHooks, TurnRecord, TurnResult } from './contract.js';
 import type { FlowStore } from './flow-store.js';
 import { runTurnCore } from './run-turn.js';
 
@@ -25,12 +25,17 @@ export interface ExecutionDeps {
   maxSteps: number;
   lockTtlMs: number;
   lockWaitMs: number;
-  /** Receives every finished turn (analytics); must not block. */
-  onTurn: (record: TurnRecord) => void;
+  /** Stores the finished turn for analytics inside the turn's own transaction. */
+  stageTurn: (tx: SqlExecutor, record: TurnRecord) => Promise<void>;
 }
 
 /** A turn that loaded a stale cached context is run again once from the database copy. */
 const MAX_ATTEMPTS = 2;
+/** How many client message ids a context remembers; an older retry is still caught by the turn log's unique index. */
+const RECENT_IDS = 32;
+
+/** A retry of a message that a committed turn already applied. */
+class AlreadyApplied extends Error {}
 
 export function createExecutionService(deps: ExecutionDeps) {
   const { clock, ids } = deps;
@@ -45,10 +50,23 @@ export function createExecutionService(deps: ExecutionDeps) {
     return { flowId: latest.flowId, flowVersion: latest.version };
   }
 
-  async function runTurn(tenantId: string, conversationId: string, message: InboundTurn, fresh: boolean, lockWaitMs: number) {
+  async function storedResult(tenantId: string, conversationId: string, messageId: string): Promise<TurnResult> {
+    const [row] = await deps.sql.withTenant(tenantId, (tx) =>
+      tx.query<{ result: TurnResult }>('SELECT result FROM turn_traces WHERE tenant_id = $1 AND conversation_id = $2 AND message_id = $3', [
+        tenantId,
+        conversationId,
+        messageId,
+      ]),
+    );
+    if (!row) throw new AppError('conflict', `Message '${messageId}' was applied, but its result is gone; it is not run again.`);
+    return row.result;
+  }
+
+  async function runTurn(tenantId: string, conversationId: string, message: InboundTurn, hooks: TurnHooks, attempt: { fresh: boolean; lockWaitMs: number }) {
     const startedAt = clock.isoNow();
     const started = clock.now();
-    const loaded = fresh ? await deps.contexts.loadFromDb(tenantId, conversationId) : await deps.contexts.load(tenantId, conversationId);
+    const loaded = attempt.fresh ? await deps.contexts.loadFromDb(tenantId, conversationId) : await deps.contexts.load(tenantId, conversationId);
+    if (message.id && loaded?.recentMessageIds.includes(message.id)) throw new AlreadyApplied();
     const target = await resolveFlow(tenantId, loaded);
     const flow = await deps.compiledFlows.get(tenantId, target.flowId, target.flowVersion);
     const { result, replies, trace, sideEffects, nlu } = await runTurnCore(
@@ -57,23 +75,16 @@ export function createExecutionService(deps: ExecutionDeps) {
     );
 
     const turnId = ids.uuid();
-    const saved = await deps.sql.withTenant(tenantId, async (tx) => {
-      const next = await deps.contexts.save(tx, tenantId, conversationId, {
-        ...target,
-        context: result.context,
-        version: loaded?.version ?? 0,
-        updatedAt: clock.isoNow(),
-      });
-      await tx.query(
-        `INSERT INTO turn_traces (id, tenant_id, conversation_id, turn, flow_id, flow_version, trace)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [turnId, tenantId, conversationId, result.context.turn, target.flowId, target.flowVersion, JSON.stringify(trace)],
-      );
-      return next;
-    });
-    await deps.contexts.cache(tenantId, conversationId, saved);
-
     const status = result.status === 'effect' ? 'waiting' : result.status;
+    const outcome: TurnResult = {
+      turnId,
+      replies,
+      state: result.context.state,
+      intent: nlu?.intent.name ?? null,
+      confidence: nlu?.intent.confidence ?? null,
+      ended: status === 'ended',
+      handoff: status === 'handoff',
+    };
     const record: TurnRecord = {
       tenantId,
       conversationId,
@@ -84,18 +95,39 @@ export function createExecutionService(deps: ExecutionDeps) {
       newRun: !loaded || loaded.context.status === 'ended',
       startedAt,
       latencyMs: clock.now() - started,
-      lockWaitMs,
+      lockWaitMs: attempt.lockWaitMs,
       status,
       state: result.context.state,
       replies: replies.length,
       trace,
       sideEffects,
     };
-    return { record, replies, nlu };
+    const recent = loaded?.recentMessageIds ?? [];
+    // Everything the turn produced, in one transaction: the context (fenced by its version), the
+    // trace with the result a retry gets back, the caller's rows and the analytics record.
+    const saved = await deps.sql.withTenant(tenantId, async (tx) => {
+      const next = await deps.contexts.save(tx, tenantId, conversationId, {
+        ...target,
+        context: result.context,
+        version: loaded?.version ?? 0,
+        updatedAt: clock.isoNow(),
+        recentMessageIds: message.id ? [...recent.slice(1 - RECENT_IDS), message.id] : recent,
+      });
+      await tx.query(
+        `INSERT INTO turn_traces (id, tenant_id, conversation_id, turn, flow_id, flow_version, trace, message_id, result)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [turnId, tenantId, conversationId, result.context.turn, target.flowId, target.flowVersion, JSON.stringify(trace), message.id ?? null, JSON.stringify(outcome)],
+      );
+      await hooks.commit?.(tx, outcome);
+      await deps.stageTurn(tx, record);
+      return next;
+    });
+    await deps.contexts.cache(tenantId, conversationId, saved);
+    return outcome;
   }
 
   return {
-    async processMessage(tenantId: string, conversationId: string, message: InboundTurn): Promise<TurnResult> {
+    async processMessage(tenantId: string, conversationId: string, message: InboundTurn, hooks: TurnHooks = {}): Promise<TurnResult> {
       const waitStarted = clock.now();
       const lock = await deps.locks.acquire(`lock:conversation:${tenantId}:${conversationId}`, {
         ttlMs: deps.lockTtlMs,
@@ -105,19 +137,11 @@ export function createExecutionService(deps: ExecutionDeps) {
       try {
         for (let attempt = 1; ; attempt += 1) {
           try {
-            const { record, replies, nlu } = await runTurn(tenantId, conversationId, message, attempt > 1, lockWaitMs);
-            if (lock.lost) deps.logger.warn({ tenantId, conversationId }, 'conversation lock expired during a turn');
-            deps.onTurn(record);
-            return {
-              turnId: record.turnId,
-              replies,
-              state: record.state,
-              intent: nlu?.intent.name ?? null,
-              confidence: nlu?.intent.confidence ?? null,
-              ended: record.status === 'ended',
-              handoff: record.status === 'handoff',
-            };
+            const outcome = await runTurn(tenantId, conversationId, message, hooks, { fresh: attempt > 1, lockWaitMs });
+            if (lock.lost) deps.logger.warn({ tenantId, conversationId }, 'conversation lock expired during a turn; its save was fenced by version');
+            return outcome;
           } catch (error) {
+            if (error instanceof AlreadyApplied || (message.id && isUniqueViolation(error))) return await storedResult(tenantId, conversationId, message.id!);
             if (isAppError(error) && error.code === 'conflict' && attempt < MAX_ATTEMPTS) continue;
             throw error;
           }

@@ -4,7 +4,7 @@ import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Adaptors } from '../adaptors/contract.js';
 import type { Models } from '../models/contract.js';
-import type { Kv, Locks, Sql } from '../storage/contract.js';
+import type { Kv, Locks, Sql, SqlExecutor } from '../storage/contract.js';
 import { createCompiledFlows } from './compiled-flows.js';
 import { createContextStore } from './context-store.js';
 import type { Engine, TurnRecord } from './contract.js';
@@ -41,8 +41,8 @@ export interface EngineDeps {
   ids: Ids;
   logger: Logger;
   config: { maxStepsPerTurn: number; lockTtlMs: number; lockWaitMs: number };
-  /** Receives every finished turn, for analytics; it must return at once. */
-  onTurn?: (record: TurnRecord) => void;
+  /** Stores every finished turn for analytics, inside the turn's transaction (so none is lost or counted twice). */
+  stageTurn?: (tx: SqlExecutor, record: TurnRecord) => Promise<void>;
 }
 
 export function createEngine(deps: EngineDeps): Engine {
@@ -57,7 +57,7 @@ export function createEngine(deps: EngineDeps): Engine {
     maxSteps: deps.config.maxStepsPerTurn,
     lockTtlMs: deps.config.lockTtlMs,
     lockWaitMs: deps.config.lockWaitMs,
-    onTurn: deps.onTurn ?? (() => undefined),
+    stageTurn: deps.stageTurn ?? (async () => undefined),
   });
   const admin = createConversationAdmin({ ...deps, contexts, lockWaitMs: deps.config.lockWaitMs });
   const playground = createPlayground({ ...deps, flows, compiledFlows, maxSteps: deps.config.maxStepsPerTurn });
@@ -65,9 +65,10 @@ export function createEngine(deps: EngineDeps): Engine {
   const tester = createFlowTester({ flows, compiledFlows, turn: { ...deps, maxSteps: deps.config.maxStepsPerTurn } });
 
   return {
-    processMessage: (tenantId, conversationId, message) => execution.processMessage(tenantId, conversationId, message),
+    processMessage: (tenantId, conversationId, message, hooks) => execution.processMessage(tenantId, conversationId, message, hooks),
     async getConversation(tenantId, conversationId) {
-      const record = await contexts.load(tenantId, conversationId);
+      // From the database: the cache serves lock holders only, so a reader never sees older state.
+      const record = await contexts.loadFromDb(tenantId, conversationId);
       if (!record) return null;
       const { context } = record;
       return {

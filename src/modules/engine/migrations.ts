@@ -57,5 +57,16 @@ export const engineMigrations: ModuleMigrations = {
         ${['flows', 'flow_versions', 'conversation_contexts', 'turn_traces'].map((t) => tenantIsolationSql(t)).join('\n')}
       `,
     },
+    {
+      // The turn log doubles as the idempotency record: a client's message id is applied once per
+      // conversation, and its stored result answers every retry. Recent ids ride with the context
+      // (loaded anyway), so the common retry is recognised without another query.
+      id: '002_idempotent_turns',
+      sql: `
+        ALTER TABLE turn_traces ADD COLUMN message_id text, ADD COLUMN result jsonb;
+        CREATE UNIQUE INDEX turn_traces_message_idx ON turn_traces (tenant_id, conversation_id, message_id) WHERE message_id IS NOT NULL;
+        ALTER TABLE conversation_contexts ADD COLUMN recent_message_ids jsonb NOT NULL DEFAULT '[]'::jsonb;
+      `,
+    },
   ],
 };

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type ErrorBody, type ErrorCode, isAppError } from '../../shared/app-error.js';
+import { asOutage } from '../storage/index.js';
 import { inputError } from './parse-input.js';
 
 /** The one table from error codes to HTTP statuses. */
@@ -57,7 +58,7 @@ function fromFastify(error: FastifyError): AppError | null {
 
 export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
   const body: { error: ErrorBody } = { error: error.toJSON() };
-  if (error.code === 'rate_limited') {
+  if (error.code === 'rate_limited' || error.code === 'unavailable') {
     const details = error.details as { retryAfterSeconds?: number } | undefined;
     reply.header('retry-after', String(details?.retryAfterSeconds ?? 1));
   }
@@ -65,7 +66,9 @@ export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
 }
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const known = isAppError(error) ? error : fromFastify(error);
+  // A Redis outage surfaces from many places as the client's own error; PostgreSQL's is already mapped.
+  const outage = asOutage(error, 'Redis');
+  const known = isAppError(outage) ? outage : fromFastify(error);
   if (known && known.code !== 'internal') {
     request.log.info({ code: known.code }, known.message);
     return sendError(reply, known);

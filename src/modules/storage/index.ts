@@ -14,6 +14,7 @@ import { addTenantScope } from './tenant-scope.js';
 
 export * from './contract.js';
 export { isUniqueViolation } from './sql-types.js';
+export { asOutage, isOutage } from './outage.js';
 export { APP_ROLE, tenantIsolationSql } from './tenant-scope.js';
 
 async function connectRedis(url: string, logger: Logger): Promise<Redis> {

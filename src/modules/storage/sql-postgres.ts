@@ -8,6 +8,7 @@ type BaseSql = Omit<Sql, 'withTenant'>;
 export interface PostgresSql extends BaseSql {
   transactionWith<T>(begin: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
 }
+import { asOutage } from './outage.js';
 import { valueParsers } from './sql-types.js';
 
 export interface PostgresOptions {
@@ -28,9 +29,13 @@ function rowsOf<T extends Row>(result: QueryResult | QueryResult[]): T[] {
 }
 
 async function run<T extends Row>(client: Pool | PoolClient, text: string, params?: readonly unknown[]): Promise<T[]> {
-  const result: QueryResult | QueryResult[] =
-    params && params.length > 0 ? await client.query(text, [...params]) : await client.query(text);
-  return rowsOf<T>(result);
+  try {
+    const result: QueryResult | QueryResult[] =
+      params && params.length > 0 ? await client.query(text, [...params]) : await client.query(text);
+    return rowsOf<T>(result);
+  } catch (error) {
+    throw asOutage(error, 'PostgreSQL');
+  }
 }
 
 export function createPostgresSql(options: PostgresOptions): PostgresSql {
@@ -43,6 +48,11 @@ export function createPostgresSql(options: PostgresOptions): PostgresSql {
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', (error) => options.logger.warn({ err: error }, 'storage: idle PostgreSQL connection failed; the pool will reconnect'));
+  // A checked-out client losing its connection (server restart, pg_terminate_backend) emits 'error'
+  // too; unheard, that event would end the process. Its pending query fails and the turn gets a 503.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.logger.warn({ err: error }, 'storage: a PostgreSQL connection in use failed; its work fails and is retried'));
+  });
 
   return {
     dialect: 'postgres',
@@ -55,7 +65,9 @@ export function createPostgresSql(options: PostgresOptions): PostgresSql {
   };
 
   async function transactionWith<T>(begin: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
+    const client = await pool.connect().catch((error: unknown) => {
+      throw asOutage(error, 'PostgreSQL');
+    });
     let open = true;
     const tx: SqlExecutor = {
       query: (text, params) => {
@@ -64,9 +76,9 @@ export function createPostgresSql(options: PostgresOptions): PostgresSql {
       },
     };
     try {
-      await client.query(begin);
+      await run(client, begin);
       const result = await fn(tx);
-      await client.query('COMMIT');
+      await run(client, 'COMMIT');
       open = false;
       client.release();
       return result;

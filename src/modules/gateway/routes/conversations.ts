@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../../shared/app-error.js';
 import { type Chat, conversationListQuerySchema } from '../../chat/contract.js';
-import { conversationIdSchema, type Engine, inboundTurnSchema } from '../../engine/contract.js';
+import { conversationIdSchema, type Engine, inboundTurnSchema, messageIdSchema } from '../../engine/contract.js';
 import type { Api } from '../api.js';
 import { tenantOf } from '../auth.js';
 
@@ -9,6 +9,15 @@ const params = z.object({ conversationId: conversationIdSchema });
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 const traceQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) });
 const tags = ['conversations'];
+
+/** The client's message id, from the body or the Idempotency-Key header (Stripe's name for it); they must agree. */
+function messageIdOf(bodyId: string | undefined, header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return bodyId;
+  const parsed = messageIdSchema.safeParse(header);
+  if (!parsed.success) throw new AppError('bad_request', 'The Idempotency-Key header must be 1–100 printable ASCII characters without spaces.');
+  if (bodyId !== undefined && bodyId !== parsed.data) throw new AppError('bad_request', 'The body `id` and the Idempotency-Key header differ; send one of them.');
+  return parsed.data;
+}
 
 export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine }): void {
   app.get(
@@ -35,8 +44,19 @@ export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine 
 
   app.post(
     '/conversations/:conversationId/messages',
-    { config: { permission: 'conversations:write' }, schema: { summary: 'Send a message; returns the bot’s replies', tags, params, body: inboundTurnSchema } },
-    async (request) => deps.chat.handleMessage(tenantOf(request), request.params.conversationId, request.body),
+    {
+      config: { permission: 'conversations:write' },
+      schema: {
+        summary: 'Send a message; returns the bot’s replies. A message `id` (or an Idempotency-Key header) makes retries safe: the same id gets the same stored result, never a second turn.',
+        tags,
+        params,
+        body: inboundTurnSchema,
+      },
+    },
+    async (request) => {
+      const id = messageIdOf(request.body.id, request.headers['idempotency-key']);
+      return deps.chat.handleMessage(tenantOf(request), request.params.conversationId, id ? { ...request.body, id } : request.body);
+    },
   );
 
   app.get(
