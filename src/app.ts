@@ -62,7 +62,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     ids,
     logger: logger.child({ module: 'engine' }),
     config: { maxStepsPerTurn: config.engine.maxStepsPerTurn, lockTtlMs: config.storage.lockTtlMs, lockWaitMs: config.storage.lockWaitMs },
-    stageTurn: async (_tx, record) => analytics.recordTurn(record),
+    stageTurn: (tx, record) => analytics.stageTurn(tx, record),
   });
   const chat = createChat({
     sql,
