@@ -1,10 +1,11 @@
-import { AppError } from '../../shared/app-error.js';
+import { AppError, isAppError } from '../../shared/app-error.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
-import type { Sql, SqlExecutor } from '../storage/contract.js';
+import type { Kv, Sql, SqlExecutor } from '../storage/contract.js';
 import { hashApiKey } from './api-key-secret.js';
 import type { AcceptInviteInput, ChangePasswordInput, LoginInput, Session } from './contract.js';
 import type { AccessTokens } from './jwt.js';
+import { createLoginThrottle } from './login-throttle.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.js';
 import { createTenantStore } from './tenants.js';
 import { scopedToken, tenantOfToken, toUser, type UserRow, type UserStore } from './users.js';
@@ -14,9 +15,10 @@ const badLogin = () => new AppError('unauthorized', 'Wrong workspace, e-mail or 
 const badRefresh = () => new AppError('unauthorized', 'The refresh token is not valid any more; log in again.');
 
 /** Login, refresh (rotating), logout and password changes: everything that issues or revokes tokens. */
-export function createSessions(deps: { sql: Sql; ids: Ids; clock: Clock; users: UserStore; tokens: AccessTokens }) {
+export function createSessions(deps: { sql: Sql; kv: Kv; ids: Ids; clock: Clock; users: UserStore; tokens: AccessTokens }) {
   const { sql, ids, clock, users, tokens } = deps;
   const tenants = createTenantStore(deps);
+  const throttle = createLoginThrottle(deps);
 
   async function issue(tx: SqlExecutor, user: UserRow): Promise<Session> {
     const refreshToken = scopedToken(user.tenant_id, ids.token(32));
@@ -33,20 +35,33 @@ export function createSessions(deps: { sql: Sql; ids: Ids; clock: Clock; users: 
     await tx.query('UPDATE refresh_tokens SET revoked_at = $3 WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL', [tenantId, userId, clock.isoNow()]);
   }
 
+  async function attemptLogin(input: LoginInput): Promise<Session> {
+    const tenant = await tenants.getBySlug(input.workspace);
+    if (!tenant || tenant.status !== 'active') {
+      await verifyPassword(DUMMY_HASH, input.password);
+      throw badLogin();
+    }
+    return sql.withTenant(tenant.id, async (tx) => {
+      const user = await users.byEmail(tx, tenant.id, input.email);
+      const ok = await verifyPassword(user?.password_hash ?? DUMMY_HASH, input.password);
+      if (!user || !ok || user.status !== 'active') throw badLogin();
+      await tx.query('UPDATE users SET last_login_at = $3 WHERE tenant_id = $1 AND id = $2', [tenant.id, user.id, clock.isoNow()]);
+      return issue(tx, { ...user, last_login_at: clock.isoNow() });
+    });
+  }
+
   return {
+    /** Throttled per account and per workspace (login-throttle.ts); a success clears the account's failures. */
     async login(input: LoginInput): Promise<Session> {
-      const tenant = await tenants.getBySlug(input.workspace);
-      if (!tenant || tenant.status !== 'active') {
-        await verifyPassword(DUMMY_HASH, input.password);
-        throw badLogin();
+      await throttle.check(input.workspace, input.email);
+      try {
+        const session = await attemptLogin(input);
+        await throttle.succeeded(input.workspace, input.email);
+        return session;
+      } catch (error) {
+        if (isAppError(error) && error.code === 'unauthorized') await throttle.failed(input.workspace, input.email);
+        throw error;
       }
-      return sql.withTenant(tenant.id, async (tx) => {
-        const user = await users.byEmail(tx, tenant.id, input.email);
-        const ok = await verifyPassword(user?.password_hash ?? DUMMY_HASH, input.password);
-        if (!user || !ok || user.status !== 'active') throw badLogin();
-        await tx.query('UPDATE users SET last_login_at = $3 WHERE tenant_id = $1 AND id = $2', [tenant.id, user.id, clock.isoNow()]);
-        return issue(tx, { ...user, last_login_at: clock.isoNow() });
-      });
     },
 
     /** Rotation: a refresh token works once; its replacement comes with the new access token. */
