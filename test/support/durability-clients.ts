@@ -28,8 +28,8 @@ export interface Target {
   send(endpoint: Endpoint, message: Message): Promise<Answer>;
 }
 
-/** Short, as client timeouts are: a retry may then meet the first attempt still running. */
-const ATTEMPT_TIMEOUT_MS = 3_000;
+/** Short, as client timeouts are, so a retry may meet the first attempt still running; longer than the lock wait (5 s). */
+const ATTEMPT_TIMEOUT_MS = 6_000;
 
 /** Timeouts, dropped connections, 5xx, 408, 409 (busy) and 429 are worth another try with the same id; nothing else is. */
 async function post(url: string, body: string, headers: Record<string, string>): Promise<Answer & { body?: Record<string, unknown> }> {

@@ -56,7 +56,7 @@ export async function findAnomalies(o: ObserveOptions): Promise<Anomaly[]> {
   if (counted !== turns) anomalies.push({ kind: 'analytics', detail: `analytics counts ${counted} messages received, the transcripts hold ${turns} turns` });
   for (const instance of o.instances) {
     for (const exit of instance.unexpectedExits) {
-      const tail = exit.logTail.split('\n').slice(-8).map((l) => `        ${l.slice(0, 300)}`).join('\n');
+      const tail = exit.logTail.split('\n').slice(-8).map((l) => `        | ${l.slice(0, 300)}`).join('\n');
       anomalies.push({ kind: 'instance', detail: `instance ${exit.instance} exited by itself (code ${exit.code}, signal ${exit.signal}); its last log lines:\n${tail}` });
     }
     if (instance.unexpectedExits.length === 0 && !instance.isAlive()) anomalies.push({ kind: 'instance', detail: `instance ${instance.name} is not running` });
