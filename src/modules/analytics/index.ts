@@ -111,7 +111,7 @@ export function createAnalytics(deps: AnalyticsDeps): Analytics {
     models: report(modelsReport),
     integrations: report(integrationsReport),
     customMetrics: report(customMetricsReport),
-    live: (tenantId) => pipeline.live.read(tenantId, clock.now()),
+    live: (tenantId) => pipeline.live(tenantId, clock.now()),
     observeHttp: (sample) => metrics.observeHttp(sample),
     prometheus: () => metrics.render(),
     async flush() {

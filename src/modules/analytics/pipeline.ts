@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { AppError } from '../../shared/app-error.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Sql, SqlExecutor } from '../storage/contract.js';
 import { createRedisLiveCounters } from './live-counters-redis.js';
@@ -37,16 +38,24 @@ export function createPipeline(deps: PipelineDeps) {
   const live: LiveCounters = redis ? createRedisLiveCounters(redis, config.redisKeyPrefix) : createMemoryLiveCounters();
   // A batch's worth of records staged here since the last kick: relay without waiting for the tick.
   let stagedSinceKick = 0;
+  // One warning per Redis outage, not one per batch.
+  let liveFailing = false;
 
   const relay = createRelay({
     sql,
     partitions: deps.partitions,
     logger,
     config,
-    onStored(stored, turns) {
+    async onStored(stored, turns) {
       deps.onStored(stored);
       if (turns.length === 0) return;
-      live.record(turns).catch((error: unknown) => logger.warn({ err: error }, 'analytics: updating live counters failed'));
+      try {
+        await live.record(turns);
+        liveFailing = false;
+      } catch (error) {
+        if (!liveFailing) logger.warn({ err: error }, 'analytics: updating live counters failed; they miss these turns (stored all the same)');
+        liveFailing = true;
+      }
     },
   });
 
@@ -58,7 +67,13 @@ export function createPipeline(deps: PipelineDeps) {
   }
 
   return {
-    live,
+    async live(tenantId: string, nowMs: number) {
+      try {
+        return await live.read(tenantId, nowMs);
+      } catch (error) {
+        throw new AppError('unavailable', 'Live figures are unavailable while Redis cannot be reached; retry in a few seconds.', { cause: error });
+      }
+    },
     /** Stages one tenant's records in `tx`, a transaction in that tenant's scope. */
     async stage(tx: SqlExecutor, tenantId: string, records: readonly AnalyticsRecord[]): Promise<void> {
       await stage(tx, tenantId, records.map(encodeRecord));

@@ -14,8 +14,8 @@ export interface RelayDeps {
   partitions: Partitions;
   logger: Logger;
   config: RelayConfig;
-  /** Called after each committed batch with what was new in it (never twice for one record). */
-  onStored: (stored: number, turns: StoredTurn[]) => void;
+  /** Called after each committed batch with what was new in it (never twice for one record); must not throw. */
+  onStored: (stored: number, turns: StoredTurn[]) => Promise<void>;
 }
 
 /** How long `flush` waits for records another instance has taken to be stored (or released). */
@@ -47,7 +47,7 @@ export function createRelay(deps: RelayDeps) {
     });
     if (!result) return 0;
     partitions.remember(result.created);
-    deps.onStored(result.stored, result.turns);
+    await deps.onStored(result.stored, result.turns);
     return result.count;
   }
 
