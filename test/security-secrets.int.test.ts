@@ -21,6 +21,8 @@ let attacker: FakeServer;
 const echo = () =>
   startFakeServer((r, res) => {
     if (r.path === '/redirect') return void res.writeHead(302, { location: r.query.to ?? '/' }).end();
+    // Some services reflect request headers (debug endpoints, error pages): the worst case for a mapping.
+    if (r.path === '/echo-auth') return sendJson(res, r.query.status ? Number(r.query.status) : 200, { padding: r.query.pad ?? '', authorization: r.headers.authorization ?? null });
     sendJson(res, 200, { body: r.body, query: r.query, leak: r.headers['x-leak'] ?? null });
   });
 beforeAll(async () => {
@@ -138,6 +140,28 @@ describe('templates never see secrets', () => {
     }
     expect(request.body).toEqual({ plain: null, disguised: '', whole: null });
     expect(request.headers.authorization).toBe(`Bearer ${SECRET}`);
+  });
+});
+
+describe('responses that echo a secret', () => {
+  it('are redacted before output mappings and error hints see them, so no filter can disguise the secret', async () => {
+    const ws = await workspace();
+    const spell = 'body.authorization | split: "" | join: "-"';
+    const operations = {
+      mirror: { path: '/echo-auth', output: { spelled: spell, reversed: 'body.authorization | split: "" | reverse | join: ""' } },
+      failing: { path: '/echo-auth', query: { status: '{{ input.status }}' }, error: spell },
+      // A 4xx hint is cut at 300 characters: padding could cut the secret in half, out of the redactor's sight.
+      cut: { path: '/echo-auth', query: { status: '400', pad: '{{ input.pad }}' } },
+    };
+    const id = await ws.create({ kind: 'http', config: httpConfig(home.url, { operations }), secrets: { token: SECRET } });
+    const results = [
+      await ws.call(id, 'mirror'),
+      (await ws.api.post<TestIntegrationResult>(`/v1/integrations/${id}/test`, { operation: 'failing', input: { status: 200 } })).body,
+      (await ws.api.post<TestIntegrationResult>(`/v1/integrations/${id}/test`, { operation: 'cut', input: { pad: 'x'.repeat(252) } })).body,
+    ];
+    expect(results.map((r) => r.ok)).toEqual([true, false, false]);
+    const seen = JSON.stringify(results);
+    for (const disguise of [SECRET.split('').join('-'), [...SECRET].reverse().join(''), SECRET.slice(0, 10)]) expect(seen).not.toContain(disguise);
   });
 });
 

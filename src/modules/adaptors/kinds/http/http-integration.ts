@@ -1,6 +1,7 @@
 import type { OperationInfo } from '../../contract.js';
 import { CallError, httpStatusError } from '../../call-error.js';
 import type { HttpResponse } from '../../http/http-client.js';
+import { createRedactor } from '../../redact.js';
 import type { CallContext, IntegrationClient, KindCaps } from '../define-kind.js';
 import { createAuth, type Outgoing } from './http-auth.js';
 import { type HttpConfig, type HttpOperation, type HttpSecrets, isIdempotentMethod } from './http-schema.js';
@@ -41,7 +42,9 @@ export function createHttpIntegration(caps: KindCaps, config: HttpConfig, secret
       const body = outgoing.body === undefined || typeof outgoing.body === 'string' ? outgoing.body : JSON.stringify(outgoing.body);
       const response = await caps.http.request(body === undefined ? request : { ...request, body });
       if (response.status === 401 && attempt === 0 && auth.invalidate()) continue;
-      return response;
+      // Before any mapping, error expression or hint sees it: a filter could disguise an echoed secret, a cut could halve it.
+      const redact = createRedactor([...Object.values(secrets).filter((v): v is string => typeof v === 'string'), ...auth.sensitiveValues()]);
+      return { ...response, headers: redact(response.headers), body: redact(response.body) };
     }
   }
 
