@@ -40,12 +40,18 @@ async function post(url: string, body: string, headers: Record<string, string>):
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     return { kind: 'retry', detail: cause ?? (error instanceof Error ? error.name : 'network error') };
   }
-  const text = await response.text().catch(() => '');
-  if (response.status === 200) {
+  let text: string;
+  try {
+    text = await response.text();
+  } catch {
+    // The answer was cut off: the client never saw it, so for the client nothing was acknowledged.
+    return { kind: 'retry', status: response.status, detail: 'answer cut off' };
+  }
+  if (response.status >= 200 && response.status < 300) {
     try {
-      return { kind: 'ack', status: 200, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+      return { kind: 'ack', status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
     } catch {
-      return { kind: 'ack', status: 200, body: {} };
+      return { kind: 'ack', status: response.status, body: {} };
     }
   }
   const retryAfter = Number(response.headers.get('retry-after'));
@@ -117,7 +123,7 @@ export function whatsappTarget(options: { label: string; slug: string; phoneNumb
       const body = bodies.get(m.id) ?? bodyOf(m);
       bodies.set(m.id, body);
       const answer = await post(`${endpoint.url}/v1/channels/${slug}/whatsapp`, body, { 'content-type': 'application/json', 'x-hub-signature-256': signMeta(appSecret, body) });
-      return answer.kind === 'ack' ? { kind: 'ack', status: 200 } : answer;
+      return answer.kind === 'ack' ? { kind: 'ack', status: answer.status } : answer;
     },
   };
 }
