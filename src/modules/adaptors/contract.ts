@@ -53,7 +53,11 @@ export const createIntegrationSchema = z.strictObject({
 });
 export type CreateIntegrationInput = z.infer<typeof createIntegrationSchema>;
 
-/** `config` replaces the stored one; `secrets` are merged (null removes one), since clients never see them. */
+/**
+ * `config` replaces the stored one; `secrets` are merged (null removes one), since clients never see
+ * them. A config that moves where the secrets go (another host, scheme or port, token URL, MCP
+ * server or command line) must come with them again, or the update is refused.
+ */
 export const updateIntegrationSchema = z.strictObject({
   name: integrationNameSchema.optional(),
   description: z.string().max(500).nullable().optional(),

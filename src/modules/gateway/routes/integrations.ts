@@ -34,7 +34,7 @@ export function integrationRoutes(app: Api, deps: { adaptors: Adaptors }): void 
     '/integrations/:integrationId',
     {
       config: { permission: 'integrations:write', audit: 'integration.update' },
-      schema: { summary: 'Update an integration: config replaces the stored one; secrets are merged (null removes one)', tags, params, body: updateIntegrationSchema },
+      schema: { summary: 'Update an integration: config replaces the stored one; secrets are merged (null removes one), and must be sent again when the config changes where they go', tags, params, body: updateIntegrationSchema },
     },
     async (request) => deps.adaptors.updateIntegration(tenantOf(request), request.params.integrationId, request.body),
   );
