@@ -37,10 +37,10 @@ export function createSecurity(deps: SecurityDeps): Security {
   const apiKeys = createApiKeyStore(deps);
   const users = createUserStore(deps);
   const tokens = createAccessTokens({ masterKey: deps.masterKey, clock: deps.clock, ttlSeconds: deps.config.accessTokenTtlSeconds });
-  const sessions = createSessions({ ...deps, users, tokens });
+  const principals = createPrincipalCache({ clock: deps.clock, ttlMs: PRINCIPAL_CACHE_MS });
+  const sessions = createSessions({ ...deps, users, tokens, onSessionRevoked: (userId) => principals.evictUser(userId) });
   const auditLog = createAuditLog(deps);
   const limiter = createRateLimiter(deps);
-  const principals = createPrincipalCache({ clock: deps.clock, ttlMs: PRINCIPAL_CACHE_MS });
   const loadPrincipal = createAuthenticator({ ...deps, users, tokens, apiKeys, platformKey: deps.config.platformAdminKey });
   const quotas = new Map<string, { quota: number; expiresAt: number }>();
   const evictTenant = (tenantId: string) => {

@@ -7,6 +7,8 @@ export interface AccessClaims {
   tenantId: string;
   /** The user's token version when the token was issued; logout and password change bump it. */
   version: number;
+  /** The login session (refresh token family) it was issued in; tokens issued before families existed have none. */
+  sessionId?: string;
 }
 
 const ISSUER = 'mcp-engine';
@@ -23,7 +25,7 @@ export function createAccessTokens(deps: { masterKey: Buffer; clock: Clock; ttlS
     ttlSeconds: deps.ttlSeconds,
     async issue(claims: AccessClaims): Promise<string> {
       const now = nowSeconds();
-      return new SignJWT({ tid: claims.tenantId, ver: claims.version })
+      return new SignJWT({ tid: claims.tenantId, ver: claims.version, ...(claims.sessionId ? { sid: claims.sessionId } : {}) })
         .setProtectedHeader({ alg: 'HS256' })
         .setIssuer(ISSUER)
         .setSubject(claims.userId)
@@ -36,7 +38,7 @@ export function createAccessTokens(deps: { masterKey: Buffer; clock: Clock; ttlS
       try {
         const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'], currentDate: new Date(deps.clock.now()) });
         if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || typeof payload.ver !== 'number') return null;
-        return { userId: payload.sub, tenantId: payload.tid, version: payload.ver };
+        return { userId: payload.sub, tenantId: payload.tid, version: payload.ver, ...(typeof payload.sid === 'string' ? { sessionId: payload.sid } : {}) };
       } catch (error) {
         if (error instanceof errors.JOSEError) return null;
         throw error;

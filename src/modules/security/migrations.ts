@@ -77,5 +77,16 @@ export const securityMigrations: ModuleMigrations = {
         ${tenantIsolationSql('audit_log')}
       `,
     },
+    {
+      // A login session is a family of refresh tokens (each refresh rotates to the next); reusing a
+      // rotated one means it was stolen, and ends the whole family, its access tokens included.
+      id: '003_refresh_token_families',
+      sql: `
+        ALTER TABLE refresh_tokens ADD COLUMN family_id uuid, ADD COLUMN reuse_detected_at timestamptz;
+        UPDATE refresh_tokens SET family_id = id;
+        ALTER TABLE refresh_tokens ALTER COLUMN family_id SET NOT NULL;
+        CREATE INDEX refresh_tokens_family_idx ON refresh_tokens (tenant_id, family_id);
+      `,
+    },
   ],
 };

@@ -14,19 +14,31 @@ const REFRESH_TTL_MS = 30 * 24 * 3600_000;
 const badLogin = () => new AppError('unauthorized', 'Wrong workspace, e-mail or password.');
 const badRefresh = () => new AppError('unauthorized', 'The refresh token is not valid any more; log in again.');
 
+type RefreshOutcome = { kind: 'issued'; session: Session } | { kind: 'reused'; userId: string } | { kind: 'invalid' };
+
 /** Login, refresh (rotating), logout and password changes: everything that issues or revokes tokens. */
-export function createSessions(deps: { sql: Sql; kv: Kv; ids: Ids; clock: Clock; users: UserStore; tokens: AccessTokens }) {
+export function createSessions(deps: {
+  sql: Sql;
+  kv: Kv;
+  ids: Ids;
+  clock: Clock;
+  users: UserStore;
+  tokens: AccessTokens;
+  /** A session of this user was ended behind their back (its cached credentials must go). */
+  onSessionRevoked: (userId: string) => void;
+}) {
   const { sql, ids, clock, users, tokens } = deps;
   const tenants = createTenantStore(deps);
   const throttle = createLoginThrottle(deps);
 
-  async function issue(tx: SqlExecutor, user: UserRow): Promise<Session> {
+  /** Tokens of a new login session, or of the next step of `sessionId`'s (a refresh). */
+  async function issue(tx: SqlExecutor, user: UserRow, sessionId = ids.uuid()): Promise<Session> {
     const refreshToken = scopedToken(user.tenant_id, ids.token(32));
     await tx.query(
-      'INSERT INTO refresh_tokens (id, tenant_id, user_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)',
-      [ids.uuid(), user.tenant_id, user.id, hashApiKey(refreshToken), new Date(clock.now() + REFRESH_TTL_MS).toISOString()],
+      'INSERT INTO refresh_tokens (id, tenant_id, user_id, token_hash, expires_at, family_id) VALUES ($1, $2, $3, $4, $5, $6)',
+      [ids.uuid(), user.tenant_id, user.id, hashApiKey(refreshToken), new Date(clock.now() + REFRESH_TTL_MS).toISOString(), sessionId],
     );
-    const accessToken = await tokens.issue({ userId: user.id, tenantId: user.tenant_id, version: user.token_version });
+    const accessToken = await tokens.issue({ userId: user.id, tenantId: user.tenant_id, version: user.token_version, sessionId });
     return { accessToken, expiresIn: tokens.ttlSeconds, refreshToken, user: toUser(user) };
   }
 
@@ -64,20 +76,31 @@ export function createSessions(deps: { sql: Sql; kv: Kv; ids: Ids; clock: Clock;
       }
     },
 
-    /** Rotation: a refresh token works once; its replacement comes with the new access token. */
+    /**
+     * Rotation: a refresh token works once; its replacement comes with the new access token. A
+     * rotated (or revoked) token presented again was copied: the whole session it belongs to ends.
+     */
     async refresh(refreshToken: string): Promise<Session> {
       const tenantId = tenantOfToken(refreshToken);
       if (!tenantId) throw badRefresh();
-      return sql.withTenant(tenantId, async (tx) => {
-        const [token] = await tx.query<{ id: string; user_id: string }>(
-          `UPDATE refresh_tokens SET revoked_at = $3 WHERE tenant_id = $1 AND token_hash = $2 AND revoked_at IS NULL AND expires_at > $3
-           RETURNING id, user_id`,
-          [tenantId, hashApiKey(refreshToken), clock.isoNow()],
+      const outcome = await sql.withTenant(tenantId, async (tx): Promise<RefreshOutcome> => {
+        const [token] = await tx.query<{ id: string; user_id: string; family_id: string; revoked_at: string | null; expires_at: string }>(
+          'SELECT id, user_id, family_id, revoked_at, expires_at FROM refresh_tokens WHERE tenant_id = $1 AND token_hash = $2 FOR UPDATE',
+          [tenantId, hashApiKey(refreshToken)],
         );
-        const user = token ? await users.byId(tx, tenantId, token.user_id) : null;
-        if (!user || user.status !== 'active') throw badRefresh();
-        return issue(tx, user);
+        if (!token || Date.parse(token.expires_at) <= clock.now()) return { kind: 'invalid' };
+        if (token.revoked_at) {
+          await tx.query('UPDATE refresh_tokens SET revoked_at = coalesce(revoked_at, $3), reuse_detected_at = $3 WHERE tenant_id = $1 AND family_id = $2', [tenantId, token.family_id, clock.isoNow()]);
+          return { kind: 'reused', userId: token.user_id };
+        }
+        await tx.query('UPDATE refresh_tokens SET revoked_at = $2 WHERE id = $1', [token.id, clock.isoNow()]);
+        const user = await users.byId(tx, tenantId, token.user_id);
+        return user?.status === 'active' ? { kind: 'issued', session: await issue(tx, user, token.family_id) } : { kind: 'invalid' };
       });
+      // Outside the transaction: the revocation must be committed, not rolled back by the refusal.
+      if (outcome.kind === 'reused') deps.onSessionRevoked(outcome.userId);
+      if (outcome.kind !== 'issued') throw badRefresh();
+      return outcome.session;
     },
 
     async logout(tenantId: string, userId: string): Promise<void> {
