@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchAnalytics } from './analytics.js';
 import { benchFlowTurn } from './flow-turn.js';
-import { httpSender, startInProcess, startServer } from './targets.js';
+import { createOwnRedis } from '../test/support/own-redis.js';
+import { readCounters, perTurn } from './storage-costs.js';
+import { BENCH_DB, httpSender, settled, startInProcess, startServer } from './targets.js';
 import { printRow, runConversations, summarise } from './stats.js';
 
 const CONVERSATIONS = 50;
@@ -27,19 +29,27 @@ async function benchInProcess(): Promise<void> {
   }
 }
 
-/** (b) HTTP end to end: a separate server process on PostgreSQL + Redis. */
+/** (b) HTTP end to end: a separate server process on PostgreSQL + a Redis of its own (so its command counts are the server's). */
 async function benchHttp(): Promise<void> {
-  progress('starting the server (PostgreSQL + Redis)');
-  const server = await startServer();
+  progress('starting Redis and the server (PostgreSQL + Redis)');
+  const redis = await createOwnRedis();
+  await redis.start();
+  const server = await startServer({ env: { REDIS_URL: redis.url } });
   try {
     const send = httpSender(server.url);
     progress('warming up (HTTP)');
     await runConversations(5, 5, send);
+    await settled(server.url);
+    const before = await readCounters(BENCH_DB, redis.url);
     progress(`${CONVERSATIONS} conversations × ${TURNS} messages over HTTP`);
     const { durations, wallMs } = await runConversations(CONVERSATIONS, TURNS, send);
+    await settled(server.url);
+    const after = await readCounters(BENCH_DB, redis.url);
     printRow('(b) HTTP end to end, PostgreSQL + Redis', summarise(durations, wallMs));
+    process.stdout.write(`    storage work: ${perTurn(before, after, CONVERSATIONS * TURNS)} (analytics relay included)\n`);
   } finally {
     await server.stop();
+    await redis.stop();
   }
 }
 

@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/app-error.js';
+import type { Engine } from '../engine/contract.js';
 import type { Sql } from '../storage/contract.js';
 import type { ChannelConfigs } from './channel-configs.js';
 import { channelIdSchema, type ConversationSummary, type StoredMessage } from './contract.js';
@@ -9,7 +10,7 @@ import type { OutboxStore } from './outbox-store.js';
  * The person's side of a handoff: replies written by an agent go out through the conversation's
  * channel (via the outbox, like the bot's) and are stored; handing back clears the mark.
  */
-export function createHandoff(deps: { sql: Sql; configs: ChannelConfigs; messages: ReturnType<typeof createMessageStore>; outbox: OutboxStore; kick: () => void }) {
+export function createHandoff(deps: { sql: Sql; engine: Engine; configs: ChannelConfigs; messages: ReturnType<typeof createMessageStore>; outbox: OutboxStore; kick: () => void }) {
   const { sql, messages } = deps;
   const notFound = (id: string) => new AppError('conversation_not_found', `No conversation '${id}' in this workspace.`);
 
@@ -38,8 +39,14 @@ export function createHandoff(deps: { sql: Sql; configs: ChannelConfigs; message
       return (await messages.get(tenantId, id))!;
     },
 
+    /** The engine leaves `handoff` and the mark is cleared in one transaction. */
     async handBack(tenantId: string, conversationId: string, now: string): Promise<ConversationSummary> {
-      const found = await sql.withTenant(tenantId, (tx) => messages.patchDoc(tx, tenantId, conversationId, { status: 'active', handoff: null, handedBackAt: now }));
+      let found = false;
+      await deps.engine.handBack(tenantId, conversationId, {
+        commit: async (tx) => {
+          found = await messages.patchDoc(tx, tenantId, conversationId, { status: 'active', handoff: null, handedBackAt: now });
+        },
+      });
       if (!found) throw notFound(conversationId);
       return (await messages.summary(tenantId, conversationId))!;
     },

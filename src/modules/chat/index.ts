@@ -58,7 +58,7 @@ export function createChat(deps: ChatDeps): Chat {
   const inboxWorker = createInboxWorker({ store: inbox, sql, configs, turns, clock, logger, settings: config.inbox });
   const webhooks = createWebhooks({ sql, ids: deps.ids, configs, inbox, kick: () => inboxWorker.kick(), turns, outbox, messages, logger });
   const webchat = createWebchat({ configs, turns });
-  const handoff = createHandoff({ sql, configs, messages, outbox, kick });
+  const handoff = createHandoff({ sql, engine: deps.engine, configs, messages, outbox, kick });
 
   return {
     handleMessage: (tenantId, conversationId, message) => turns.run(tenantId, conversationId, message),
@@ -86,11 +86,7 @@ export function createChat(deps: ChatDeps): Chat {
     },
 
     sendAgentReply: (tenantId, conversationId, text) => handoff.sendAgentReply(tenantId, conversationId, text),
-    async handBack(tenantId, conversationId) {
-      // The engine first: once its context leaves `handoff`, the bot answers the next message.
-      await deps.engine.handBack(tenantId, conversationId);
-      return handoff.handBack(tenantId, conversationId, clock.isoNow());
-    },
+    handBack: (tenantId, conversationId) => handoff.handBack(tenantId, conversationId, clock.isoNow()),
 
     start() {
       worker.start();

@@ -157,8 +157,8 @@ export interface Engine {
   getTrace(tenantId: string, conversationId: string, limit: number): Promise<TurnTrace[]>;
   /** Forgets the conversation's flow context; its next message starts the default flow afresh. */
   resetConversation(tenantId: string, conversationId: string): Promise<void>;
-  /** Ends a handoff: the bot answers the conversation's next message again. */
-  handBack(tenantId: string, conversationId: string): Promise<void>;
+  /** Ends a handoff: the bot answers the conversation's next message again. `hooks.commit` joins its transaction. */
+  handBack(tenantId: string, conversationId: string, hooks?: { commit?: (tx: SqlExecutor) => Promise<void> }): Promise<void>;
   createFlow(tenantId: string, source: string | object): Promise<FlowDetail>;
   updateFlow(tenantId: string, flowId: string, source: string | object): Promise<FlowDetail>;
   validateFlow(tenantId: string, source: string | object): Promise<FlowValidationResult>;

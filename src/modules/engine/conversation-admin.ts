@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/app-error.js';
-import type { Locks, Sql } from '../storage/contract.js';
+import type { Locks, Sql, SqlExecutor } from '../storage/contract.js';
 import type { ContextStore } from './context-store.js';
 import type { TurnTrace } from './contract.js';
 import type { TraceEvent } from './flow/index.js';
@@ -54,16 +54,21 @@ export function createConversationAdmin(deps: { sql: Sql; locks: Locks; contexts
       });
     },
 
-    /** Gives a handed-off conversation back to the bot: its next message starts the flow again. Idempotent. */
-    async handBack(tenantId: string, conversationId: string): Promise<void> {
+    /**
+     * Gives a handed-off conversation back to the bot: its next message starts the flow again.
+     * Idempotent. `commit` joins the same transaction (chat clears its handoff mark there), so the
+     * bot's state and the inbox's never disagree.
+     */
+    async handBack(tenantId: string, conversationId: string, commit?: (tx: SqlExecutor) => Promise<void>): Promise<void> {
       await underLock(tenantId, conversationId, async () => {
         const record = await contexts.loadFromDb(tenantId, conversationId);
         if (!record) throw new AppError('conversation_not_found', `No conversation '${conversationId}' in this workspace.`);
-        if (record.context.status !== 'handoff') return;
-        const saved = await sql.withTenant(tenantId, (tx) =>
-          contexts.save(tx, tenantId, conversationId, { ...record, context: { ...record.context, status: 'ended' } }),
-        );
-        await contexts.cache(tenantId, conversationId, saved);
+        const saved = await sql.withTenant(tenantId, async (tx) => {
+          const next = record.context.status === 'handoff' ? await contexts.save(tx, tenantId, conversationId, { ...record, context: { ...record.context, status: 'ended' } }) : null;
+          await commit?.(tx);
+          return next;
+        });
+        if (saved) await contexts.cache(tenantId, conversationId, saved);
       });
     },
   };

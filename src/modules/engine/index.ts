@@ -85,7 +85,7 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     getTrace: (tenantId, conversationId, limit) => admin.traces(tenantId, conversationId, limit),
     resetConversation: (tenantId, conversationId) => admin.reset(tenantId, conversationId),
-    handBack: (tenantId, conversationId) => admin.handBack(tenantId, conversationId),
+    handBack: (tenantId, conversationId, hooks) => admin.handBack(tenantId, conversationId, hooks?.commit),
     createFlow: async (tenantId, source) => flows.create(tenantId, source, await integrationsOf(tenantId)),
     updateFlow: async (tenantId, flowId, source) => flows.update(tenantId, flowId, source, await integrationsOf(tenantId)),
     async validateFlow(tenantId, source) {
