@@ -137,13 +137,16 @@ export interface ApiKeyInfo {
   revokedAt: string | null;
   /** The visible start of the key, so people can tell keys apart without the secret. */
   prefix: string;
+  /** The user the key answers to: it stops working while they are disabled or gone. */
+  createdBy: string | null;
   createdAt: string;
   lastUsedAt: string | null;
 }
 
 /** Who is calling. The tenant always comes from the credential, never from the request body. */
 export type Principal =
-  | { kind: 'api_key'; tenantId: string; keyId: string; permissions: readonly Permission[] }
+  /** `createdBy`: the person the key answers to; it works only while they are active, and never beyond their role. */
+  | { kind: 'api_key'; tenantId: string; keyId: string; createdBy: string | null; permissions: readonly Permission[] }
   | { kind: 'user'; tenantId: string; userId: string; role: Role; permissions: readonly Permission[] }
   /** The platform operator: manages tenants, belongs to none. */
   | { kind: 'platform'; tenantId: null; permissions: readonly Permission[] };
@@ -160,7 +163,8 @@ export interface Security {
   getTenantByWidgetKey(widgetKey: string): Promise<Tenant | null>;
 
   /** Creates a key; the secret is returned here once and only its hash is stored. */
-  createApiKey(tenantId: string, input: CreateApiKeyInput & { secret?: string }): Promise<{ key: ApiKeyInfo; secret: string }>;
+  /** `createdBy`: the user the key answers to (see Principal); none for keys the platform or set-up makes. */
+  createApiKey(tenantId: string, input: CreateApiKeyInput & { secret?: string; createdBy?: string }): Promise<{ key: ApiKeyInfo; secret: string }>;
   listApiKeys(tenantId: string): Promise<ApiKeyInfo[]>;
   revokeApiKey(tenantId: string, keyId: string): Promise<ApiKeyInfo>;
   /** Resolves a bearer credential (API key, access token or platform key) to its principal, or null. */

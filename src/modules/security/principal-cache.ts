@@ -32,6 +32,7 @@ export function createPrincipalCache(deps: { clock: Clock; ttlMs: number }) {
     },
     evictTenant: (tenantId: string) => evictWhere((p) => p.tenantId === tenantId),
     evictKey: (keyId: string) => evictWhere((p) => p.kind === 'api_key' && p.keyId === keyId),
-    evictUser: (userId: string) => evictWhere((p) => p.kind === 'user' && p.userId === userId),
+    /** The user's tokens and the keys that answer to them (their status or role changed). */
+    evictUser: (userId: string) => evictWhere((p) => (p.kind === 'user' && p.userId === userId) || (p.kind === 'api_key' && p.createdBy === userId)),
   };
 }

@@ -54,7 +54,9 @@ export function workspaceRoutes(app: Api, deps: { security: Security }): void {
       const scopes = request.body.scopes ?? principal.permissions.filter((p) => p !== 'platform:admin');
       const beyond = scopes.filter((p) => !principal.permissions.includes(p));
       if (beyond.length > 0) throw new AppError('forbidden', `A key cannot carry permissions its creator lacks: ${beyond.join(', ')}.`);
-      return reply.status(201).send(await security.createApiKey(tenantOf(request), { ...request.body, scopes }));
+      // A key made by a key answers to the same person, so it cannot outlive their leaving either.
+      const createdBy = principal.kind === 'user' ? principal.userId : principal.kind === 'api_key' ? (principal.createdBy ?? undefined) : undefined;
+      return reply.status(201).send(await security.createApiKey(tenantOf(request), { ...request.body, scopes, createdBy }));
     },
   );
 
