@@ -129,6 +129,16 @@ describe('API keys of people who leave', () => {
     expect((await ws.api.call('PATCH', `/v1/users/${admin.id}`, { status: 'active' })).status).toBe(200);
     expect((await client(server.url, key).get('/v1/flows')).status).toBe(200);
   });
+
+  it('never carry more than their creator’s current role', async () => {
+    const ws = await workspace();
+    const admin = await addMember(server.url, ws.api, 'admin');
+    const key = client(server.url, (await admin.api.post<{ secret: string }>('/v1/api-keys', { name: 'admin key' })).body.secret);
+    expect((await key.get('/v1/users')).status).toBe(200);
+    expect((await ws.api.call('PATCH', `/v1/users/${admin.id}`, { role: 'analyst' })).status).toBe(200);
+    expect((await key.get('/v1/users')).status).toBe(403);
+    expect((await key.get('/v1/flows')).status).toBe(200);
+  });
 });
 
 describe('password strength', () => {
