@@ -110,6 +110,20 @@ describe('the relay', () => {
     expect(await figures(app.url, tenant.apiKey)).toEqual(figuresOf(1));
   });
 
+  it('sets aside a record the tables refuse instead of stalling every record behind it', async () => {
+    const app = await ownApp(HOLD);
+    const tenant = await createTenant(app.app);
+    const engine = await side(app, { redis: true });
+    await stageTurns(engine.sql, engine.analytics, [turnRecord(tenant.id, 'before')]);
+    const month = new Date().toISOString().slice(0, 7);
+    await engine.sql.query(`INSERT INTO analytics_outbox (tenant_id, kind, months, payload) VALUES ($1, 'turn', ARRAY[$2], '["not-a-uuid"]')`, [tenant.id, month]);
+    await stageTurns(engine.sql, engine.analytics, [turnRecord(tenant.id, 'after')]);
+    await app.app.analytics.flush();
+    expect(await figures(app.url, tenant.apiKey)).toEqual(figuresOf(2));
+    expect(await engine.sql.query('SELECT payload FROM analytics_outbox_refused WHERE tenant_id = $1', [tenant.id])).toEqual([{ payload: '["not-a-uuid"]' }]);
+    expect(await (await fetch(`${app.url}/metrics`)).text()).toContain('mcp_analytics_records_refused_total 1');
+  });
+
   it('recovers by itself after its PostgreSQL connections are cut, with no Redis at all', async () => {
     const app = await ownApp(HOLD);
     const tenant = await createTenant(app.app);

@@ -38,7 +38,7 @@ const DAY_MS = 86_400_000;
 export function createAnalytics(deps: AnalyticsDeps): Analytics {
   const { sql, clock, ids, logger, config } = deps;
   const partitions = createPartitions({ sql, logger });
-  const pipeline = createPipeline({ sql, partitions, logger, config, onStored: (n) => metrics.stored(n) });
+  const pipeline = createPipeline({ sql, partitions, logger, config, onStored: (n) => metrics.stored(n), onRefused: () => metrics.refused() });
   const metrics = createOperatorMetrics({ backlog: pipeline.backlog });
   const maintenance = createMaintenance({ sql, partitions, clock, logger, config });
   // Turns recorded after their commit (recordTurn) whose staging has not finished: `flush` waits for them.

@@ -145,5 +145,22 @@ export const analyticsMigrations: ModuleMigrations = {
         GRANT USAGE ON SEQUENCE analytics_outbox_seq_seq TO ${APP_ROLE};
       `,
     },
+    {
+      // Records the tables refuse (bad data, not an outage) are set aside here with the reason, so
+      // that one of them cannot hold up every record behind it; an operator can read and fix them.
+      id: '004_outbox_refused',
+      sql: `
+        CREATE TABLE analytics_outbox_refused (
+          seq bigserial PRIMARY KEY,
+          tenant_id uuid NOT NULL,
+          kind text NOT NULL,
+          months text[] NOT NULL,
+          payload text NOT NULL,
+          error text NOT NULL,
+          refused_at timestamptz NOT NULL DEFAULT now()
+        );
+        ${tenantIsolationSql('analytics_outbox_refused')}
+      `,
+    },
   ],
 };

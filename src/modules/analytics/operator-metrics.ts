@@ -28,6 +28,11 @@ export function createOperatorMetrics(options: { backlog: () => Promise<number> 
   const integrationCalls = new Counter({ name: 'mcp_integration_calls_total', help: 'Integration calls by outcome', labelNames: ['ok'] as const, registers: [registry] });
   const integrationSeconds = new Histogram({ name: 'mcp_integration_call_duration_seconds', help: 'Integration call latency', buckets: SECONDS, registers: [registry] });
   const stored = new Counter({ name: 'mcp_analytics_events_stored_total', help: 'Analytics records stored (duplicates excluded)', registers: [registry] });
+  const refused = new Counter({
+    name: 'mcp_analytics_records_refused_total',
+    help: 'Analytics records the tables refused (bad data), set aside in analytics_outbox_refused',
+    registers: [registry],
+  });
   let lastBacklog = 0;
   new Gauge({
     name: 'mcp_analytics_queue_depth',
@@ -59,6 +64,7 @@ export function createOperatorMetrics(options: { backlog: () => Promise<number> 
       }
     },
     stored: (count: number) => stored.inc(count),
+    refused: () => refused.inc(),
     async render() {
       return { contentType: registry.contentType, text: await registry.metrics() };
     },

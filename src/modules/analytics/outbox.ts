@@ -46,6 +46,14 @@ export async function take(tx: SqlExecutor, limit: number): Promise<{ batches: T
   return { batches: [...byTenant.values()], count };
 }
 
+const SET_ASIDE = 'INSERT INTO analytics_outbox_refused (tenant_id, kind, months, payload, error) VALUES ($1, $2, $3, $4, $5)';
+
+/** Keeps a batch of one record that the tables refused, with the reason, in place of storing it. */
+export async function setAside(tx: SqlExecutor, batch: TenantBatch, reason: string): Promise<void> {
+  const [kind, json] = batch.turns !== undefined ? ['turn', batch.turns] : ['metric', batch.metrics ?? '[]'];
+  await tx.query(SET_ASIDE, [batch.tenantId, kind, batch.months, json.slice(1, -1), reason]);
+}
+
 /** Records staged up to now (all tenants); a platform query, for the backlog gauge. */
 export const BACKLOG = 'SELECT count(*)::int AS n FROM analytics_outbox';
 /** The newest record staged so far, for `flush`. */

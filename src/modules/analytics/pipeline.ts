@@ -21,6 +21,7 @@ export interface PipelineDeps {
   logger: Logger;
   config: PipelineConfig;
   onStored: (count: number) => void;
+  onRefused: () => void;
 }
 
 /**
@@ -46,6 +47,7 @@ export function createPipeline(deps: PipelineDeps) {
     partitions: deps.partitions,
     logger,
     config,
+    onRefused: deps.onRefused,
     async onStored(stored, turns) {
       deps.onStored(stored);
       if (turns.length === 0) return;

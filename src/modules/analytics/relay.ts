@@ -1,8 +1,9 @@
 import type { Logger } from '../../shared/logger.js';
-import type { Sql } from '../storage/contract.js';
+import type { Sql, SqlExecutor } from '../storage/contract.js';
 import { storeBatches, type StoredTurn } from './event-store.js';
-import { ANY_UP_TO, NEWEST, take } from './outbox.js';
+import { ANY_UP_TO, NEWEST, setAside, take } from './outbox.js';
 import type { Partitions } from './partitions.js';
+import type { TenantBatch } from './tenant-batches.js';
 
 export interface RelayConfig {
   batchSize: number;
@@ -16,11 +17,24 @@ export interface RelayDeps {
   config: RelayConfig;
   /** Called after each committed batch with what was new in it (never twice for one record); must not throw. */
   onStored: (stored: number, turns: StoredTurn[]) => Promise<void>;
+  onRefused: () => void;
 }
 
 /** How long `flush` waits for records another instance has taken to be stored (or released). */
 const SETTLE_TIMEOUT_MS = 30_000;
 const SETTLE_POLL_MS = 20;
+
+/**
+ * A refusal by the tables (SQLSTATE class 22, data exception, or 23, integrity constraint), not an
+ * outage: the same record would fail again however often it is retried.
+ */
+function isRefused(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^2[23]/.test(code)) return true;
+  }
+  return false;
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -36,14 +50,30 @@ export function createRelay(deps: RelayDeps) {
   let timer: NodeJS.Timeout | null = null;
   let failing = false;
 
-  /** Relays one batch; returns how many records it took. */
-  async function relayBatch(): Promise<number> {
+  /** Stores a batch; a batch of one record that the tables refuse is set aside instead (the transaction goes on). */
+  async function storeOrSetAside(tx: SqlExecutor, batches: TenantBatch[], count: number) {
+    if (count > 1) return storeBatches(tx, batches);
+    await tx.query('SAVEPOINT store');
+    try {
+      return await storeBatches(tx, batches);
+    } catch (error) {
+      if (!isRefused(error)) throw error;
+      await tx.query('ROLLBACK TO SAVEPOINT store');
+      await setAside(tx, batches[0]!, String(error));
+      logger.error({ err: error, tenantId: batches[0]!.tenantId }, 'analytics: a record was refused by the tables; it is set aside in analytics_outbox_refused');
+      deps.onRefused();
+      return { stored: 0, turns: [] };
+    }
+  }
+
+  /** Relays one batch of at most `limit` records; returns how many it took. */
+  async function relayBatch(limit: number): Promise<number> {
     await partitions.timescale(); // known before the transaction, which must not wait on another query
     const result = await sql.transaction(async (tx) => {
-      const { batches, count } = await take(tx, config.batchSize);
+      const { batches, count } = await take(tx, limit);
       if (count === 0) return null;
       const created = await partitions.ensureWithin(tx, batches.flatMap((b) => b.months));
-      return { count, created, ...(await storeBatches(tx, batches)) };
+      return { count, created, ...(await storeOrSetAside(tx, batches, count)) };
     });
     if (!result) return 0;
     partitions.remember(result.created);
@@ -51,9 +81,21 @@ export function createRelay(deps: RelayDeps) {
     return result.count;
   }
 
+  /** After a batch was refused, its records one by one: the good ones are stored, the bad one set aside. */
+  async function relayOneByOne(): Promise<void> {
+    for (let i = 0; i < config.batchSize; i += 1) if ((await relayBatch(1)) === 0) return;
+  }
+
   async function relayAll(): Promise<void> {
     try {
-      while ((await relayBatch()) >= config.batchSize);
+      for (;;) {
+        const taken = await relayBatch(config.batchSize).catch(async (error: unknown) => {
+          if (!isRefused(error) || config.batchSize === 1) throw error;
+          await relayOneByOne();
+          return config.batchSize;
+        });
+        if (taken < config.batchSize) break;
+      }
       if (failing) logger.info('analytics: the relay stores records again');
       failing = false;
     } catch (error) {
