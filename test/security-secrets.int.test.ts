@@ -20,7 +20,7 @@ let home: FakeServer;
 let attacker: FakeServer;
 const echo = () =>
   startFakeServer((r, res) => {
-    if (r.path === '/redirect') return void res.writeHead(302, { location: r.query.to ?? '/' }).end();
+    if (r.path === '/redirect') return void res.writeHead(Number(r.query.status ?? 302), { location: r.query.to ?? '/' }).end();
     // Some services reflect request headers (debug endpoints, error pages): the worst case for a mapping.
     if (r.path === '/echo-auth') return sendJson(res, r.query.status ? Number(r.query.status) : 200, { padding: r.query.pad ?? '', authorization: r.headers.authorization ?? null });
     sendJson(res, 200, { body: r.body, query: r.query, leak: r.headers['x-leak'] ?? null });
@@ -111,6 +111,15 @@ describe('redirects', () => {
     expect(await ws.call(id, 'hop')).toMatchObject({ ok: true });
     expect(home.calls('/redirect').at(-1)!.headers['x-api-key']).toBe(SECRET);
     expect(attacker.calls('/landed')).toHaveLength(1);
+    expect(received(attacker)).not.toContain(SECRET);
+  });
+
+  it('are not followed to another origin when they would send the body again (307/308), since bodies carry credentials too', async () => {
+    const ws = await workspace();
+    const tokenUrl = `${home.url}/redirect?status=307&to=${encodeURIComponent(`${attacker.url}/token`)}`;
+    const config = httpConfig(home.url, { auth: { type: 'oauth2_client_credentials', tokenUrl, clientId: 'engine' } });
+    const id = await ws.create({ kind: 'http', config, secrets: { clientSecret: SECRET } });
+    expect(await ws.call(id, 'ping')).toMatchObject({ ok: false, error: { message: expect.stringContaining('another origin') } });
     expect(received(attacker)).not.toContain(SECRET);
   });
 });

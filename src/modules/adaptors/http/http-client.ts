@@ -66,10 +66,14 @@ export function createHttpClient(deps: { policy: AddressPolicy; maxResponseBytes
         discard(response.body as unknown as Readable);
         if (hop >= MAX_REDIRECTS) throw new CallError('http_error', `The service redirected more than ${MAX_REDIRECTS} times.`);
         const next = checkUrl(deps.policy, new URL(location, url).toString());
-        if (next.origin !== url.origin) for (const name of Object.keys(headers)) if (originBound.has(name.toLowerCase())) delete headers[name];
         if (response.statusCode === 303 || ((response.statusCode === 301 || response.statusCode === 302) && method === 'POST')) {
           method = 'GET';
           body = undefined;
+        }
+        if (next.origin !== url.origin) {
+          // A body may carry credentials (an OAuth client secret, a JSON-RPC key) that headers stripping cannot see.
+          if (body !== undefined) throw new CallError('http_error', `The service redirected a request with a body to another origin (${next.origin}); it was not sent there.`);
+          for (const name of Object.keys(headers)) if (originBound.has(name.toLowerCase())) delete headers[name];
         }
         url = next;
         continue;
