@@ -27,9 +27,23 @@ export interface TaskCall<T> {
   targets: readonly ModelTarget[];
   resolve: (name: string) => ResolvedProvider | null;
   request: (model: string) => ChatRequest;
-  /** Validates an answer; null rejects it (it is never trusted, and never cached). */
-  accept: (text: string) => T | null;
+  /** Validates an answer; null or a `rejection` refuses it (it is never trusted, and never cached). */
+  accept: (text: string) => T | Rejection | null;
 }
+
+const REJECTED = Symbol('rejected');
+/** A refused answer with the reason, which reaches the bot builder's trace through the usage entry. */
+export interface Rejection {
+  [REJECTED]: string;
+}
+export const rejection = (reason: string): Rejection => ({ [REJECTED]: reason });
+const isRejection = (value: unknown): value is Rejection => typeof value === 'object' && value !== null && REJECTED in value;
+/** Why `accept` refused, when it said. */
+export const rejectionReason = (value: unknown): string | null => (isRejection(value) ? value[REJECTED] : null);
+const refusal = (value: unknown): string => {
+  const reason = rejectionReason(value);
+  return reason === null ? 'The answer failed validation and was rejected.' : `The answer was rejected: ${reason}`;
+};
 
 export interface TaskOutcome<T> {
   answer: { value: T; provider: string; model: string } | null;
@@ -56,7 +70,7 @@ export async function callModels<T>(deps: CallerDeps, call: TaskCall<T>): Promis
     const key = cacheKey({ provider: provider.name, endpoint: deps.directory.endpointOf(provider), task: call.task, request });
     const cached = await deps.cache.get(call.tenantId, key);
     const fromCache = cached ? call.accept(cached.text) : null;
-    if (fromCache !== null) {
+    if (fromCache !== null && !isRejection(fromCache)) {
       usage.push({ ...succeeded(call.task, target, 0, 0, 0), cached: true });
       return { answer: { value: fromCache, provider: target.provider, model: target.model }, usage };
     }
@@ -89,8 +103,8 @@ async function attemptTarget<T>(
       breaker.onSuccess();
       const latencyMs = deps.clock.now() - started;
       const value = call.accept(response.text);
-      if (value === null) {
-        usage.push({ ...succeeded(call.task, target, latencyMs, response.tokensIn, response.tokensOut), ok: false, error: { code: 'invalid_output', message: 'The answer failed validation and was rejected.' } });
+      if (value === null || isRejection(value)) {
+        usage.push({ ...succeeded(call.task, target, latencyMs, response.tokensIn, response.tokensOut), ok: false, error: { code: 'invalid_output', message: refusal(value) } });
         deps.logger.warn({ tenantId: call.tenantId, provider: provider.name, model: target.model, task: call.task }, 'model answer rejected');
         return { kind: 'next' };
       }

@@ -22,6 +22,11 @@ export interface ExtractOptions {
 
 export interface CompiledEntities {
   extract(text: string, options?: ExtractOptions): ExtractedEntity[];
+  /**
+   * The value `entity` takes when all of `text` is one match of it: what a user typing exactly
+   * that would get (same type check, same pattern). Null when it is no such match.
+   */
+  wholeValue(entity: string, text: string, options?: ExtractOptions): { value: unknown } | null;
 }
 
 interface CompiledEntity {
@@ -64,11 +69,7 @@ export function compileEntities(
     extract(text, extractOptions = {}) {
       if (typeof text !== 'string' || text.trim() === '') return [];
       const input = text.slice(0, MAX_EXTRACT_CHARS);
-      const context: ExtractContext = {
-        now: referenceTime(extractOptions.now),
-        timeZone: checkedTimeZone(extractOptions.timezone),
-        memo: new Map(),
-      };
+      const context = contextOf(extractOptions);
       const entities: ExtractedEntity[] = [];
       for (const { name, match } of compiled) {
         const seen = new Set<string>();
@@ -81,7 +82,18 @@ export function compileEntities(
       }
       return entities.sort((a, b) => a.start - b.start || b.end - a.end || a.entity.localeCompare(b.entity));
     },
+    wholeValue(entity, text, extractOptions = {}) {
+      const compiledEntity = compiled.find((c) => c.name === entity);
+      const input = typeof text === 'string' ? text.trim() : '';
+      if (!compiledEntity || input === '' || input.length > MAX_EXTRACT_CHARS) return null;
+      const whole = safely(compiledEntity.match, input, contextOf(extractOptions)).find((m) => m.start === 0 && m.end === input.length);
+      return whole ? { value: whole.value } : null;
+    },
   };
+}
+
+function contextOf(options: ExtractOptions): ExtractContext {
+  return { now: referenceTime(options.now), timeZone: checkedTimeZone(options.timezone), memo: new Map() };
 }
 
 function safely(match: Matcher, input: string, context: ExtractContext): ReturnType<Matcher> {

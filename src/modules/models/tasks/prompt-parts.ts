@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { findInputProblem } from '../../../shared/safe-input.js';
 import type { ChatMessage } from '../providers/provider.js';
 
 /** Longest user text a prompt carries; beyond it the text is cut, which bounds cost per call. */
@@ -25,6 +26,8 @@ export function parseJsonAnswer<S extends z.ZodType>(text: string, schema: S): z
   } catch {
     return null;
   }
+  // A model's output is input like any other: a NUL in a slot or a reply would fail every later store.
+  if (findInputProblem(json) !== null) return null;
   const parsed = schema.safeParse(json);
   return parsed.success ? parsed.data : null;
 }
