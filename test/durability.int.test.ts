@@ -24,7 +24,7 @@ const PROGRESS_MAX_MS = 15_000;
 let cluster: Cluster | undefined;
 beforeAll(async () => {
   if (!missing) cluster = await startCluster();
-}, 180_000);
+}, 240_000);
 afterAll(async () => {
   await cluster?.stop();
 }, 60_000);
@@ -108,5 +108,5 @@ describe.skipIf(missing !== null)('durable turns through crashes and outages (is
     );
     if (anomalies.length > 0) expect.fail(`\n${formatAnomalies(history, anomalies)}`);
     expect(history.events.some((e) => e.op === 'send' && e.outcome === 'ack')).toBe(true);
-  }, 300_000);
+  }, 400_000);
 });
