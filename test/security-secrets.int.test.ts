@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntegrationInfo, TestIntegrationResult } from '../src/modules/adaptors/contract.js';
 import { type FakeServer, sendJson, startFakeServer } from './fakes/crm.js';
+import { TEST_DATABASE_URL } from './support/env.js';
 import { client } from './support/http.js';
 import { INTEGRATION_TEST_ENV } from './support/integration-env.js';
 import { startApp, type TestApp } from './support/start-app.js';
@@ -196,5 +198,17 @@ describe('credentials in URLs', () => {
     expect(refused.status).toBe(400);
     const stored = await ws.api.get<IntegrationInfo>(`/v1/integrations/${id}`);
     expect(JSON.stringify(stored.body)).not.toContain('admin:pw');
+  });
+
+  it('are hidden when an integration saved before this rule still holds them', async () => {
+    const ws = await workspace();
+    const id = await ws.create({ kind: 'http', config: httpConfig(home.url), secrets: { token: SECRET } });
+    const legacy = httpConfig(home.url.replace('http://', 'http://admin:p@ss-hunter2@'));
+    const db = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await db.connect();
+    await db.query('UPDATE integrations SET config = $2 WHERE id = $1', [id, JSON.stringify(legacy)]).finally(() => db.end());
+    const shown = JSON.stringify([(await ws.api.get(`/v1/integrations/${id}`)).body, (await ws.api.get('/v1/integrations')).body]);
+    expect(shown).not.toContain('hunter2');
+    expect(shown).toContain(`http://[redacted]@${new URL(home.url).host}`);
   });
 });

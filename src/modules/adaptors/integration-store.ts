@@ -6,6 +6,7 @@ import type { Sql, SqlExecutor } from '../storage/contract.js';
 import { isUniqueViolation } from '../storage/index.js';
 import type { DestinationCheck } from './check-destinations.js';
 import type { CreateIntegrationInput, IntegrationInfo, UpdateIntegrationInput } from './contract.js';
+import { hideUrlCredentials } from './hide-url-credentials.js';
 import { checkSecretsStay } from './secret-binding.js';
 import { type ValidDefinition, validateDefinition } from './validate-definition.js';
 
@@ -40,7 +41,7 @@ const toInfo = (row: Row): IntegrationInfo => ({
   name: row.name,
   kind: row.kind,
   description: row.description,
-  config: row.config,
+  config: hideUrlCredentials(row.config) as Record<string, unknown>,
   secretsSet: row.secret_fields,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
