@@ -73,7 +73,7 @@ function instanceEnv(pg: OwnPostgres, redis: OwnRedis, dataDir: string): Record<
     MCP_OUTBOX_POLL_MS: '50',
     MCP_OUTBOX_BACKOFF_BASE_MS: '20',
     MCP_OUTBOX_BACKOFF_MAX_MS: '500',
-    MCP_OUTBOX_LEASE_MS: '3000',
+    MCP_OUTBOX_LEASE_MS: '10000',
     MCP_CHANNEL_SEND_TIMEOUT_MS: '1000',
     MCP_ANALYTICS_FLUSH_MS: '200',
   };

@@ -22,11 +22,12 @@ export interface OutboxSettings extends BackoffSettings {
 export function createOutboxWorker(deps: { store: OutboxStore; configs: ChannelConfigs; clock: Clock; logger: Logger; settings: OutboxSettings }) {
   const { store, configs, clock, logger, settings } = deps;
   /**
-   * The platform has the message now: keep trying to record that through a storage blip (within
-   * half the lease), since a send left pending would be sent again, and platforms keep no ids.
+   * The platform has the message now: keep trying to record that through a storage outage for as
+   * long as the claim lasts, since a send left pending is sent again and platforms keep no ids to
+   * drop the copy. Only a crash in the few milliseconds between the answer and this write repeats one.
    */
-  async function markSentSurely(send: ClaimedSend, externalId: string | null): Promise<void> {
-    const giveUpAt = Date.now() + settings.leaseMs / 2;
+  async function markSentSurely(send: ClaimedSend, externalId: string | null, claimedAt: number): Promise<void> {
+    const giveUpAt = claimedAt + settings.leaseMs - 1_000;
     for (let wait = 100; ; wait = Math.min(wait * 2, 2_000)) {
       try {
         return await store.markSent(send, externalId);
@@ -38,6 +39,7 @@ export function createOutboxWorker(deps: { store: OutboxStore; configs: ChannelC
   }
 
   async function deliver(send: ClaimedSend): Promise<void> {
+    const claimedAt = Date.now();
     const log = logger.child({ tenantId: send.tenantId, conversationId: send.conversationId, outboxId: send.id, channel: send.channel });
     try {
       const channel = await configs.instance(send.tenantId, send.channel);
@@ -45,7 +47,7 @@ export function createOutboxWorker(deps: { store: OutboxStore; configs: ChannelC
         ? await channel.send(send.payload)
         : { ok: false as const, retryable: false, error: `the ${send.channel} channel is not configured or disabled` };
       if (result.ok) {
-        await markSentSurely(send, result.externalId);
+        await markSentSurely(send, result.externalId, claimedAt);
         return;
       }
       const dead = !result.retryable || send.attempt >= settings.maxAttempts;
