@@ -1,13 +1,25 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import { adjacencyGraphs, dictionary as commonWords } from '@zxcvbn-ts/language-common';
-import { dictionary as englishWords, translations } from '@zxcvbn-ts/language-en';
+import { createRequire } from 'node:module';
+import type * as ZxcvbnCore from '@zxcvbn-ts/core';
+import type * as CommonLanguage from '@zxcvbn-ts/language-common';
+import type * as EnglishLanguage from '@zxcvbn-ts/language-en';
 import { MIN_PASSWORD_LENGTH } from './passwords.js';
+
 /** zxcvbn's scale: 3 is "safely unguessable: moderate protection from offline slow-hash attacks". */
 const MIN_SCORE = 3;
 
-let factory: ZxcvbnFactory | null = null;
-// The dictionaries take a moment to index, so they are built on the first check, not at start-up.
-const zxcvbn = () => (factory ??= new ZxcvbnFactory({ translations, graphs: adjacencyGraphs, dictionary: { ...commonWords, ...englishWords } }));
+// The dictionaries take about a second to load and index: only processes that check a password
+// (not every CLI command or app start) pay for it, on the first check. Checks are synchronous (zod
+// refinements), hence require rather than import().
+const require = createRequire(import.meta.url);
+let factory: ZxcvbnCore.ZxcvbnFactory | null = null;
+function zxcvbn(): ZxcvbnCore.ZxcvbnFactory {
+  if (factory) return factory;
+  const { ZxcvbnFactory } = require('@zxcvbn-ts/core') as typeof ZxcvbnCore;
+  const common = require('@zxcvbn-ts/language-common') as typeof CommonLanguage;
+  const english = require('@zxcvbn-ts/language-en') as typeof EnglishLanguage;
+  factory = new ZxcvbnFactory({ translations: english.translations, graphs: common.adjacencyGraphs, dictionary: { ...common.dictionary, ...english.dictionary } });
+  return factory;
+}
 
 const sentence = (text: string) => text.trim().replace(/[.!]+$/, '');
 
