@@ -4,15 +4,21 @@ import type { EncodedRecord, TenantBatch } from './tenant-batches.js';
 /**
  * The analytics outbox: records are staged by the transaction that produced them (a turn's, or an
  * API request's), so they are stored exactly when that commits; the relay moves them to the tables.
- * One statement whatever the count: records travel as parallel arrays.
  */
-const STAGE = `INSERT INTO analytics_outbox (tenant_id, kind, months, payload)
+const STAGE_ONE = `INSERT INTO analytics_outbox (tenant_id, kind, months, payload) VALUES ($1::uuid, $2, string_to_array($3, ','), $4)`;
+/** Several records in one statement, as parallel arrays (an array parameter escapes every quote of its JSON: not for the turn's hot path). */
+const STAGE_MANY = `INSERT INTO analytics_outbox (tenant_id, kind, months, payload)
   SELECT $1::uuid, x.kind, string_to_array(x.months, ','), x.payload FROM unnest($2::text[], $3::text[], $4::text[]) AS x(kind, months, payload)`;
 
 /** Stages one tenant's records in `tx`, a transaction in that tenant's scope (row-level security checks the tenant). */
 export async function stage(tx: SqlExecutor, tenantId: string, records: readonly EncodedRecord[]): Promise<void> {
-  if (records.length === 0) return;
-  await tx.query(STAGE, [tenantId, records.map((r) => r.kind), records.map((r) => r.months.join(',')), records.map((r) => r.json)]);
+  const [first] = records;
+  if (!first) return;
+  if (records.length === 1) {
+    await tx.query(STAGE_ONE, [tenantId, first.kind, first.months.join(','), first.json]);
+    return;
+  }
+  await tx.query(STAGE_MANY, [tenantId, records.map((r) => r.kind), records.map((r) => r.months.join(',')), records.map((r) => r.json)]);
 }
 
 /**
