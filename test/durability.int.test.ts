@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiTarget, drive, type Endpoint, type Target, webchatTarget, whatsappTarget } from './support/durability-clients.js';
 import { APP_SECRET, type Cluster, PHONE_NUMBER_ID, startCluster } from './support/durability-cluster.js';
 import { settledAnomalies } from './support/durability-observe.js';
-import { createHistory, type History } from './support/history.js';
+import { createHistory, type History, type SendEvent } from './support/history.js';
 import { formatAnomalies } from './support/history-check.js';
 import { postgresBinDir } from './support/own-postgres.js';
 import { redisAvailable } from './support/own-redis.js';
@@ -108,5 +108,8 @@ describe.skipIf(missing !== null)('durable turns through crashes and outages (is
     );
     if (anomalies.length > 0) expect.fail(`\n${formatAnomalies(history, anomalies)}`);
     expect(history.events.some((e) => e.op === 'send' && e.outcome === 'ack')).toBe(true);
+    // An outage is the client's cue to retry (503 + Retry-After), never reported as our bug (500).
+    const internal = history.events.filter((e): e is SendEvent => e.op === 'send' && e.status === 500);
+    expect(internal.map((e) => `${e.conversation} ${e.id}`)).toEqual([]);
   }, 400_000);
 });
