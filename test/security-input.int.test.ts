@@ -113,6 +113,19 @@ describe('NUL characters and deep nesting are refused at the edge', () => {
   });
 });
 
+describe('flow sources (YAML) carry the same limits', () => {
+  it('answers 400 to a NUL written as a YAML escape and to nesting past 64 levels', async () => {
+    const flow = (name: string) => `name: ${name}\nstart: a\nstates:\n  a: { type: end, say: "hi" }\n`;
+    const nul = await send('POST', '/v1/flows', { body: flow('"bad\\0name"'), headers: { 'content-type': 'application/yaml' }, key: ws.owner.accessToken });
+    expect(nul).toMatchObject({ status: 400, message: expect.stringContaining('NUL') });
+    const deep = `${flow('deep')}vars: ${'['.repeat(5_000)}${']'.repeat(5_000)}\n`;
+    const nested = await send('POST', '/v1/flows', { body: deep, headers: { 'content-type': 'application/yaml' }, key: ws.owner.accessToken });
+    expect(nested).toMatchObject({ status: 400 });
+    const validated = await ws.api.post<{ valid: boolean; issues: { path: string; message: string }[] }>('/v1/flows/validate', flow('"bad\\0name"'));
+    expect(validated.body).toMatchObject({ valid: false, issues: [{ path: 'name', message: expect.stringContaining('NUL') }] });
+  });
+});
+
 async function webSocketAnswer(widgetKey: string, frame: string): Promise<unknown> {
   const socket = new WebSocket(`${server.url.replace('http', 'ws')}/v1/webchat?key=${widgetKey}&conversation=nul-visitor`);
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));

@@ -1,5 +1,6 @@
 /** Turns a request body (YAML or JSON text, or parsed JSON) into a value for validateFlow. */
 import { parseDocument } from 'yaml';
+import { findInputProblem } from '../../../shared/safe-input.js';
 import { flowError, type FlowIssue } from './flow-issue.js';
 
 export const MAX_FLOW_SOURCE_BYTES = 512 * 1024;
@@ -33,9 +34,13 @@ export function parseFlowSource(body: string | object): ParsedFlowSource {
       }),
     };
   }
+  let value: unknown;
   try {
-    return { ok: true, value: document.toJS({ maxAliasCount: 100 }) as unknown };
+    value = document.toJS({ maxAliasCount: 100 }) as unknown;
   } catch (error) {
     return { ok: false, issues: [flowError('', 'invalid_yaml', `YAML error: ${(error as Error).message}`)] };
   }
+  // YAML escapes ("\0") reach what JSON bodies cannot: the same NUL and depth limits as the API's edge.
+  const problem = findInputProblem(value);
+  return problem ? { ok: false, issues: [flowError(problem.path, 'invalid_value', `the value ${problem.message}`)] } : { ok: true, value };
 }
