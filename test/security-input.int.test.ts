@@ -107,6 +107,11 @@ describe('NUL characters and deep nesting are refused at the edge', () => {
     const history = await client(server.url).get<{ messages: unknown[] }>(`/v1/webchat/messages?key=${widgetKey}&conversation=nul-visitor`);
     expect(history.body.messages).toEqual([]);
 
+    // An unpaired surrogate is valid JSON that PostgreSQL's jsonb refuses just the same.
+    const broken = await send('POST', '/v1/conversations/broken-1/messages', { body: '{"text":"hi \\ud800 there"}', key: ws.owner.accessToken });
+    expect(broken).toMatchObject({ status: 400, message: expect.stringContaining('surrogate') });
+    expect((await send('GET', '/v1/conversations/broken-1', { key: ws.owner.accessToken })).status).toBe(404);
+
     const deep = `{"text":"hi","user":${deepJson(10_000)}}`;
     expect(await send('POST', '/v1/conversations/deep-1/messages', { body: deep, key: ws.owner.accessToken })).toMatchObject({ status: 400, code: 'bad_request' });
     expect((await send('GET', '/v1/conversations/deep-1', { key: ws.owner.accessToken })).status).toBe(404);
