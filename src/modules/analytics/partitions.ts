@@ -46,7 +46,11 @@ export function createPartitions(deps: { sql: Sql; logger: Logger }): Partitions
         `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb')
            AND NOT EXISTS (SELECT 1 FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid WHERE c.relname = 'custom_metrics') AS hyper`,
       )
-      .then((rows) => rows[0]?.hyper === true));
+      .then((rows) => rows[0]?.hyper === true)
+      .catch((error: unknown) => {
+        isTimescale = null; // asked again next time rather than failing for good after one outage
+        throw error;
+      }));
 
   /** Partitions of the months not known yet, created under a lock so that racing instances both succeed. */
   async function ensureWithin(tx: SqlExecutor, months: Iterable<string>): Promise<string[]> {

@@ -52,17 +52,15 @@ export function createRelay(deps: RelayDeps) {
 
   /** Stores a batch; a batch of one record that the tables refuse is set aside instead (the transaction goes on). */
   async function storeOrSetAside(tx: SqlExecutor, batches: TenantBatch[], count: number) {
-    if (count > 1) return storeBatches(tx, batches);
+    if (count > 1) return { ...(await storeBatches(tx, batches)), refused: null };
     await tx.query('SAVEPOINT store');
     try {
-      return await storeBatches(tx, batches);
+      return { ...(await storeBatches(tx, batches)), refused: null };
     } catch (error) {
       if (!isRefused(error)) throw error;
       await tx.query('ROLLBACK TO SAVEPOINT store');
       await setAside(tx, batches[0]!, String(error));
-      logger.error({ err: error, tenantId: batches[0]!.tenantId }, 'analytics: a record was refused by the tables; it is set aside in analytics_outbox_refused');
-      deps.onRefused();
-      return { stored: 0, turns: [] };
+      return { stored: 0, turns: [], refused: { error, tenantId: batches[0]!.tenantId } };
     }
   }
 
@@ -77,6 +75,10 @@ export function createRelay(deps: RelayDeps) {
     });
     if (!result) return 0;
     partitions.remember(result.created);
+    if (result.refused) {
+      logger.error({ err: result.refused.error, tenantId: result.refused.tenantId }, 'analytics: the tables refused a record; it is set aside in analytics_outbox_refused');
+      deps.onRefused();
+    }
     await deps.onStored(result.stored, result.turns);
     return result.count;
   }
