@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sideInstance, stageTurns } from './analytics-instances.js';
 import { deployShop, runKnownConversations } from './analytics-shop.js';
 import { client } from './support/http.js';
 import { startApp, type TestApp } from './support/start-app.js';
@@ -118,14 +119,18 @@ describe('analytics queries over known conversations', () => {
     const at = new Date().toISOString();
     const call = (provider: string, model: string, tokensIn: number, tokensOut: number, costUsd: number) =>
       ({ type: 'model_call', state: 'reply', task: 'generate', provider, model, ok: true, latencyMs: 100, tokensIn, tokensOut, costUsd, at }) as const;
-    for (const [turn, calls] of [
+    const records = ([
       [1, [call('openai', 'gpt-4o-mini', 100, 20, 0.0003), call('anthropic', 'claude-haiku-4-5', 50, 10, 0.0002)]],
       [2, [call('openai', 'gpt-4o-mini', 200, 40, 0.0006)]],
-    ] as const) {
-      server.app.analytics.recordTurn({
-        tenantId: tenant.id, conversationId: 'm1', turnId: crypto.randomUUID(), flowId: 'f', flowVersion: 1, channel: 'api', turn, newRun: turn === 1,
-        startedAt: at, latencyMs: 5, lockWaitMs: 0, status: 'waiting', state: 'reply', replies: 1, trace: [...calls], sideEffects: [],
-      });
+    ] as const).map(([turn, calls]) => ({
+      tenantId: tenant.id, conversationId: 'm1', turnId: crypto.randomUUID(), flowId: 'f', flowVersion: 1, channel: 'api', turn, newRun: turn === 1,
+      startedAt: at, latencyMs: 5, lockWaitMs: 0, status: 'waiting' as const, state: 'reply', replies: 1, trace: [...calls], sideEffects: [],
+    }));
+    const engine = await sideInstance(server, { redis: true });
+    try {
+      await stageTurns(engine.sql, engine.analytics, records);
+    } finally {
+      await engine.close();
     }
     await server.app.analytics.flush();
     const usage = await client(server.url, tenant.apiKey).get<{ totals: Body[]; series: Body[] }>(`/v1/analytics/models?${unaligned()}`);
