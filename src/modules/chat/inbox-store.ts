@@ -3,6 +3,7 @@ import type { Ids } from '../../shared/ids.js';
 import type { InboundTurn } from '../engine/contract.js';
 import type { Sql, SqlExecutor } from '../storage/contract.js';
 import type { Address } from './channels/define-channel.js';
+import { claimHeadsSql } from './claim-heads.js';
 import type { ChannelId } from './contract.js';
 
 /** A platform message as stored before its acknowledgement. */
@@ -32,25 +33,8 @@ interface InboxRow extends Record<string, unknown> {
   attempts: number;
 }
 
-/**
- * Like the outbox's claim (outbox-store.ts): only the oldest pending message of each conversation
- * is claimable, so a conversation's messages become turns in arrival order; due heads are locked
- * with SKIP LOCKED and leased, so instances share the work and a dead instance's claim is retried.
- */
-const CLAIM = `
-  WITH heads AS (
-    SELECT DISTINCT ON (tenant_id, conversation_id) id
-    FROM channel_inbox WHERE status = 'pending'
-    ORDER BY tenant_id, conversation_id, seq
-  ), due AS (
-    SELECT i.id FROM channel_inbox i JOIN heads h ON h.id = i.id
-    WHERE i.status = 'pending' AND i.next_attempt_at <= $1
-    ORDER BY i.next_attempt_at LIMIT $2
-    FOR UPDATE OF i SKIP LOCKED
-  )
-  UPDATE channel_inbox i SET attempts = i.attempts + 1, next_attempt_at = $3, updated_at = $1
-  FROM due WHERE i.id = due.id
-  RETURNING i.id, i.tenant_id, i.conversation_id, i.channel, i.external_id, i.message, i.origin, i.attempts`;
+/** A conversation's messages become turns in arrival order; a dead instance's claim is retried after its lease. */
+const CLAIM = claimHeadsSql('channel_inbox', ['id', 'tenant_id', 'conversation_id', 'channel', 'external_id', 'message', 'origin', 'attempts']);
 
 export function createInboxStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
   const { sql, ids, clock } = deps;

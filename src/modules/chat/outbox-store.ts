@@ -3,6 +3,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
 import type { Sql, SqlExecutor } from '../storage/contract.js';
 import type { StatusEvent } from './channels/define-channel.js';
+import { claimHeadsSql } from './claim-heads.js';
 import type { ChannelId, OutboxEntry, OutboxStatus } from './contract.js';
 
 interface OutboxRow extends Record<string, unknown> {
@@ -55,26 +56,7 @@ const toEntry = (r: OutboxRow): OutboxEntry => ({
   updatedAt: r.updated_at,
 });
 
-/**
- * Only the oldest pending send of each conversation may go (order within a conversation); among
- * those, due ones are locked with SKIP LOCKED so that several instances share the work. Claiming
- * pushes `next_attempt_at` out by a lease: a worker that dies mid-send leaves the row to be retried.
- * It reads across tenants, as platform work, and touches no payload but the claimed rows'.
- */
-const CLAIM = `
-  WITH heads AS (
-    SELECT DISTINCT ON (tenant_id, conversation_id) id
-    FROM channel_outbox WHERE status = 'pending'
-    ORDER BY tenant_id, conversation_id, seq
-  ), due AS (
-    SELECT o.id FROM channel_outbox o JOIN heads h ON h.id = o.id
-    WHERE o.status = 'pending' AND o.next_attempt_at <= $1
-    ORDER BY o.next_attempt_at LIMIT $2
-    FOR UPDATE OF o SKIP LOCKED
-  )
-  UPDATE channel_outbox o SET attempts = o.attempts + 1, next_attempt_at = $3, updated_at = $1
-  FROM due WHERE o.id = due.id
-  RETURNING o.id, o.tenant_id, o.conversation_id, o.channel, o.message_id, o.payload, o.attempts`;
+const CLAIM = claimHeadsSql('channel_outbox', ['id', 'tenant_id', 'conversation_id', 'channel', 'message_id', 'payload', 'attempts']);
 
 /** Statuses only move forward: a late `delivered` never overwrites `read`. */
 const LATER = `coalesce(array_position(ARRAY['sent','delivered','read','failed'], delivery), 0) < array_position(ARRAY['sent','delivered','read','failed'], $4::text)`;
