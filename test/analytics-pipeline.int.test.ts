@@ -181,7 +181,7 @@ describe('nothing is held in memory', () => {
     expect(await totals(first.url, tenant.apiKey, 'messages')).toEqual({ received: 8, sent: 12, fallbacks: 2, fallbackRate: 0.25 });
   });
 
-  it('embedded: staged analytics are stored after a restart', async () => {
+  it('embedded: the analytics of every turn are there after a restart', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'mcp-analytics-'));
     try {
       const first = await startApp({ mode: 'embedded', dataDir, env: HOLD });
