@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EvaluationBudget, OVER_BUDGET, TURN_LIMITS } from './budget.js';
 import type { Condition } from './condition-schema.js';
 import { compileCondition, ConditionError } from './conditions.js';
 
@@ -98,5 +99,39 @@ describe('structured conditions', () => {
     expect(error?.message).toMatch(/invalid regular expression/);
     expect(() => compileCondition({ field: 'x', op: 'in', value: 3 })).toThrow(/needs a list/);
     expect(() => compileCondition({ field: 'x', op: 'eq' })).toThrow(/needs a value/);
+  });
+});
+
+describe('evaluation budget and linear-time regexes', () => {
+  const list = `[${Array.from({ length: 200 }, (_, i) => i + 1).join(', ')}]`;
+  const nested = `${list}.all(a, ${list}.all(b, ${list}.all(c, a + b + c > 0)))`;
+
+  it('stops nested CEL comprehensions when the budget runs out, and the budget says why', () => {
+    const budget = new EvaluationBudget({ ...TURN_LIMITS, celSteps: 1_000 });
+    const outcome = compileCondition(nested).test(scope, budget);
+    expect(outcome).toEqual({ value: false, error: expect.stringContaining(OVER_BUDGET) });
+    expect(budget.exceeded).toMatch(/CEL comprehensions ran more than 1000 iterations/);
+    // Whatever else the turn evaluates fails at once.
+    expect(compileCondition('intent == "track_order"').test(scope, budget)).toMatchObject({ value: false, error: expect.stringContaining(OVER_BUDGET) });
+    expect(compileCondition('[1, 2].all(x, x > 0)').test(scope)).toEqual({ value: true });
+  });
+
+  it('runs op: matches and CEL .matches() on RE2, charging the input to the budget', () => {
+    const attack = { ...scope, message: { text: `${'a'.repeat(5_000)}!` } };
+    expect(compileCondition({ field: 'message.text', op: 'matches', value: '^([a-zA-Z]+\\s?)+$' }).test(attack)).toEqual({ value: false });
+    expect(compileCondition('message.text.matches("^(a|aa)+$")').test(attack)).toEqual({ value: false });
+    expect(compileCondition('matches(message.text, "^a+!$")').test(attack)).toEqual({ value: true });
+    const budget = new EvaluationBudget({ ...TURN_LIMITS, regexChars: 6_000 });
+    expect(compileCondition({ field: 'message.text', op: 'matches', value: 'b' }).test(attack, budget)).toEqual({ value: false });
+    expect(compileCondition({ field: 'message.text', op: 'matches', value: 'b' }).test(attack, budget).error).toContain(OVER_BUDGET);
+    expect(budget.exceeded).toMatch(/scanned more than 6000 characters/);
+  });
+
+  it('lists patterns RE2 cannot run with their path, and fails them at run time instead of refusing to compile', () => {
+    const structured = compileCondition({ any: [{ field: 'x', op: 'matches', value: '(a)\\1' }] });
+    expect(structured.regexProblems).toEqual([{ subPath: 'any[0].value', message: expect.stringContaining('backreferences') }]);
+    expect(structured.test(scope)).toMatchObject({ value: false, error: expect.stringContaining('backreferences') });
+    expect(compileCondition('message.text.matches("a(?=b)")').regexProblems).toEqual([{ subPath: '', message: expect.stringContaining('lookaheads') }]);
+    expect(compileCondition('message.text.matches("^a")').regexProblems).toEqual([]);
   });
 });

@@ -159,3 +159,30 @@ describe('flowJsonSchema', () => {
     expect(JSON.stringify(schema)).toContain('slot_filling');
   });
 });
+
+describe('validateFlow: regexes and generate instructions', () => {
+  it('refuses regular expressions RE2 cannot run, with their path and the reason', () => {
+    const flow = withStates({
+      ask: {
+        type: 'intent',
+        transitions: [
+          { when: { field: 'message.text', op: 'matches', value: '(a)\\1' }, to: 'done' },
+          { when: 'message.text.matches("x(?!y)")', to: 'done' },
+        ],
+      },
+    }, { nlu: { entities: { code: { type: 'regex', pattern: '(?<=#)\\d+(?=;)' } } } });
+    expect(find(flow, 'unsupported_regex')).toEqual([
+      expect.objectContaining({ path: 'states.ask.transitions[0].when.value', severity: 'error', message: expect.stringContaining('backreferences') }),
+      expect.objectContaining({ path: 'states.ask.transitions[1].when', severity: 'error', message: expect.stringContaining('lookaheads') }),
+    ]);
+    expect(find(flow, 'invalid_entity')).toEqual([expect.objectContaining({ path: 'nlu.entities.code.pattern', message: expect.stringContaining('lookaheads') })]);
+  });
+
+  it('warns when generate.instructions template in user text, and not for the builder’s own data', () => {
+    const generate = (instructions: string) => withStates({ talk: { type: 'response', generate: { instructions, fallback: 'Sorry.' }, next: 'done' } }, { start: 'talk' });
+    expect(find(generate('Answer: {{ message.text }} for {{slots.order_id|upcase}}'), 'user_text_in_instructions')).toEqual([
+      expect.objectContaining({ path: 'states.talk.generate.instructions', severity: 'warning', message: expect.stringMatching(/'message', 'slots'.*prompt injection.*conversation data/) }),
+    ]);
+    expect(find(generate('Be kind. The plan is {{ vars.plan }} and {{ order.status }}; say "slots" {{ "message" }}'), 'user_text_in_instructions')).toEqual([]);
+  });
+});

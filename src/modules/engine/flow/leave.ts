@@ -18,7 +18,14 @@ export function leave(turn: Turn, from: string, to: string, actions: ActionListR
 
 /** Ends the run after a flow problem with a safe reply; the next message starts the flow over. */
 export function endWithError(turn: Turn, code: string, message: string): RunOutcome {
-  turn.emit({ type: 'error', state: turn.ctx.state, code, message });
+  // Out of budget, conditions read as false and templates as empty: that is the cause to report.
+  if (turn.budget.exceeded) {
+    if (turn.budgetReported) return stopAsEnded(turn);
+    turn.budgetReported = true;
+    turn.emit({ type: 'error', state: turn.ctx.state, code: 'budget_exceeded', message: overBudgetMessage(turn) });
+  } else {
+    turn.emit({ type: 'error', state: turn.ctx.state, code, message });
+  }
   turn.sendText(SAFE_REPLY);
   return stopAsEnded(turn);
 }
@@ -39,13 +46,15 @@ export function cycleOf(visited: readonly string[]): string[] {
   return previous >= 0 ? visited.slice(previous) : visited.slice(-10);
 }
 
+const overBudgetMessage = (turn: Turn): string =>
+  `stopped in state '${turn.ctx.state ?? ''}': ${turn.budget.exceeded ?? 'the evaluation budget ran out'} in one turn; simplify the conditions or templates (loops, comprehensions) there`;
+
 /**
  * A turn whose conditions or templates used up the evaluation budget ends like a step-limit stop:
  * an `error` in the trace and the safe reply, so one tenant's flow cannot hold the server.
  */
 export function stopOverBudget(turn: Turn): RunOutcome {
-  const message = `stopped in state '${turn.ctx.state ?? ''}': ${turn.budget.exceeded ?? 'the evaluation budget ran out'} in one turn; simplify the conditions or templates (loops, comprehensions) there`;
-  return endWithError(turn, 'budget_exceeded', message);
+  return endWithError(turn, 'budget_exceeded', overBudgetMessage(turn));
 }
 
 export function stopAtStepLimit(turn: Turn): RunOutcome {

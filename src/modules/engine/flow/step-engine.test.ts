@@ -3,7 +3,9 @@ import { compileFlow } from './compile-flow.js';
 import type { FlowDefinition } from './flow-schema.js';
 import { loadFlow, message, runTurn, traceTypes } from './step-test-kit.js';
 import { step } from './step.js';
+import type { TraceEvent } from './trace.js';
 import { SAFE_REPLY } from './turn.js';
+import { EvaluationBudget, TURN_LIMITS } from './budget.js';
 
 describe('step', () => {
   const menu = loadFlow({
@@ -87,7 +89,7 @@ describe('step', () => {
     const flow = compileFlow({
       name: 't',
       start: 's',
-      states: { s: { type: 'end', say: '{% for i in (1..100000000) %}xxxxxxxxxx{% endfor %}' } },
+      states: { s: { type: 'end', say: '{% include "missing" %}' } },
     });
     const r = step(flow, null, message('x'));
     expect(r.replies).toEqual([]);
@@ -136,5 +138,36 @@ describe('step', () => {
     const t2 = runTurn(menu, ctx, message('y'));
     expect(t2.trace[0]).toMatchObject({ type: 'error', code: 'unknown_state' });
     expect(t2.texts[0]).toBe('Hello!');
+  });
+
+  describe('evaluation budget', () => {
+    const list = `[${Array.from({ length: 100 }, (_, i) => i + 1).join(', ')}]`;
+    const heavy = `${list}.all(a, ${list}.all(b, a + b > 0))`;
+    const small = () => ({ budget: new EvaluationBudget({ ...TURN_LIMITS, celSteps: 500 }) });
+    const errorOf = (trace: readonly TraceEvent[]) => trace.find((e) => e.type === 'error');
+
+    it('ends a turn whose transition runs out of budget with an error in the trace and the safe reply', () => {
+      const flow = compileFlow({ name: 'b', start: 's', states: { s: { type: 'response', say: 'Hi', transitions: [{ when: heavy, to: 'e' }] }, e: { type: 'end', say: 'never' } } });
+      const r = step(flow, null, message('x'), small());
+      expect(r.status).toBe('ended');
+      expect(r.replies.map((x) => x.text)).toEqual(['Hi', SAFE_REPLY]);
+      expect(errorOf(r.trace)).toMatchObject({ code: 'budget_exceeded', state: 's', message: expect.stringContaining('more than 500 iterations') });
+      expect(step(flow, null, message('x')).replies.map((x) => x.text)).toEqual(['Hi', 'never']);
+    });
+
+    it('also when a waiting state takes the message (slot validate), outside the run queue', () => {
+      const flow = compileFlow({
+        name: 'v',
+        start: 'ask',
+        states: { ask: { type: 'slot_filling', slots: [{ name: 'n', prompt: 'N?', retry: 'Again?', validate: heavy }], next: 'e' }, e: { type: 'end', say: 'ok' } },
+      });
+      const first = step(flow, null, message(''));
+      expect(first.status).toBe('waiting');
+      const r = step(flow, first.context, message('12'), small());
+      expect(r.status).toBe('ended');
+      expect(r.replies.at(-1)?.text).toBe(SAFE_REPLY);
+      expect(traceTypes(r.trace)).toContain('condition_error');
+      expect(errorOf(r.trace)).toMatchObject({ code: 'budget_exceeded' });
+    });
   });
 });

@@ -69,7 +69,7 @@ export function step(flow: CompiledFlow, context: FlowContext | null, event: Ste
   if (options.budget) turn.budget = options.budget;
   let status = event.type === 'message' ? onMessage(turn, event) : (applyEffectResult(turn, event) ?? runQueue(turn));
   // A waiting state's message handling may run out too, without going through the queue.
-  if (turn.budget.exceeded && status !== 'ended') status = stopOverBudget(turn);
+  if (turn.budget.exceeded) status = stopOverBudget(turn);
   const result: StepResult = { context: turn.ctx, replies: turn.replies, trace: turn.trace, sideEffects: turn.sideEffects, status };
   const effect = turn.ctx.internal.pending?.effect;
   if (status === 'effect' && effect) result.effect = effect;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EvaluationBudget, OVER_BUDGET, TURN_LIMITS } from './budget.js';
 import { compileTemplate, compileValue } from './templates.js';
 
 describe('templates', () => {
@@ -32,5 +33,24 @@ describe('templates', () => {
     const outcome = compileTemplate('{% for i in (1..100000000) %}xxxxxxxx{% endfor %}').render({});
     expect(outcome.value).toBe('');
     expect(outcome.error).toMatch(/limit/);
+  });
+});
+
+describe('templates under a turn budget', () => {
+  const loop = '{% for i in (1..300) %}{% for j in (1..300) %}{% assign x = j | plus: i %}{% endfor %}{% endfor %}done';
+
+  it('shares one budget across the renders of a turn: once spent, later renders fail at once', () => {
+    const budget = new EvaluationBudget({ ...TURN_LIMITS, liquidMs: 1 });
+    const first = compileTemplate(loop).render({}, budget);
+    expect(first).toEqual({ value: '', error: expect.stringMatching(/limit exceeded/) });
+    expect(budget.exceeded).toMatch(/Liquid templates rendered for more than 1 ms/);
+    expect(compileTemplate('Hi {{ name }}').render({ name: 'Ann' }, budget)).toEqual({ value: '', error: expect.stringContaining(OVER_BUDGET) });
+    expect(compileValue('{{ n }}').evaluate({ n: 1 }, budget).error).toContain(OVER_BUDGET);
+  });
+
+  it('counts the memory a range takes before its loop starts', () => {
+    const budget = new EvaluationBudget({ ...TURN_LIMITS, liquidMemory: 1_000 });
+    expect(compileTemplate('{% for i in (1..2000) %}{% endfor %}').render({}, budget).error).toMatch(/memory alloc limit exceeded/);
+    expect(budget.exceeded).toMatch(/built more than 1000 items/);
   });
 });

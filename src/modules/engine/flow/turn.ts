@@ -23,6 +23,8 @@ export class Turn {
   queue: Phase[] = [];
   /** Shared by every condition and template of the turn; `step` may hand in the turn's own. */
   budget = new EvaluationBudget();
+  /** Set once the run ended for being over budget, so that it ends (and replies) once. */
+  budgetReported = false;
 
   constructor(
     readonly flow: CompiledFlow,
