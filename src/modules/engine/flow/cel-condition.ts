@@ -44,7 +44,7 @@ function matches(text: unknown, pattern: unknown): boolean {
 
 environment
   .registerFunction('__tick(): bool', tick)
-  .registerFunction('__matches(dyn, dyn): bool', matches)
+  .registerFunction('__matches(string, string): bool', matches)
   .registerFunction('__lt(dyn, dyn): bool', compare((n) => n < 0))
   .registerFunction('__le(dyn, dyn): bool', compare((n) => n <= 0))
   .registerFunction('__gt(dyn, dyn): bool', compare((n) => n > 0))
@@ -89,7 +89,7 @@ export function compileCel(source: string): CompiledCel {
   if (!isNode(rewritten)) throw new CelCompileError('not an expression');
   const text = serialize(rewritten as unknown as ASTNode);
   const checked = environment.check(text);
-  if (!checked.valid) throw new CelCompileError(celErrorText(checked.error).replace(/__[ph]\d+/g, 'value'));
+  if (!checked.valid) throw new CelCompileError(celErrorText(checked.error).replace(/__[ph]\d+/g, 'value').replace(/__matches/g, 'matches'));
   const program = environment.parse(text);
   const placeholders: readonly Placeholder[] = rewriter.placeholders;
   return {

@@ -133,5 +133,6 @@ describe('evaluation budget and linear-time regexes', () => {
     expect(structured.test(scope)).toMatchObject({ value: false, error: expect.stringContaining('backreferences') });
     expect(compileCondition('message.text.matches("a(?=b)")').regexProblems).toEqual([{ subPath: '', message: expect.stringContaining('lookaheads') }]);
     expect(compileCondition('message.text.matches("^a")').regexProblems).toEqual([]);
+    expect(() => compileCondition('message.text.matches(1)')).toThrow(/no matching overload for 'matches\(dyn, int\)'/);
   });
 });
