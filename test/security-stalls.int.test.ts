@@ -134,7 +134,8 @@ describe('conditions and templates have a per-turn budget', () => {
   });
 
   it('stops ten states of heavy Liquid loops, each under the per-template limit, as one turn over budget', async () => {
-    const heavy = '{% for i in (1..3000000) %}{% assign x = i | plus: 1 %}{% endfor %}done';
+    // About a second each, under the old per-template limit: ten of them held the server ten seconds.
+    const heavy = '{% for i in (1..1000) %}{% for j in (1..1000) %}{% assign x = j | plus: i %}{% endfor %}{% endfor %}done';
     const states = Array.from({ length: 10 }, (_, i) => `  s${i}: { type: response, say: "${heavy}", next: ${i < 9 ? `s${i + 1}` : 'end'} }`);
     const tenant = await tenantWithFlow(['name: loops', 'start: s0', 'states:', ...states, '  end: { type: end, say: "Bye" }'].join('\n'));
     const turn = await underProbe(viaApi(tenant, 'hi'));
