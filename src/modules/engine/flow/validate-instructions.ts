@@ -8,7 +8,7 @@ import { flowWarning, type FlowIssue } from './flow-issue.js';
 import type { FlowState } from './state-schema.js';
 
 /** Scope roots whose values come from what users send. */
-const USER_ROOTS = ['message', 'payload', 'slots', 'entities', 'user', 'value'] as const;
+const USER_ROOTS = ['message', 'payload', 'slots', 'entities', 'user'] as const;
 const MARKUP = /\{\{([^]*?)\}\}|\{%([^]*?)%\}/g;
 /** A root at the start of a variable path, not a property (`x.slots`) or inside a quoted string. */
 const ROOT = new RegExp(`(?<![\\w.'"])(${USER_ROOTS.join('|')})(?![\\w])`, 'g');
@@ -33,7 +33,7 @@ export function instructionIssues(states: Record<string, FlowState>): FlowIssue[
       flowWarning(
         `states.${name}.generate.instructions`,
         'user_text_in_instructions',
-        `the instructions template in ${what}, which users control, so a user could slip in instructions of their own (prompt injection); ` +
+        `the instructions template in data that users control (${what}), so a user could slip in instructions of their own (prompt injection); ` +
           `the model already receives message, slots and vars as conversation data it will not obey, so name the data in plain words instead ` +
           `(e.g. "confirm the order number in slots.order_id") and keep the instructions your own text`,
       ),
