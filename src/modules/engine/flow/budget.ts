@@ -8,6 +8,8 @@
 export interface BudgetLimits {
   /** Iterations of CEL comprehensions (`all`, `exists`, `map`, `filter`…), nested ones included. */
   celSteps: number;
+  /** List elements and characters that CEL's `+` may build (binds can double a list per level). */
+  celItems: number;
   /** Characters that regular expressions may scan (RE2 is linear, so this bounds their time). */
   regexChars: number;
   /** Milliseconds of Liquid rendering. */
@@ -16,11 +18,15 @@ export interface BudgetLimits {
   liquidMemory: number;
 }
 
-/** About 50 ms of CEL, 50 ms of regex and 100 ms of Liquid at most: far above what real flows use. */
-export const TURN_LIMITS: BudgetLimits = { celSteps: 50_000, regexChars: 1_000_000, liquidMs: 100, liquidMemory: 1_000_000 };
+/**
+ * Each is roughly 50 to 100 ms of work at most (cel-js copies about 1 list element per µs), far
+ * above what real flows use, so that no turn holds the event loop for long.
+ */
+export const TURN_LIMITS: BudgetLimits = { celSteps: 50_000, celItems: 100_000, regexChars: 1_000_000, liquidMs: 100, liquidMemory: 1_000_000 };
 
 export class EvaluationBudget {
   private celSteps: number;
+  private celItems: number;
   private regexChars: number;
   private liquidMs: number;
   private liquidMemory: number;
@@ -29,6 +35,7 @@ export class EvaluationBudget {
 
   constructor(readonly limits: BudgetLimits = TURN_LIMITS) {
     this.celSteps = limits.celSteps;
+    this.celItems = limits.celItems;
     this.regexChars = limits.regexChars;
     this.liquidMs = limits.liquidMs;
     this.liquidMemory = limits.liquidMemory;
@@ -44,6 +51,13 @@ export class EvaluationBudget {
     if (this.exceeded) return false;
     this.celSteps -= 1;
     return this.celSteps >= 0 || this.exhaust(`CEL comprehensions ran more than ${this.limits.celSteps} iterations`);
+  }
+
+  /** What a CEL `+` built: elements of a list, characters of a string, 1 for a number. */
+  spendCelItems(items: number): boolean {
+    if (this.exceeded) return false;
+    this.celItems -= items;
+    return this.celItems >= 0 || this.exhaust(`CEL '+' built more than ${this.limits.celItems} list elements or characters`);
   }
 
   /** Scanning `chars` characters with a regular expression; false if that is more than is left. */

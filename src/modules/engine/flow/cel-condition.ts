@@ -34,6 +34,12 @@ function tick(): boolean {
   return true;
 }
 
+function grown(value: unknown): boolean {
+  const size = typeof value === 'string' || Array.isArray(value) ? value.length : 1;
+  if (!spent().spendCelItems(size)) throw overBudget;
+  return true;
+}
+
 function matches(text: unknown, pattern: unknown): boolean {
   if (typeof text !== 'string' || typeof pattern !== 'string') throw new Error('matches() needs a string and a pattern string');
   const compiled = compileLinearRegex(pattern);
@@ -44,6 +50,7 @@ function matches(text: unknown, pattern: unknown): boolean {
 
 environment
   .registerFunction('__tick(): bool', tick)
+  .registerFunction('__grown(dyn): bool', grown)
   .registerFunction('__matches(string, string): bool', matches)
   .registerFunction('__lt(dyn, dyn): bool', compare((n) => n < 0))
   .registerFunction('__le(dyn, dyn): bool', compare((n) => n <= 0))

@@ -5,7 +5,8 @@
  * `has(a.b)` becomes a presence flag, and ordering operators become functions under which
  * comparing null with anything is false. Two rewrites keep evaluation bounded: every comprehension
  * iteration first calls `__tick()`, which counts against the turn's budget (cel-js has parse-time
- * limits only), and `.matches()` becomes `__matches()`, which runs on RE2 instead of JS RegExp.
+ * limits only), so does the size of what `+` builds, and `.matches()` becomes `__matches()`, which
+ * runs on RE2 instead of JS RegExp.
  */
 
 export interface CelNode {
@@ -33,6 +34,16 @@ const node = (op: string, args: unknown): CelNode => ({ op, args });
 /** `cel.bind(__t, __tick(), body)`: the tick runs before the body, whatever the body's type. */
 const ticked = (body: CelNode): CelNode =>
   node('rcall', ['bind', node('id', 'cel'), [node('id', '__t'), node('call', ['__tick', []]), body]]);
+
+/**
+ * `cel.bind(__g, a + b, __grown(__g) ? __g : __g)`: charges the size of what `+` built (list
+ * elements, characters), since `cel.bind(b, a + a, cel.bind(c, b + b, …))` doubles a list per
+ * level with no comprehension at all. The sum keeps its static type, so type checks still apply.
+ */
+const charged = (sum: CelNode): CelNode => {
+  const g = node('id', '__g');
+  return node('rcall', ['bind', node('id', 'cel'), [g, sum, node('?:', [node('call', ['__grown', [g]]), g, g])]]);
+};
 
 function chainOf(n: CelNode, bound: ReadonlySet<string>): string[] | null {
   if (n.op === 'id' && typeof n.args === 'string') return bound.has(n.args) ? null : [n.args];
@@ -78,7 +89,8 @@ export class CelRewriter {
     this.noteComparison(n, bound);
     const rewritten = args.map((a: unknown) => (isNode(a) ? this.rewrite(a, bound) : a));
     const ordering = ORDERING_FUNCTIONS[n.op];
-    return ordering ? node('call', [ordering, rewritten]) : node(n.op, rewritten);
+    if (ordering) return node('call', [ordering, rewritten]);
+    return n.op === '+' ? charged(node('+', rewritten)) : node(n.op, rewritten);
   }
 
   private rewriteReceiverCall(args: unknown[], bound: ReadonlySet<string>): CelNode {

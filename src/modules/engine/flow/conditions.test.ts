@@ -116,6 +116,16 @@ describe('evaluation budget and linear-time regexes', () => {
     expect(compileCondition('[1, 2].all(x, x > 0)').test(scope)).toEqual({ value: true });
   });
 
+  it('charges what CEL + builds, so binds that double a list stop instead of exhausting memory', () => {
+    const names = 'abcdefghijklmnopqrstuvwxyz'.split('');
+    const doubling = `cel.bind(a, ${list}, ${names.slice(1).map((n, i) => `cel.bind(${n}, ${names[i]} + ${names[i]}, `).join('')}size(z) > 0${')'.repeat(names.length)}`;
+    const budget = new EvaluationBudget();
+    expect(compileCondition(doubling).test(scope, budget).error).toContain(OVER_BUDGET);
+    expect(budget.exceeded).toMatch(/CEL '\+' built more than 100000 list elements or characters/);
+    expect(test('vars.n + 1 == 6 && "a" + "b" == "ab" && [1] + [2] == [1, 2]')).toEqual({ value: true });
+    expect(() => compileCondition('vars.goal + 1 > 2 && "a" + 1 == "a1"')).toThrow(/no matching overload|no such overload/);
+  });
+
   it('runs op: matches and CEL .matches() on RE2, charging the input to the budget', () => {
     const attack = { ...scope, message: { text: `${'a'.repeat(5_000)}!` } };
     expect(compileCondition({ field: 'message.text', op: 'matches', value: '^([a-zA-Z]+\\s?)+$' }).test(attack)).toEqual({ value: false });
