@@ -6,6 +6,7 @@
  */
 import { Context, Liquid, Value, toValueSync, type Template } from 'liquidjs';
 import { EvaluationBudget, OVER_BUDGET } from './budget.js';
+import { cpuMs } from '../../../shared/cpu-time.js';
 
 const liquid = new Liquid({
   templates: {},
@@ -42,7 +43,7 @@ type Limiter = NonNullable<NonNullable<ConstructorParameters<typeof Context>[3]>
  * render, and a turn renders many templates. liquidjs calls `use`/`check` and nothing else on them.
  */
 function contextFor(scope: Record<string, unknown>, budget: EvaluationBudget): Context {
-  const deadline = performance.now() + budget.liquidLeftMs();
+  const deadline = cpuMs() + budget.liquidLeftMs();
   const memoryLimit = {
     use(units: number) {
       if (units > 0 && !budget.spendLiquidMemory(units)) throw new Error('memory alloc limit exceeded');
@@ -51,8 +52,8 @@ function contextFor(scope: Record<string, unknown>, budget: EvaluationBudget): C
   };
   const renderLimit = {
     use() {},
-    check(now: number) {
-      if (now > deadline) throw new Error('template render limit exceeded');
+    check() {
+      if (cpuMs() > deadline) throw new Error('template render limit exceeded');
     },
   };
   return new Context(scope, liquid.options, { sync: true }, { liquid, memoryLimit: memoryLimit as unknown as Limiter, renderLimit: renderLimit as unknown as Limiter });
@@ -61,13 +62,13 @@ function contextFor(scope: Record<string, unknown>, budget: EvaluationBudget): C
 /** Runs `render` in a context bounded by the turn's budget, and charges the time it took. */
 function withinBudget<T>(budget: EvaluationBudget, empty: T, scope: Record<string, unknown>, render: (ctx: Context) => T): RenderOutcome<T> {
   if (budget.liquidLeftMs() <= 0) return { value: empty, error: `${OVER_BUDGET}: ${budget.exceeded ?? ''}` };
-  const started = performance.now();
+  const started = cpuMs();
   try {
     return { value: render(contextFor(scope, budget)) };
   } catch (error) {
     return { value: empty, error: errorText(error) };
   } finally {
-    budget.spendLiquid(performance.now() - started);
+    budget.spendLiquid(cpuMs() - started);
   }
 }
 
