@@ -35,6 +35,7 @@ async function chatOverSocket(url: string, widgetKey: string, texts: string[]): 
   return frames;
 }
 
+// Each test starts PGlite and migrates it from nothing, twice for the restart: tens of seconds on a busy 2-core host.
 describe('embedded mode (PGlite + memory), as on a first `npm start`', () => {
   it('seeds the demo, chats over the web chat socket, and keeps everything across a restart', async () => {
     let server = await embedded();
@@ -64,7 +65,7 @@ describe('embedded mode (PGlite + memory), as on a first `npm start`', () => {
     } finally {
       await server.stop();
     }
-  });
+  }, 120_000);
 
   it('refuses a socket with an unknown widget key', async () => {
     const server = await startApp({ mode: 'embedded' });
@@ -79,5 +80,5 @@ describe('embedded mode (PGlite + memory), as on a first `npm start`', () => {
     } finally {
       await server.stop();
     }
-  });
+  }, 120_000);
 });

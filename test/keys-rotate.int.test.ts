@@ -45,5 +45,5 @@ describe('mcp-engine keys rotate', () => {
     } finally {
       await server.stop();
     }
-  });
+  }, 120_000);
 });
