@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { benchAnalytics } from './analytics.js';
 import { benchFlowTurn } from './flow-turn.js';
 import { createOwnRedis } from '../test/support/own-redis.js';
-import { readCounters, perTurn } from './storage-costs.js';
+import { databaseCommits, redisCommandsDuring } from './storage-costs.js';
 import { BENCH_DB, httpSender, settled, startInProcess, startServer } from './targets.js';
 import { printRow, runConversations, summarise } from './stats.js';
 
@@ -29,7 +29,10 @@ async function benchInProcess(): Promise<void> {
   }
 }
 
-/** (b) HTTP end to end: a separate server process on PostgreSQL + a Redis of its own (so its command counts are the server's). */
+/**
+ * (b) HTTP end to end: a separate server process on PostgreSQL and a Redis of its own, with what a
+ * turn costs in storage round trips (PostgreSQL transactions, Redis commands) measured apart.
+ */
 async function benchHttp(): Promise<void> {
   progress('starting Redis and the server (PostgreSQL + Redis)');
   const redis = await createOwnRedis();
@@ -39,14 +42,21 @@ async function benchHttp(): Promise<void> {
     const send = httpSender(server.url);
     progress('warming up (HTTP)');
     await runConversations(5, 5, send);
-    await settled(server.url);
-    const before = await readCounters(BENCH_DB, redis.url);
     progress(`${CONVERSATIONS} conversations × ${TURNS} messages over HTTP`);
     const { durations, wallMs } = await runConversations(CONVERSATIONS, TURNS, send);
-    await settled(server.url);
-    const after = await readCounters(BENCH_DB, redis.url);
     printRow('(b) HTTP end to end, PostgreSQL + Redis', summarise(durations, wallMs));
-    process.stdout.write(`    storage work: ${perTurn(before, after, CONVERSATIONS * TURNS)} (analytics relay included)\n`);
+
+    progress('counting storage round trips of 200 more turns');
+    await settled(server.url);
+    const before = await databaseCommits(BENCH_DB);
+    const commands = await redisCommandsDuring(redis.url, async () => {
+      await runConversations(20, 10, send);
+      // Time for the analytics relay to store them (polling /metrics would add transactions of its own).
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+    });
+    // The reading itself is one transaction.
+    const transactions = (await databaseCommits(BENCH_DB)) - before - 1;
+    process.stdout.write(`    per turn: ${(transactions / 200).toFixed(2)} PostgreSQL transactions (analytics relay included), ${(commands / 200).toFixed(1)} Redis commands sent\n`);
   } finally {
     await server.stop();
     await redis.stop();

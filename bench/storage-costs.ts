@@ -1,15 +1,8 @@
-import pg from 'pg';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 
-/** Counters of the bench's own database and Redis, to print what one turn costs in storage work. */
-export interface StorageCounters {
-  /** Committed PostgreSQL transactions in the database (every backend, background work included). */
-  transactions: number;
-  /** Redis commands executed by the server (INFO commandstats, script bodies included). */
-  redisCommands: number;
-}
-
-async function databaseCommits(databaseUrl: string): Promise<number> {
+/** Committed PostgreSQL transactions of the bench's database so far (every backend, background work included). */
+export async function databaseCommits(databaseUrl: string): Promise<number> {
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
@@ -22,25 +15,24 @@ async function databaseCommits(databaseUrl: string): Promise<number> {
   }
 }
 
-async function redisCommands(redisUrl: string): Promise<number> {
+/**
+ * Commands the server's clients sent to Redis while `run` ran, from MONITOR: what a script does
+ * inside Redis is not a round trip and is left out. MONITOR slows Redis down, so this runs apart
+ * from the timed load.
+ */
+export async function redisCommandsDuring(redisUrl: string, run: () => Promise<void>): Promise<number> {
   const redis = new Redis(redisUrl);
+  const monitor = await redis.monitor();
+  let commands = 0;
+  monitor.on('monitor', (_time: string, _args: string[], source: string) => {
+    if (source !== 'lua') commands += 1;
+  });
   try {
-    const info = await redis.info('commandstats');
-    return [...info.matchAll(/^cmdstat_[^:]+:calls=(\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    await run();
+    await new Promise((resolve) => setTimeout(resolve, 200));
   } finally {
+    monitor.disconnect();
     redis.disconnect();
   }
-}
-
-export async function readCounters(databaseUrl: string, redisUrl: string): Promise<StorageCounters> {
-  const [transactions, commands] = await Promise.all([databaseCommits(databaseUrl), redisCommands(redisUrl)]);
-  return { transactions, redisCommands: commands };
-}
-
-/** One line: per-turn transactions and Redis commands between two readings (the readings' own work subtracted). */
-export function perTurn(before: StorageCounters, after: StorageCounters, turns: number): string {
-  // Each reading costs one transaction (the stats query) and one INFO command.
-  const transactions = (after.transactions - before.transactions - 1) / turns;
-  const commands = (after.redisCommands - before.redisCommands - 1) / turns;
-  return `${transactions.toFixed(2)} PostgreSQL transactions and ${commands.toFixed(1)} Redis commands per turn`;
+  return commands;
 }
