@@ -38,6 +38,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     kv,
     ids,
     clock,
+    logger: logger.child({ module: 'security' }),
     masterKey: masterKeys[0]!.key,
     config: { accessTokenTtlSeconds: config.security.accessTokenTtlSeconds, platformAdminKey: config.security.platformAdminKey },
   });

@@ -122,8 +122,7 @@ export function createExecutionService(deps: ExecutionDeps) {
       await deps.stageTurn(tx, record);
       return next;
     });
-    await deps.contexts.cache(tenantId, conversationId, saved);
-    return outcome;
+    return { outcome, saved };
   }
 
   return {
@@ -134,11 +133,15 @@ export function createExecutionService(deps: ExecutionDeps) {
         waitMs: deps.lockWaitMs,
       });
       const lockWaitMs = clock.now() - waitStarted;
+      let released = false;
       try {
         for (let attempt = 1; ; attempt += 1) {
           try {
-            const outcome = await runTurn(tenantId, conversationId, message, hooks, { fresh: attempt > 1, lockWaitMs });
+            const { outcome, saved } = await runTurn(tenantId, conversationId, message, hooks, { fresh: attempt > 1, lockWaitMs });
             if (lock.lost) deps.logger.warn({ tenantId, conversationId }, 'conversation lock expired during a turn; its save was fenced by version');
+            // Issued together, so that Redis gets both in one round trip (the cache update first).
+            released = true;
+            await Promise.all([deps.contexts.cache(tenantId, conversationId, saved), lock.release()]);
             return outcome;
           } catch (error) {
             if (error instanceof AlreadyApplied || (message.id && isUniqueViolation(error))) return await storedResult(tenantId, conversationId, message.id!);
@@ -147,7 +150,7 @@ export function createExecutionService(deps: ExecutionDeps) {
           }
         }
       } finally {
-        await lock.release();
+        if (!released) await lock.release();
       }
     },
   };

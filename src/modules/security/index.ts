@@ -1,6 +1,7 @@
 import { AppError } from '../../shared/app-error.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
+import type { Logger } from '../../shared/logger.js';
 import type { Kv, Sql } from '../storage/contract.js';
 import { createApiKeyStore } from './api-keys.js';
 import { createAuditLog } from './audit.js';
@@ -27,6 +28,7 @@ export interface SecurityDeps {
   kv: Kv;
   ids: Ids;
   clock: Clock;
+  logger: Logger;
   /** The current master key: access tokens are signed with a key derived from it. */
   masterKey: Buffer;
   config: { accessTokenTtlSeconds: number; platformAdminKey: string | undefined };
@@ -40,7 +42,10 @@ export function createSecurity(deps: SecurityDeps): Security {
   const principals = createPrincipalCache({ clock: deps.clock, ttlMs: PRINCIPAL_CACHE_MS });
   const sessions = createSessions({ ...deps, users, tokens, onSessionRevoked: (userId) => principals.evictUser(userId) });
   const auditLog = createAuditLog(deps);
-  const limiter = createRateLimiter(deps);
+  const limiter = createRateLimiter({
+    ...deps,
+    onError: (error) => deps.logger.warn({ err: error }, 'security: adding rate-limit counts to the shared store failed; they are kept and retried'),
+  });
   const loadPrincipal = createAuthenticator({ ...deps, users, tokens, apiKeys, platformKey: deps.config.platformAdminKey });
   const quotas = new Map<string, { quota: number; expiresAt: number }>();
   const evictTenant = (tenantId: string) => {

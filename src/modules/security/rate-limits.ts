@@ -2,19 +2,21 @@ import { AppError } from '../../shared/app-error.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Kv } from '../storage/contract.js';
 import type { RateLimitResult } from './contract.js';
-
+import { createSharedCounters } from './shared-counters.js';
 
 /**
- * Fixed-window counters in the key-value store (Redis in server mode, so every instance counts
- * together; memory when embedded). One INCR per check keeps it cheap on the hot path; the window
- * edge lets a burst of up to twice the limit through, which is acceptable for abuse protection.
+ * Fixed-window counters shared through the key-value store (Redis in server mode, so every
+ * instance counts together; memory when embedded), counted write-behind so that a check costs no
+ * round trip on the request's path (shared-counters.ts). The window edge lets a burst of up to
+ * twice the limit through, which is acceptable for abuse protection.
  */
-export function createRateLimiter(deps: { kv: Kv; clock: Clock }) {
-  const { kv, clock } = deps;
+export function createRateLimiter(deps: { kv: Kv; clock: Clock; onError: (error: unknown) => void }) {
+  const { clock } = deps;
+  const counters = createSharedCounters({ kv: deps.kv, now: () => clock.now(), onError: deps.onError });
   return {
     async consume(bucket: string, limit: number, windowMs: number): Promise<RateLimitResult> {
       const window = Math.floor(clock.now() / windowMs);
-      const count = await kv.incr(`rate_limit:${bucket}:${window}`, { ttlMs: windowMs + 1000 });
+      const count = await counters.increment(`rate_limit:${bucket}:${window}`, windowMs + 1000);
       return {
         allowed: count <= limit,
         limit,
