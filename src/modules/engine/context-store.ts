@@ -47,9 +47,15 @@ export function createContextStore(deps: { sql: Sql; kv: Kv }) {
   }
 
   return {
-    /** For turns, under the conversation lock: a stale cached copy makes the save conflict, and the turn is run again from the database. */
-    async load(tenantId: string, conversationId: string): Promise<ConversationRecord | null> {
-      const cached = await kv.get(cacheKey(tenantId, conversationId));
+    /** The key-value key of a conversation's cached context, for a lock to read as it is granted. */
+    cacheKey,
+
+    /**
+     * For turns, under the conversation lock: a stale cached copy makes the save conflict, and the
+     * turn is run again from the database. `read` is the cached copy the lock already fetched, if it did.
+     */
+    async load(tenantId: string, conversationId: string, read?: string | null): Promise<ConversationRecord | null> {
+      const cached = read === undefined ? await kv.get(cacheKey(tenantId, conversationId)) : read;
       if (cached) return JSON.parse(cached) as ConversationRecord;
       return loadFromDb(tenantId, conversationId);
     },

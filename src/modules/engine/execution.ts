@@ -62,10 +62,16 @@ export function createExecutionService(deps: ExecutionDeps) {
     return row.result;
   }
 
-  async function runTurn(tenantId: string, conversationId: string, message: InboundTurn, hooks: TurnHooks, attempt: { fresh: boolean; lockWaitMs: number }) {
+  async function runTurn(
+    tenantId: string,
+    conversationId: string,
+    message: InboundTurn,
+    hooks: TurnHooks,
+    attempt: { fresh: boolean; lockWaitMs: number; cached: string | null | undefined },
+  ) {
     const startedAt = clock.isoNow();
     const started = clock.now();
-    const loaded = attempt.fresh ? await deps.contexts.loadFromDb(tenantId, conversationId) : await deps.contexts.load(tenantId, conversationId);
+    const loaded = attempt.fresh ? await deps.contexts.loadFromDb(tenantId, conversationId) : await deps.contexts.load(tenantId, conversationId, attempt.cached);
     if (message.id && loaded?.recentMessageIds.includes(message.id)) throw new AlreadyApplied();
     const target = await resolveFlow(tenantId, loaded);
     const flow = await deps.compiledFlows.get(tenantId, target.flowId, target.flowVersion);
@@ -131,13 +137,14 @@ export function createExecutionService(deps: ExecutionDeps) {
       const lock = await deps.locks.acquire(`lock:conversation:${tenantId}:${conversationId}`, {
         ttlMs: deps.lockTtlMs,
         waitMs: deps.lockWaitMs,
+        read: deps.contexts.cacheKey(tenantId, conversationId),
       });
       const lockWaitMs = clock.now() - waitStarted;
       let released = false;
       try {
         for (let attempt = 1; ; attempt += 1) {
           try {
-            const { outcome, saved } = await runTurn(tenantId, conversationId, message, hooks, { fresh: attempt > 1, lockWaitMs });
+            const { outcome, saved } = await runTurn(tenantId, conversationId, message, hooks, { fresh: attempt > 1, lockWaitMs, cached: lock.read });
             if (lock.lost) deps.logger.warn({ tenantId, conversationId }, 'conversation lock expired during a turn; its save was fenced by version');
             // Issued together, so that Redis gets both in one round trip (the cache update first).
             released = true;

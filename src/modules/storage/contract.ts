@@ -66,11 +66,18 @@ export interface LockOptions {
   ttlMs?: number;
   /** How long to wait in the queue before giving up with AppError('conversation_busy'). */
   waitMs?: number;
+  /**
+   * A key-value key to read as the lock is granted, in the same round trip where the backend can
+   * (Redis): what the holder reads first (a cached context) costs no round trip of its own.
+   */
+  read?: string;
 }
 
 export interface LockHandle {
   /** Strictly increasing per key: a later holder always has a larger fence. */
   readonly fence: number;
+  /** The `read` key's value at grant time (null: absent); undefined when not asked for, or where the backend does not read (memory). */
+  readonly read?: string | null;
   /** True once renewal failed: another holder may have the lock, so writes must be fenced. */
   readonly lost: boolean;
   release(): Promise<void>;

@@ -15,8 +15,10 @@ export function lockKeys(prefix: string, key: string) {
  * One waiter's turn: join the queue (scored by a global ticket, so FIFO across processes) unless
  * already in it, renew its heartbeat, drop waiters whose heartbeat ran out (crashed processes),
  * and grant the lock when it is free and this waiter is at the head of the queue.
- * KEYS: lock, queue, alive, ticket, fence. ARGV: token, ttlMs, heartbeatMs.
- * Returns the fence (> 0) when granted, 0 otherwise.
+ * KEYS: lock, queue, alive, ticket, fence, and optionally a key to read at grant time.
+ * ARGV: token, ttlMs, heartbeatMs. Returns {fence, value of the read key} when granted (fence > 0),
+ * {0} otherwise: the holder gets what it needs first (its conversation's cached context) in the same
+ * round trip.
  */
 export const pollLock = defineScript(`
 local lock, queue, alive, ticket, fence = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
@@ -33,13 +35,14 @@ for _, dead in ipairs(redis.call('ZRANGEBYSCORE', alive, '-inf', now)) do
 end
 redis.call('PEXPIRE', queue, heartbeat * 2)
 redis.call('PEXPIRE', alive, heartbeat * 2)
-if redis.call('EXISTS', lock) == 1 then return 0 end
-if redis.call('ZRANGE', queue, 0, 0)[1] ~= token then return 0 end
+if redis.call('EXISTS', lock) == 1 then return {0} end
+if redis.call('ZRANGE', queue, 0, 0)[1] ~= token then return {0} end
 redis.call('ZREM', queue, token)
 redis.call('ZREM', alive, token)
 local granted = redis.call('INCR', fence)
 redis.call('SET', lock, token, 'PX', ARGV[2])
-return granted`);
+if KEYS[6] then return {granted, redis.call('GET', KEYS[6])} end
+return {granted}`);
 
 /** KEYS: lock. ARGV: token, ttlMs. 1 when the lock was still ours and got a new TTL. */
 export const renewLock = defineScript(`

@@ -12,6 +12,8 @@ const pollDelay = () => 5 + Math.random() * 20;
 interface Waiter {
   deadline: number;
   ttlMs: number;
+  /** A key-value key (unprefixed) to read when the lock is granted. */
+  read: string | undefined;
   timer: NodeJS.Timeout;
   resolve: (handle: LockHandle) => void;
   reject: (error: unknown) => void;
@@ -55,7 +57,7 @@ export function createRedisLocks({ redis, prefix, defaults, logger }: RedisLocks
       local.wake = done;
     });
 
-  function hold(key: string, token: string, fence: number, ttlMs: number, sentAt: number): LockHandle {
+  function hold(key: string, token: string, fence: number, ttlMs: number, sentAt: number, read: string | null | undefined): LockHandle {
     const keys = lockKeys(prefix, key);
     let confirmedAt = sentAt;
     let lost = false;
@@ -90,6 +92,7 @@ export function createRedisLocks({ redis, prefix, defaults, logger }: RedisLocks
 
     return {
       fence,
+      read,
       get lost() {
         return isLost();
       },
@@ -117,9 +120,9 @@ export function createRedisLocks({ redis, prefix, defaults, logger }: RedisLocks
       for (;;) {
         if (closed) throw closedError();
         const sentAt = Date.now();
-        const keyList = [keys.lock, keys.queue, keys.alive, keys.ticket, keys.fence];
-        const fence = Number(await pollLock(redis, keyList, [token, waiter.ttlMs, HEARTBEAT_MS]));
-        if (fence > 0) return waiter.resolve(hold(key, token, fence, waiter.ttlMs, sentAt));
+        const keyList = [keys.lock, keys.queue, keys.alive, keys.ticket, keys.fence, ...(waiter.read === undefined ? [] : [prefix + waiter.read])];
+        const [fence, value] = (await pollLock(redis, keyList, [token, waiter.ttlMs, HEARTBEAT_MS])) as [number, string | null | undefined];
+        if (fence > 0) return waiter.resolve(hold(key, token, fence, waiter.ttlMs, sentAt, waiter.read === undefined ? undefined : (value ?? null)));
         if (Date.now() >= waiter.deadline) {
           await leave();
           return waiter.reject(busyError());
@@ -155,6 +158,7 @@ export function createRedisLocks({ redis, prefix, defaults, logger }: RedisLocks
     acquire(key, options) {
       if (closed) return Promise.reject(closedError());
       const { ttlMs, waitMs } = resolveLockOptions(defaults, options);
+      const read = options?.read;
       let local = queues.get(key);
       if (!local) queues.set(key, (local = { waiters: [], contending: false }));
       const waiters = local.waiters;
@@ -162,6 +166,7 @@ export function createRedisLocks({ redis, prefix, defaults, logger }: RedisLocks
         const waiter: Waiter = {
           deadline: Date.now() + waitMs,
           ttlMs,
+          read,
           // Fires only while waiting behind this process's contender, which clears it on its turn.
           timer: setTimeout(() => {
             const index = waiters.indexOf(waiter);

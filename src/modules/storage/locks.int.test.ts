@@ -63,6 +63,20 @@ describe('Redis locks across processes', () => {
     await cleaner.quit();
   });
 
+  it('reads a key as the lock is granted, in the same round trip', async () => {
+    const { locks, redis } = start();
+    await redis.set(`${prefix}cache:k`, 'cached value');
+    const first = await locks.acquire('with-read', { read: 'cache:k' });
+    expect(first.read).toBe('cached value');
+    await first.release();
+    const absent = await locks.acquire('with-read', { read: 'cache:missing' });
+    expect(absent.read).toBeNull();
+    await absent.release();
+    const plain = await locks.acquire('with-read');
+    expect(plain.read).toBeUndefined();
+    await plain.release();
+  });
+
   it('two instances never overlap and lose no update', async () => {
     const instances: Locks[] = [start().locks, start().locks];
     let counter = 0;

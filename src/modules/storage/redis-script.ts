@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
-export type ScriptResult = number | string | null;
+export type ScriptResult = number | string | null | (number | string | null)[];
 
 /** A Lua script sent once per server (EVALSHA), re-sent after a restart or SCRIPT FLUSH. */
 export function defineScript(source: string) {
