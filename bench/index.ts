@@ -56,7 +56,7 @@ async function benchHttp(): Promise<void> {
     });
     // The reading itself is one transaction.
     const transactions = (await databaseCommits(BENCH_DB)) - before - 1;
-    process.stdout.write(`    per turn: ${(transactions / 200).toFixed(2)} PostgreSQL transactions (analytics relay included), ${(commands / 200).toFixed(1)} Redis commands sent\n`);
+    process.stdout.write(`    per turn: ${(transactions / 200).toFixed(2)} PostgreSQL transactions (analytics relay included), ${(commands / 200).toFixed(1)} Redis commands sent (a lock's cache update and release go in one round trip)\n`);
   } finally {
     await server.stop();
     await redis.stop();
