@@ -93,8 +93,7 @@ const envSchema = z.object({
   MCP_MODELS_CACHE_TTL_MS: int(0).default(10 * 60_000),
   // Record analytics events of every turn (off: queries and /metrics still answer; the benchmark's baseline).
   MCP_ANALYTICS_ENABLED: bool.default(true),
-  // Analytics events held in memory before drops (counted in /metrics), events per batch, and flush period.
-  MCP_ANALYTICS_BUFFER_SIZE: int(1).default(20_000),
+  // Analytics records the relay moves from the outbox per batch, and how often it looks.
   MCP_ANALYTICS_BATCH_SIZE: int(1).default(500),
   MCP_ANALYTICS_FLUSH_MS: int(10).default(1_000),
   // Days raw analytics events are kept (dropped by whole months), and days hourly rollups are kept.
@@ -143,7 +142,6 @@ export interface Config {
   models: ModelsConfig;
   analytics: {
     enabled: boolean;
-    bufferSize: number;
     batchSize: number;
     flushMs: number;
     retentionDays: number;
@@ -214,7 +212,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       analytics: {
         enabled: e.MCP_ANALYTICS_ENABLED,
-        bufferSize: e.MCP_ANALYTICS_BUFFER_SIZE,
         batchSize: e.MCP_ANALYTICS_BATCH_SIZE,
         flushMs: e.MCP_ANALYTICS_FLUSH_MS,
         retentionDays: e.MCP_ANALYTICS_RETENTION_DAYS,

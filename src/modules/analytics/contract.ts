@@ -119,11 +119,6 @@ export interface Analytics {
    * per turn). Rejects only when the insert fails, and the turn's transaction must then fail too.
    */
   stageTurn(tx: SqlExecutor, record: TurnRecord): Promise<void>;
-  /**
-   * The engine's `onTurn` hook until it calls `stageTurn`: stages the turn in a transaction of its
-   * own after the turn committed (a crash in between loses its analytics). Returns at once, never throws.
-   */
-  recordTurn(record: TurnRecord): void;
   /** Stages custom metrics in the outbox: once it resolves they are durable, and stored within seconds. */
   ingestMetrics(tenantId: string, metrics: CustomMetricInput[]): Promise<{ accepted: number }>;
   conversations(tenantId: string, query: AnalyticsQueryInput): Promise<ConversationsReport>;

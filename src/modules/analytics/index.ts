@@ -41,8 +41,6 @@ export function createAnalytics(deps: AnalyticsDeps): Analytics {
   const pipeline = createPipeline({ sql, partitions, logger, config, onStored: (n) => metrics.stored(n), onRefused: () => metrics.refused() });
   const metrics = createOperatorMetrics({ backlog: pipeline.backlog });
   const maintenance = createMaintenance({ sql, partitions, clock, logger, config });
-  // Turns recorded after their commit (recordTurn) whose staging has not finished: `flush` waits for them.
-  const inFlight = new Set<Promise<void>>();
 
   /** The turn's analytics record, or null (logged) when deriving it fails: a bug must not fail the turn. */
   function observe(record: TurnRecord): AnalyticsRecord | null {
@@ -88,15 +86,6 @@ export function createAnalytics(deps: AnalyticsDeps): Analytics {
       const derived = observe(record);
       if (derived) await pipeline.stage(tx, record.tenantId, [derived]);
     },
-    recordTurn(record) {
-      const derived = observe(record);
-      if (!derived) return;
-      const staging = sql
-        .withTenant(record.tenantId, (tx) => pipeline.stage(tx, record.tenantId, [derived]))
-        .catch((error: unknown) => logger.error({ err: error, turnId: record.turnId }, 'analytics: could not stage a committed turn; its analytics are lost'))
-        .finally(() => inFlight.delete(staging));
-      inFlight.add(staging);
-    },
     async ingestMetrics(tenantId, inputs) {
       const now = clock.now();
       const rows = inputs.map((input) => customMetric(tenantId, input, now));
@@ -114,17 +103,13 @@ export function createAnalytics(deps: AnalyticsDeps): Analytics {
     live: (tenantId) => pipeline.live(tenantId, clock.now()),
     observeHttp: (sample) => metrics.observeHttp(sample),
     prometheus: () => metrics.render(),
-    async flush() {
-      await Promise.all(inFlight);
-      await pipeline.flush();
-    },
+    flush: () => pipeline.flush(),
     async start() {
       await maintenance.start();
       await pipeline.start();
     },
     async stop() {
       maintenance.stop();
-      await Promise.all(inFlight);
       await pipeline.stop();
     },
   };
