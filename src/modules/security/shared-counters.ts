@@ -5,6 +5,8 @@ interface Counter {
   known: number;
   /** Counted here since the last flush. */
   unsent: number;
+  /** Being added to the store by the flush in progress. */
+  sending: number;
   ttlMs: number;
   /** When the store forgets the key, and this process may too. */
   expiresAt: number;
@@ -29,17 +31,20 @@ export function createSharedCounters(deps: { kv: Kv; now: () => number; onError:
   async function flush(): Promise<void> {
     timer = null;
     const now = deps.now();
-    for (const [key, c] of counters) if (c.unsent === 0 && c.expiresAt <= now) counters.delete(key);
+    for (const [key, c] of counters) if (c.unsent === 0 && c.sending === 0 && c.expiresAt <= now) counters.delete(key);
     await Promise.all(
       [...counters].map(async ([key, c]) => {
         const n = c.unsent;
         if (n === 0) return;
         c.unsent = 0;
+        c.sending += n;
         try {
           c.known = await deps.kv.incr(key, { by: n, ttlMs: c.ttlMs });
         } catch (error) {
           c.unsent += n;
           deps.onError(error);
+        } finally {
+          c.sending -= n;
         }
       }),
     );
@@ -55,7 +60,7 @@ export function createSharedCounters(deps: { kv: Kv; now: () => number; onError:
     async increment(key: string, ttlMs: number): Promise<number> {
       const c = counters.get(key);
       if (!c) {
-        const created: Counter = { known: 0, unsent: 0, ttlMs, expiresAt: deps.now() + ttlMs, ready: Promise.resolve() };
+        const created: Counter = { known: 0, unsent: 0, sending: 0, ttlMs, expiresAt: deps.now() + ttlMs, ready: Promise.resolve() };
         created.ready = deps.kv.incr(key, { ttlMs }).then(
           (value) => {
             created.known = value;
@@ -67,12 +72,12 @@ export function createSharedCounters(deps: { kv: Kv; now: () => number; onError:
         );
         counters.set(key, created);
         await created.ready;
-        return created.known + created.unsent;
+        return created.known;
       }
       await c.ready;
       c.unsent += 1;
       scheduleFlush();
-      return c.known + c.unsent;
+      return c.known + c.sending + c.unsent;
     },
   };
 }
