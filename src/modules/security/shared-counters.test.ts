@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import type { Kv } from '../storage/contract.js';
 import { createMemoryKv } from '../storage/kv-memory.js';
 import { createSharedCounters } from './shared-counters.js';
 
@@ -27,5 +28,15 @@ describe('shared counters (write-behind)', () => {
     expect(await kv.get('k')).toBe('4');
     // A flush brings back the shared total: `a` has seen at least `b`'s first count, not only its own two.
     expect(await a.increment('k', 60_000)).toBeGreaterThanOrEqual(4);
+  });
+
+  it('still counts what a flush in progress is adding to the store', async () => {
+    const kv = createMemoryKv();
+    const slow: Kv = { ...kv, incr: async (key, options) => { await sleep(50); return kv.incr(key, options); } };
+    const c = counters(slow);
+    expect(await c.increment('k', 60_000)).toBe(1);
+    expect(await c.increment('k', 60_000)).toBe(2);
+    await sleep(30); // the flush of the second count is now waiting for the store
+    expect(await c.increment('k', 60_000)).toBe(3);
   });
 });
