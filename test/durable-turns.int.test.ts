@@ -23,12 +23,22 @@ states:
     next: listen
 `;
 
+const APP_NAME = 'durable-turns-test';
+
 let server: TestApp;
 let meta: Recorder;
 let db: pg.Client;
 beforeAll(async () => {
   meta = await startFakeMeta();
-  server = await startApp({ env: { MCP_OUTBOX_POLL_MS: '20', MCP_OUTBOX_BACKOFF_BASE_MS: '10', MCP_OUTBOX_BACKOFF_MAX_MS: '50' } });
+  server = await startApp({
+    env: {
+      // Named, so that the connection-killing test ends this app's connections and no other test file's.
+      DATABASE_URL: `${TEST_DATABASE_URL}?application_name=${APP_NAME}`,
+      MCP_OUTBOX_POLL_MS: '20',
+      MCP_OUTBOX_BACKOFF_BASE_MS: '10',
+      MCP_OUTBOX_BACKOFF_MAX_MS: '50',
+    },
+  });
   db = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await db.connect();
 });
@@ -135,8 +145,13 @@ describe('one transaction per turn', () => {
     await deployEcho(tenant);
     const api = client(server.url, tenant.apiKey);
     // Kills every connection of the app's pool every 15 ms, for the first two seconds of the load.
+    let killing = false;
     const killer = setInterval(() => {
-      void db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`).catch(() => undefined);
+      if (killing) return;
+      killing = true;
+      db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [APP_NAME])
+        .catch(() => undefined)
+        .finally(() => (killing = false));
     }, 15);
     const stopKilling = setTimeout(() => clearInterval(killer), 2_000);
     const statuses: number[] = [];
