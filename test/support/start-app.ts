@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { createApp, type App } from '../../src/app.js';
+import { deletePrefix } from './redis-keys.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { createLogger, type Logger, silentLogger } from '../../src/shared/logger.js';
@@ -29,6 +31,16 @@ export interface StartOptions {
   ownDatabase?: boolean;
   /** The app's logger, for tests that read what it writes (silent otherwise, unless TEST_LOG is set). */
   logger?: Logger;
+}
+
+/** Removes every Redis key under the app's prefix (locks, caches, counters), so a run leaves none behind. */
+async function forgetKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    await deletePrefix(redis, prefix);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** Starts the whole app on port 0, the way `mcp-engine start` does, with its own Redis key prefix. */
@@ -61,6 +73,8 @@ export async function startApp(options: StartOptions = {}): Promise<TestApp> {
       await app.stop();
       if (!options.dataDir && mode === 'embedded') rmSync(dataDir, { recursive: true, force: true });
       if (options.ownDatabase) await dropDatabase(databaseUrl);
+      const { redisUrl, redisKeyPrefix } = loaded.config.storage;
+      if (redisUrl) await forgetKeys(redisUrl, redisKeyPrefix);
     },
   };
 }

@@ -3,7 +3,8 @@ import { Redis } from 'ioredis';
 import { kvContract } from './kv.contract.js';
 import { createMemoryKv } from './kv-memory.js';
 import { createRedisKv } from './kv-redis.js';
-import { deletePrefix, REDIS_URL } from './redis-test-support.js';
+import { deletePrefix } from '../../../test/support/redis-keys.js';
+import { TEST_REDIS_URL as REDIS_URL } from '../../../test/support/env.js';
 
 kvContract('memory', async () => {
   const kv = createMemoryKv();

@@ -6,7 +6,8 @@ import type { LockHandle, Locks } from './contract.js';
 import { locksContract } from './locks.contract.js';
 import { createMemoryLocks } from './locks-memory.js';
 import { createRedisLocks } from './locks-redis.js';
-import { deletePrefix, REDIS_URL } from './redis-test-support.js';
+import { deletePrefix } from '../../../test/support/redis-keys.js';
+import { TEST_REDIS_URL as REDIS_URL } from '../../../test/support/env.js';
 
 const defaults = { ttlMs: 5_000, waitMs: 2_000 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

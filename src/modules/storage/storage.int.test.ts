@@ -6,7 +6,8 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../shared/logger.js';
 import { createStorage, isUniqueViolation, type StorageConfig } from './index.js';
-import { deletePrefix, REDIS_URL } from './redis-test-support.js';
+import { deletePrefix } from '../../../test/support/redis-keys.js';
+import { TEST_REDIS_URL as REDIS_URL } from '../../../test/support/env.js';
 
 const base = { redisKeyPrefix: 'unused:', lockTtlMs: 1_000, lockWaitMs: 1_000 };
 const deps = { logger: silentLogger() };

@@ -1,8 +1,6 @@
 import type { Redis } from 'ioredis';
 
-export const REDIS_URL = 'redis://127.0.0.1:6379';
-
-/** Removes every key a test wrote under its own random prefix. */
+/** Removes every key a test or a test app wrote under its own prefix. */
 export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
   let cursor = '0';
   do {
