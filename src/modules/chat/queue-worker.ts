@@ -54,10 +54,6 @@ export function createQueueWorker<T>(deps: { name: string; pollMs: number; logge
       clearTimeout(timer);
       await current;
     },
-    /** Resolves once nothing claimable is left (tests, graceful shutdown). */
-    async idle(): Promise<void> {
-      await current;
-    },
   };
 }
 

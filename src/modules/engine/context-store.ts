@@ -56,7 +56,8 @@ export function createContextStore(deps: { sql: Sql; kv: Kv }) {
      */
     async load(tenantId: string, conversationId: string, read?: string | null): Promise<ConversationRecord | null> {
       const cached = read === undefined ? await kv.get(cacheKey(tenantId, conversationId)) : read;
-      if (cached) return JSON.parse(cached) as ConversationRecord;
+      // Copies cached by an earlier version have no recent ids yet.
+      if (cached) return { recentMessageIds: [], ...(JSON.parse(cached) as Omit<ConversationRecord, 'recentMessageIds'>) };
       return loadFromDb(tenantId, conversationId);
     },
 
