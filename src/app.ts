@@ -1,19 +1,24 @@
+import { join } from 'node:path';
 import type { Config } from './config.js';
 import { seedDemo, type DemoSeed } from './demo/seed-demo.js';
-import { adaptorsMigrations, createAdaptors, createGuardedFetch } from './modules/adaptors/index.js';
+import { adaptorsMigrations, createAdaptors, createGuardedFetch, integrationSecretHolder } from './modules/adaptors/index.js';
 import { analyticsMigrations, createAnalytics } from './modules/analytics/index.js';
-import { chatMigrations, createChat } from './modules/chat/index.js';
+import { channelSecretHolder, chatMigrations, createChat } from './modules/chat/index.js';
 import { createEngine, engineMigrations } from './modules/engine/index.js';
 import { createGateway } from './modules/gateway/index.js';
-import { createModels, modelsMigrations } from './modules/models/index.js';
-import { createSecrets, createSecurity, resolveMasterKeys, securityMigrations } from './modules/security/index.js';
-import { createStorage, type ModuleMigrations } from './modules/storage/index.js';
+import { createModels, modelSecretHolder, modelsMigrations } from './modules/models/index.js';
+import { checkMasterKeys, createSecrets, createSecurity, resolveMasterKeys, type SecretHolder, type Secrets, securityMigrations } from './modules/security/index.js';
+import { createStorage, type ModuleMigrations, type Sql } from './modules/storage/index.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { type Ids, randomIds } from './shared/ids.js';
 import { createLogger, type Logger } from './shared/logger.js';
 
 /** Every module's migrations, in dependency order; applied at start and by `mcp-engine migrate`. */
 export const allMigrations: readonly ModuleMigrations[] = [securityMigrations, engineMigrations, chatMigrations, modelsMigrations, analyticsMigrations, adaptorsMigrations];
+
+/** Every module that stores sealed credentials: checked at start, re-sealed by `mcp-engine keys rotate`. */
+export const secretHolders = (deps: { sql: Sql; secrets: Secrets }): SecretHolder[] =>
+  [integrationSecretHolder, channelSecretHolder, modelSecretHolder].map((make) => make(deps));
 
 export interface AppOptions {
   logger?: Logger;
@@ -30,8 +35,14 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   const masterKeys = resolveMasterKeys({ configured: config.security.masterKey, dataDir: config.storage.dataDir, serverMode: Boolean(config.storage.databaseUrl) });
   const secrets = createSecrets(masterKeys);
   const storage = await createStorage(config.storage, { logger: logger.child({ module: 'storage' }) });
-  await storage.migrate(allMigrations);
   const { sql, kv, locks } = storage;
+  try {
+    await storage.migrate(allMigrations);
+    await checkMasterKeys(secrets, secretHolders({ sql, secrets }), config.security.masterKey ? 'MCP_MASTER_KEY' : join(config.storage.dataDir, 'master.key'));
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
 
   const security = createSecurity({
     sql,

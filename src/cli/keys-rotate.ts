@@ -1,10 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allMigrations } from '../app.js';
+import { allMigrations, secretHolders } from '../app.js';
 import type { Config } from '../config.js';
-import { integrationSecretHolder } from '../modules/adaptors/index.js';
-import { channelSecretHolder } from '../modules/chat/index.js';
-import { modelSecretHolder } from '../modules/models/index.js';
 import { createSecrets, generateMasterKey, parseMasterKeys, resolveMasterKeys } from '../modules/security/index.js';
 import { createStorage } from '../modules/storage/index.js';
 import { silentLogger } from '../shared/logger.js';
@@ -28,7 +25,7 @@ export async function rotateKeys(config: Config, out: (line: string) => void): P
   try {
     await storage.migrate(allMigrations);
     let total = 0;
-    for (const holder of [integrationSecretHolder, channelSecretHolder, modelSecretHolder].map((make) => make({ sql: storage.sql, secrets }))) {
+    for (const holder of secretHolders({ sql: storage.sql, secrets })) {
       out(`… ${holder.module}: re-sealing`);
       const count = await holder.reseal();
       out(`  ${holder.module}: ${count} value(s) re-sealed`);

@@ -16,5 +16,11 @@ export function integrationSecretHolder(deps: { sql: Sql; secrets: Secrets }): S
       }
       return count;
     },
+    async samples() {
+      const rows = await deps.sql.query<{ id: string; tenant_id: string; secrets: string }>(
+        "SELECT DISTINCT ON (split_part(secrets, '.', 2)) id, tenant_id, secrets FROM integrations WHERE secrets IS NOT NULL",
+      );
+      return rows.map((row) => ({ ciphertext: row.secrets, context: `${row.tenant_id}:integration:${row.id}` }));
+    },
   };
 }

@@ -16,5 +16,11 @@ export function channelSecretHolder(deps: { sql: Sql; secrets: Secrets }): Secre
       }
       return count;
     },
+    async samples() {
+      const rows = await deps.sql.query<{ tenant_id: string; channel: string; secrets: string }>(
+        "SELECT DISTINCT ON (split_part(secrets, '.', 2)) tenant_id, channel, secrets FROM channel_configs WHERE secrets IS NOT NULL",
+      );
+      return rows.map((row) => ({ ciphertext: row.secrets, context: `${row.tenant_id}:channel:${row.channel}` }));
+    },
   };
 }

@@ -25,5 +25,12 @@ export function modelSecretHolder(deps: { sql: Sql; secrets: Secrets }): SecretH
       }
       return count;
     },
+    async samples() {
+      const rows = await deps.sql.query<{ tenant_id: string; name: string; api_key: string }>(
+        `SELECT DISTINCT ON (split_part(p.value->>'apiKey', '.', 2)) m.tenant_id, p.key AS name, p.value->>'apiKey' AS api_key
+           FROM model_settings m, jsonb_each(m.providers) p WHERE p.value->>'apiKey' IS NOT NULL`,
+      );
+      return rows.map((row) => ({ ciphertext: row.api_key, context: keyContext(row.tenant_id, row.name) }));
+    },
   };
 }

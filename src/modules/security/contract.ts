@@ -200,6 +200,14 @@ export interface Secrets {
   decrypt(ciphertext: string, context: string): string;
   /** The id of the master key that sealed a value, to find values that need re-sealing after a rotation. */
   keyIdOf(ciphertext: string): string | null;
+  /** Whether a master key with this id is configured. */
+  has(keyId: string): boolean;
+}
+
+/** A stored sealed value with the context it was sealed for. */
+export interface SealedValue {
+  ciphertext: string;
+  context: string;
 }
 
 /**
@@ -209,4 +217,6 @@ export interface Secrets {
 export interface SecretHolder {
   module: string;
   reseal(): Promise<number>;
+  /** One stored value per master key id that sealed any, so that a start can check the keys open them. */
+  samples(): Promise<SealedValue[]>;
 }

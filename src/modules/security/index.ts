@@ -19,6 +19,7 @@ export { resolveMasterKeys } from './master-key-file.js';
 export { securityMigrations } from './migrations.js';
 export { createSecrets, generateMasterKey, parseMasterKeys } from './secrets.js';
 export { resealed } from './reseal.js';
+export { checkMasterKeys } from './check-master-keys.js';
 
 /** How long a resolved credential or a tenant's quota is reused before it is read again. */
 const PRINCIPAL_CACHE_MS = 5_000;

@@ -30,6 +30,20 @@ describe('secrets', () => {
     expect(after.keyIdOf(after.encrypt('s3cret', 'ctx'))).toBe('new');
   });
 
+  it('names a key given without an id k1 wherever it stands, so `k2:NEW,OLD` opens what OLD sealed alone', () => {
+    const old = randomBytes(32).toString('base64');
+    const sealed = createSecrets(parseMasterKeys(old)).encrypt('s3cret', 'ctx');
+    const ring = parseMasterKeys(`${key('k2')},${old}`);
+    expect(ring.map((k) => k.id)).toEqual(['k2', 'k1']);
+    expect(createSecrets(ring).decrypt(sealed, 'ctx')).toBe('s3cret');
+  });
+
+  it('refuses two keys under one id, which would leave one of them unreachable', () => {
+    const bare = () => randomBytes(32).toString('base64');
+    expect(() => parseMasterKeys(`${bare()},${bare()}`)).toThrow(/'k1' is given twice/);
+    expect(() => parseMasterKeys(`${key('a')},${key('a')}`)).toThrow(/'a' is given twice/);
+  });
+
   it('rejects malformed master keys with a message that says how to make one', () => {
     expect(() => parseMasterKeys('short')).toThrow(/openssl rand -base64 32/);
   });

@@ -15,16 +15,30 @@ export interface MasterKey {
 
 const VERSION = 'v1';
 
-/** Parses `MCP_MASTER_KEY`: `base64key` or `id:base64key,id:base64key` (the first one seals). */
+/** The id of a key given without one: what a single bare key sealed under, wherever it stands later in a ring. */
+export const IMPLICIT_KEY_ID = 'k1';
+
+/**
+ * Parses `MCP_MASTER_KEY`: `base64key` or `id:base64key,id:base64key` (the first one seals). A key
+ * without an id is `k1` in any position, so `k2:NEW,OLD` still opens what OLD sealed on its own.
+ */
 export function parseMasterKeys(value: string): MasterKey[] {
-  return value.split(',').map((part, index) => {
-    const [id, encoded] = part.includes(':') ? part.split(':', 2) : [`k${index + 1}`, part];
-    const key = Buffer.from(encoded!.trim(), 'base64');
-    if (key.length !== 32 || !/^[A-Za-z0-9_-]{1,32}$/.test(id!.trim())) {
+  const keys = value.split(',').map((part) => {
+    const [id, encoded] = part.includes(':') ? part.split(':', 2).map((s) => s.trim()) : [IMPLICIT_KEY_ID, part.trim()];
+    const key = Buffer.from(encoded!, 'base64');
+    if (key.length !== 32 || !/^[A-Za-z0-9_-]{1,32}$/.test(id!)) {
       throw new Error('MCP_MASTER_KEY: each key must be 32 bytes in base64 (e.g. `openssl rand -base64 32`), optionally prefixed by an id and a colon');
     }
-    return { id: id!.trim(), key };
+    return { id: id!, key };
   });
+  const seen = new Set<string>();
+  for (const { id } of keys) {
+    if (seen.has(id)) {
+      throw new Error(`MCP_MASTER_KEY: key id '${id}' is given twice${id === IMPLICIT_KEY_ID ? ' (a key without an id is k1)' : ''}; give each key its own id, e.g. \`k2:NEWKEY,k1:OLDKEY\``);
+    }
+    seen.add(id);
+  }
+  return keys;
 }
 
 export const generateMasterKey = (): string => `k${Date.now().toString(36)}:${randomBytes(32).toString('base64')}`;
@@ -61,6 +75,9 @@ export function createSecrets(keys: readonly MasterKey[]): Secrets {
     },
     keyIdOf(ciphertext) {
       return ciphertext.split('.')[1] ?? null;
+    },
+    has(keyId) {
+      return byId.has(keyId);
     },
   };
 }
