@@ -146,4 +146,29 @@ describe('chat widget in Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}/7-agent-reply.png` });
     await page.close();
   });
+  it('restored after a reload, open or opened later, shows the newest message', async () => {
+    const tenant = await tenantWithDemoBot(server);
+    const page = await browser.newPage({ viewport: { width: 900, height: 720 } });
+    await page.goto(`${server.url}/widget/demo?key=${tenant.widgetKey}`);
+    // A long earlier conversation, as the widget itself keeps it in localStorage.
+    const transcript = Array.from({ length: 40 }, (_, i) => ({ id: `m${i}`, from: i % 2 ? 'bot' : 'user', text: `line ${i}` }));
+    const restore = (open: boolean) =>
+      page.evaluate(`localStorage.setItem(${JSON.stringify(`mcp-chat:${tenant.widgetKey}`)}, ${JSON.stringify(JSON.stringify({ v: 1, conversation: 'restored-1', outbox: [], transcript, handoff: false, open }))})`);
+    const atBottom = () =>
+      page.evaluate(`(() => { const log = document.querySelector('mcp-chat').shadowRoot.querySelector('.log'); return log.scrollHeight > log.clientHeight && log.scrollTop + log.clientHeight >= log.scrollHeight - 2; })()`);
+
+    await restore(true);
+    await page.reload();
+    await page.getByRole('log').getByText('line 39').waitFor();
+    expect(await atBottom()).toBe(true);
+    expect(await page.getByRole('log').getByText('line 39').isVisible()).toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS}/8-restored-open.png` });
+
+    await restore(false);
+    await page.reload();
+    await page.getByRole('button', { name: 'Example Shop support' }).click();
+    await page.getByRole('log').getByText('line 39').waitFor();
+    expect(await atBottom()).toBe(true);
+    await page.close();
+  });
 });

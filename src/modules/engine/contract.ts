@@ -79,8 +79,11 @@ export interface FlowSummary {
 export interface FlowDetail extends FlowSummary {
   /** The draft exactly as written (YAML or JSON text). */
   source: string;
+  /** The last valid draft's definition (while the saved draft has errors, the one before them). */
   definition: unknown;
   warnings: FlowIssue[];
+  /** Errors of a draft saved with `allowErrors`; empty when the draft is valid (only a valid draft can be published). */
+  errors: FlowIssue[];
   versions: { version: number; publishedAt: string }[];
 }
 
@@ -160,7 +163,8 @@ export interface Engine {
   /** Ends a handoff: the bot answers the conversation's next message again. `hooks.commit` joins its transaction. */
   handBack(tenantId: string, conversationId: string, hooks?: { commit?: (tx: SqlExecutor) => Promise<void> }): Promise<void>;
   createFlow(tenantId: string, source: string | object): Promise<FlowDetail>;
-  updateFlow(tenantId: string, flowId: string, source: string | object): Promise<FlowDetail>;
+  /** Replaces the draft; with `allowErrors` a draft with errors is saved (and listed in `errors`) instead of refused. */
+  updateFlow(tenantId: string, flowId: string, source: string | object, options?: { allowErrors?: boolean }): Promise<FlowDetail>;
   validateFlow(tenantId: string, source: string | object): Promise<FlowValidationResult>;
   /** JSON Schema of the flow language. */
   flowSchema(): object;

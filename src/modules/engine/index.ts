@@ -87,7 +87,8 @@ export function createEngine(deps: EngineDeps): Engine {
     resetConversation: (tenantId, conversationId) => admin.reset(tenantId, conversationId),
     handBack: (tenantId, conversationId, hooks) => admin.handBack(tenantId, conversationId, hooks?.commit),
     createFlow: async (tenantId, source) => flows.create(tenantId, source, await integrationsOf(tenantId)),
-    updateFlow: async (tenantId, flowId, source) => flows.update(tenantId, flowId, source, await integrationsOf(tenantId)),
+    updateFlow: async (tenantId, flowId, source, options) =>
+      flows.update(tenantId, flowId, source, { integrations: await integrationsOf(tenantId), allowErrors: options?.allowErrors ?? false }),
     async validateFlow(tenantId, source) {
       const checked = checkFlowSource(source, await integrationsOf(tenantId));
       return checked.ok ? { valid: true, warnings: checked.warnings } : { valid: false, issues: checked.issues };

@@ -68,5 +68,11 @@ export const engineMigrations: ModuleMigrations = {
         ALTER TABLE conversation_contexts ADD COLUMN recent_message_ids jsonb NOT NULL DEFAULT '[]'::jsonb;
       `,
     },
+    {
+      // A draft may be saved with errors (work in progress); `definition` then stays the last valid
+      // one, and publishing or trying the draft is refused until the errors are fixed.
+      id: '003_draft_errors',
+      sql: `ALTER TABLE flows ADD COLUMN draft_errors jsonb;`,
+    },
   ],
 };
