@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { NluResult } from '../models/contract.js';
+import type { NluMiss, NluResult } from '../models/contract.js';
 import type { SqlExecutor } from '../storage/contract.js';
 import type { FlowIssue, SideEffect, TraceEvent } from './flow/index.js';
 import type { SuiteResult } from './conversation-tests/index.js';
@@ -132,6 +132,14 @@ export interface FlowVersionDetail {
 
 export type FlowValidationResult = { valid: true; warnings: FlowIssue[] } | { valid: false; issues: FlowIssue[] };
 
+/** Which traced messages count as NLU misses, for reviewing them into training data. */
+export const nluMissQuerySchema = z.object({
+  maxConfidence: z.coerce.number().min(0).max(1).default(0.7),
+  days: z.coerce.number().int().min(1).max(90).default(30),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+export type NluMissQuery = z.infer<typeof nluMissQuerySchema>;
+
 export const nluParseSchema = z.object({ text: z.string().max(4000, 'a message is at most 4,000 characters') });
 
 /** One turn of a "try it" session: what the bot said and everything it did. */
@@ -175,6 +183,8 @@ export interface Engine {
   setDefaultFlow(tenantId: string, flowId: string): Promise<FlowSummary>;
   /** What the flow's NLU makes of a text: its latest published version, or the draft. */
   parseNlu(tenantId: string, flowId: string, text: string, options: { draft: boolean }): Promise<NluResult>;
+  /** Recent messages the NLU was unsure about (fallbacks and low confidence), newest first, from the turn traces. */
+  nluMisses(tenantId: string, query: NluMissQuery): Promise<NluMiss[]>;
   /** "Try it": one message to a throwaway session of the flow (its draft, or its latest version). */
   tryFlow(tenantId: string, flowId: string, sessionId: string, message: InboundTurn, options: { draft: boolean }): Promise<PlaygroundTurn>;
   /** Runs a conversation test suite (YAML/JSON, see examples/README.md) against the latest published version or the draft. */

@@ -17,7 +17,7 @@ export interface EffectOutcome {
 export async function performEffect(
   deps: { models: Models; adaptors: Adaptors },
   tenantId: string,
-  effect: PendingEffect,
+  effect: Exclude<PendingEffect, { kind: 'flow' }>,
   context: { state: string | null; now: () => string },
 ): Promise<EffectOutcome> {
   const { state, now } = context;

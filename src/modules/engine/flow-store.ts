@@ -185,8 +185,12 @@ export function createFlowStore(deps: { sql: Sql; ids: Ids }) {
       return sql.withTenant(tenantId, async (tx) => detail(tx, tenantId, await getRow(tx, tenantId, flowId)));
     },
 
-    /** Freezes the current draft as the next immutable version. */
-    async publish(tenantId: string, flowId: string): Promise<{ flowId: string; version: number }> {
+    /** Freezes the current draft as the next immutable version; `freeze` may complete the definition first (pins). */
+    async publish(
+      tenantId: string,
+      flowId: string,
+      freeze: (definition: FlowDefinition) => Promise<FlowDefinition> = async (d) => d,
+    ): Promise<{ flowId: string; version: number }> {
       return sql.withTenant(tenantId, async (tx) => {
         const [row] = await tx.query<FlowRow>('SELECT * FROM flows WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [tenantId, flowId]);
         if (!row) throw new AppError('flow_not_found', `No flow with id '${flowId}' in this workspace.`);
@@ -195,7 +199,7 @@ export function createFlowStore(deps: { sql: Sql; ids: Ids }) {
           `INSERT INTO flow_versions (tenant_id, flow_id, version, source, definition)
            SELECT $1, $2, coalesce(max(version), 0) + 1, $3, $4 FROM flow_versions WHERE flow_id = $2
            RETURNING version`,
-          [tenantId, flowId, row.source, JSON.stringify(row.definition)],
+          [tenantId, flowId, row.source, JSON.stringify(await freeze(row.definition))],
         );
         return { flowId, version: next!.version };
       });

@@ -14,6 +14,8 @@ import { createExecutionService } from './execution.js';
 import { compileFlow, flowJsonSchema } from './flow/index.js';
 import { checkFlowSource, createFlowStore } from './flow-store.js';
 import { modelKeyOf } from './model-keys.js';
+import { findNluMisses } from './nlu-misses.js';
+import { pinTrainingData } from './pin-training-data.js';
 import { createPlayground } from './playground.js';
 
 export * from './contract.js';
@@ -97,13 +99,22 @@ export function createEngine(deps: EngineDeps): Engine {
     listFlows: (tenantId) => flows.list(tenantId),
     getFlow: (tenantId, flowId) => flows.get(tenantId, flowId),
     getFlowVersion: (tenantId, flowId, version) => flows.version(tenantId, flowId, version),
-    publishFlow: (tenantId, flowId) => flows.publish(tenantId, flowId),
+    async publishFlow(tenantId, flowId) {
+      const published = await flows.publish(tenantId, flowId, (definition) => pinTrainingData(deps.models, tenantId, definition));
+      // Trains the version's model now, off the turn path (other instances train on first use).
+      const flow = await compiledFlows.get(tenantId, flowId, published.version);
+      await deps.models.prepare(tenantId, { modelKey: `${flowId}@${published.version}`, nlu: flow.nlu }).catch((error: unknown) =>
+        deps.logger.warn({ tenantId, flowId, err: error }, 'could not train the published version ahead of its first turn'),
+      );
+      return published;
+    },
     setDefaultFlow: (tenantId, flowId) => flows.setDefault(tenantId, flowId),
     async parseNlu(tenantId, flowId, text, options) {
       const version = options.draft ? 'draft' : await flows.latestVersion(tenantId, flowId);
       const flow = version === 'draft' ? compileFlow(await flows.draftOf(tenantId, flowId)) : await compiledFlows.get(tenantId, flowId, version);
       return deps.models.parse(tenantId, { modelKey: modelKeyOf(flowId, version, flow), nlu: flow.nlu, text, now: deps.clock.isoNow() });
     },
+    nluMisses: (tenantId, query) => findNluMisses(deps.sql, tenantId, { ...query, since: new Date(deps.clock.now() - query.days * 86_400_000).toISOString() }),
     tryFlow: (tenantId, flowId, sessionId, message, options) => playground.send(tenantId, flowId, sessionId, message, options),
     testFlow: (tenantId, flowId, suite, options) => tester.testFlow(tenantId, flowId, suite, options),
   };

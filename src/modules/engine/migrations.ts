@@ -74,5 +74,10 @@ export const engineMigrations: ModuleMigrations = {
       id: '003_draft_errors',
       sql: `ALTER TABLE flows ADD COLUMN draft_errors jsonb;`,
     },
+    {
+      // Reviewing NLU misses reads a workspace's recent traces across its conversations.
+      id: '004_turn_traces_by_time',
+      sql: `CREATE INDEX turn_traces_tenant_time_idx ON turn_traces (tenant_id, created_at);`,
+    },
   ],
 };

@@ -28,6 +28,7 @@ import { flowTestRoutes } from './routes/flow-tests.js';
 import { flowRoutes } from './routes/flows.js';
 import { integrationRoutes } from './routes/integrations.js';
 import { modelRoutes } from './routes/models.js';
+import { nluTrainingDataRoutes } from './routes/nlu-training-data.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { pageRoutes } from './routes/pages.js';
@@ -114,6 +115,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       flowRoutes(v1, deps);
       flowTestRoutes(v1, deps);
       modelRoutes(v1, deps);
+      nluTrainingDataRoutes(v1, deps);
       analyticsRoutes(v1, deps);
       integrationRoutes(v1, deps);
     },

@@ -3,14 +3,18 @@
  */
 import { z } from 'zod';
 import type { ModelRouting, ModelSettingsInput, ModelSettingsView, ModelTestInput, ModelTestResult, ModelUsage } from './settings-contract.js';
+import type { TrainingDataApi, TrainingDataRef } from './training-data-contract.js';
 
 export * from './settings-contract.js';
+export * from './training-data-contract.js';
 
 /** The `nlu` section of a flow: what the offline classifier and extractors are trained from. */
 export interface FlowNlu {
   threshold?: number;
   intents?: Record<string, string[]>;
   entities?: Record<string, EntityDefinition>;
+  /** A shared training-data document whose intents and entities the flow's own extend. */
+  trainingData?: TrainingDataRef;
 }
 
 export type EntityDefinition =
@@ -69,6 +73,13 @@ export interface Models {
   updateSettings(tenantId: string, input: ModelSettingsInput): Promise<ModelSettingsView>;
   /** Checks a provider's credentials by listing its models (no tokens spent). */
   testProvider(tenantId: string, input: ModelTestInput): Promise<ModelTestResult>;
+  /**
+   * Trains (and caches) the model a parse with this input would use, so that the first turn does
+   * not pay for it; a flow's publish calls it. Also checks that referenced training data exists.
+   */
+  prepare(tenantId: string, input: Omit<ParseInput, 'text' | 'now' | 'routing'>): Promise<void>;
+  /** NLU training-data documents shared by flows. */
+  trainingData: TrainingDataApi;
 }
 
 export const FALLBACK_INTENT = 'fallback';

@@ -14,6 +14,9 @@ import { analyseSentiment } from './sentiment/analyse-sentiment.js';
 import { createSettingsService } from './settings-service.js';
 import { createSettingsStore, noSettingsStore } from './settings-store.js';
 import { generateTask } from './tasks/generate-task.js';
+import { createTrainingDataResolver } from './training-data-resolver.js';
+import { createTrainingDataService } from './training-data-service.js';
+import { createTrainingDataStore } from './training-data-store.js';
 import { sentimentTask } from './tasks/sentiment-task.js';
 
 export * from './contract.js';
@@ -54,6 +57,8 @@ export function createModels(deps: ModelsDeps): Models {
   const config = deps.config ?? OFFLINE_CONFIG;
   const logger = deps.logger ?? silentLogger();
   const offline = createOfflineNlu(deps.cacheSize ?? 500);
+  const trainingStore = deps.sql ? createTrainingDataStore(deps.sql) : null;
+  const trainingData = createTrainingDataResolver(trainingStore, deps.cacheSize ?? 500);
   const directory = createProviderDirectory({ config, clock, ...(deps.tenantFetch ? { tenantFetch: deps.tenantFetch } : {}) });
   const store = deps.sql && deps.secrets ? createSettingsStore({ sql: deps.sql, secrets: deps.secrets, clock }) : noSettingsStore;
   const settings = createSettingsService({ store, directory, config, logger, now: clock.now });
@@ -71,7 +76,12 @@ export function createModels(deps: ModelsDeps): Models {
   return {
     async parse(tenantId, input) {
       const { routing, resolve } = await settings.routingFor(tenantId, input.routing);
-      return parseMessage({ offline, caller, routing, resolve }, tenantId, input);
+      return parseMessage({ offline, caller, routing, resolve }, tenantId, await trainingData.resolve(tenantId, input));
+    },
+
+    async prepare(tenantId, input) {
+      // An empty text trains the model (or finds it cached) and classifies nothing.
+      offline.parse(tenantId, { ...(await trainingData.resolve(tenantId, { ...input, text: '' })), text: '' });
     },
 
     async generate(tenantId, input): Promise<GenerateResult> {
@@ -104,5 +114,6 @@ export function createModels(deps: ModelsDeps): Models {
     getSettings: (tenantId) => settings.get(tenantId),
     updateSettings: (tenantId, input) => settings.update(tenantId, input),
     testProvider: (tenantId, input) => settings.test(tenantId, input),
+    trainingData: createTrainingDataService(trainingStore),
   };
 }

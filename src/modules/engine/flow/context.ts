@@ -36,12 +36,35 @@ export type Phase =
 export type Resume =
   | { kind: 'integration'; state: string }
   | { kind: 'generate'; state: string }
+  | { kind: 'flow'; state: string }
   | { kind: 'call'; state: string; saveAs: string | null };
 
 export interface PendingPoint {
   effect: PendingEffect;
   resume: Resume;
   queue: Phase[];
+}
+
+/** A sub-flow call in progress: the called flow, and the caller's state and data to return to. */
+export interface FlowFrame {
+  flowId: string;
+  version: number;
+  name: string;
+  /** The caller's `flow` state, whose transitions run when the called flow ends. */
+  state: string;
+  slots: Record<string, unknown>;
+  vars: Record<string, unknown>;
+  returnStack: string[];
+  skipped: string[];
+}
+
+/** A handoff in progress: when it began, where the flow resumes on hand-back, who has it. */
+export interface HandoffMark {
+  state: string;
+  at: string;
+  /** The waiting state the user was in when the handoff began. */
+  resume: string | null;
+  agent: string | null;
 }
 
 export interface FlowInternals {
@@ -60,6 +83,15 @@ export interface FlowInternals {
   visited: string[];
   effectSeq: number;
   pending: PendingPoint | null;
+  /** Waiting states interrupted by a global transition, newest last; `@return` goes back to the top one. */
+  returnStack: string[];
+  /** Sub-flow calls in progress, outermost first; the last one's flow is the one running. */
+  frames: FlowFrame[];
+  /** Skippable slots the user skipped in this run. */
+  skipped: string[];
+  /** A confirmation's "no" asked which slot to change; the next message names it. */
+  choosingSlot: boolean;
+  handoff: HandoffMark | null;
 }
 
 export interface FlowContext {
@@ -85,7 +117,23 @@ export function newInternals(): FlowInternals {
     visited: [],
     effectSeq: 0,
     pending: null,
+    returnStack: [],
+    frames: [],
+    skipped: [],
+    choosingSlot: false,
+    handoff: null,
   };
+}
+
+/** A context stored before a field existed gets that field's starting value (it is changed in place). */
+export function upgradeContext(ctx: FlowContext): FlowContext {
+  const internal = ctx.internal as Partial<FlowInternals>;
+  internal.returnStack ??= [];
+  internal.frames ??= [];
+  internal.skipped ??= [];
+  internal.choosingSlot ??= false;
+  internal.handoff ??= null;
+  return ctx;
 }
 
 export function newContext(user: Record<string, unknown> = {}): FlowContext {

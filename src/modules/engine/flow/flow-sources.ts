@@ -15,6 +15,8 @@ export interface FlowSources {
   integrations: { path: string; name: string }[];
   saves: { path: string; name: string }[];
   actions: { path: string; action: FlowAction }[];
+  /** Other flows that `flow` states call. */
+  calls: { path: string; flow: string; version: number | null }[];
 }
 
 const says = (say: string | string[] | undefined, path: string): FlowSources['templates'] =>
@@ -28,7 +30,7 @@ function valueTemplates(value: unknown, path: string): FlowSources['templates'] 
 }
 
 export function collectSources(flow: FlowDefinition): FlowSources {
-  const out: FlowSources = { conditions: [], templates: [], targets: [], integrations: [], saves: [], actions: [] };
+  const out: FlowSources = { conditions: [], templates: [], targets: [], integrations: [], saves: [], actions: [], calls: [] };
 
   const addActions = (list: FlowAction[] | undefined, path: string): void => {
     list?.forEach((action, i) => {
@@ -55,6 +57,7 @@ export function collectSources(flow: FlowDefinition): FlowSources {
   };
 
   addTransitions(flow.global, 'global', null);
+  if (flow.repair?.cancel) out.targets.push({ path: 'repair.cancel.to', from: null, to: flow.repair.cancel.to });
   for (const [name, state] of Object.entries(flow.states)) {
     const at = `states.${name}`;
     addActions(state.on_entry, `${at}.on_entry`);
@@ -93,7 +96,7 @@ export function collectSources(flow: FlowDefinition): FlowSources {
           h.addButtons(slot.quick_replies, `${s}.quick_replies`);
         });
         if (state.confirm) {
-          sources.templates.push(...h.says(state.confirm.say, `${at}.confirm.say`));
+          sources.templates.push(...h.says(state.confirm.say, `${at}.confirm.say`), ...h.says(state.confirm.change_prompt, `${at}.confirm.change_prompt`));
           h.addButtons(state.confirm.buttons, `${at}.confirm.buttons`);
         }
         target(`${at}.on_exhausted`, state.on_exhausted);
@@ -105,6 +108,14 @@ export function collectSources(flow: FlowDefinition): FlowSources {
         target(`${at}.on_error`, state.on_error);
         return;
       case 'handoff':
+        sources.templates.push(...h.says(state.waiting?.say, `${at}.waiting.say`));
+        target(`${at}.waiting.then`, state.waiting?.then);
+        return;
+      case 'flow':
+        sources.templates.push(...valueTemplates(state.input ?? {}, `${at}.input`), ...valueTemplates(state.output ?? {}, `${at}.output`));
+        sources.calls.push({ path: `${at}.flow`, flow: state.flow, version: state.version ?? null });
+        target(`${at}.on_error`, state.on_error);
+        return;
       case 'end':
         return;
       default: {

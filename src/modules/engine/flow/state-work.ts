@@ -2,7 +2,9 @@
 import { DEFAULT_TIMEOUT_MS } from './actions/call.js';
 import { requestEffect } from './effects.js';
 import { endWithError, leave, stopAsEnded, type RunOutcome } from './leave.js';
+import { enterHandoff } from './handoff.js';
 import { enterSlotFilling } from './slot-filling.js';
+import { returnFromFlow, startFlowCall } from './subflow.js';
 import { isObject } from './paths.js';
 import type { Turn } from './turn.js';
 import { waitForMessage } from './waiting.js';
@@ -49,12 +51,13 @@ export function doStateWork(turn: Turn, name: string): RunOutcome | null {
     }
     case 'handoff':
       turn.reply(state.say, state.buttons, state.quick_replies);
-      turn.emit({ type: 'handoff', state: name });
-      turn.ctx.status = 'handoff';
-      turn.ctx.internal.pendingMessage = null;
-      return 'handoff';
+      return enterHandoff(turn, name);
+    case 'flow':
+      return startFlowCall(turn, name, state);
     case 'end':
       turn.reply(state.say, state.buttons, state.quick_replies);
+      // The end of a called flow is a return to its caller, not the conversation's end.
+      if (turn.ctx.internal.frames.length > 0) return returnFromFlow(turn);
       turn.emit({ type: 'ended', state: name, goal: state.goal === true });
       return stopAsEnded(turn);
     default: {

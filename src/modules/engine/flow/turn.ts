@@ -25,13 +25,23 @@ export class Turn {
   budget = new EvaluationBudget();
   /** Set once the run ended for being over budget, so that it ends (and replies) once. */
   budgetReported = false;
+  /** The conversation's own flow; `flow` is the one running, a called sub-flow's while it runs. */
+  readonly rootFlow: CompiledFlow;
+  /** Sub-flows the executor loaded. */
+  flows: (flowId: string, version: number) => CompiledFlow | undefined = () => undefined;
+  /** The waiting state that took this turn's message, if one did. */
+  takenBy: string | null = null;
+  /** True while a new run's first message is handled: a greeting is not a miss. */
+  firstMessage = false;
 
   constructor(
-    readonly flow: CompiledFlow,
+    public flow: CompiledFlow,
     public ctx: FlowContext,
     readonly now: string,
     readonly maxSteps: number,
-  ) {}
+  ) {
+    this.rootFlow = flow;
+  }
 
   emit(body: TraceEventBody): void {
     this.trace.push({ ...body, at: this.now } as TraceEvent);
