@@ -5,6 +5,7 @@
  */
 import type { Resume } from './context.js';
 import { leave, type RunOutcome } from './leave.js';
+import { onFlowFound } from './subflow.js';
 import type { PendingEffect, StepEvent } from './step-types.js';
 import type { Turn } from './turn.js';
 
@@ -58,6 +59,8 @@ export function applyEffectResult(turn: Turn, event: EffectResultEvent): RunOutc
       turn.queue.unshift({ at: 'transitions', state: resume.state });
       return null;
     }
+    case 'flow':
+      return onFlowFound(turn, resume.state, event.ok ? { ok: true, value: event.value } : { ok: false, error: event.error });
     default: {
       const unreachable: never = resume;
       throw new Error(`unknown resume ${JSON.stringify(unreachable)}`);
