@@ -12,6 +12,7 @@ import { createStorage, type ModuleMigrations, type Sql } from './modules/storag
 import { type Clock, systemClock } from './shared/clock.js';
 import { type Ids, randomIds } from './shared/ids.js';
 import { createLogger, type Logger } from './shared/logger.js';
+import { createPersonData, personDataParts } from './person-data.js';
 
 /** Every module's migrations, in dependency order; applied at start and by `mcp-engine migrate`. */
 export const allMigrations: readonly ModuleMigrations[] = [securityMigrations, engineMigrations, chatMigrations, modelsMigrations, analyticsMigrations, adaptorsMigrations];
@@ -100,6 +101,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     models,
     analytics,
     adaptors,
+    personData: createPersonData({ parts: personDataParts({ sql, kv, locks, lockWaitMs: config.storage.lockWaitMs }), clock }),
     metricsToken: config.analytics.metricsToken,
     ready: async () => (await sql.query('SELECT 1 AS ok')).length === 1,
     defaultWidgetKey: () => demo?.tenant.widgetKey ?? null,

@@ -20,6 +20,7 @@ import { createPlayground } from './playground.js';
 
 export * from './contract.js';
 export { engineMigrations } from './migrations.js';
+export { createEnginePersonData } from './person-data.js';
 // For benchmarks and tools that run a flow in process, without storage.
 export { runTurnCore as runFlowTurn } from './run-turn.js';
 export type { FlowContext } from './flow/index.js';

@@ -6,6 +6,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from '../../shared/logger.js';
+import type { PersonData } from '../../person-data.js';
 import type { Adaptors } from '../adaptors/contract.js';
 import type { Analytics } from '../analytics/contract.js';
 import type { Chat } from '../chat/contract.js';
@@ -32,6 +33,7 @@ import { nluTrainingDataRoutes } from './routes/nlu-training-data.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { pageRoutes } from './routes/pages.js';
+import { peopleRoutes } from './routes/people.js';
 import { consoleRoutes } from './routes/console.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { workspaceRoutes } from './routes/users.js';
@@ -52,6 +54,8 @@ export interface GatewayDeps {
   adaptors: Adaptors;
   /** Bearer token GET /metrics requires; unset, it is open. */
   metricsToken?: string | undefined;
+  /** Export and erasure of one end user's data, across modules. */
+  personData: PersonData;
   ready: () => Promise<boolean>;
   defaultWidgetKey: () => string | null;
 }
@@ -109,6 +113,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       authRoutes(v1, deps);
       workspaceRoutes(v1, deps);
       tenantRoutes(v1, deps);
+      peopleRoutes(v1, deps);
       webchatRoutes(v1, deps);
       channelRoutes(v1, deps);
       conversationRoutes(v1, deps);
