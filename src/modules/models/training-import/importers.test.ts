@@ -72,6 +72,12 @@ describe('Dialogflow ES agent import', () => {
     expect(convertDialogflowAgent(dialogflowZip('dialogflow-agent', 'PizzaAgent/')).document.intents['order.pizza']).toHaveLength(3);
   });
 
+  it('refuses an export that unpacks too large, before inflating it', () => {
+    const bomb = zipSync({ 'agent.json': new TextEncoder().encode('{}'), 'intents/big.json': new Uint8Array(21 * 1024 * 1024) });
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    expect(() => convertDialogflowAgent(bomb)).toThrow(/too large once unpacked/);
+  });
+
   it('refuses a file that is not a zip, and a zip without agent.json', () => {
     expect(() => convertDialogflowAgent(new TextEncoder().encode('not a zip'))).toThrow(/not a readable zip file/);
     expect(() => convertDialogflowAgent(zipSync({ 'readme.txt': new TextEncoder().encode('hi') }))).toThrow(/no agent.json/);
