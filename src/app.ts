@@ -6,6 +6,7 @@ import { analyticsMigrations, createAnalytics } from './modules/analytics/index.
 import { channelSecretHolder, chatMigrations, createChat } from './modules/chat/index.js';
 import { createEngine, engineMigrations } from './modules/engine/index.js';
 import { createGateway } from './modules/gateway/index.js';
+import { createKnowledge, knowledgeMigrations } from './modules/knowledge/index.js';
 import { createModels, modelSecretHolder, modelsMigrations } from './modules/models/index.js';
 import { checkMasterKeys, createSecrets, createSecurity, resolveMasterKeys, type SecretHolder, type Secrets, securityMigrations } from './modules/security/index.js';
 import { createStorage, type ModuleMigrations, type Sql } from './modules/storage/index.js';
@@ -15,7 +16,7 @@ import { createLogger, type Logger } from './shared/logger.js';
 import { createPersonData, personDataParts } from './person-data.js';
 
 /** Every module's migrations, in dependency order; applied at start and by `mcp-engine migrate`. */
-export const allMigrations: readonly ModuleMigrations[] = [securityMigrations, engineMigrations, chatMigrations, modelsMigrations, analyticsMigrations, adaptorsMigrations];
+export const allMigrations: readonly ModuleMigrations[] = [securityMigrations, engineMigrations, chatMigrations, modelsMigrations, analyticsMigrations, adaptorsMigrations, knowledgeMigrations];
 
 /** Every module that stores sealed credentials: checked at start, re-sealed by `mcp-engine keys rotate`. */
 export const secretHolders = (deps: { sql: Sql; secrets: Secrets }): SecretHolder[] =>
@@ -56,6 +57,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   });
   const tenantEgress = createGuardedFetch(config.adaptors);
   const models = createModels({ clock, kv, sql, secrets, logger: logger.child({ module: 'models' }), config: config.models, tenantFetch: tenantEgress.fetch });
+  const knowledge = createKnowledge({ sql, models, ids, clock, logger: logger.child({ module: 'knowledge' }), fetch: tenantEgress.fetch });
+  await knowledge.start();
   const adaptors = createAdaptors({ sql, ids, secrets, clock, logger: logger.child({ module: 'adaptors' }), config: config.adaptors });
   const analytics = createAnalytics({
     sql,
@@ -71,6 +74,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     locks,
     models,
     adaptors,
+    knowledge,
     clock,
     ids,
     logger: logger.child({ module: 'engine' }),
@@ -101,6 +105,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     models,
     analytics,
     adaptors,
+    knowledge,
     personData: createPersonData({ parts: personDataParts({ sql, kv, locks, lockWaitMs: config.storage.lockWaitMs }), clock }),
     metricsToken: config.analytics.metricsToken,
     ready: async () => (await sql.query('SELECT 1 AS ok')).length === 1,

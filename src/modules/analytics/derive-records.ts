@@ -79,6 +79,7 @@ function turnRow(record: TurnRecord, calls: Call[]): TurnRow {
       case 'flow_called':
       case 'flow_returned':
       case 'repair':
+      case 'knowledge_search':
         break;
       default: {
         const unhandled: never = t;

@@ -3,6 +3,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Adaptors } from '../adaptors/contract.js';
+import type { Knowledge } from '../knowledge/contract.js';
 import type { Models } from '../models/contract.js';
 import type { Kv, Locks, Sql, SqlExecutor } from '../storage/contract.js';
 import { createCompiledFlows } from './compiled-flows.js';
@@ -40,6 +41,8 @@ export interface EngineDeps {
   locks: Locks;
   models: Models;
   adaptors: Adaptors;
+  /** Where `answer` states and agents' knowledge search look; without it they find nothing. */
+  knowledge?: Knowledge;
   clock: Clock;
   ids: Ids;
   logger: Logger;

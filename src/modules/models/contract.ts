@@ -2,10 +2,12 @@
  * Models: the model orchestrator. Every call takes the tenant first and exchanges plain JSON.
  */
 import { z } from 'zod';
+import type { ConverseInput, ConverseResult, EmbedResult } from './agent-contract.js';
 import type { ModelRouting, ModelSettingsInput, ModelSettingsView, ModelTestInput, ModelTestResult, ModelUsage } from './settings-contract.js';
 import type { TrainingDataApi, TrainingDataRef } from './training-data-contract.js';
 
 export * from './settings-contract.js';
+export * from './agent-contract.js';
 export * from './training-data-contract.js';
 
 /** The `nlu` section of a flow: what the offline classifier and extractors are trained from. */
@@ -47,6 +49,8 @@ export interface NluResult {
   provider: string;
   /** Every model call this parse made (the offline classifier included), in order. */
   usage: ModelUsage[];
+  /** Set by the engine when the flow reads `nlu.sentiment`. */
+  sentiment?: { label: 'positive' | 'negative' | 'neutral'; score: number };
 }
 
 export interface ParseInput {
@@ -65,6 +69,10 @@ export interface Models {
   parse(tenantId: string, input: ParseInput): Promise<NluResult>;
   /** A response written by a language model; fails (and the flow uses its template) when none is configured. */
   generate(tenantId: string, input: GenerateInput): Promise<GenerateResult>;
+  /** One step of an agent: a reply, or tool calls to make and send back in the next step. */
+  converse(tenantId: string, input: ConverseInput): Promise<ConverseResult>;
+  /** Embedding vectors, from the tenant's OpenAI or OpenAI-compatible provider; fails when it has none. */
+  embed(tenantId: string, texts: string[]): Promise<EmbedResult>;
   /** Sentiment of one message: the offline lexicon, or the LLM when the tenant routes `sentiment` to one. */
   analyseSentiment(tenantId: string, text: string, options?: { routing?: ModelRouting }): Promise<SentimentAnalysis>;
   /** The tenant's providers (never their keys) and routing, with the installation's providers. */

@@ -13,6 +13,8 @@ import { realSleep } from './retry.js';
 import { analyseSentiment } from './sentiment/analyse-sentiment.js';
 import { createSettingsService } from './settings-service.js';
 import { createSettingsStore, noSettingsStore } from './settings-store.js';
+import { embedTexts } from './embed-texts.js';
+import { agentTask } from './tasks/agent-task.js';
 import { generateTask } from './tasks/generate-task.js';
 import { createTrainingDataResolver } from './training-data-resolver.js';
 import { createTrainingDataService } from './training-data-service.js';
@@ -99,6 +101,19 @@ export function createModels(deps: ModelsDeps): Models {
       }
       const { value, provider, model } = outcome.answer;
       return { ok: true, text: value, provider, model, latencyMs, usage: outcome.usage };
+    },
+
+    async converse(tenantId, input) {
+      const { routing, resolve } = await settings.routingFor(tenantId, input.routing);
+      if (routing.tasks.generate.length === 0) return { ok: false, error: { code: 'no_model', message: 'No language model is configured.' }, usage: [] };
+      const outcome = await callModels(caller, { tenantId, task: 'generate', targets: routing.tasks.generate, resolve, ...agentTask(input) });
+      if (!outcome.answer) return { ok: false, error: { code: 'model_failed', message: 'No language model gave a usable answer.' }, usage: outcome.usage };
+      const { value, provider, model } = outcome.answer;
+      return { ok: true, ...value, provider, model, usage: outcome.usage };
+    },
+
+    async embed(tenantId, texts) {
+      return embedTexts({ directory, timeoutMs: config.timeoutMs }, await settings.routingFor(tenantId, undefined), texts);
     },
 
     async analyseSentiment(tenantId, text, options = {}) {

@@ -3,10 +3,11 @@
  * executor can cache and store it as is.
  */
 import type { ExtractedEntity, IntentScore } from '../../models/contract.js';
+import type { MessageContent } from './inbound-content.js';
 import type { PendingEffect } from './step-types.js';
 
-/** The user message as the states of a turn see it. */
-export interface TurnMessage {
+/** The user message as the states of a turn see it (attachments, location, form only when sent). */
+export interface TurnMessage extends MessageContent {
   text: string | null;
   payload: string | null;
   channel: string;
@@ -16,6 +17,8 @@ export interface TurnMessage {
   provider: string;
   alternatives: IntentScore[];
   entities: ExtractedEntity[];
+  /** Only when the flow's conditions or templates read `nlu.sentiment`. */
+  sentiment?: { label: 'positive' | 'negative' | 'neutral'; score: number };
 }
 
 /** Where a list of actions lives in the flow, so that a run can resume inside it. */
@@ -37,6 +40,8 @@ export type Resume =
   | { kind: 'integration'; state: string }
   | { kind: 'generate'; state: string }
   | { kind: 'flow'; state: string }
+  | { kind: 'answer'; state: string }
+  | { kind: 'agent'; state: string }
   | { kind: 'call'; state: string; saveAs: string | null };
 
 export interface PendingPoint {
@@ -104,6 +109,8 @@ export interface FlowContext {
   turn: number;
   tags: string[];
   internal: FlowInternals;
+  /** Recent messages of the conversation, oldest first (kept by the executor, bounded). */
+  history?: { role: 'user' | 'assistant'; text: string }[];
 }
 
 export function newInternals(): FlowInternals {

@@ -6,6 +6,7 @@
 import { actionParts, type FlowAction } from './actions/registry.js';
 import type { Condition } from './condition-schema.js';
 import type { FlowDefinition } from './flow-schema.js';
+import { richTemplates } from './reply-content.js';
 import type { FlowState, FlowTransition } from './state-schema.js';
 
 export interface FlowSources {
@@ -76,6 +77,7 @@ export function collectSources(flow: FlowDefinition): FlowSources {
     if ('say' in state) sources.templates.push(...h.says(state.say, `${at}.say`));
     if ('buttons' in state) h.addButtons(state.buttons, `${at}.buttons`);
     if ('quick_replies' in state) h.addButtons(state.quick_replies, `${at}.quick_replies`);
+    if ('media' in state || 'cards' in state || 'list' in state || 'template' in state) sources.templates.push(...richTemplates(state as Parameters<typeof richTemplates>[0], at));
     switch (state.type) {
       case 'response':
         if (state.generate) {
@@ -115,6 +117,17 @@ export function collectSources(flow: FlowDefinition): FlowSources {
         sources.templates.push(...valueTemplates(state.input ?? {}, `${at}.input`), ...valueTemplates(state.output ?? {}, `${at}.output`));
         sources.calls.push({ path: `${at}.flow`, flow: state.flow, version: state.version ?? null });
         target(`${at}.on_error`, state.on_error);
+        return;
+      case 'answer':
+        sources.templates.push(...h.says(state.question, `${at}.question`), ...h.says(state.instructions, `${at}.instructions`), ...h.says(state.no_answer, `${at}.no_answer`));
+        if (state.save_as) sources.saves.push({ path: `${at}.save_as`, name: state.save_as });
+        target(`${at}.on_no_answer`, state.on_no_answer);
+        return;
+      case 'agent':
+        sources.templates.push(...h.says(state.goal, `${at}.goal`), ...h.says(state.instructions, `${at}.instructions`), ...h.says(state.fallback, `${at}.fallback`));
+        (state.tools ?? []).forEach((tool, i) => {
+          if ('integration' in tool) sources.integrations.push({ path: `${at}.tools[${i}].integration`, name: tool.integration });
+        });
         return;
       case 'end':
         return;

@@ -3,11 +3,13 @@ import { z } from 'zod';
 import { actionSchema } from './actions/registry.js';
 import { identifierSchema } from './actions/call.js';
 import { conditionSchema } from './condition-schema.js';
+import { agentFields, answerFields } from './knowledge-state-schema.js';
+import { richContentFields } from './reply-content.js';
 
-export const STATE_TYPES = ['response', 'intent', 'slot_filling', 'integration', 'handoff', 'end', 'flow'] as const;
+export const STATE_TYPES = ['response', 'intent', 'slot_filling', 'integration', 'handoff', 'end', 'flow', 'answer', 'agent'] as const;
 export type StateType = (typeof STATE_TYPES)[number];
 /** Kinds that stop the run and wait for the user's next message. */
-export const WAITING_TYPES: ReadonlySet<StateType> = new Set(['intent', 'slot_filling']);
+export const WAITING_TYPES: ReadonlySet<StateType> = new Set(['intent', 'slot_filling', 'agent']);
 
 const target = z.string().min(1, 'name a state');
 /** A template, or a list of variations picked in turn. */
@@ -29,7 +31,7 @@ const common = {
   transitions: z.array(transitionSchema).optional(),
   next: target.optional(),
 };
-const prompt = { say: saySchema.optional(), buttons: buttons.optional(), quick_replies: buttons.optional() };
+const prompt = { say: saySchema.optional(), buttons: buttons.optional(), quick_replies: buttons.optional(), ...richContentFields };
 
 export const slotSchema = z.strictObject({
   name: identifierSchema,
@@ -71,7 +73,9 @@ export const stateSchema = z.discriminatedUnion('type', [
     type: z.literal('response'),
     ...common,
     ...prompt,
-    generate: z.strictObject({ instructions: z.string().min(1), fallback: z.string() }).optional(),
+    generate: z
+      .strictObject({ instructions: z.string().min(1), fallback: z.string(), history: z.number().int().min(0).max(50).optional() })
+      .optional(),
   }),
   z.strictObject({
     type: z.literal('intent'),
@@ -124,6 +128,8 @@ export const stateSchema = z.discriminatedUnion('type', [
     on_error: target.optional(),
   }),
   z.strictObject({ type: z.literal('end'), ...common, ...prompt, goal: z.boolean().optional() }),
+  z.strictObject({ type: z.literal('answer'), ...common, ...answerFields }),
+  z.strictObject({ type: z.literal('agent'), ...common, ...agentFields }),
 ]);
 
 export type FlowState = z.infer<typeof stateSchema>;

@@ -23,7 +23,9 @@ type MessageEvent = Extract<StepEvent, { type: 'message' }>;
  */
 function toTurnMessage(flow: CompiledFlow, event: MessageEvent): TurnMessage {
   const payload = event.payload ?? null;
-  const base = { text: event.text ?? null, payload, channel: event.channel, entities: event.nlu?.entities ?? [] };
+  const content = { ...(event.attachments ? { attachments: event.attachments } : {}), ...(event.location ? { location: event.location } : {}), ...(event.form ? { form: event.form } : {}) };
+  const sentiment = event.nlu?.sentiment ? { sentiment: { label: event.nlu.sentiment.label, score: event.nlu.sentiment.score } } : {};
+  const base = { text: event.text ?? null, payload, channel: event.channel, entities: event.nlu?.entities ?? [], ...content, ...sentiment };
   if (payload !== null && Object.hasOwn(flow.definition.nlu?.intents ?? {}, payload)) {
     return { ...base, intent: payload, confidence: 1, provider: 'postback', alternatives: [] };
   }
@@ -48,7 +50,7 @@ function onMessage(turn: Turn, event: MessageEvent): RunOutcome {
   }
   const flow = turn.flow;
   const state = ctx.state === null ? undefined : flow.definition.states[ctx.state];
-  const canTake = ctx.status === 'waiting' && (state?.type === 'intent' || state?.type === 'slot_filling');
+  const canTake = ctx.status === 'waiting' && (state?.type === 'intent' || state?.type === 'slot_filling' || state?.type === 'agent');
   if (ctx.internal.pending) {
     turn.emit({ type: 'error', state: ctx.state, code: 'effect_abandoned', message: `effect '${ctx.internal.pending.effect.id}' never got a result; the flow starts over` });
   } else if (ctx.status === 'waiting' && !canTake) {

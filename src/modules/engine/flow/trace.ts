@@ -26,6 +26,8 @@ export type TraceEventBody =
   | { type: 'step_limit'; state: State; limit: number; states: string[] }
   | { type: 'ended'; state: string; goal: boolean }
   | { type: 'handoff'; state: string }
+  /** What a question retrieved from the knowledge base (an `answer` state, or an agent's search). */
+  | { type: 'knowledge_search'; state: State; question: string; mode: string; hits: { source: string; chunk: number; score: number; coverage: number }[]; method?: string }
   /** A `flow` state called another flow, or the called flow ended and its caller carries on. */
   | { type: 'flow_called'; state: string; flow: string; version: number; depth: number }
   | { type: 'flow_returned'; state: string; flow: string; output: Record<string, unknown> }
