@@ -82,6 +82,9 @@ describe('training data documents', () => {
     expect((await http.get<ErrorBody>(`${base}/banking`)).body.error.code).toBe('not_found');
     // The name is free again; revisions continue, so pinned flow versions keep theirs.
     expect((await http.post<Detail>(base, BANKING)).body.revision).toBe(3);
+    // Audit entries are written just after the response.
+    const audited = async () => (await http.get<{ entries: { action: string }[] }>('/v1/audit?action=nlu')).body.entries.map((e) => e.action);
+    await expect.poll(audited).toEqual(expect.arrayContaining(['nlu.training_data_create', 'nlu.training_data_replace', 'nlu.training_data_delete']));
   });
 
   it('refuse bad input with a clear message', async () => {

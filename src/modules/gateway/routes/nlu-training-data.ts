@@ -90,7 +90,10 @@ export function nluTrainingDataRoutes(app: Api, deps: { models: Models; engine: 
 
   app.post(
     `${base}/:name/examples`,
-    { config: { permission: 'flows:write' }, schema: { summary: 'Add one example to an intent (a new revision)', tags, params, body: addExampleSchema } },
+    {
+      config: { permission: 'flows:write', audit: 'nlu.training_data_example_add' },
+      schema: { summary: 'Add one example to an intent (a new revision)', tags, params, body: addExampleSchema },
+    },
     async (request, reply) => reply.status(201).send(await data.addExample(tenantOf(request), request.params.name, request.body)),
   );
 
