@@ -3,6 +3,8 @@ import type { NluMiss, NluResult } from '../models/contract.js';
 import type { SqlExecutor } from '../storage/contract.js';
 import type { FlowIssue, SideEffect, TraceEvent } from './flow/index.js';
 import type { SuiteResult } from './conversation-tests/index.js';
+import { attachmentSchema, formSchema, locationSchema } from './flow/inbound-content.js';
+import type { RichContent } from './flow/reply-content.js';
 
 /**
  * Engine: flows (drafts, versions, the default) and the execution service that runs one turn of a
@@ -23,9 +25,17 @@ export const inboundTurnSchema = z
     payload: z.string().min(1).max(1000).optional(),
     channel: z.string().min(1).max(40).default('api'),
     user: z.record(z.string(), z.unknown()).optional(),
+    /** Media and files the user sent (`message.attachments` in the flow). */
+    attachments: z.array(attachmentSchema).min(1).max(10).optional(),
+    /** A location the user shared (`message.location`). */
+    location: locationSchema.optional(),
+    /** A submitted form's values (`message.form`), e.g. a Slack modal. */
+    form: formSchema.optional(),
+    /** The flow a new run of this conversation starts (a channel route); the default flow when absent. */
+    flowId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'a flow id such as flow_abc123').optional(),
   })
-  .refine((m) => (m.text !== undefined && m.text.trim() !== '') || m.payload !== undefined, {
-    message: 'a message needs non-empty `text` or a `payload`',
+  .refine((m) => (m.text !== undefined && m.text.trim() !== '') || m.payload !== undefined || m.attachments !== undefined || m.location !== undefined || m.form !== undefined, {
+    message: 'a message needs non-empty `text`, a `payload`, `attachments`, a `location` or a `form`',
   });
 export type InboundTurn = z.infer<typeof inboundTurnSchema>;
 
@@ -34,7 +44,11 @@ export interface ReplyButton {
   payload: string;
 }
 
-export interface Reply {
+export { attachmentSchema, formSchema, locationSchema, type Attachment, type Location, type FormValues } from './flow/inbound-content.js';
+export type { RichContent, ReplyMedia, ReplyCard, ReplyCardButton, ReplyList, ReplyTemplate } from './flow/reply-content.js';
+
+/** A bot message: text, buttons and the rich content a flow may add (channels degrade what they cannot show). */
+export interface Reply extends RichContent {
   type: 'text';
   text: string;
   buttons?: ReplyButton[];

@@ -43,6 +43,7 @@ import { tenantRoutes } from './routes/tenants.js';
 import { workspaceRoutes } from './routes/users.js';
 import { channelRoutes } from './routes/channels.js';
 import { channelRoutingRoutes } from './routes/channel-routing.js';
+import { channelRoutingRoutes } from './routes/channel-routing.js';
 import { webchatRoutes } from './routes/webchat.js';
 import { widgetRoutes } from './routes/widget.js';
 
@@ -124,6 +125,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       privacyRoutes(v1, deps);
       webchatRoutes(v1, deps);
       channelRoutes(v1, deps);
+      channelRoutingRoutes(v1, deps);
       channelRoutingRoutes(v1, deps);
       conversationRoutes(v1, deps);
       flowRoutes(v1, deps);

@@ -7,6 +7,7 @@ import { actionParts, type FlowAction } from './actions/registry.js';
 import type { Condition } from './condition-schema.js';
 import type { FlowDefinition } from './flow-schema.js';
 import { richTemplates } from './reply-content.js';
+import { richTemplates } from './reply-content.js';
 import type { FlowState, FlowTransition } from './state-schema.js';
 
 export interface FlowSources {
@@ -77,6 +78,7 @@ export function collectSources(flow: FlowDefinition): FlowSources {
     if ('say' in state) sources.templates.push(...h.says(state.say, `${at}.say`));
     if ('buttons' in state) h.addButtons(state.buttons, `${at}.buttons`);
     if ('quick_replies' in state) h.addButtons(state.quick_replies, `${at}.quick_replies`);
+    if ('media' in state || 'cards' in state || 'list' in state || 'template' in state) sources.templates.push(...richTemplates(state as Parameters<typeof richTemplates>[0], at));
     if ('media' in state || 'cards' in state || 'list' in state || 'template' in state) sources.templates.push(...richTemplates(state as Parameters<typeof richTemplates>[0], at));
     switch (state.type) {
       case 'response':

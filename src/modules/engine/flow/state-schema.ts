@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { actionSchema } from './actions/registry.js';
 import { identifierSchema } from './actions/call.js';
 import { conditionSchema } from './condition-schema.js';
+import { richContentFields } from './reply-content.js';
 import { agentFields, answerFields } from './knowledge-state-schema.js';
 import { richContentFields } from './reply-content.js';
 
