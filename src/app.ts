@@ -6,6 +6,7 @@ import { analyticsMigrations, createAnalytics } from './modules/analytics/index.
 import { channelSecretHolder, chatMigrations, createChat } from './modules/chat/index.js';
 import { createEngine, engineMigrations } from './modules/engine/index.js';
 import { createGateway } from './modules/gateway/index.js';
+import { createPrivacy, privacyMigrations } from './modules/privacy/index.js';
 import { createKnowledge, knowledgeMigrations } from './modules/knowledge/index.js';
 import { createModels, modelSecretHolder, modelsMigrations } from './modules/models/index.js';
 import { checkMasterKeys, createSecrets, createSecurity, resolveMasterKeys, type SecretHolder, type Secrets, securityMigrations } from './modules/security/index.js';
@@ -16,7 +17,7 @@ import { createLogger, type Logger } from './shared/logger.js';
 import { createPersonData, personDataParts } from './person-data.js';
 
 /** Every module's migrations, in dependency order; applied at start and by `mcp-engine migrate`. */
-export const allMigrations: readonly ModuleMigrations[] = [securityMigrations, engineMigrations, chatMigrations, modelsMigrations, analyticsMigrations, adaptorsMigrations, knowledgeMigrations];
+export const allMigrations: readonly ModuleMigrations[] = [securityMigrations, engineMigrations, chatMigrations, modelsMigrations, analyticsMigrations, adaptorsMigrations, privacyMigrations, knowledgeMigrations];
 
 /** Every module that stores sealed credentials: checked at start, re-sealed by `mcp-engine keys rotate`. */
 export const secretHolders = (deps: { sql: Sql; secrets: Secrets }): SecretHolder[] =>
@@ -96,6 +97,9 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     ? await seedDemo({ security, engine, bootstrapApiKey: config.bootstrap.apiKey, ownerPassword: () => ids.token(12) })
     : null;
 
+  const personParts = personDataParts({ sql, kv, locks, lockWaitMs: config.storage.lockWaitMs });
+  const privacy = createPrivacy({ sql, clock, logger: logger.child({ module: 'privacy' }), parts: personParts });
+
   const gateway = await createGateway({
     config: { ...config.http, limits: config.limits, corsOrigins: config.corsOrigins },
     logger: logger.child({ module: 'gateway' }),
@@ -106,7 +110,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     analytics,
     adaptors,
     knowledge,
-    personData: createPersonData({ parts: personDataParts({ sql, kv, locks, lockWaitMs: config.storage.lockWaitMs }), clock }),
+    personData: createPersonData({ parts: personParts, clock }),
+    privacy,
     metricsToken: config.analytics.metricsToken,
     ready: async () => (await sql.query('SELECT 1 AS ok')).length === 1,
     defaultWidgetKey: () => demo?.tenant.widgetKey ?? null,
@@ -120,13 +125,16 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     chat,
     analytics,
     adaptors,
+    privacy,
     demo,
     async start() {
       chat.start();
+      privacy.start();
       return gateway.listen();
     },
     async stop() {
       await gateway.close();
+      privacy.stop();
       await chat.stop();
       await adaptors.stop();
       await tenantEgress.close();

@@ -11,4 +11,6 @@ export interface PersonDataPart {
   export(tenantId: string, conversationIds: readonly string[]): Promise<Record<string, unknown[]>>;
   /** Deletes it, rows and cached copies; returns the number of rows deleted by kind. */
   forget(tenantId: string, conversationIds: readonly string[]): Promise<Record<string, number>>;
+  /** Deletes what had its last activity before `before` (ISO time), for a workspace's retention; rows deleted by kind. */
+  expire?(tenantId: string, before: string): Promise<Record<string, number>>;
 }

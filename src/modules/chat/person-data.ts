@@ -44,5 +44,25 @@ export function createChatPersonData(deps: { sql: Sql }): PersonDataPart {
         return counts;
       });
     },
+    async expire(tenantId, before) {
+      return sql.withTenant(tenantId, async (tx) => {
+        const run = async (statement: string) => (await tx.query(statement, [tenantId, before])).length;
+        // Platform messages not yet turned into turns, and sends not yet delivered, are kept: they are work, not history.
+        const counts = {
+          messages: await run('DELETE FROM messages WHERE tenant_id = $1 AND created_at < $2::timestamptz RETURNING 1'),
+          inbox: await run(`DELETE FROM channel_inbox WHERE tenant_id = $1 AND created_at < $2::timestamptz AND status <> 'pending' RETURNING 1`),
+          outbox: await run(`DELETE FROM channel_outbox WHERE tenant_id = $1 AND created_at < $2::timestamptz AND status <> 'pending' RETURNING 1`),
+          conversations: 0,
+        };
+        counts.conversations = await run(
+          `DELETE FROM conversations c WHERE tenant_id = $1 AND updated_at < $2::timestamptz
+             AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = c.tenant_id AND m.conversation_id = c.id)
+             AND NOT EXISTS (SELECT 1 FROM channel_inbox i WHERE i.tenant_id = c.tenant_id AND i.conversation_id = c.id)
+             AND NOT EXISTS (SELECT 1 FROM channel_outbox o WHERE o.tenant_id = c.tenant_id AND o.conversation_id = c.id)
+           RETURNING 1`,
+        );
+        return counts;
+      });
+    },
   };
 }

@@ -47,5 +47,14 @@ export function createEnginePersonData(deps: { sql: Sql; kv: Kv; locks: Locks; l
       }
       return counts;
     },
+    async expire(tenantId, before) {
+      const { traces, contexts: expired } = await sql.withTenant(tenantId, async (tx) => ({
+        traces: (await tx.query('DELETE FROM turn_traces WHERE tenant_id = $1 AND created_at < $2::timestamptz RETURNING 1', [tenantId, before])).length,
+        // A conversation quiet for that long starts afresh; a turn racing this one gets a version conflict, not a stale context.
+        contexts: await tx.query<{ conversation_id: string }>('DELETE FROM conversation_contexts WHERE tenant_id = $1 AND updated_at < $2::timestamptz RETURNING conversation_id', [tenantId, before]),
+      }));
+      for (const row of expired) await contexts.forget(tenantId, row.conversation_id);
+      return { traces, contexts: expired.length };
+    },
   };
 }

@@ -13,6 +13,7 @@ import type { Engine } from '../engine/contract.js';
 import type { Knowledge } from '../knowledge/contract.js';
 import type { PersonData } from '../../person-data.js';
 import type { Privacy } from '../privacy/contract.js';
+import type { Privacy } from '../privacy/contract.js';
 import type { Models } from '../models/contract.js';
 import type { Security } from '../security/contract.js';
 import type { Api } from './api.js';
@@ -37,6 +38,7 @@ import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { pageRoutes } from './routes/pages.js';
 import { peopleRoutes } from './routes/people.js';
+import { privacyRoutes } from './routes/privacy.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { consoleRoutes } from './routes/console.js';
 import { tenantRoutes } from './routes/tenants.js';
@@ -63,6 +65,7 @@ export interface GatewayDeps {
   metricsToken?: string | undefined;
   /** Export and erasure of one end user's data, across modules. */
   personData: PersonData;
+  privacy: Privacy;
   privacy: Privacy;
   ready: () => Promise<boolean>;
   defaultWidgetKey: () => string | null;
@@ -122,6 +125,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       workspaceRoutes(v1, deps);
       tenantRoutes(v1, deps);
       peopleRoutes(v1, deps);
+      privacyRoutes(v1, deps);
       privacyRoutes(v1, deps);
       webchatRoutes(v1, deps);
       channelRoutes(v1, deps);
