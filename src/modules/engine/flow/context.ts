@@ -4,7 +4,6 @@
  */
 import type { ExtractedEntity, IntentScore } from '../../models/contract.js';
 import type { MessageContent } from './inbound-content.js';
-import type { MessageContent } from './inbound-content.js';
 import type { PendingEffect } from './step-types.js';
 
 /** The user message as the states of a turn see it (attachments, location, form only when sent). */

@@ -6,7 +6,6 @@
 import type { Resume } from './context.js';
 import { leave, type RunOutcome } from './leave.js';
 import { richSpecOf } from './reply-content.js';
-import { richSpecOf } from './reply-content.js';
 import { onFlowFound } from './subflow.js';
 import { applyAgentResult, applyAnswerResult } from './knowledge-states.js';
 import type { PendingEffect, StepEvent } from './step-types.js';

@@ -7,7 +7,6 @@ import { actionParts, type FlowAction } from './actions/registry.js';
 import type { Condition } from './condition-schema.js';
 import type { FlowDefinition } from './flow-schema.js';
 import { richTemplates } from './reply-content.js';
-import { richTemplates } from './reply-content.js';
 import type { FlowState, FlowTransition } from './state-schema.js';
 
 export interface FlowSources {

@@ -8,7 +8,6 @@ import { enterSlotFilling } from './slot-filling.js';
 import { returnFromFlow, startFlowCall } from './subflow.js';
 import { isObject } from './paths.js';
 import { richSpecOf } from './reply-content.js';
-import { richSpecOf } from './reply-content.js';
 import type { Turn } from './turn.js';
 import { waitForMessage } from './waiting.js';
 

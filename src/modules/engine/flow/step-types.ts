@@ -3,8 +3,6 @@ import type { NluResult } from '../../models/contract.js';
 import type { EvaluationBudget } from './budget.js';
 import type { MessageContent } from './inbound-content.js';
 import type { RichContent } from './reply-content.js';
-import type { MessageContent } from './inbound-content.js';
-import type { RichContent } from './reply-content.js';
 import type { CompiledFlow } from './compile-flow.js';
 import type { FlowContext } from './context.js';
 import type { AgentTool } from './knowledge-state-schema.js';
