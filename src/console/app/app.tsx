@@ -5,6 +5,7 @@ import { AnalyticsPage } from './analytics/analytics-page';
 import { ConversationsPage } from './conversations/conversations-page';
 import { FlowListPage } from './flows/flow-list-page';
 import { InboxPage } from './inbox/inbox-page';
+import { KnowledgePage } from './knowledge/knowledge-page';
 import { NluListPage } from './nlu/nlu-list-page';
 import { NluReviewPage } from './nlu/nlu-review-page';
 import { useSession } from './session';
@@ -21,6 +22,7 @@ const sections = [
   { path: '/inbox', label: 'Agent inbox', permission: 'handoff:reply' },
   { path: '/analytics', label: 'Analytics', permission: 'analytics:read' },
   { path: '/nlu', label: 'NLU data', permission: 'flows:read' },
+  { path: '/knowledge', label: 'Knowledge', permission: 'knowledge:read' },
   { path: '/settings', label: 'Settings', permission: 'users:read' },
 ] as const;
 
@@ -41,6 +43,8 @@ function Page({ path, me }: { path: string; me: Me }) {
       return <InboxPage selected={id ?? null} />;
     case 'nlu':
       return id ? <NluReviewPage name={id} permissions={me.permissions} /> : <NluListPage />;
+    case 'knowledge':
+      return <KnowledgePage permissions={me.permissions} />;
     case 'analytics':
       return <AnalyticsPage />;
     case 'settings':
