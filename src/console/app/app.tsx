@@ -42,7 +42,7 @@ function Page({ path, me }: { path: string; me: Me }) {
     case 'inbox':
       return <InboxPage selected={id ?? null} />;
     case 'nlu':
-      return id ? <NluReviewPage name={id} permissions={me.permissions} /> : <NluListPage />;
+      return id ? <NluReviewPage name={id} permissions={me.permissions} /> : <NluListPage permissions={me.permissions} />;
     case 'knowledge':
       return <KnowledgePage permissions={me.permissions} />;
     case 'analytics':
