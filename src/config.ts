@@ -96,7 +96,7 @@ const envSchema = z.object({
   // Analytics records the relay moves from the outbox per batch, and how often it looks.
   MCP_ANALYTICS_BATCH_SIZE: int(1).default(500),
   MCP_ANALYTICS_FLUSH_MS: int(10).default(1_000),
-  // Days raw analytics events are kept (dropped by whole months), and days hourly rollups are kept.
+  // Days raw analytics events are kept (dropped by whole months; by whole days with TimescaleDB), and days hourly rollups are kept.
   MCP_ANALYTICS_RETENTION_DAYS: int(1).default(90),
   MCP_ANALYTICS_ROLLUP_RETENTION_DAYS: int(1).default(730),
   // Bearer token GET /metrics requires; unset, /metrics is open (scrape it inside your network).
