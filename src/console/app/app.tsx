@@ -23,7 +23,8 @@ const sections = [
   { path: '/analytics', label: 'Analytics', permission: 'analytics:read' },
   { path: '/nlu', label: 'NLU data', permission: 'flows:read' },
   { path: '/knowledge', label: 'Knowledge', permission: 'knowledge:read' },
-  { path: '/settings', label: 'Settings', permission: 'users:read' },
+  // Every role with a settings tab (editors: integrations, channels, models) can read integrations.
+  { path: '/settings', label: 'Settings', permission: 'integrations:read' },
 ] as const;
 
 function Page({ path, me }: { path: string; me: Me }) {
@@ -32,13 +33,13 @@ function Page({ path, me }: { path: string; me: Me }) {
     case 'flows':
       return id ? (
         <Suspense fallback={<Loading what="the editor" />}>
-          <FlowEditorPage flowId={id} />
+          <FlowEditorPage flowId={id} permissions={me.permissions} />
         </Suspense>
       ) : (
-        <FlowListPage />
+        <FlowListPage permissions={me.permissions} />
       );
     case 'conversations':
-      return <ConversationsPage selected={id ?? null} />;
+      return <ConversationsPage selected={id ?? null} permissions={me.permissions} />;
     case 'inbox':
       return <InboxPage selected={id ?? null} />;
     case 'nlu':

@@ -134,10 +134,10 @@ export function createFlowStore(deps: { sql: Sql; ids: Ids }) {
                 [tenantId, flowId, checked.flow.name, sourceText(source), JSON.stringify(checked.flow), JSON.stringify(checked.warnings)],
               )
             : await tx.query<FlowRow>(
-                `UPDATE flows SET source = $3, draft_errors = $4, updated_at = now()
+                `UPDATE flows SET source = $3, draft_errors = $4, warnings = $5, updated_at = now()
                  WHERE tenant_id = $1 AND id = $2
                  RETURNING *, (SELECT max(v.version) FROM flow_versions v WHERE v.flow_id = flows.id) AS published_version`,
-                [tenantId, flowId, sourceText(source), JSON.stringify(checked.issues)],
+                [tenantId, flowId, sourceText(source), JSON.stringify(checked.issues.filter((i) => i.severity === 'error')), JSON.stringify(checked.issues.filter((i) => i.severity !== 'error'))],
               );
           if (!row) throw new AppError('flow_not_found', `No flow with id '${flowId}' in this workspace.`);
           return detail(tx, tenantId, row);
