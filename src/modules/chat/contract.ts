@@ -42,7 +42,8 @@ export interface ConversationSummary {
   channel: string;
   /** `handoff` while a person has the conversation; the bot does not answer then. */
   status: 'active' | 'handoff';
-  handoff: { at: string; by: 'flow' } | null;
+  /** `assignee`: the agent who has it (a user or API key id, or any label the API was given); absent or null while nobody does. */
+  handoff: { at: string; by: 'flow'; assignee?: string | null } | null;
   startedAt: string;
   lastMessageAt: string;
   messageCount: number;
@@ -177,9 +178,11 @@ export interface Chat {
   retryOutbox(tenantId: string, outboxId: string): Promise<OutboxEntry>;
 
   /** A person's reply in a handed-off conversation: stored and delivered through its channel. */
-  sendAgentReply(tenantId: string, conversationId: string, text: string): Promise<StoredMessage>;
-  /** Ends the handoff on the chat side (the engine's context must leave `handoff` too). */
-  handBack(tenantId: string, conversationId: string): Promise<ConversationSummary>;
+  sendAgentReply(tenantId: string, conversationId: string, text: string, agent?: string): Promise<StoredMessage>;
+  /** Gives a handed-off conversation to an agent (null: nobody); while an agent has it the bot stays silent. */
+  assignConversation(tenantId: string, conversationId: string, agent: string | null): Promise<ConversationSummary>;
+  /** Ends the handoff: the flow resumes where it was and what the bot then says is sent (and returned). */
+  handBack(tenantId: string, conversationId: string): Promise<ConversationSummary & { replies: Reply[] }>;
 
   /** Starts the outbox worker. */
   start(): void;

@@ -92,7 +92,8 @@ export function createChat(deps: ChatDeps): Chat {
       return entry;
     },
 
-    sendAgentReply: (tenantId, conversationId, text) => handoff.sendAgentReply(tenantId, conversationId, text),
+    sendAgentReply: (tenantId, conversationId, text, agent) => handoff.sendAgentReply(tenantId, conversationId, text, agent ? { agent, now: clock.isoNow() } : undefined),
+    assignConversation: (tenantId, conversationId, agent) => handoff.assign(tenantId, conversationId, agent, clock.isoNow()),
     handBack: (tenantId, conversationId) => handoff.handBack(tenantId, conversationId, clock.isoNow()),
 
     start() {

@@ -59,6 +59,8 @@ export function createTurns(deps: {
     if (result.handoff) {
       const doc = await messages.getDoc(tx, tenantId, conversationId);
       if (doc?.status !== 'handoff') await messages.patchDoc(tx, tenantId, conversationId, { status: 'handoff', handoff: { at: deps.clock.isoNow(), by: 'flow' } });
+    } else if (result.leftHandoff) {
+      await messages.patchDoc(tx, tenantId, conversationId, { status: 'active', handoff: null, handedBackAt: deps.clock.isoNow() });
     }
     return sends.length;
   }

@@ -106,6 +106,8 @@ export function createExecutionService(deps: ExecutionDeps) {
       handoff: status === 'handoff',
       // A handoff that timed out to the flow: chat clears its mark.
       ...(loaded?.context.status === 'handoff' && status !== 'handoff' ? { leftHandoff: true } : {}),
+      // A handoff that timed out to the flow: chat clears its mark.
+      ...(loaded?.context.status === 'handoff' && status !== 'handoff' ? { leftHandoff: true } : {}),
     };
     const record: TurnRecord = {
       tenantId,

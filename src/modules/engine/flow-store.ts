@@ -4,6 +4,7 @@ import type { Ids } from '../../shared/ids.js';
 import type { Sql, SqlExecutor } from '../storage/contract.js';
 import { isUniqueViolation } from '../storage/index.js';
 import type { FlowDetail, FlowIssue, FlowSummary } from './contract.js';
+import { checkFlowCalls, findPublished, notPublished } from './flow-calls.js';
 import { type FlowDefinition, parseFlowSource, validateFlow } from './flow/index.js';
 
 interface FlowRow extends Record<string, unknown> {
@@ -195,6 +196,7 @@ export function createFlowStore(deps: { sql: Sql; ids: Ids }) {
         const [row] = await tx.query<FlowRow>('SELECT * FROM flows WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [tenantId, flowId]);
         if (!row) throw new AppError('flow_not_found', `No flow with id '${flowId}' in this workspace.`);
         if (row.draft_errors) throw invalid(row.draft_errors, 'The draft has errors, so it cannot be published');
+        await checkFlowCalls(tx, tenantId, row.definition);
         const [next] = await tx.query<{ version: number }>(
           `INSERT INTO flow_versions (tenant_id, flow_id, version, source, definition)
            SELECT $1, $2, coalesce(max(version), 0) + 1, $3, $4 FROM flow_versions WHERE flow_id = $2
@@ -227,6 +229,13 @@ export function createFlowStore(deps: { sql: Sql; ids: Ids }) {
         ),
       );
       return row ? { flowId: row.id, version: row.version } : null;
+    },
+
+    /** A published flow by name (a sub-flow call): `version`, or the latest when null. */
+    async publishedByName(tenantId: string, name: string, version: number | null) {
+      const found = await sql.withTenant(tenantId, (tx) => findPublished(tx, tenantId, name, version));
+      if (!found) throw notPublished(name, version);
+      return found;
     },
 
     async definitionOf(tenantId: string, flowId: string, version: number): Promise<FlowDefinition> {

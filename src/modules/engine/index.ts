@@ -65,10 +65,11 @@ export function createEngine(deps: EngineDeps): Engine {
     lockWaitMs: deps.config.lockWaitMs,
     stageTurn: deps.stageTurn ?? (async () => undefined),
   });
-  const admin = createConversationAdmin({ ...deps, contexts, lockWaitMs: deps.config.lockWaitMs });
+  const turnDeps = { ...deps, maxSteps: deps.config.maxStepsPerTurn, subflows: compiledFlows.subflows };
+  const admin = createConversationAdmin({ ...deps, contexts, compiledFlows, turn: turnDeps, lockWaitMs: deps.config.lockWaitMs });
   const playground = createPlayground({ ...deps, flows, compiledFlows, maxSteps: deps.config.maxStepsPerTurn });
   const integrationsOf = (tenantId: string) => deps.adaptors.listIntegrationNames(tenantId);
-  const tester = createFlowTester({ flows, compiledFlows, turn: { ...deps, maxSteps: deps.config.maxStepsPerTurn } });
+  const tester = createFlowTester({ flows, compiledFlows, turn: turnDeps });
 
   return {
     processMessage: (tenantId, conversationId, message, hooks) => execution.processMessage(tenantId, conversationId, message, hooks),
@@ -92,6 +93,7 @@ export function createEngine(deps: EngineDeps): Engine {
     getTrace: (tenantId, conversationId, limit) => admin.traces(tenantId, conversationId, limit),
     resetConversation: (tenantId, conversationId) => admin.reset(tenantId, conversationId),
     handBack: (tenantId, conversationId, hooks) => admin.handBack(tenantId, conversationId, hooks?.commit),
+    assignHandoff: (tenantId, conversationId, agent, hooks) => admin.assign(tenantId, conversationId, agent, hooks?.commit),
     createFlow: async (tenantId, source) => flows.create(tenantId, source, await integrationsOf(tenantId)),
     updateFlow: async (tenantId, flowId, source, options) =>
       flows.update(tenantId, flowId, source, { integrations: await integrationsOf(tenantId), allowErrors: options?.allowErrors ?? false }),
