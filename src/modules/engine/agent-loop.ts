@@ -61,7 +61,7 @@ async function runTool(deps: AgentDeps, at: At, toolbox: AgentToolbox, call: Too
       return JSON.stringify({ saved: Object.keys(call.arguments) });
     case 'finish': {
       const exit = String(call.arguments.exit ?? '');
-      if (!toolbox.specs.some((s) => s.name === 'finish' && JSON.stringify(s.parameters).includes(`"${exit}"`))) return JSON.stringify({ error: `'${exit}' is not one of the exits.` });
+      if (!toolbox.exits.has(exit)) return JSON.stringify({ error: `'${exit}' is not one of the exits: ${[...toolbox.exits].join(', ')}.` });
       outcome.exit = exit;
       outcome.reason = typeof call.arguments.reason === 'string' ? call.arguments.reason : null;
       return JSON.stringify({ ok: true });
