@@ -100,6 +100,66 @@ export const channelRouteInputSchema = z.object({
 });
 export type ChannelRouteInput = z.infer<typeof channelRouteInputSchema>;
 
+export const SCHEDULE_STATUSES = ['pending', 'sent', 'cancelled', 'failed'] as const;
+export type ScheduleStatus = (typeof SCHEDULE_STATUSES)[number];
+
+/** A follow-up a flow scheduled (`schedule` action): a message to send, or an event to run as a turn. */
+export interface ScheduledMessage {
+  id: string;
+  conversationId: string;
+  channel: ChannelId;
+  key: string | null;
+  message?: string;
+  event?: string;
+  /** When it is due (while pending); a claimed one's lease end while it is being sent. */
+  dueAt: string;
+  status: ScheduleStatus;
+  attempts: number;
+  /** Why it failed (e.g. WhatsApp's 24-hour window closed), or the last retried error. */
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const scheduleListQuerySchema = z.object({
+  conversationId: z.string().min(1).max(128).optional(),
+  status: z.enum(SCHEDULE_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type ScheduleListQuery = z.infer<typeof scheduleListQuerySchema>;
+
+const templateInput = z.object({
+  name: z.string().regex(/^[a-z0-9_]{1,512}$/, 'a template name has lowercase letters, digits and underscores'),
+  language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'a language code such as en or en_US'),
+  params: z.array(z.string().min(1).max(1000)).max(20).default([]),
+});
+
+/** Starting a conversation from the API: a WhatsApp template, a Slack DM, or an outbound call. */
+export const startConversationSchema = z
+  .object({
+    channel: z.enum(['whatsapp', 'slack', 'voice']),
+    /** WhatsApp: the user's number (digits, as wa_id); Slack: a user id (U…); voice: an E.164 number. */
+    to: z.string().min(1).max(100),
+    /** The sending account when the channel has several: a WhatsApp phone number id, or the caller id of a call. */
+    from: z.string().min(1).max(100).optional(),
+    /** A repeat with the same key returns the first result and sends nothing again. */
+    idempotencyKey: z.string().regex(/^[\x21-\x7e]{1,100}$/, 'use 1–100 printable ASCII characters without spaces'),
+    text: z.string().min(1).max(4000).optional(),
+    /** WhatsApp: an approved template (needed outside the 24-hour window, so for a first message). */
+    template: templateInput.optional(),
+  })
+  .refine((s) => s.text !== undefined || s.template !== undefined, { message: 'give the first message as `text` or a WhatsApp `template`' });
+export type StartConversationInput = z.infer<typeof startConversationSchema>;
+
+export interface StartedConversation {
+  conversationId: string;
+  channel: ChannelId;
+  idempotencyKey: string;
+  /** False when this answers a repeat of an earlier request with the same key. */
+  created: boolean;
+  createdAt: string;
+}
+
 /** A webhook call as the gateway received it; `rawBody` is the exact body, for signatures. */
 export interface WebhookRequest {
   method: 'GET' | 'POST';
@@ -164,6 +224,12 @@ export interface Chat {
   /** Routes an account to a published flow (the account's format is checked per channel). */
   putRoute(tenantId: string, channel: ChannelId, account: string, input: ChannelRouteInput): Promise<ChannelRoute>;
   deleteRoute(tenantId: string, channel: ChannelId, account: string): Promise<void>;
+
+  /** Follow-ups scheduled by flows, soonest first. */
+  listSchedules(tenantId: string, query: ScheduleListQuery): Promise<ScheduledMessage[]>;
+  cancelSchedule(tenantId: string, scheduleId: string): Promise<ScheduledMessage>;
+  /** Starts a conversation (idempotent by key): its first message goes out through the channel's outbox, or as the call. */
+  startConversation(tenantId: string, input: StartConversationInput): Promise<StartedConversation>;
 
   /** Verifies, acknowledges and (after the acknowledgement where the platform needs it) processes a webhook. */
   receiveWebhook(tenantId: string, channel: ChannelId, request: WebhookRequest): Promise<WebhookResponse>;

@@ -5,6 +5,7 @@ import type { Address, ChannelInstance } from './channels/define-channel.js';
 import type { ChannelId } from './contract.js';
 import type { createMessageStore, MessageDoc } from './message-store.js';
 import type { NewSend, OutboxStore } from './outbox-store.js';
+import type { ScheduleStore } from './schedule-store.js';
 
 /** Where a turn came from on a platform, and how its replies go back (through the outbox, or inline). */
 export interface Origin {
@@ -26,6 +27,8 @@ export function createTurns(deps: {
   clock: Clock;
   messages: ReturnType<typeof createMessageStore>;
   outbox: OutboxStore;
+  /** Where the turn's `schedule` / `unschedule` actions are stored, with the turn. */
+  schedules: ScheduleStore;
   kick: () => void;
   /** Counts the message against the tenant's daily quota; throws rate_limited past it. */
   consumeQuota: (tenantId: string) => Promise<void>;
@@ -56,6 +59,7 @@ export function createTurns(deps: {
         )
       : [];
     await outbox.enqueue(tx, tenantId, sends);
+    if (result.schedules?.length) await deps.schedules.record(tx, tenantId, conversationId, message.channel, result.schedules);
     if (result.handoff) {
       const doc = await messages.getDoc(tx, tenantId, conversationId);
       if (doc?.status !== 'handoff') await messages.patchDoc(tx, tenantId, conversationId, { status: 'handoff', handoff: { at: deps.clock.isoNow(), by: 'flow' } });

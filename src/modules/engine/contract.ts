@@ -63,8 +63,13 @@ export interface Reply extends RichContent {
   quickReplies?: ReplyButton[];
 }
 
+/** What a turn asked to schedule (`schedule` / `unschedule` actions); chat stores them with the turn. */
+export type ScheduleRequest = { kind: 'schedule'; key: string | null; inMs: number; message?: string; event?: string } | { kind: 'unschedule'; key: string };
+
 export interface TurnResult {
   turnId: string;
+  /** Follow-ups the turn scheduled or cancelled, in order. */
+  schedules?: ScheduleRequest[];
   replies: Reply[];
   /** The state the conversation now waits in (or ended in). */
   state: string | null;

@@ -43,6 +43,7 @@ import { tenantRoutes } from './routes/tenants.js';
 import { workspaceRoutes } from './routes/users.js';
 import { channelRoutes } from './routes/channels.js';
 import { channelRoutingRoutes } from './routes/channel-routing.js';
+import { proactiveRoutes } from './routes/proactive.js';
 import { webchatRoutes } from './routes/webchat.js';
 import { widgetRoutes } from './routes/widget.js';
 
@@ -125,6 +126,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       webchatRoutes(v1, deps);
       channelRoutes(v1, deps);
       channelRoutingRoutes(v1, deps);
+      proactiveRoutes(v1, deps);
       conversationRoutes(v1, deps);
       flowRoutes(v1, deps);
       flowTestRoutes(v1, deps);
