@@ -16,7 +16,7 @@ import { compileFlow, flowJsonSchema } from './flow/index.js';
 import { checkFlowSource, createFlowStore } from './flow-store.js';
 import { modelKeyOf } from './model-keys.js';
 import { findNluMisses } from './nlu-misses.js';
-import { pinTrainingData } from './pin-training-data.js';
+import { publishPinned } from './pin-training-data.js';
 import { createPlayground } from './playground.js';
 
 export * from './contract.js';
@@ -106,7 +106,7 @@ export function createEngine(deps: EngineDeps): Engine {
     getFlow: (tenantId, flowId) => flows.get(tenantId, flowId),
     getFlowVersion: (tenantId, flowId, version) => flows.version(tenantId, flowId, version),
     async publishFlow(tenantId, flowId) {
-      const published = await flows.publish(tenantId, flowId, (definition) => pinTrainingData(deps.models, tenantId, definition));
+      const published = await publishPinned({ flows, models: deps.models }, tenantId, flowId);
       // Trains the version's model now, off the turn path (other instances train on first use).
       const flow = await compiledFlows.get(tenantId, flowId, published.version);
       await deps.models.prepare(tenantId, { modelKey: `${flowId}@${published.version}`, nlu: flow.nlu }).catch((error: unknown) =>
