@@ -2,25 +2,13 @@
  * Two small SVG charts (time series and horizontal bars). The dashboards need little more, and
  * drawing them by hand keeps the console a few kB lighter than uPlot or Chart.js would.
  */
+import { segments } from './segments';
+
 export interface Series {
   name: string;
   color: string;
   /** null: no data for that bucket; a line breaks there instead of dropping to 0. */
   values: (number | null)[];
-}
-
-/** Runs of consecutive buckets that have a value, as [index, value] pairs: one polyline each. */
-export function segments(values: readonly (number | null)[]): [number, number][][] {
-  const runs: [number, number][][] = [];
-  let run: [number, number][] = [];
-  values.forEach((v, i) => {
-    if (v === null) {
-      if (run.length) runs.push(run);
-      run = [];
-    } else run.push([i, v]);
-  });
-  if (run.length) runs.push(run);
-  return runs;
 }
 
 const W = 560;

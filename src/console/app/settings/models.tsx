@@ -1,16 +1,13 @@
 import { type FormEvent, useState } from 'react';
 import { api, errorMessage } from '../api/client';
 import { AsyncView, Empty, ErrorBanner, formatTime, useAsync } from '../ui/async';
+import { parseTargets, type Target, targetsText } from './model-targets';
 
 const KINDS = ['openai', 'anthropic', 'openai_compatible'] as const;
 const TASKS = ['intent', 'entities', 'generate', 'sentiment'] as const;
 /** The server's rule for provider names (settings-contract.ts): flows and routing refer to them. */
 const PROVIDER_NAME = /^[a-z][a-z0-9_-]{0,39}$/;
 
-interface Target {
-  provider: string;
-  model: string;
-}
 interface Routing {
   cascadeThreshold?: number;
   tasks?: Partial<Record<(typeof TASKS)[number], Target[]>>;
@@ -42,21 +39,6 @@ const tenantProviders = (s: Settings): Record<string, ProviderInput> =>
       .filter(([, p]) => p.source === 'tenant')
       .map(([name, p]) => [name, { kind: p.kind, ...(p.baseUrl ? { baseUrl: p.baseUrl } : {}) }]),
   );
-
-const targetsText = (targets: Target[] | undefined) => (targets ?? []).map((t) => `${t.provider}/${t.model}`).join(', ');
-
-/** "openai/gpt-4o-mini, anthropic/claude-…" → targets; throws with the part that is not `provider/model`. */
-function parseTargets(text: string): Target[] {
-  return text
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .map((part) => {
-      const slash = part.indexOf('/');
-      if (slash < 1 || slash === part.length - 1) throw new Error(`“${part}” is not provider/model (e.g. openai/gpt-4o-mini).`);
-      return { provider: part.slice(0, slash), model: part.slice(slash + 1) };
-    });
-}
 
 function NewProvider({ onAdd }: { onAdd: (name: string, provider: ProviderInput) => Promise<void> }) {
   const [name, setName] = useState('');
