@@ -179,6 +179,17 @@ describe('knowledge base over HTTP, offline (BM25, no key)', () => {
     }
   });
 
+  it('needs knowledge:write to change sources or ask for answers, knowledge:read to list and search', async () => {
+    const tenant = await createTenant(offline.app, 'kbperm');
+    const { secret } = await offline.app.security.createApiKey(tenant.id, { name: 'reader', scopes: ['knowledge:read'] });
+    const reader = client(offline.url, secret);
+    expect((await reader.post('/v1/knowledge/sources', { kind: 'text', name: 'x', content: 'hello' })).status).toBe(403);
+    expect((await reader.post('/v1/knowledge/answer', { question: 'hello?' })).status).toBe(403);
+    expect((await reader.get('/v1/knowledge/sources')).status).toBe(200);
+    expect((await reader.post('/v1/knowledge/search', { question: 'hello' })).status).toBe(200);
+    expect((await client(offline.url).get('/v1/knowledge/sources')).status).toBe(401);
+  });
+
   it('without MCP_SSRF_ALLOW, a URL on an internal address is refused', async () => {
     const tenant = await createTenant(withModel.app, 'kbssrf');
     const response = await client(withModel.url, tenant.apiKey).post<{ error: { message: string } }>('/v1/knowledge/sources', { kind: 'url', url: `${siteUrl}/faq.html` });
