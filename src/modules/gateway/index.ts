@@ -13,6 +13,8 @@ import type { Engine } from '../engine/contract.js';
 import type { Knowledge } from '../knowledge/contract.js';
 import type { PersonData } from '../../person-data.js';
 import type { Privacy } from '../privacy/contract.js';
+import type { Telemetry } from '../../shared/telemetry.js';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Models } from '../models/contract.js';
 import type { Security } from '../security/contract.js';
 import type { Api } from './api.js';
@@ -64,6 +66,8 @@ export interface GatewayDeps {
   /** Export and erasure of one end user's data, across modules. */
   personData: PersonData;
   privacy: Privacy;
+  /** OpenTelemetry, when an OTLP endpoint is configured. */
+  telemetry?: Telemetry | null;
   ready: () => Promise<boolean>;
   defaultWidgetKey: () => string | null;
 }
@@ -82,6 +86,9 @@ async function registerDocs(app: Api): Promise<void> {
   app.get('/v1/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 }
 
+/** With tracing on, every request runs in a server span that continues the caller's W3C trace context. */
+const serverWith = (telemetry: Telemetry) => (handler: (req: IncomingMessage, res: ServerResponse) => void) => createServer(telemetry.serveHttp(handler));
+
 export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   const app: Api = Fastify({
     // Fastify infers its logger type from this option; route modules use the base logger type.
@@ -90,7 +97,10 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     // Long enough for any id our routes accept, so that a too-long id gets our 400 and not a bare 414.
     routerOptions: { maxParamLength: 500 },
     genReqId: () => crypto.randomUUID(),
+    ...(deps.telemetry ? { serverFactory: serverWith(deps.telemetry) } : {}),
   }).withTypeProvider<ZodTypeProvider>();
+  const telemetry = deps.telemetry;
+  if (telemetry) app.addHook('onRequest', async (request) => telemetry.nameRequest(`${request.method} ${request.routeOptions.url ?? 'unmatched'}`));
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerBodyParsers(app);
