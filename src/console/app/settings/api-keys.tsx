@@ -53,7 +53,7 @@ export function ApiKeysSettings({ permissions }: { permissions: string[] }) {
                     <td><code>{k.prefix}…</code></td>
                     <td className="small" title={k.scopes.join(', ')}>{k.scopes.length <= 3 ? k.scopes.join(', ') : `${k.scopes.length} permissions`}</td>
                     <td>{formatTime(k.lastUsedAt)}</td>
-                    <td>{k.revokedAt ? <span className="badge bad">revoked</span> : k.expiresAt ? `expires ${formatTime(k.expiresAt)}` : <span className="badge ok">active</span>}</td>
+                    <td>{k.revokedAt ? <span className="badge bad">revoked</span> : k.expiresAt && Date.parse(k.expiresAt) <= Date.now() ? <span className="badge bad">expired</span> : k.expiresAt ? `expires ${formatTime(k.expiresAt)}` : <span className="badge ok">active</span>}</td>
                     <td>{k.revokedAt || !canWrite ? null : <button type="button" onClick={() => void revoke(k)}>Revoke</button>}</td>
                   </tr>
                 ))}
