@@ -119,10 +119,32 @@ async function withStorage(fn: (storage: Storage) => Promise<void>): Promise<voi
   }
 }
 
+/** Search cost as a workspace grows: the slice indexed `copies` times over (each copy its own sources). */
+async function scale(knowledge: Knowledge, copies: number): Promise<void> {
+  const started = performance.now();
+  for (let copy = 0; copy < copies; copy += 1) {
+    for (const [i, paragraph] of data.paragraphs.entries()) await knowledge.addSource(TENANT, { kind: 'text', name: `copy ${copy} ¶${i + 1}`, content: paragraph.context });
+  }
+  const indexMs = performance.now() - started;
+  const latencies: number[] = [];
+  for (const paragraph of data.paragraphs) {
+    for (const qa of paragraph.qas) {
+      const t = performance.now();
+      await knowledge.search(TENANT, { question: qa.question, limit: 5 });
+      latencies.push(performance.now() - t);
+    }
+  }
+  const chunks = (await knowledge.listSources(TENANT)).reduce((n, s) => n + s.chunkCount, 0);
+  console.log(`scale    ${chunks} chunks indexed in ${(indexMs / 1000).toFixed(1)} s; BM25 search p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms`);
+}
+
 const deps = { ids: randomIds, clock: systemClock, logger: silentLogger(), fetch: globalThis.fetch };
 console.log(`SQuAD 2.0 slice: ${data.paragraphs.length} paragraphs, ${data.paragraphs.reduce((n, p) => n + p.qas.length, 0)} answerable questions (embedded PGlite)`);
 await withStorage(async ({ sql }) => {
   await run('offline', createKnowledge({ ...deps, sql, models: createModels({ clock: systemClock }) }));
+});
+await withStorage(async ({ sql }) => {
+  await scale(createKnowledge({ ...deps, sql, models: createModels({ clock: systemClock }) }), 100);
 });
 const fake = await startFakeModel();
 try {
