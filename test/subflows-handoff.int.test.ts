@@ -153,24 +153,34 @@ describe('handoff', () => {
     const api = client(server.url, tenant.apiKey);
     await publish(api, helpdesk, { default: true });
     await say(api, 'old', 'hello');
-    const db = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    const redis = new Redis(TEST_REDIS_URL);
-    try {
-      await db.connect();
-      const stripped = await db.query(
-        `UPDATE conversation_contexts
-         SET context = jsonb_set(context, '{internal}', (context->'internal') - 'returnStack' - 'frames' - 'skipped' - 'choosingSlot' - 'handoff')
-         WHERE tenant_id = $1 AND conversation_id = 'old' RETURNING context->'internal' AS internal`,
-        [tenant.id],
-      );
-      expect(Object.keys(stripped.rows[0].internal as object)).not.toContain('frames');
-      await redis.del(`${server.config.storage.redisKeyPrefix}conversation:${tenant.id}:old`);
-    } finally {
-      await db.end();
-      redis.disconnect();
-    }
+    // What an older version stored: the context without the fields added since (and no cached copy).
+    const makeOld = async () => {
+      const db = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      const redis = new Redis(TEST_REDIS_URL);
+      try {
+        await db.connect();
+        const stripped = await db.query(
+          `UPDATE conversation_contexts
+           SET context = jsonb_set(context, '{internal}', (context->'internal') - 'returnStack' - 'frames' - 'skipped' - 'choosingSlot' - 'handoff')
+           WHERE tenant_id = $1 AND conversation_id = 'old' RETURNING context->'internal' AS internal`,
+          [tenant.id],
+        );
+        expect(Object.keys(stripped.rows[0].internal as object)).not.toContain('frames');
+        await redis.del(`${server.config.storage.redisKeyPrefix}conversation:${tenant.id}:old`);
+      } finally {
+        await db.end();
+        redis.disconnect();
+      }
+    };
+    await makeOld();
     expect((await say(api, 'old', 'Ada')).replies.map((r) => r.text)).toEqual(['Your email?']);
     expect((await say(api, 'old', 'agent please')).handoff).toBe(true);
+    // A handoff stored by an older version can be assigned and handed back (it has nowhere to resume, so it starts over).
+    await makeOld();
+    expect((await api.post('/v1/conversations/old/assign', { agent: 'ann' })).status).toBe(200);
+    expect((await say(api, 'old', 'hello?')).replies).toEqual([]);
+    expect((await api.post('/v1/conversations/old/hand-back')).body).toMatchObject({ status: 'active', replies: [] });
+    expect((await say(api, 'old', 'hi')).replies.map((r) => r.text)).toEqual(['Your name?']);
   });
 });
 
