@@ -32,7 +32,7 @@ const toSummary = (row: SummaryRow): ConversationSummary => ({
   messageCount: row.message_count,
 });
 
-export function createMessageStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
+export function createMessageStore(deps: { sql: Sql; ids: Ids; clock: Clock; redactFor?: ((tenantId: string) => Promise<(<T>(value: T) => T) | null>) | undefined }) {
   const { sql, ids, clock } = deps;
   return {
     /** Creates the conversation on its first message and stamps its last activity (and platform address) on every later one. */
@@ -63,8 +63,9 @@ export function createMessageStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
       const now = clock.isoNow();
       const values: unknown[] = [];
       const messageIds = docs.map(() => ids.uuid());
+      const redact = await deps.redactFor?.(tenantId);
       const rows = docs.map((doc, i) => {
-        values.push(messageIds[i], tenantId, conversationId, JSON.stringify(doc), now);
+        values.push(messageIds[i], tenantId, conversationId, JSON.stringify(redact ? redact(doc) : doc), now);
         const p = i * 5;
         return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5})`;
       });

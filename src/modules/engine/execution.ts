@@ -30,6 +30,8 @@ export interface ExecutionDeps {
   lockWaitMs: number;
   /** Stores the finished turn for analytics inside the turn's own transaction. */
   stageTurn: (tx: SqlExecutor, record: TurnRecord) => Promise<void>;
+  /** The workspace's redaction of personal data before a message or trace is stored (privacy), when it asks for one. */
+  redactFor?: (tenantId: string) => Promise<(<T>(value: T) => T) | null>;
 }
 
 /** A turn that loaded a stale cached context is run again once from the database copy. */
@@ -137,6 +139,7 @@ export function createExecutionService(deps: ExecutionDeps) {
     const recent = loaded?.recentMessageIds ?? [];
     // Everything the turn produced, in one transaction: the context (fenced by its version), the
     // trace with the result a retry gets back, the caller's rows and the analytics record.
+    const redact = await deps.redactFor?.(tenantId);
     const saved = await deps.sql.withTenant(tenantId, async (tx) => {
       const next = await deps.contexts.save(tx, tenantId, conversationId, {
         ...target,
@@ -148,7 +151,7 @@ export function createExecutionService(deps: ExecutionDeps) {
       await tx.query(
         `INSERT INTO turn_traces (id, tenant_id, conversation_id, turn, flow_id, flow_version, trace, message_id, result)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [turnId, tenantId, conversationId, result.context.turn, target.flowId, target.flowVersion, JSON.stringify(trace), message.id ?? null, JSON.stringify(outcome)],
+        [turnId, tenantId, conversationId, result.context.turn, target.flowId, target.flowVersion, JSON.stringify(redact ? redact(trace) : trace), message.id ?? null, JSON.stringify(outcome)],
       );
       await hooks.commit?.(tx, outcome);
       await deps.stageTurn(tx, record);
