@@ -87,7 +87,7 @@ export function createModels(deps: ModelsDeps): Models {
 
     async prepare(tenantId, input) {
       // An empty text trains the model (or finds it cached) and classifies nothing.
-      offline.parse(tenantId, { ...(await trainingData.resolve(tenantId, { ...input, text: '' })), text: '' });
+      await offline.parse(tenantId, { ...(await trainingData.resolve(tenantId, { ...input, text: '' })), text: '' });
     },
 
     async generate(tenantId, input): Promise<GenerateResult> {
