@@ -76,11 +76,12 @@ describe('sub-flows', () => {
 
     expect((await say(apiA, 'c1', 'hi')).replies.map((r) => r.text)).toEqual(['Size?']);
     expect((await say(apiA, 'c1', 'large')).replies.map((r) => r.text)).toEqual(['Street for A?']);
+    expect((await apiA.get('/v1/conversations/c1')).body).toMatchObject({ state: 'ask', calls: [{ flow: 'address', version: 1, from: 'where' }] });
     expect((await say(apiB, 'c1', 'hi')).replies.map((r) => r.text)).toEqual(['Size?']);
     expect((await say(apiB, 'c1', 'small')).replies.map((r) => r.text)).toEqual(['Street for B?']);
     expect((await say(apiA, 'c1', '1 Main St')).replies.map((r) => r.text)).toEqual(['A large to 1 Main St.']);
     const state = await apiA.get('/v1/conversations/c1');
-    expect(state.body).toMatchObject({ state: 'summary', slots: { size: 'large', street: '1 Main St' } });
+    expect(state.body).toMatchObject({ state: 'summary', slots: { size: 'large', street: '1 Main St' }, calls: [] });
     const trace = await apiA.get<{ turns: { events: { type: string }[] }[] }>('/v1/conversations/c1/trace');
     expect(trace.body.turns.flatMap((t) => t.events.map((e) => e.type))).toEqual(expect.arrayContaining(['flow_called', 'flow_returned']));
   });
