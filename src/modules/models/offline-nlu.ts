@@ -2,7 +2,7 @@ import type { FlowNlu, IntentScore, ParseInput } from './contract.js';
 import { type CompiledEntities, compileEntities } from './entities/extract-entities.js';
 import { LruCache } from './model-cache.js';
 import type { IntentClassifier } from './nlu/intent-classifier.js';
-import { createIntentTrainer, type IntentTrainer } from './nlu/intent-trainer.js';
+import type { IntentTrainer } from './nlu/intent-trainer.js';
 
 interface TrainedModel {
   classifier: IntentClassifier | null;
@@ -14,7 +14,7 @@ interface TrainedModel {
  * flow version, then cached) and the offline entity extractors. Large flows train in a worker
  * thread, so a training never stalls other tenants' turns.
  */
-export function createOfflineNlu(cacheSize: number, trainer: IntentTrainer = createIntentTrainer()) {
+export function createOfflineNlu(cacheSize: number, trainer: IntentTrainer) {
   // Promises, so that every turn asking for a model while it trains waits for the same training.
   const models = new LruCache<Promise<TrainedModel>>(cacheSize);
 

@@ -8,7 +8,7 @@ import { intentClassifierFrom, trainIntentClassifier, type IntentClassifier, typ
  * train; on the main thread that would stall every tenant's turns (and the renewals of their
  * conversation locks) for that long. So training runs in a worker thread and only the finished
  * model, a few typed arrays, comes back. Small flows train inline: they take milliseconds, less
- * than starting a worker.
+ * than the hop to a worker.
  *
  * Piscina keeps the pool: a queue, a replacement for a worker that crashed, and an idle timeout
  * so a server that is not training holds no thread (an idle worker does not keep the process up).
@@ -26,8 +26,11 @@ export interface IntentTrainerOptions {
   idleTimeoutMs?: number;
 }
 
-/** Measured (bench/nlu-training-thread.ts): below this, starting the worker costs more than the training. */
-export const INLINE_BELOW = 500;
+/**
+ * Measured (`npm run bench:nlu-thread`): below this the hop to a warm worker costs more than the
+ * training (tens of ms); from about 500 examples on the worker is as fast and stalls nothing.
+ */
+export const INLINE_BELOW = 200;
 const IDLE_TIMEOUT_MS = 60_000;
 
 const WORKER = new URL(`./training-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
