@@ -84,7 +84,10 @@ export function trainIntentClassifier(examples: Record<string, string[]>, option
 }
 
 export function trainIntentModel(examples: Record<string, string[]>, options: TrainOptions = {}): IntentModel {
-  const intents = Object.keys(examples);
+  // By name, not in the order given: the engine stores flows as jsonb, which reorders object keys,
+  // and SGD's path depends on the order of the training texts. Sorted, the model a flow gets over
+  // the API is the one trained from the same examples anywhere else.
+  const intents = Object.keys(examples).sort();
   const texts: string[] = [];
   const labels: number[] = [];
   for (const [label, intent] of intents.entries()) {
