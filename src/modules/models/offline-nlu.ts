@@ -47,7 +47,6 @@ export function createOfflineNlu(cacheSize: number, trainer: IntentTrainer) {
       const ranking: IntentScore[] = model.classifier && input.text.trim() ? model.classifier.classify(input.text).ranking : [];
       return { ranking, entities };
     },
-    close: () => trainer.close(),
   };
 }
 

@@ -22,15 +22,14 @@ export interface IntentTrainer {
 export interface IntentTrainerOptions {
   /** Flows with fewer examples than this train on the calling thread. */
   inlineBelow?: number;
-  /** How long a worker with no training left waits before it exits. */
-  idleTimeoutMs?: number;
 }
 
 /**
- * Measured (`npm run bench:nlu-thread`): below this the hop to a warm worker costs more than the
- * training (tens of ms); from about 500 examples on the worker is as fast and stalls nothing.
+ * Measured (`npm run bench:nlu-thread`): the hop to a warm worker costs tens of ms, about what
+ * 200–500 examples take to train; below this a flow trains inline, in at most a few tens of ms.
  */
 export const INLINE_BELOW = 200;
+/** A worker outlives its training this long, so that a burst of publishes starts it once. */
 const IDLE_TIMEOUT_MS = 60_000;
 
 const WORKER = new URL(`./training-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
@@ -52,7 +51,7 @@ export function createIntentTrainer(options: IntentTrainerOptions = {}): IntentT
       // One training at a time: a second core keeps serving, and two large trainings at once would
       // only each take twice as long.
       maxThreads: 1,
-      idleTimeout: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
+      idleTimeout: IDLE_TIMEOUT_MS,
       execArgv: workerExecArgv(),
     }));
 
