@@ -47,6 +47,7 @@ async function measure(label: string, train: () => Promise<unknown>): Promise<vo
 const train = data.train as Split;
 const large = examplesOf(train, Math.min(limit, train.length));
 const count = Object.values(large).reduce((n, list) => n + list.length, 0);
+console.log('Event-loop delay is sampled every 10 ms: an idle loop reads about 10 ms.');
 console.log(`Training ${count} examples (${Object.keys(large).length} intents), load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
 const inline = createIntentTrainer({ inlineBelow: Infinity });
@@ -56,6 +57,8 @@ const cold = performance.now();
 await threaded.train(examplesOf(train, 50));
 console.log(`  worker start-up and a 50-example training: ${(performance.now() - cold).toFixed(0)} ms`);
 
+// What this machine's load alone does to the loop, for comparison.
+await measure('no training (3 s idle)', () => new Promise((resolve) => setTimeout(resolve, 3000)));
 await measure('inline (main thread)', () => inline.train(large));
 await measure('worker thread', () => threaded.train(large));
 
