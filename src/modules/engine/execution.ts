@@ -116,8 +116,6 @@ export function createExecutionService(deps: ExecutionDeps) {
       ...schedulesOf(sideEffects),
       // A handoff that timed out to the flow: chat clears its mark.
       ...(loaded?.context.status === 'handoff' && status !== 'handoff' ? { leftHandoff: true } : {}),
-      // A handoff that timed out to the flow: chat clears its mark.
-      ...(loaded?.context.status === 'handoff' && status !== 'handoff' ? { leftHandoff: true } : {}),
     };
     const record: TurnRecord = {
       tenantId,

@@ -1,23 +1,16 @@
 /** The flow language (DESIGN §4) as one zod schema; its JSON Schema is served to editors. */
 import { z } from 'zod';
-import type { EntityDefinition, FlowNlu } from '../../models/contract.js';
+import { BUILTIN_ENTITY_TYPES, entityDefinitionSchema, type FlowNlu, trainingDataRefSchema } from '../../models/contract.js';
 import { stateSchema, transitionSchema, type FlowState, type FlowTransition } from './state-schema.js';
 
-export const BUILTIN_ENTITY_TYPES = ['email', 'phone', 'number', 'ordinal', 'date', 'time', 'datetime', 'url', 'money'] as const;
-
-export const entityDefinitionSchema: z.ZodType<EntityDefinition> = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('regex'), pattern: z.string().min(1), flags: z.string().optional() }),
-  z.strictObject({
-    type: z.literal('list'),
-    values: z.union([z.array(z.string().min(1)).min(1), z.record(z.string(), z.array(z.string()))]),
-  }),
-  z.strictObject({ type: z.enum(BUILTIN_ENTITY_TYPES) }),
-]);
+export { BUILTIN_ENTITY_TYPES, entityDefinitionSchema };
 
 export const nluSchema = z.strictObject({
   threshold: z.number().min(0).max(1).optional(),
   intents: z.record(z.string(), z.array(z.string())).optional(),
   entities: z.record(z.string(), entityDefinitionSchema).optional(),
+  /** A workspace training-data document (`/v1/nlu/training-data`); publishing pins its current revision. */
+  trainingData: trainingDataRefSchema.optional(),
 });
 
 export const settingsSchema = z.strictObject({

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { actionSchema } from './actions/registry.js';
 import { identifierSchema } from './actions/call.js';
 import { conditionSchema } from './condition-schema.js';
-import { richContentFields } from './reply-content.js';
 import { agentFields, answerFields } from './knowledge-state-schema.js';
+import { richContentFields } from './reply-content.js';
 
 export const STATE_TYPES = ['response', 'intent', 'slot_filling', 'integration', 'handoff', 'end', 'flow', 'answer', 'agent'] as const;
 export type StateType = (typeof STATE_TYPES)[number];

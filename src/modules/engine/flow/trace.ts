@@ -12,7 +12,8 @@ export type TraceEventBody =
   | { type: 'state_exited'; state: string }
   /** `reason`: `transitions[0]`, `global[1]`, `next`, `fallback`, `on_error`, `on_exhausted`, `confirm_no`. */
   | { type: 'transition'; from: string; to: string; reason: string }
-  | { type: 'intent'; name: string | null; confidence: number | null; provider: string; alternatives: IntentScore[] }
+  /** `text`: the message classified, so unsure answers can be reviewed into training data. */
+  | { type: 'intent'; name: string | null; confidence: number | null; provider: string; alternatives: IntentScore[]; text?: string }
   | { type: 'entities'; entities: { entity: string; value: unknown; text: string }[] }
   | { type: 'slot_set'; state: State; slot: string; value: unknown; source: 'entity' | 'payload' | 'text' | 'action' }
   | { type: 'slot_rejected'; state: State; slot: string; value: unknown; reason: 'invalid' | 'missing'; attempts: number }
