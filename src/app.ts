@@ -74,7 +74,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     ids,
     logger: logger.child({ module: 'engine' }),
     config: { maxStepsPerTurn: config.engine.maxStepsPerTurn, lockTtlMs: config.storage.lockTtlMs, lockWaitMs: config.storage.lockWaitMs },
-    stageTurn: (tx, record) => analytics.stageTurn(tx, record),
+    turnRows: (record) => analytics.turnRows(record),
   });
   const chat = createChat({
     sql,

@@ -53,7 +53,7 @@ export function createChat(deps: ChatDeps): Chat {
   const configs = createChannelConfigs({ sql, secrets: deps.secrets, caps: { clock, post }, allowBaseUrlOverride: config.allowBaseUrlOverride });
   const worker = createOutboxWorker({ store: outbox, configs, clock, logger, settings: config.outbox });
   const kick = () => worker.kick();
-  const turns = createTurns({ engine: deps.engine, clock, messages, outbox, kick, consumeQuota: deps.consumeQuota });
+  const turns = createTurns({ engine: deps.engine, clock, ids: deps.ids, messages, outbox, kick, consumeQuota: deps.consumeQuota });
   const inbox = createInboxStore(deps);
   const inboxWorker = createInboxWorker({ store: inbox, sql, configs, turns, clock, logger, settings: config.inbox });
   const webhooks = createWebhooks({ sql, ids: deps.ids, configs, inbox, kick: () => inboxWorker.kick(), turns, outbox, messages, logger });

@@ -1,5 +1,6 @@
 import type { Clock } from '../../shared/clock.js';
-import type { Engine, InboundTurn, TurnHooks, TurnResult } from '../engine/contract.js';
+import type { Ids } from '../../shared/ids.js';
+import { stagedRows, type Engine, type InboundTurn, type StagedRows, type TurnHooks, type TurnResult } from '../engine/contract.js';
 import type { SqlExecutor } from '../storage/contract.js';
 import type { Address, ChannelInstance } from './channels/define-channel.js';
 import type { ChannelId } from './contract.js';
@@ -24,6 +25,7 @@ export interface Origin {
 export function createTurns(deps: {
   engine: Engine;
   clock: Clock;
+  ids: Ids;
   messages: ReturnType<typeof createMessageStore>;
   outbox: OutboxStore;
   kick: () => void;
@@ -32,8 +34,9 @@ export function createTurns(deps: {
 }) {
   const { engine, messages, outbox } = deps;
 
-  async function store(tx: SqlExecutor, tenantId: string, conversationId: string, message: InboundTurn, origin: Origin | undefined, result: TurnResult): Promise<number> {
-    await messages.touchConversation(tx, tenantId, conversationId, message.channel, origin?.address);
+  /** The transcript and outbox rows of a turn, written with other turns' rows by the engine's group commit. */
+  function stage(conversationId: string, message: InboundTurn, origin: Origin | undefined, result: TurnResult): { rows: StagedRows[]; sends: number } {
+    const at = deps.clock.isoNow();
     const externalId = origin?.externalId ?? message.id;
     const inbound: MessageDoc = {
       direction: 'inbound',
@@ -46,18 +49,23 @@ export function createTurns(deps: {
       ...(origin?.confidence === undefined ? {} : { confidence: origin.confidence }),
     };
     const replies = result.replies.map((reply): MessageDoc => ({ direction: 'outbound', channel: message.channel, text: reply.text, payload: null, reply, turnId: result.turnId }));
-    const ids = await messages.append(tx, tenantId, conversationId, [inbound, ...replies]);
+    const rows = [inbound, ...replies].map((doc) => ({ id: deps.ids.uuid(), conversationId, doc, at }));
     const sends: NewSend[] = origin?.outbound
       ? result.replies.flatMap((reply, i) =>
-          origin.outbound!.render(reply, origin.address).map((payload) => ({ conversationId, channel: origin.channel, messageId: ids[i + 1] ?? null, payload })),
+          origin.outbound!.render(reply, origin.address).map((payload) => ({ conversationId, channel: origin.channel, messageId: rows[i + 1]?.id ?? null, payload })),
         )
       : [];
-    await outbox.enqueue(tx, tenantId, sends);
-    if (result.handoff) {
-      const doc = await messages.getDoc(tx, tenantId, conversationId);
-      if (doc?.status !== 'handoff') await messages.patchDoc(tx, tenantId, conversationId, { status: 'handoff', handoff: { at: deps.clock.isoNow(), by: 'flow' } });
-    }
-    return sends.length;
+    const touch = { conversationId, channel: message.channel, ...(origin?.address ? { address: origin.address } : {}), at };
+    return {
+      rows: [stagedRows(messages.touchConversations, [touch]), stagedRows(messages.appendMessages, rows), stagedRows(outbox.enqueue, sends)],
+      sends: sends.length,
+    };
+  }
+
+  /** A handoff marks the conversation for the inbox, in the turn's transaction. */
+  async function markHandoff(tx: SqlExecutor, tenantId: string, conversationId: string): Promise<void> {
+    const doc = await messages.getDoc(tx, tenantId, conversationId);
+    if (doc?.status !== 'handoff') await messages.patchDoc(tx, tenantId, conversationId, { status: 'handoff', handoff: { at: deps.clock.isoNow(), by: 'flow' } });
   }
 
   return {
@@ -65,8 +73,13 @@ export function createTurns(deps: {
       await deps.consumeQuota(tenantId);
       let queued = 0;
       const result = await engine.processMessage(tenantId, conversationId, message, {
+        stage(outcome) {
+          const staged = stage(conversationId, message, origin, outcome);
+          queued = staged.sends;
+          return staged.rows;
+        },
         async commit(tx, outcome) {
-          queued = await store(tx, tenantId, conversationId, message, origin, outcome);
+          if (outcome.handoff) await markHandoff(tx, tenantId, conversationId);
           await commit?.(tx, outcome);
         },
       });

@@ -25,6 +25,35 @@ interface ContextRow extends Record<string, unknown> {
 
 const CACHE_TTL_MS = 30 * 60_000;
 
+/** A context to save: `record.version` is the version it was loaded at (0 for a new conversation). */
+export interface ContextSave {
+  conversationId: string;
+  record: ConversationRecord;
+}
+
+/** The rows of a batch arrive as one JSON array: one parameter, whatever the batch size. */
+const ROWS = `json_to_recordset($2) AS x(conversation_id text, flow_id text, flow_version integer, context jsonb, version integer,
+  updated_at timestamptz, recent_message_ids jsonb)`;
+const INSERT_NEW = `INSERT INTO conversation_contexts (tenant_id, conversation_id, flow_id, flow_version, context, version, updated_at, recent_message_ids)
+  SELECT $1, x.conversation_id, x.flow_id, x.flow_version, x.context, x.version, x.updated_at, x.recent_message_ids FROM ${ROWS}
+  ON CONFLICT DO NOTHING RETURNING conversation_id`;
+/** Fenced by version: a save applies only over the version it was loaded at. */
+const UPDATE_EXISTING = `UPDATE conversation_contexts c SET flow_id = x.flow_id, flow_version = x.flow_version, context = x.context,
+    version = x.version, updated_at = x.updated_at, recent_message_ids = x.recent_message_ids
+  FROM ${ROWS} WHERE c.tenant_id = $1 AND c.conversation_id = x.conversation_id AND c.version = x.version - 1
+  RETURNING c.conversation_id`;
+
+/** A save as a row of the batch: the version it writes is the one after the version it loaded. */
+const asRow = ({ conversationId, record }: ContextSave) => ({
+  conversation_id: conversationId,
+  flow_id: record.flowId,
+  flow_version: record.flowVersion,
+  context: record.context,
+  version: record.version + 1,
+  updated_at: record.updatedAt,
+  recent_message_ids: record.recentMessageIds,
+});
+
 /**
  * Context is read from the cache, then the database; it is written to the database first (guarded
  * by the version it was loaded at, so a stale lock holder can never overwrite a newer context) and
@@ -46,6 +75,26 @@ export function createContextStore(deps: { sql: Sql; kv: Kv }) {
       : null;
   }
 
+  /**
+   * Writes each record as the version after its `version`, inside the caller's tenant transaction,
+   * in two statements at most (new conversations, then existing ones); says which were saved. One
+   * that someone saved in between is not, and its cached copy is dropped.
+   */
+  async function saveMany(tx: SqlExecutor, tenantId: string, saves: readonly ContextSave[]): Promise<boolean[]> {
+    const fresh = saves.filter((save) => save.record.version === 0);
+    const existing = saves.filter((save) => save.record.version !== 0);
+    const savedIds = new Set<string>();
+    for (const [batch, statement] of [[fresh, INSERT_NEW], [existing, UPDATE_EXISTING]] as const) {
+      if (batch.length === 0) continue;
+      const rows = await tx.query<{ conversation_id: string }>(statement, [tenantId, JSON.stringify(batch.map(asRow))]);
+      for (const row of rows) savedIds.add(row.conversation_id);
+    }
+    const saved = saves.map((save) => savedIds.has(save.conversationId));
+    const stale = saves.filter((_, i) => !saved[i]).map((save) => cacheKey(tenantId, save.conversationId));
+    await Promise.all(stale.map((key) => kv.del(key).catch(() => undefined)));
+    return saved;
+  }
+
   return {
     /** The key-value key of a conversation's cached context, for a lock to read as it is granted. */
     cacheKey,
@@ -63,32 +112,13 @@ export function createContextStore(deps: { sql: Sql; kv: Kv }) {
 
     loadFromDb,
 
-    /**
-     * Writes `record` as the version after `record.version`, inside the caller's tenant transaction;
-     * throws conflict when someone saved in between.
-     */
+    saveMany,
+
+    /** `saveMany` for one record: returns the saved version, or throws conflict. */
     async save(tx: SqlExecutor, tenantId: string, conversationId: string, record: ConversationRecord): Promise<ConversationRecord> {
-      const next = { ...record, version: record.version + 1 };
-      const params = [
-        tenantId, conversationId, record.flowId, record.flowVersion, JSON.stringify(record.context), next.version, record.updatedAt, JSON.stringify(record.recentMessageIds),
-      ];
-      const rows =
-        record.version === 0
-          ? await tx.query(
-              `INSERT INTO conversation_contexts (tenant_id, conversation_id, flow_id, flow_version, context, version, updated_at, recent_message_ids)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING 1`,
-              params,
-            )
-          : await tx.query(
-              `UPDATE conversation_contexts SET flow_id = $3, flow_version = $4, context = $5, version = $6, updated_at = $7, recent_message_ids = $8
-               WHERE tenant_id = $1 AND conversation_id = $2 AND version = $6 - 1 RETURNING 1`,
-              params,
-            );
-      if (rows.length === 0) {
-        await kv.del(cacheKey(tenantId, conversationId)).catch(() => undefined);
-        throw new AppError('conflict', 'The conversation changed while this message was processed; send it again.');
-      }
-      return next;
+      const [saved] = await saveMany(tx, tenantId, [{ conversationId, record }]);
+      if (!saved) throw new AppError('conflict', 'The conversation changed while this message was processed; send it again.');
+      return { ...record, version: record.version + 1 };
     },
 
     /**

@@ -4,10 +4,10 @@ import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Adaptors } from '../adaptors/contract.js';
 import type { Models } from '../models/contract.js';
-import type { Kv, Locks, Sql, SqlExecutor } from '../storage/contract.js';
+import type { Kv, Locks, Sql } from '../storage/contract.js';
 import { createCompiledFlows } from './compiled-flows.js';
 import { createContextStore } from './context-store.js';
-import type { Engine, TurnRecord } from './contract.js';
+import type { Engine, StagedRows, TurnRecord } from './contract.js';
 import { createConversationAdmin } from './conversation-admin.js';
 import { createFlowTester } from './conversation-tests/index.js';
 import { createExecutionService } from './execution.js';
@@ -15,6 +15,7 @@ import { compileFlow, flowJsonSchema } from './flow/index.js';
 import { checkFlowSource, createFlowStore } from './flow-store.js';
 import { modelKeyOf } from './model-keys.js';
 import { createPlayground } from './playground.js';
+import { createTurnCommits } from './turn-commits.js';
 
 export * from './contract.js';
 export { engineMigrations } from './migrations.js';
@@ -41,8 +42,8 @@ export interface EngineDeps {
   ids: Ids;
   logger: Logger;
   config: { maxStepsPerTurn: number; lockTtlMs: number; lockWaitMs: number };
-  /** Stores every finished turn for analytics, inside the turn's transaction (so none is lost or counted twice). */
-  stageTurn?: (tx: SqlExecutor, record: TurnRecord) => Promise<void>;
+  /** The analytics rows of every finished turn, stored in the turn's transaction (so none is lost or counted twice). */
+  turnRows?: (record: TurnRecord) => StagedRows | null;
 }
 
 export function createEngine(deps: EngineDeps): Engine {
@@ -57,7 +58,8 @@ export function createEngine(deps: EngineDeps): Engine {
     maxSteps: deps.config.maxStepsPerTurn,
     lockTtlMs: deps.config.lockTtlMs,
     lockWaitMs: deps.config.lockWaitMs,
-    stageTurn: deps.stageTurn ?? (async () => undefined),
+    commits: createTurnCommits({ sql: deps.sql, contexts }),
+    turnRows: deps.turnRows ?? (() => null),
   });
   const admin = createConversationAdmin({ ...deps, contexts, lockWaitMs: deps.config.lockWaitMs });
   const playground = createPlayground({ ...deps, flows, compiledFlows, maxSteps: deps.config.maxStepsPerTurn });
