@@ -6,15 +6,18 @@ import { analyticsMigrations, createAnalytics } from './modules/analytics/index.
 import { channelSecretHolder, chatMigrations, createChat } from './modules/chat/index.js';
 import { createEngine, engineMigrations } from './modules/engine/index.js';
 import { createGateway } from './modules/gateway/index.js';
+import { createPrivacy, privacyMigrations } from './modules/privacy/index.js';
+import { createKnowledge, knowledgeMigrations } from './modules/knowledge/index.js';
 import { createModels, modelSecretHolder, modelsMigrations } from './modules/models/index.js';
 import { checkMasterKeys, createSecrets, createSecurity, resolveMasterKeys, type SecretHolder, type Secrets, securityMigrations } from './modules/security/index.js';
 import { createStorage, type ModuleMigrations, type Sql } from './modules/storage/index.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { type Ids, randomIds } from './shared/ids.js';
 import { createLogger, type Logger } from './shared/logger.js';
+import { createPersonData, personDataParts } from './person-data.js';
 
 /** Every module's migrations, in dependency order; applied at start and by `mcp-engine migrate`. */
-export const allMigrations: readonly ModuleMigrations[] = [securityMigrations, engineMigrations, chatMigrations, modelsMigrations, analyticsMigrations, adaptorsMigrations];
+export const allMigrations: readonly ModuleMigrations[] = [securityMigrations, engineMigrations, chatMigrations, modelsMigrations, analyticsMigrations, adaptorsMigrations, privacyMigrations, knowledgeMigrations];
 
 /** Every module that stores sealed credentials: checked at start, re-sealed by `mcp-engine keys rotate`. */
 export const secretHolders = (deps: { sql: Sql; secrets: Secrets }): SecretHolder[] =>
@@ -55,6 +58,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   });
   const tenantEgress = createGuardedFetch(config.adaptors);
   const models = createModels({ clock, kv, sql, secrets, logger: logger.child({ module: 'models' }), config: config.models, tenantFetch: tenantEgress.fetch });
+  const knowledge = createKnowledge({ sql, models, ids, clock, logger: logger.child({ module: 'knowledge' }), fetch: tenantEgress.fetch });
+  await knowledge.start();
   const adaptors = createAdaptors({ sql, ids, secrets, clock, logger: logger.child({ module: 'adaptors' }), config: config.adaptors });
   const analytics = createAnalytics({
     sql,
@@ -70,6 +75,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     locks,
     models,
     adaptors,
+    knowledge,
     clock,
     ids,
     logger: logger.child({ module: 'engine' }),
@@ -91,6 +97,9 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     ? await seedDemo({ security, engine, bootstrapApiKey: config.bootstrap.apiKey, ownerPassword: () => ids.token(12) })
     : null;
 
+  const personParts = personDataParts({ sql, kv, locks, lockWaitMs: config.storage.lockWaitMs });
+  const privacy = createPrivacy({ sql, clock, logger: logger.child({ module: 'privacy' }), parts: personParts });
+
   const gateway = await createGateway({
     config: { ...config.http, limits: config.limits, corsOrigins: config.corsOrigins },
     logger: logger.child({ module: 'gateway' }),
@@ -100,6 +109,9 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     models,
     analytics,
     adaptors,
+    knowledge,
+    personData: createPersonData({ parts: personParts, clock }),
+    privacy,
     metricsToken: config.analytics.metricsToken,
     ready: async () => (await sql.query('SELECT 1 AS ok')).length === 1,
     defaultWidgetKey: () => demo?.tenant.widgetKey ?? null,
@@ -113,13 +125,16 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     chat,
     analytics,
     adaptors,
+    privacy,
     demo,
     async start() {
       chat.start();
+      privacy.start();
       return gateway.listen();
     },
     async stop() {
       await gateway.close();
+      privacy.stop();
       await chat.stop();
       await adaptors.stop();
       await tenantEgress.close();

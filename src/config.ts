@@ -152,6 +152,9 @@ export interface Config {
   logLevel: string;
 }
 
+/** Every variable the engine reads, for checks of deployment files (a misspelt name would be ignored silently). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): ConfigResult {

@@ -2,6 +2,7 @@ import { createApp, allMigrations } from './app.js';
 import { DEMO_OWNER_EMAIL } from './demo/seed-demo.js';
 import { type Config, loadConfig } from './config.js';
 import { rotateKeys } from './cli/keys-rotate.js';
+import { runPeopleCommand } from './cli/people.js';
 import { runTestCommand } from './cli/test-command.js';
 import { createStorage } from './modules/storage/index.js';
 import { createLogger } from './shared/logger.js';
@@ -13,6 +14,7 @@ Commands:
   migrate   apply pending database migrations and exit
   test      run conversation tests: mcp-engine test FILE.test.yaml|DIR … (offline, no database)
   keys rotate   re-seal every stored credential under the current master key
+  people export|forget --workspace SLUG --user ID | --conversation ID …   one end user's data: as JSON, or deleted
 `;
 
 async function start(config: Config): Promise<void> {
@@ -76,6 +78,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'test':
       return runTestCommand(argv.slice(1), { config: loaded.config });
+    case 'people':
+      // Written before exit: a large export piped elsewhere would otherwise be cut short.
+      return runPeopleCommand(argv.slice(1), loaded.config, (text) => new Promise((resolve) => process.stdout.write(text, () => resolve())), (text) => process.stderr.write(text));
     case 'keys':
       if (argv[1] !== 'rotate') break;
       return rotateKeys(loaded.config, (line) => process.stdout.write(`${line}\n`));

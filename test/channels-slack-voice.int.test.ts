@@ -110,13 +110,14 @@ describe('Twilio voice', () => {
     const incoming = await call(tenant, base);
     expect(incoming.status).toBe(200);
     expect(incoming.type).toContain('text/xml');
-    expect(incoming.xml).toContain('<Gather input="speech"');
+    expect(incoming.xml).toContain('<Gather input="dtmf speech"');
     expect(incoming.xml).toContain('Hello! How can I help you?');
 
     const turn = await call(tenant, { ...base, CallStatus: 'in-progress', SpeechResult: 'where is my order', Confidence: '0.91' });
-    expect(turn.xml).toContain('<Say language="en-US">Hi there! What can I do? You can say: Track an order or Talk to a person.</Say>');
+    expect(turn.xml).toContain('<Say language="en-US">Hi there! What can I do? You can say: Track an order or Talk to a person. Or press 1 for Track an order, 2 for Talk to a person.</Say>');
     expect(turn.xml).toContain('<Say language="en-US">Your order is on its way.</Say>');
-    expect(turn.xml).toMatch(/<Gather [^>]*action="http:\/\/127\.0\.0\.1:\d+\/v1\/channels\/[a-z0-9-]+\/voice"/);
+    expect(turn.xml).toMatch(/<Gather [^>]*action="http:\/\/127\.0\.0\.1:\d+\/v1\/channels\/[a-z0-9-]+\/voice\?o=track_order&amp;o=human"/);
+    expect(turn.xml).toContain('hints="Track an order, Talk to a person"');
 
     const handoff = await call(tenant, { ...base, CallStatus: 'in-progress', SpeechResult: 'talk to a person', Confidence: '0.8' });
     expect(handoff.xml).toContain('Connecting you to a person.</Say><Dial>+15551230000</Dial>');
@@ -127,6 +128,23 @@ describe('Twilio voice', () => {
       expect.objectContaining({ text: 'where is my order', confidence: 0.91 }),
       expect.objectContaining({ text: 'talk to a person', confidence: 0.8 }),
     ]);
+  });
+
+  it('takes a keypress as the option read out with it, instead of replaying the greeting', async () => {
+    const tenant = await voiceTenant({ speechHints: ['pizza'] });
+    const base = { AccountSid: ACCOUNT_SID, CallSid: callSid(), From: '+15557654321', To: '+15550001111', CallStatus: 'in-progress' };
+    const first = await call(tenant, { ...base, SpeechResult: 'hello', Confidence: '0.9' });
+    expect(first.xml).toContain('<Gather input="dtmf speech"');
+    expect(first.xml).toContain('hints="pizza, Track an order, Talk to a person" numDigits="1"');
+    const action = /<Gather [^>]*action="([^"]+)"/.exec(first.xml)![1]!.replaceAll('&amp;', '&');
+    const query = action.slice(action.indexOf('?'));
+    // Twilio posts the key to the Gather's action URL (signed with its query), without any SpeechResult.
+    const keyed = await call(tenant, { ...base, Digits: '1' }, query);
+    expect(keyed.xml).toContain('Your order is on its way.');
+    expect(keyed.xml).not.toContain('Hello! How can I help you?');
+    const api = client(server.url, tenant.apiKey);
+    const history = await api.get<{ messages: { direction: string; text: string; payload: string | null }[] }>(`/v1/conversations/voice:${base.CallSid}/messages`);
+    expect(history.body.messages.filter((m) => m.direction === 'inbound').map((m) => [m.text, m.payload])).toEqual([['hello', null], ['1', 'track_order']]);
   });
 
   it('hangs up when the flow ends, and re-prompts on silence', async () => {

@@ -59,7 +59,7 @@ describe('channel settings API', () => {
     const apiB = client(server.url, b.apiKey);
     const put = await apiA.call('PUT', '/v1/channels/whatsapp', whatsappConfig());
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ channel: 'whatsapp', enabled: true, secretsSet: ['accessToken', 'appSecret', 'verifyToken'], webhookPath: '/v1/channels/{tenantSlug}/whatsapp' });
+    expect(put.body).toMatchObject({ channel: 'whatsapp', enabled: true, secretsSet: ['accessToken', 'appSecret', 'verifyToken'], webhookPath: `/v1/channels/${a.slug}/whatsapp` });
     expect(JSON.stringify(put.body)).not.toContain('EAAG-secret-token');
     expect((put.body.config as Record<string, unknown>).graphApiVersion).toBe('v21.0');
 

@@ -52,6 +52,17 @@ describe('examples', () => {
   });
 });
 
+describe('the demo bot seeded on first start', () => {
+  it('passes its conversation tests (greetings, repair, fallback, handoff)', async () => {
+    const demo = join(root, 'src', 'demo');
+    const suite = suiteOf(join(demo, 'order-support.test.yaml'));
+    const source = readFileSync(join(demo, suite.flow ?? ''), 'utf8');
+    const result = await runConversationSuite({ flow: { source }, suite, deps: offline.turn });
+    expect(result.results.filter((r) => !r.ok)).toEqual([]);
+    expect(result.flowIssues).toEqual([]);
+  });
+});
+
 describe('runConversationSuite', () => {
   const flow = readFileSync(join(examples, 'faq-handoff.yaml'), 'utf8');
 

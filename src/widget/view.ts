@@ -121,6 +121,8 @@ export function createView(root: ShadowRoot, options: { title: string; placehold
     setOpen(open: boolean, moveFocus: boolean): void {
       panel.hidden = !open && !options.inline;
       launcher.setAttribute('aria-expanded', String(open));
+      // A hidden log has no height, so lines drawn while closed (or restored after a reload) left it at the top.
+      if (open) log.scrollTop = log.scrollHeight;
       if (!moveFocus) return;
       if (open) input.focus();
       else launcher.focus();

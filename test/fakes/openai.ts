@@ -80,6 +80,36 @@ export function completion(content: string | object, usage = { prompt_tokens: 10
   };
 }
 
+/** A chat completion that calls tools (the agent's steps), with optional text alongside. */
+export function toolCalls(calls: { name: string; arguments: object }[], content: string | null = null, usage = { prompt_tokens: 1000, completion_tokens: 200 }): FakeReply {
+  const tool_calls = calls.map((c, i) => ({ id: `call_${i + 1}`, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.arguments) } }));
+  return {
+    body: {
+      id: 'chatcmpl-fake',
+      object: 'chat.completion',
+      created: 1_700_000_000,
+      model: 'fake',
+      choices: [{ index: 0, finish_reason: 'tool_calls', logprobs: null, message: { role: 'assistant', refusal: null, content, tool_calls } }],
+      usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+    },
+  };
+}
+
+/**
+ * Deterministic stand-in embeddings: each lower-cased word (stripped of a plural s) adds to one of
+ * 64 dimensions, so texts sharing words are close, as with a real model, with no weights to load.
+ */
+export function fakeEmbedding(text: string): number[] {
+  const vector = new Array<number>(64).fill(0);
+  for (const word of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
+    const stem = word.length > 3 ? word.replace(/s$/, '') : word;
+    let hash = 0;
+    for (const ch of stem) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+    vector[hash % 64]! += 1;
+  }
+  return vector;
+}
+
 export const openAiError = (status: number, headers: Record<string, string> = {}): FakeReply => ({
   status,
   headers,
@@ -109,6 +139,12 @@ export async function startFakeOpenAi(options: { apiKey?: string } = {}): Promis
       return { body: { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', created: 0, owned_by: 'fake' }] } };
     }
     if (request.method === 'POST' && request.path === '/v1/chat/completions') return chatAnswer;
+    if (request.method === 'POST' && request.path === '/v1/embeddings') {
+      const input = request.body?.input;
+      const texts = Array.isArray(input) ? input.map(String) : [String(input ?? '')];
+      const data = texts.map((text, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(text) }));
+      return { body: { object: 'list', data, model: String(request.body?.model ?? ''), usage: { prompt_tokens: texts.length * 10, total_tokens: texts.length * 10 } } };
+    }
     return { status: 404, body: { error: { message: 'not found', type: 'invalid_request_error' } } };
   });
   return {

@@ -5,6 +5,8 @@ import { AnalyticsPage } from './analytics/analytics-page';
 import { ConversationsPage } from './conversations/conversations-page';
 import { FlowListPage } from './flows/flow-list-page';
 import { InboxPage } from './inbox/inbox-page';
+import { NluListPage } from './nlu/nlu-list-page';
+import { NluReviewPage } from './nlu/nlu-review-page';
 import { useSession } from './session';
 import { SettingsPage } from './settings/settings-page';
 import { AsyncView, Loading, useAsync } from './ui/async';
@@ -18,6 +20,7 @@ const sections = [
   { path: '/conversations', label: 'Conversations', permission: 'conversations:read' },
   { path: '/inbox', label: 'Agent inbox', permission: 'handoff:reply' },
   { path: '/analytics', label: 'Analytics', permission: 'analytics:read' },
+  { path: '/nlu', label: 'NLU data', permission: 'flows:read' },
   { path: '/settings', label: 'Settings', permission: 'users:read' },
 ] as const;
 
@@ -36,6 +39,8 @@ function Page({ path, me }: { path: string; me: Me }) {
       return <ConversationsPage selected={id ?? null} />;
     case 'inbox':
       return <InboxPage selected={id ?? null} />;
+    case 'nlu':
+      return id ? <NluReviewPage name={id} permissions={me.permissions} /> : <NluListPage />;
     case 'analytics':
       return <AnalyticsPage />;
     case 'settings':

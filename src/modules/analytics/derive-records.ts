@@ -76,6 +76,10 @@ function turnRow(record: TurnRecord, calls: Call[]): TurnRow {
       case 'effect_result':
       case 'condition_error':
       case 'template_error':
+      case 'flow_called':
+      case 'flow_returned':
+      case 'repair':
+      case 'knowledge_search':
         break;
       default: {
         const unhandled: never = t;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { InboundTurn, Reply, TurnResult } from '../engine/contract.js';
+import type { Attachment, FormValues, InboundTurn, Location, Reply, TurnResult } from '../engine/contract.js';
 
 /**
  * Chat: conversations and their messages (JSONB documents), the path from an inbound message to
@@ -26,6 +26,10 @@ export interface StoredMessage {
   externalId?: string;
   /** Speech recognition confidence of a spoken message (voice), 0–1. */
   confidence?: number;
+  /** What an inbound message carried besides text: media, a location, a submitted form. */
+  attachments?: Attachment[];
+  location?: Location;
+  form?: FormValues;
   /** The latest delivery status the platform reported for an outbound message. */
   delivery?: { status: DeliveryStatus; at: string; error?: string };
   createdAt: string;
@@ -80,6 +84,20 @@ export interface ChannelKindInfo {
   /** JSON Schema of the channel's settings (the console renders its form from it). */
   configSchema: unknown;
 }
+
+/** A channel account routed to a flow: its new conversations start that flow instead of the default. */
+export interface ChannelRoute {
+  channel: ChannelId;
+  /** Phone number id (WhatsApp), page id (Messenger), app or team id (Slack), E.164 number (voice), widget key (web). */
+  account: string;
+  flowId: string;
+  updatedAt: string;
+}
+
+export const channelRouteInputSchema = z.object({
+  flowId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'a flow id such as flow_abc123'),
+});
+export type ChannelRouteInput = z.infer<typeof channelRouteInputSchema>;
 
 /** A webhook call as the gateway received it; `rawBody` is the exact body, for signatures. */
 export interface WebhookRequest {
@@ -140,13 +158,19 @@ export interface Chat {
   putChannel(tenantId: string, channel: ChannelId, input: ChannelConfigInput): Promise<ChannelConfigView>;
   deleteChannel(tenantId: string, channel: ChannelId): Promise<void>;
 
+  /** The channel's routes, by account. */
+  listRoutes(tenantId: string, channel: ChannelId): Promise<ChannelRoute[]>;
+  /** Routes an account to a published flow (the account's format is checked per channel). */
+  putRoute(tenantId: string, channel: ChannelId, account: string, input: ChannelRouteInput): Promise<ChannelRoute>;
+  deleteRoute(tenantId: string, channel: ChannelId, account: string): Promise<void>;
+
   /** Verifies, acknowledges and (after the acknowledgement where the platform needs it) processes a webhook. */
   receiveWebhook(tenantId: string, channel: ChannelId, request: WebhookRequest): Promise<WebhookResponse>;
 
   /** Whether a browser origin may use the tenant's web chat (`web.allowedOrigins`; none configured = any). */
   webOriginAllowed(tenantId: string, origin: string | undefined): Promise<boolean>;
-  /** One web chat message; a resend with the same client id returns the first answer. */
-  webchatTurn(tenantId: string, conversation: string, clientId: string, message: InboundTurn): Promise<TurnResult>;
+  /** One web chat message; a resend with the same client id returns the first answer. The widget key routes it (see routes). */
+  webchatTurn(tenantId: string, session: { widgetKey: string; conversation: string; clientId: string }, message: InboundTurn): Promise<TurnResult>;
 
   listOutbox(tenantId: string, options: { status?: OutboxStatus; limit?: number }): Promise<OutboxEntry[]>;
   /** Puts a dead (or pending) entry back in line for an immediate attempt. */

@@ -6,6 +6,7 @@ import type { Engine } from '../engine/contract.js';
 import type { Secrets } from '../security/contract.js';
 import type { Sql } from '../storage/contract.js';
 import { createChannelConfigs } from './channel-configs.js';
+import { createChannelRoutes } from './channel-routes.js';
 import { createHttpPost } from './channels/http-post.js';
 import { CHANNELS } from './channels/registry.js';
 import type { Chat } from './contract.js';
@@ -22,6 +23,7 @@ import { createWebhooks } from './webhooks.js';
 export * from './contract.js';
 export { channelSecretHolder } from './reseal-secrets.js';
 export { chatMigrations } from './migrations.js';
+export { createChatPersonData } from './person-data.js';
 
 const MAX_PAGE = 500;
 
@@ -56,8 +58,9 @@ export function createChat(deps: ChatDeps): Chat {
   const turns = createTurns({ engine: deps.engine, clock, ids: deps.ids, messages, outbox, kick, consumeQuota: deps.consumeQuota });
   const inbox = createInboxStore(deps);
   const inboxWorker = createInboxWorker({ store: inbox, sql, configs, turns, clock, logger, settings: config.inbox });
-  const webhooks = createWebhooks({ sql, ids: deps.ids, configs, inbox, kick: () => inboxWorker.kick(), turns, outbox, messages, logger });
-  const webchat = createWebchat({ configs, turns });
+  const routes = createChannelRoutes({ sql, clock, engine: deps.engine });
+  const webhooks = createWebhooks({ sql, ids: deps.ids, configs, routes, inbox, kick: () => inboxWorker.kick(), turns, outbox, messages, logger });
+  const webchat = createWebchat({ configs, routes, turns });
   const handoff = createHandoff({ sql, engine: deps.engine, configs, messages, outbox, kick });
 
   return {
@@ -74,9 +77,13 @@ export function createChat(deps: ChatDeps): Chat {
     putChannel: (tenantId, channel, input) => configs.put(tenantId, channel, input, clock.isoNow()),
     deleteChannel: (tenantId, channel) => configs.remove(tenantId, channel),
 
+    listRoutes: (tenantId, channel) => routes.list(tenantId, channel),
+    putRoute: (tenantId, channel, account, input) => routes.put(tenantId, channel, account, input.flowId),
+    deleteRoute: (tenantId, channel, account) => routes.remove(tenantId, channel, account),
+
     receiveWebhook: (tenantId, channel, request) => webhooks.receive(tenantId, channel, request),
     webOriginAllowed: (tenantId, origin) => webchat.originAllowed(tenantId, origin),
-    webchatTurn: (tenantId, conversation, clientId, message) => webchat.turn(tenantId, `web:${conversation}`, clientId, { ...message, channel: 'web' }),
+    webchatTurn: (tenantId, session, message) => webchat.turn(tenantId, `web:${session.conversation}`, session, { ...message, channel: 'web' }),
 
     listOutbox: (tenantId, options) => outbox.list(tenantId, options.status, Math.min(options.limit ?? 100, MAX_PAGE)),
     async retryOutbox(tenantId, outboxId) {

@@ -96,5 +96,21 @@ export const chatMigrations: ModuleMigrations = {
         GRANT USAGE ON SEQUENCE channel_inbox_seq_seq TO ${APP_ROLE};
       `,
     },
+    {
+      // Several bots per workspace: a channel account (phone number id, page id, Slack app/team,
+      // Twilio number, widget key) starts its new conversations on a flow of its own.
+      id: '004_channel_routes',
+      sql: `
+        CREATE TABLE channel_routes (
+          tenant_id uuid NOT NULL,
+          channel text NOT NULL,
+          account text NOT NULL,
+          flow_id text NOT NULL,
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (tenant_id, channel, account)
+        );
+        ${tenantIsolationSql('channel_routes')}
+      `,
+    },
   ],
 };

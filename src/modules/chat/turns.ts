@@ -47,6 +47,9 @@ export function createTurns(deps: {
       turnId: result.turnId,
       ...(externalId ? { externalId } : {}),
       ...(origin?.confidence === undefined ? {} : { confidence: origin.confidence }),
+      ...(message.attachments ? { attachments: message.attachments } : {}),
+      ...(message.location ? { location: message.location } : {}),
+      ...(message.form ? { form: message.form } : {}),
     };
     const replies = result.replies.map((reply): MessageDoc => ({ direction: 'outbound', channel: message.channel, text: reply.text, payload: null, reply, turnId: result.turnId }));
     const rows = [inbound, ...replies].map((doc) => ({ id: deps.ids.uuid(), conversationId, doc, at }));

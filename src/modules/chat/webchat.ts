@@ -1,5 +1,6 @@
 import type { InboundTurn, TurnResult } from '../engine/contract.js';
 import type { ChannelConfigs } from './channel-configs.js';
+import type { ChannelRoutes } from './channel-routes.js';
 import type { Turns } from './turns.js';
 
 /**
@@ -7,7 +8,7 @@ import type { Turns } from './turns.js';
  * a client id. The id is the turn's message id, so a resend (after a dropped socket, a retried
  * POST) waits for the conversation's lock and gets the stored answer instead of a second turn.
  */
-export function createWebchat(deps: { configs: ChannelConfigs; turns: Turns }) {
+export function createWebchat(deps: { configs: ChannelConfigs; routes: ChannelRoutes; turns: Turns }) {
   return {
     async originAllowed(tenantId: string, origin: string | undefined): Promise<boolean> {
       const web = await deps.configs.settings(tenantId, 'web');
@@ -17,8 +18,10 @@ export function createWebchat(deps: { configs: ChannelConfigs; turns: Turns }) {
       return origin !== undefined && allowed.includes(origin);
     },
 
-    turn(tenantId: string, conversationId: string, clientId: string, message: InboundTurn): Promise<TurnResult> {
-      return deps.turns.run(tenantId, conversationId, { ...message, id: clientId }, { channel: 'web', address: {}, externalId: clientId });
+    async turn(tenantId: string, conversationId: string, session: { widgetKey: string; clientId: string }, message: InboundTurn): Promise<TurnResult> {
+      const flowId = await deps.routes.resolve(tenantId, 'web', [session.widgetKey]);
+      const routed = flowId ? { ...message, flowId } : message;
+      return deps.turns.run(tenantId, conversationId, { ...routed, id: session.clientId }, { channel: 'web', address: {}, externalId: session.clientId });
     },
   };
 }

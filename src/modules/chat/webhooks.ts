@@ -4,6 +4,7 @@ import type { Logger } from '../../shared/logger.js';
 import { inboundTurnSchema, type InboundTurn, type TurnResult } from '../engine/contract.js';
 import type { Sql } from '../storage/contract.js';
 import type { ChannelConfigs } from './channel-configs.js';
+import type { ChannelRoutes } from './channel-routes.js';
 import { type InboundMessage, respond, type StatusEvent } from './channels/define-channel.js';
 import { channelDefinition } from './channels/registry.js';
 import type { ChannelId, WebhookRequest, WebhookResponse } from './contract.js';
@@ -17,12 +18,17 @@ export const toConversationId = (channel: ChannelId, key: string): string => `${
 
 const SORRY = { replies: [{ type: 'text' as const, text: 'Sorry, something went wrong. Please call again later.' }], handoff: false, ended: true };
 
-function toTurn(channel: ChannelId, m: InboundMessage): InboundTurn | null {
+/** A platform message as a turn, starting `flowId` when its account is routed; null when there is nothing a flow could read. */
+function toTurn(channel: ChannelId, m: InboundMessage, flowId: string | null): InboundTurn | null {
   const parsed = inboundTurnSchema.safeParse({
     text: m.text?.slice(0, 4000),
     payload: m.payload?.slice(0, 1000),
     channel,
     user: { id: m.userId, ...(m.userName ? { name: m.userName } : {}) },
+    ...(m.attachments ? { attachments: m.attachments } : {}),
+    ...(m.location ? { location: m.location } : {}),
+    ...(m.form ? { form: m.form } : {}),
+    ...(flowId ? { flowId } : {}),
   });
   return parsed.success ? parsed.data : null;
 }
@@ -38,6 +44,7 @@ export function createWebhooks(deps: {
   sql: Sql;
   ids: Ids;
   configs: ChannelConfigs;
+  routes: ChannelRoutes;
   inbox: InboxStore;
   kick: () => void;
   turns: Turns;
@@ -56,14 +63,14 @@ export function createWebhooks(deps: {
   }
 
   async function runNow(tenantId: string, channel: ChannelId, m: InboundMessage): Promise<TurnResult | null> {
-    const turn = toTurn(channel, m);
+    const turn = toTurn(channel, m, await deps.routes.resolve(tenantId, channel, m.accounts ?? []));
     if (!turn) return null;
     const origin = { channel, address: m.address, externalId: m.externalId, ...(m.confidence === undefined ? {} : { confidence: m.confidence }) };
     return deps.turns.run(tenantId, toConversationId(channel, m.conversationKey), m.externalId ? { ...turn, id: m.externalId } : turn, origin);
   }
 
-  function toInbox(channel: ChannelId, m: InboundMessage): NewInboxMessage | null {
-    const message = toTurn(channel, m);
+  function toInbox(channel: ChannelId, m: InboundMessage, flowId: string | null): NewInboxMessage | null {
+    const message = toTurn(channel, m, flowId);
     if (!message) return null;
     return {
       conversationId: toConversationId(channel, m.conversationKey),
@@ -103,7 +110,8 @@ export function createWebhooks(deps: {
           : null;
         return instance.respond?.(outcome ?? null, request) ?? respond(200, 'ok');
       }
-      const stored = await deps.inbox.accept(tenantId, channel, messages.flatMap((m) => toInbox(channel, m) ?? []));
+      const routed = await Promise.all(messages.map(async (m) => toInbox(channel, m, await deps.routes.resolve(tenantId, channel, m.accounts ?? []))));
+      const stored = await deps.inbox.accept(tenantId, channel, routed.flatMap((m) => m ?? []));
       if (stored.length > 0) deps.kick();
       return respond(200, 'ok');
     },

@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import type { NluResult } from '../models/contract.js';
+import type { NluMiss, NluResult } from '../models/contract.js';
 import type { SqlExecutor } from '../storage/contract.js';
 import type { FlowIssue, SideEffect, TraceEvent } from './flow/index.js';
 import type { SuiteResult } from './conversation-tests/index.js';
+import { attachmentSchema, formSchema, locationSchema } from './flow/inbound-content.js';
+import type { RichContent } from './flow/reply-content.js';
 
 /**
  * Engine: flows (drafts, versions, the default) and the execution service that runs one turn of a
@@ -23,9 +25,17 @@ export const inboundTurnSchema = z
     payload: z.string().min(1).max(1000).optional(),
     channel: z.string().min(1).max(40).default('api'),
     user: z.record(z.string(), z.unknown()).optional(),
+    /** Media and files the user sent (`message.attachments` in the flow). */
+    attachments: z.array(attachmentSchema).min(1).max(10).optional(),
+    /** A location the user shared (`message.location`). */
+    location: locationSchema.optional(),
+    /** A submitted form's values (`message.form`), e.g. a Slack modal. */
+    form: formSchema.optional(),
+    /** The flow a new run of this conversation starts (a channel route); the default flow when absent. */
+    flowId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'a flow id such as flow_abc123').optional(),
   })
-  .refine((m) => (m.text !== undefined && m.text.trim() !== '') || m.payload !== undefined, {
-    message: 'a message needs non-empty `text` or a `payload`',
+  .refine((m) => (m.text !== undefined && m.text.trim() !== '') || m.payload !== undefined || m.attachments !== undefined || m.location !== undefined || m.form !== undefined, {
+    message: 'a message needs non-empty `text`, a `payload`, `attachments`, a `location` or a `form`',
   });
 export type InboundTurn = z.infer<typeof inboundTurnSchema>;
 
@@ -34,7 +44,11 @@ export interface ReplyButton {
   payload: string;
 }
 
-export interface Reply {
+export { attachmentSchema, formSchema, locationSchema, type Attachment, type Location, type FormValues } from './flow/inbound-content.js';
+export type { RichContent, ReplyMedia, ReplyCard, ReplyCardButton, ReplyList, ReplyTemplate } from './flow/reply-content.js';
+
+/** A bot message: text, buttons and the rich content a flow may add (channels degrade what they cannot show). */
+export interface Reply extends RichContent {
   type: 'text';
   text: string;
   buttons?: ReplyButton[];
@@ -79,8 +93,11 @@ export interface FlowSummary {
 export interface FlowDetail extends FlowSummary {
   /** The draft exactly as written (YAML or JSON text). */
   source: string;
+  /** The last valid draft's definition (while the saved draft has errors, the one before them). */
   definition: unknown;
   warnings: FlowIssue[];
+  /** Errors of a draft saved with `allowErrors`; empty when the draft is valid (only a valid draft can be published). */
+  errors: FlowIssue[];
   versions: { version: number; publishedAt: string }[];
 }
 
@@ -128,6 +145,14 @@ export interface FlowVersionDetail {
 }
 
 export type FlowValidationResult = { valid: true; warnings: FlowIssue[] } | { valid: false; issues: FlowIssue[] };
+
+/** Which traced messages count as NLU misses, for reviewing them into training data. */
+export const nluMissQuerySchema = z.object({
+  maxConfidence: z.coerce.number().min(0).max(1).default(0.7),
+  days: z.coerce.number().int().min(1).max(90).default(30),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+export type NluMissQuery = z.infer<typeof nluMissQuerySchema>;
 
 export const nluParseSchema = z.object({ text: z.string().max(4000, 'a message is at most 4,000 characters') });
 
@@ -179,7 +204,8 @@ export interface Engine {
   /** Ends a handoff: the bot answers the conversation's next message again. `hooks.commit` joins its transaction. */
   handBack(tenantId: string, conversationId: string, hooks?: { commit?: (tx: SqlExecutor) => Promise<void> }): Promise<void>;
   createFlow(tenantId: string, source: string | object): Promise<FlowDetail>;
-  updateFlow(tenantId: string, flowId: string, source: string | object): Promise<FlowDetail>;
+  /** Replaces the draft; with `allowErrors` a draft with errors is saved (and listed in `errors`) instead of refused. */
+  updateFlow(tenantId: string, flowId: string, source: string | object, options?: { allowErrors?: boolean }): Promise<FlowDetail>;
   validateFlow(tenantId: string, source: string | object): Promise<FlowValidationResult>;
   /** JSON Schema of the flow language. */
   flowSchema(): object;
@@ -190,6 +216,8 @@ export interface Engine {
   setDefaultFlow(tenantId: string, flowId: string): Promise<FlowSummary>;
   /** What the flow's NLU makes of a text: its latest published version, or the draft. */
   parseNlu(tenantId: string, flowId: string, text: string, options: { draft: boolean }): Promise<NluResult>;
+  /** Recent messages the NLU was unsure about (fallbacks and low confidence), newest first, from the turn traces. */
+  nluMisses(tenantId: string, query: NluMissQuery): Promise<NluMiss[]>;
   /** "Try it": one message to a throwaway session of the flow (its draft, or its latest version). */
   tryFlow(tenantId: string, flowId: string, sessionId: string, message: InboundTurn, options: { draft: boolean }): Promise<PlaygroundTurn>;
   /** Runs a conversation test suite (YAML/JSON, see examples/README.md) against the latest published version or the draft. */

@@ -3,6 +3,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Adaptors } from '../adaptors/contract.js';
+import type { Knowledge } from '../knowledge/contract.js';
 import type { Models } from '../models/contract.js';
 import { isUniqueViolation, type Locks, type Sql, type SqlExecutor } from '../storage/index.js';
 import type { CompiledFlows } from './compiled-flows.js';
@@ -17,6 +18,7 @@ export interface ExecutionDeps {
   locks: Locks;
   models: Models;
   adaptors: Adaptors;
+  knowledge?: Knowledge | undefined;
   flows: FlowStore;
   compiledFlows: CompiledFlows;
   contexts: ContextStore;
@@ -42,9 +44,21 @@ class AlreadyApplied extends Error {}
 export function createExecutionService(deps: ExecutionDeps) {
   const { clock, ids } = deps;
 
-  /** Which flow version the turn runs on: the conversation's own until it ends, else the default's latest. */
-  async function resolveFlow(tenantId: string, record: ConversationRecord | null) {
+  /**
+   * Which flow version the turn runs on: the conversation's own until it ends, else the latest of
+   * the flow its channel routes to (`message.flowId`), else the default's latest.
+   */
+  async function resolveFlow(tenantId: string, record: ConversationRecord | null, routed: string | undefined) {
     if (record && record.context.status !== 'ended') return { flowId: record.flowId, flowVersion: record.flowVersion };
+    if (routed) {
+      const version = await deps.flows.latestVersion(tenantId, routed).catch((error: unknown) => {
+        // A route to a flow deleted or unpublished since: the default flow answers instead of nobody.
+        if (isAppError(error) && (error.code === 'flow_not_found' || error.code === 'flow_not_published')) return null;
+        throw error;
+      });
+      if (version !== null) return { flowId: routed, flowVersion: version };
+      deps.logger.warn({ tenantId, flowId: routed }, 'channel route names a flow without a published version; using the default flow');
+    }
     const latest = await deps.flows.defaultVersion(tenantId);
     if (!latest) {
       throw new AppError('no_default_flow', 'This workspace has no default flow yet: publish a flow and make it the default.');
@@ -75,10 +89,10 @@ export function createExecutionService(deps: ExecutionDeps) {
     const started = clock.now();
     const loaded = attempt.fresh ? await deps.contexts.loadFromDb(tenantId, conversationId) : await deps.contexts.load(tenantId, conversationId, attempt.cached);
     if (message.id && loaded?.recentMessageIds.includes(message.id)) throw new AlreadyApplied();
-    const target = await resolveFlow(tenantId, loaded);
+    const target = await resolveFlow(tenantId, loaded, message.flowId);
     const flow = await deps.compiledFlows.get(tenantId, target.flowId, target.flowVersion);
     const { result, replies, trace, sideEffects, nlu } = await runTurnCore(
-      { models: deps.models, adaptors: deps.adaptors, clock, maxSteps: deps.maxSteps },
+      { models: deps.models, adaptors: deps.adaptors, knowledge: deps.knowledge, clock, maxSteps: deps.maxSteps, subflows: deps.compiledFlows.subflows },
       { tenantId, flow, modelKey: `${target.flowId}@${target.flowVersion}`, context: loaded?.context ?? null, message },
     );
 
@@ -92,6 +106,8 @@ export function createExecutionService(deps: ExecutionDeps) {
       confidence: nlu?.intent.confidence ?? null,
       ended: status === 'ended',
       handoff: status === 'handoff',
+      // A handoff that timed out to the flow: chat clears its mark.
+      ...(loaded?.context.status === 'handoff' && status !== 'handoff' ? { leftHandoff: true } : {}),
     };
     const record: TurnRecord = {
       tenantId,

@@ -13,6 +13,8 @@ interface FlowRow extends Record<string, unknown> {
   source: string;
   definition: FlowDefinition;
   warnings: FlowIssue[];
+  /** The saved draft's errors; null when it is valid. */
+  draft_errors: FlowIssue[] | null;
   is_default: boolean;
   published_version: number | null;
   created_at: string;
@@ -63,12 +65,12 @@ function requireValidFlow(source: string | object, integrations?: readonly strin
 
 const sourceText = (source: string | object) => (typeof source === 'string' ? source : JSON.stringify(source, null, 2));
 
-function invalid(issues: FlowIssue[]): AppError {
+function invalid(issues: FlowIssue[], lead = 'The flow has errors'): AppError {
   const errors = issues.filter((i) => i.severity === 'error');
   const first = errors[0];
   const summary = first ? `${first.path ? `${first.path}: ` : ''}${first.message}` : 'the flow is not valid';
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
-  return new AppError('flow_invalid', `The flow has errors: ${summary}${more}.`, { details: { issues } });
+  return new AppError('flow_invalid', `${lead}: ${summary}${more}.`, { details: { issues } });
 }
 
 /**
@@ -107,6 +109,7 @@ export function createFlowStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
       source: row.source,
       definition: row.definition,
       warnings: row.warnings,
+      errors: row.draft_errors ?? [],
       versions: versions.map((v) => ({ version: v.version, publishedAt: v.published_at })),
     };
   }
@@ -132,22 +135,33 @@ export function createFlowStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
       }
     },
 
-    /** Replaces the draft; published versions are untouched (running conversations keep theirs). */
-    async update(tenantId: string, flowId: string, source: string | object, integrations?: readonly string[]): Promise<FlowDetail> {
-      const { flow, warnings } = requireValidFlow(source, integrations);
+    /**
+     * Replaces the draft; published versions are untouched (running conversations keep theirs).
+     * With `allowErrors`, a draft with errors is kept as written (its errors listed) instead of refused.
+     */
+    async update(tenantId: string, flowId: string, source: string | object, options: { integrations?: readonly string[]; allowErrors?: boolean } = {}): Promise<FlowDetail> {
+      const checked = checkFlowSource(source, options.integrations);
+      if (!checked.ok && !options.allowErrors) throw invalid(checked.issues);
       try {
         return await sql.withTenant(tenantId, async (tx) => {
-          const [row] = await tx.query<FlowRow>(
-            `UPDATE flows SET name = $3, source = $4, definition = $5, warnings = $6, updated_at = now()
-             WHERE tenant_id = $1 AND id = $2
-             RETURNING *, (SELECT max(v.version) FROM flow_versions v WHERE v.flow_id = flows.id) AS published_version`,
-            [tenantId, flowId, flow.name, sourceText(source), JSON.stringify(flow), JSON.stringify(warnings)],
-          );
+          const [row] = checked.ok
+            ? await tx.query<FlowRow>(
+                `UPDATE flows SET name = $3, source = $4, definition = $5, warnings = $6, draft_errors = NULL, updated_at = now()
+                 WHERE tenant_id = $1 AND id = $2
+                 RETURNING *, (SELECT max(v.version) FROM flow_versions v WHERE v.flow_id = flows.id) AS published_version`,
+                [tenantId, flowId, checked.flow.name, sourceText(source), JSON.stringify(checked.flow), JSON.stringify(checked.warnings)],
+              )
+            : await tx.query<FlowRow>(
+                `UPDATE flows SET source = $3, draft_errors = $4, updated_at = now()
+                 WHERE tenant_id = $1 AND id = $2
+                 RETURNING *, (SELECT max(v.version) FROM flow_versions v WHERE v.flow_id = flows.id) AS published_version`,
+                [tenantId, flowId, sourceText(source), JSON.stringify(checked.issues)],
+              );
           if (!row) throw new AppError('flow_not_found', `No flow with id '${flowId}' in this workspace.`);
           return detail(tx, tenantId, row);
         });
       } catch (error) {
-        if (isUniqueViolation(error)) throw new AppError('conflict', `Another flow is already named '${flow.name}'.`);
+        if (checked.ok && isUniqueViolation(error)) throw new AppError('conflict', `Another flow is already named '${checked.flow.name}'.`);
         throw error;
       }
     },
@@ -165,7 +179,9 @@ export function createFlowStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
 
     /** The draft's definition, for trying it before it is published. */
     async draftOf(tenantId: string, flowId: string): Promise<FlowDefinition> {
-      return sql.withTenant(tenantId, async (tx) => (await getRow(tx, tenantId, flowId)).definition);
+      const row = await sql.withTenant(tenantId, (tx) => getRow(tx, tenantId, flowId));
+      if (row.draft_errors) throw invalid(row.draft_errors, 'The saved draft has errors; fix them before trying it');
+      return row.definition;
     },
 
     async latestVersion(tenantId: string, flowId: string): Promise<number> {
@@ -187,16 +203,21 @@ export function createFlowStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
       return sql.withTenant(tenantId, async (tx) => detail(tx, tenantId, await getRow(tx, tenantId, flowId)));
     },
 
-    /** Freezes the current draft as the next immutable version. */
-    async publish(tenantId: string, flowId: string): Promise<{ flowId: string; version: number }> {
+    /** Freezes the current draft as the next immutable version; `freeze` may complete the definition first (pins). */
+    async publish(
+      tenantId: string,
+      flowId: string,
+      freeze: (definition: FlowDefinition) => Promise<FlowDefinition> = async (d) => d,
+    ): Promise<{ flowId: string; version: number }> {
       return changingDefault(tenantId, async (tx) => {
         const [row] = await tx.query<FlowRow>('SELECT * FROM flows WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [tenantId, flowId]);
         if (!row) throw new AppError('flow_not_found', `No flow with id '${flowId}' in this workspace.`);
+        if (row.draft_errors) throw invalid(row.draft_errors, 'The draft has errors, so it cannot be published');
         const [next] = await tx.query<{ version: number }>(
           `INSERT INTO flow_versions (tenant_id, flow_id, version, source, definition)
            SELECT $1, $2, coalesce(max(version), 0) + 1, $3, $4 FROM flow_versions WHERE flow_id = $2
            RETURNING version`,
-          [tenantId, flowId, row.source, JSON.stringify(row.definition)],
+          [tenantId, flowId, row.source, JSON.stringify(await freeze(row.definition))],
         );
         return { flowId, version: next!.version };
       });

@@ -3,6 +3,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Adaptors } from '../adaptors/contract.js';
+import type { Knowledge } from '../knowledge/contract.js';
 import type { Models } from '../models/contract.js';
 import type { Kv, Locks, Sql } from '../storage/contract.js';
 import { createCompiledFlows } from './compiled-flows.js';
@@ -14,11 +15,14 @@ import { createExecutionService } from './execution.js';
 import { compileFlow, flowJsonSchema } from './flow/index.js';
 import { checkFlowSource, createFlowStore } from './flow-store.js';
 import { modelKeyOf } from './model-keys.js';
+import { findNluMisses } from './nlu-misses.js';
+import { pinTrainingData } from './pin-training-data.js';
 import { createPlayground } from './playground.js';
 import { createTurnCommits } from './turn-commits.js';
 
 export * from './contract.js';
 export { engineMigrations } from './migrations.js';
+export { createEnginePersonData } from './person-data.js';
 // For benchmarks and tools that run a flow in process, without storage.
 export { runTurnCore as runFlowTurn } from './run-turn.js';
 export type { FlowContext } from './flow/index.js';
@@ -38,6 +42,8 @@ export interface EngineDeps {
   locks: Locks;
   models: Models;
   adaptors: Adaptors;
+  /** Where `answer` states and agents' knowledge search look; without it they find nothing. */
+  knowledge?: Knowledge;
   clock: Clock;
   ids: Ids;
   logger: Logger;
@@ -89,7 +95,8 @@ export function createEngine(deps: EngineDeps): Engine {
     resetConversation: (tenantId, conversationId) => admin.reset(tenantId, conversationId),
     handBack: (tenantId, conversationId, hooks) => admin.handBack(tenantId, conversationId, hooks?.commit),
     createFlow: async (tenantId, source) => flows.create(tenantId, source, await integrationsOf(tenantId)),
-    updateFlow: async (tenantId, flowId, source) => flows.update(tenantId, flowId, source, await integrationsOf(tenantId)),
+    updateFlow: async (tenantId, flowId, source, options) =>
+      flows.update(tenantId, flowId, source, { integrations: await integrationsOf(tenantId), allowErrors: options?.allowErrors ?? false }),
     async validateFlow(tenantId, source) {
       const checked = checkFlowSource(source, await integrationsOf(tenantId));
       return checked.ok ? { valid: true, warnings: checked.warnings } : { valid: false, issues: checked.issues };
@@ -98,13 +105,22 @@ export function createEngine(deps: EngineDeps): Engine {
     listFlows: (tenantId) => flows.list(tenantId),
     getFlow: (tenantId, flowId) => flows.get(tenantId, flowId),
     getFlowVersion: (tenantId, flowId, version) => flows.version(tenantId, flowId, version),
-    publishFlow: (tenantId, flowId) => flows.publish(tenantId, flowId),
+    async publishFlow(tenantId, flowId) {
+      const published = await flows.publish(tenantId, flowId, (definition) => pinTrainingData(deps.models, tenantId, definition));
+      // Trains the version's model now, off the turn path (other instances train on first use).
+      const flow = await compiledFlows.get(tenantId, flowId, published.version);
+      await deps.models.prepare(tenantId, { modelKey: `${flowId}@${published.version}`, nlu: flow.nlu }).catch((error: unknown) =>
+        deps.logger.warn({ tenantId, flowId, err: error }, 'could not train the published version ahead of its first turn'),
+      );
+      return published;
+    },
     setDefaultFlow: (tenantId, flowId) => flows.setDefault(tenantId, flowId),
     async parseNlu(tenantId, flowId, text, options) {
       const version = options.draft ? 'draft' : await flows.latestVersion(tenantId, flowId);
       const flow = version === 'draft' ? compileFlow(await flows.draftOf(tenantId, flowId)) : await compiledFlows.get(tenantId, flowId, version);
       return deps.models.parse(tenantId, { modelKey: modelKeyOf(flowId, version, flow), nlu: flow.nlu, text, now: deps.clock.isoNow() });
     },
+    nluMisses: (tenantId, query) => findNluMisses(deps.sql, tenantId, { ...query, since: new Date(deps.clock.now() - query.days * 86_400_000).toISOString() }),
     tryFlow: (tenantId, flowId, sessionId, message, options) => playground.send(tenantId, flowId, sessionId, message, options),
     testFlow: (tenantId, flowId, suite, options) => tester.testFlow(tenantId, flowId, suite, options),
   };

@@ -68,5 +68,16 @@ export const engineMigrations: ModuleMigrations = {
         ALTER TABLE conversation_contexts ADD COLUMN recent_message_ids jsonb NOT NULL DEFAULT '[]'::jsonb;
       `,
     },
+    {
+      // A draft may be saved with errors (work in progress); `definition` then stays the last valid
+      // one, and publishing or trying the draft is refused until the errors are fixed.
+      id: '003_draft_errors',
+      sql: `ALTER TABLE flows ADD COLUMN draft_errors jsonb;`,
+    },
+    {
+      // Reviewing NLU misses reads a workspace's recent traces across its conversations.
+      id: '004_turn_traces_by_time',
+      sql: `CREATE INDEX turn_traces_tenant_time_idx ON turn_traces (tenant_id, created_at);`,
+    },
   ],
 };

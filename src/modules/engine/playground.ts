@@ -1,6 +1,7 @@
 import { AppError } from '../../shared/app-error.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Adaptors } from '../adaptors/contract.js';
+import type { Knowledge } from '../knowledge/contract.js';
 import type { Models } from '../models/contract.js';
 import type { Kv } from '../storage/contract.js';
 import type { CompiledFlows } from './compiled-flows.js';
@@ -22,7 +23,7 @@ interface PlaygroundSession {
  * key-value store, so that bot builders can test before publishing without creating real
  * conversations, messages or analytics.
  */
-export function createPlayground(deps: { kv: Kv; flows: FlowStore; compiledFlows: CompiledFlows; models: Models; adaptors: Adaptors; clock: Clock; maxSteps: number }) {
+export function createPlayground(deps: { kv: Kv; flows: FlowStore; compiledFlows: CompiledFlows; models: Models; adaptors: Adaptors; knowledge?: Knowledge | undefined; clock: Clock; maxSteps: number }) {
   const key = (tenantId: string, flowId: string, sessionId: string) => `playground:${tenantId}:${flowId}:${sessionId}`;
 
   async function flowFor(tenantId: string, flowId: string, draft: boolean): Promise<{ flow: CompiledFlow; version: number | 'draft' }> {
@@ -40,7 +41,7 @@ export function createPlayground(deps: { kv: Kv; flows: FlowStore; compiledFlows
         throw new AppError('conflict', 'The flow changed since this try-it session started; start a new session.');
       }
       const outcome = await runTurnCore(
-        { models: deps.models, adaptors: deps.adaptors, clock: deps.clock, maxSteps: deps.maxSteps },
+        { models: deps.models, adaptors: deps.adaptors, knowledge: deps.knowledge, clock: deps.clock, maxSteps: deps.maxSteps },
         { tenantId, flow, modelKey: modelKeyOf(flowId, version, flow), context: session?.context ?? null, message },
       );
       await deps.kv.set(key(tenantId, flowId, sessionId), JSON.stringify({ context: outcome.result.context, version }), { ttlMs: SESSION_TTL_MS });

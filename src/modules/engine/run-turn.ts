@@ -1,16 +1,23 @@
 import type { Clock } from '../../shared/clock.js';
 import type { Adaptors } from '../adaptors/contract.js';
+import type { Knowledge } from '../knowledge/contract.js';
 import type { Models, NluResult } from '../models/contract.js';
 import type { InboundTurn, Reply } from './contract.js';
+import { addReplies, boundHistory, startHistory } from './conversation-history.js';
+import { readsSentiment } from './reads-sentiment.js';
 import { performEffect } from './effects.js';
+import { LoadedFlows, type SubflowSource } from './subflows.js';
 import { usageToTrace } from './usage-trace.js';
-import { type CompiledFlow, EvaluationBudget, type FlowContext, type SideEffect, type StepResult, type TraceEvent, step } from './flow/index.js';
+import { type CompiledFlow, EvaluationBudget, type FlowContext, type SideEffect, type StepOptions, type StepResult, type TraceEvent, step } from './flow/index.js';
 
 export interface TurnCoreDeps {
   models: Models;
   adaptors: Adaptors;
+  knowledge?: Knowledge | undefined;
   clock: Clock;
   maxSteps: number;
+  /** Where `flow` states find the flows they call; without it, a call fails (`on_error`). */
+  subflows?: SubflowSource;
 }
 
 export interface TurnOutcome {
@@ -35,30 +42,79 @@ export async function runTurnCore(
   const { tenantId, flow, message } = input;
   const trace: TraceEvent[] = [];
   const text = message.text?.trim() ?? '';
+  const loaded = new LoadedFlows();
+  // Inside a sub-flow, the message is understood with that flow's intents and entities.
+  const running = (await loaded.loadFrames(deps.subflows, tenantId, input.context)) ?? { flow, modelKey: input.modelKey };
   let nlu: NluResult | null = null;
   if (text) {
-    nlu = await deps.models.parse(tenantId, { modelKey: input.modelKey, nlu: flow.nlu, text, now: clock.isoNow() });
+    nlu = await deps.models.parse(tenantId, { modelKey: running.modelKey, nlu: running.flow.nlu, text, now: clock.isoNow() });
     trace.push(...usageToTrace(nlu.usage, input.context?.state ?? null, clock.isoNow()));
+    if (readsSentiment(running.flow)) {
+      const sentiment = await deps.models.analyseSentiment(tenantId, text);
+      nlu.sentiment = { label: sentiment.label, score: sentiment.score };
+      trace.push(...usageToTrace(sentiment.usage, input.context?.state ?? null, clock.isoNow()));
+    }
   }
 
   // One budget for the whole turn: resuming after an effect does not earn conditions more time.
-  const options = { maxSteps: deps.maxSteps, budget: new EvaluationBudget() };
-  let result = step(
+  const options = { maxSteps: deps.maxSteps, budget: new EvaluationBudget(), flows: loaded.lookup };
+  const result = step(
     flow,
     input.context,
-    { type: 'message', text: message.text, payload: message.payload, nlu, channel: message.channel, user: message.user, now: clock.isoNow() },
+    {
+      type: 'message',
+      text: message.text,
+      payload: message.payload,
+      nlu,
+      channel: message.channel,
+      user: message.user,
+      now: clock.isoNow(),
+      ...(message.attachments ? { attachments: message.attachments } : {}),
+      ...(message.location ? { location: message.location } : {}),
+      ...(message.form ? { form: message.form } : {}),
+    },
     options,
   );
+  return { ...(await settle(deps, { tenantId, flow, loaded, options, userText: text || null }, result, trace)), nlu };
+}
+
+/** A hand-back: the flow resumes where the handoff left it, performing effects as a message turn does. */
+export async function resumeTurnCore(deps: TurnCoreDeps, input: { tenantId: string; flow: CompiledFlow; context: FlowContext }): Promise<TurnOutcome> {
+  const loaded = new LoadedFlows();
+  await loaded.loadFrames(deps.subflows, input.tenantId, input.context);
+  const options = { maxSteps: deps.maxSteps, budget: new EvaluationBudget(), flows: loaded.lookup };
+  const result = step(input.flow, input.context, { type: 'resume', now: deps.clock.isoNow() }, options);
+  return { ...(await settle(deps, { tenantId: input.tenantId, flow: input.flow, loaded, options, userText: null }, result, [])), nlu: null };
+}
+
+/** Performs every effect the run suspends on until it waits for the user or ends. */
+async function settle(
+  deps: TurnCoreDeps,
+  run: { tenantId: string; flow: CompiledFlow; loaded: LoadedFlows; options: StepOptions; userText: string | null },
+  first: StepResult,
+  trace: TraceEvent[],
+): Promise<Omit<TurnOutcome, 'nlu'>> {
+  const { clock } = deps;
+  const { tenantId, flow, loaded, options } = run;
+  let result = first;
   const replies = [...result.replies];
   const sideEffects = [...result.sideEffects];
   trace.push(...result.trace);
+  const history = startHistory(first.context, run.userText);
+  addReplies(history, result.replies);
   while (result.effect) {
-    const outcome = await performEffect(deps, tenantId, result.effect, { state: result.context.state, now: () => clock.isoNow() });
+    const effect = result.effect;
+    const outcome =
+      effect.kind === 'flow'
+        ? await loaded.find(deps.subflows, tenantId, effect, clock.isoNow())
+        : await performEffect(deps, tenantId, effect, { state: result.context.state, now: () => clock.isoNow(), history });
     trace.push(...outcome.calls);
     result = step(flow, result.context, outcome.event, options);
     replies.push(...result.replies);
+    addReplies(history, result.replies);
     sideEffects.push(...result.sideEffects);
     trace.push(...result.trace);
   }
-  return { result, replies, trace, sideEffects, nlu };
+  result.context.history = boundHistory(history);
+  return { result, replies, trace, sideEffects };
 }

@@ -10,6 +10,9 @@ import type { Adaptors } from '../adaptors/contract.js';
 import type { Analytics } from '../analytics/contract.js';
 import type { Chat } from '../chat/contract.js';
 import type { Engine } from '../engine/contract.js';
+import type { Knowledge } from '../knowledge/contract.js';
+import type { PersonData } from '../../person-data.js';
+import type { Privacy } from '../privacy/contract.js';
 import type { Models } from '../models/contract.js';
 import type { Security } from '../security/contract.js';
 import type { Api } from './api.js';
@@ -27,14 +30,19 @@ import { conversationRoutes } from './routes/conversations.js';
 import { flowTestRoutes } from './routes/flow-tests.js';
 import { flowRoutes } from './routes/flows.js';
 import { integrationRoutes } from './routes/integrations.js';
+import { knowledgeRoutes } from './routes/knowledge.js';
 import { modelRoutes } from './routes/models.js';
+import { nluTrainingDataRoutes } from './routes/nlu-training-data.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { pageRoutes } from './routes/pages.js';
+import { peopleRoutes } from './routes/people.js';
+import { privacyRoutes } from './routes/privacy.js';
 import { consoleRoutes } from './routes/console.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { workspaceRoutes } from './routes/users.js';
 import { channelRoutes } from './routes/channels.js';
+import { channelRoutingRoutes } from './routes/channel-routing.js';
 import { webchatRoutes } from './routes/webchat.js';
 import { widgetRoutes } from './routes/widget.js';
 
@@ -49,8 +57,12 @@ export interface GatewayDeps {
   models: Models;
   analytics: Analytics;
   adaptors: Adaptors;
+  knowledge: Knowledge;
   /** Bearer token GET /metrics requires; unset, it is open. */
   metricsToken?: string | undefined;
+  /** Export and erasure of one end user's data, across modules. */
+  personData: PersonData;
+  privacy: Privacy;
   ready: () => Promise<boolean>;
   defaultWidgetKey: () => string | null;
 }
@@ -108,14 +120,19 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       authRoutes(v1, deps);
       workspaceRoutes(v1, deps);
       tenantRoutes(v1, deps);
+      peopleRoutes(v1, deps);
+      privacyRoutes(v1, deps);
       webchatRoutes(v1, deps);
       channelRoutes(v1, deps);
+      channelRoutingRoutes(v1, deps);
       conversationRoutes(v1, deps);
       flowRoutes(v1, deps);
       flowTestRoutes(v1, deps);
       modelRoutes(v1, deps);
+      nluTrainingDataRoutes(v1, deps);
       analyticsRoutes(v1, deps);
       integrationRoutes(v1, deps);
+      knowledgeRoutes(v1, deps);
     },
     { prefix: '/v1' },
   );

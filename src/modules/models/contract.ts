@@ -2,15 +2,21 @@
  * Models: the model orchestrator. Every call takes the tenant first and exchanges plain JSON.
  */
 import { z } from 'zod';
+import type { ConverseInput, ConverseResult, EmbedResult } from './agent-contract.js';
 import type { ModelRouting, ModelSettingsInput, ModelSettingsView, ModelTestInput, ModelTestResult, ModelUsage } from './settings-contract.js';
+import type { TrainingDataApi, TrainingDataRef } from './training-data-contract.js';
 
 export * from './settings-contract.js';
+export * from './agent-contract.js';
+export * from './training-data-contract.js';
 
 /** The `nlu` section of a flow: what the offline classifier and extractors are trained from. */
 export interface FlowNlu {
   threshold?: number;
   intents?: Record<string, string[]>;
   entities?: Record<string, EntityDefinition>;
+  /** A shared training-data document whose intents and entities the flow's own extend. */
+  trainingData?: TrainingDataRef;
 }
 
 export type EntityDefinition =
@@ -43,6 +49,8 @@ export interface NluResult {
   provider: string;
   /** Every model call this parse made (the offline classifier included), in order. */
   usage: ModelUsage[];
+  /** Set by the engine when the flow reads `nlu.sentiment`. */
+  sentiment?: { label: 'positive' | 'negative' | 'neutral'; score: number };
 }
 
 export interface ParseInput {
@@ -61,6 +69,10 @@ export interface Models {
   parse(tenantId: string, input: ParseInput): Promise<NluResult>;
   /** A response written by a language model; fails (and the flow uses its template) when none is configured. */
   generate(tenantId: string, input: GenerateInput): Promise<GenerateResult>;
+  /** One step of an agent: a reply, or tool calls to make and send back in the next step. */
+  converse(tenantId: string, input: ConverseInput): Promise<ConverseResult>;
+  /** Embedding vectors, from the tenant's OpenAI or OpenAI-compatible provider; fails when it has none. */
+  embed(tenantId: string, texts: string[]): Promise<EmbedResult>;
   /** Sentiment of one message: the offline lexicon, or the LLM when the tenant routes `sentiment` to one. */
   analyseSentiment(tenantId: string, text: string, options?: { routing?: ModelRouting }): Promise<SentimentAnalysis>;
   /** The tenant's providers (never their keys) and routing, with the installation's providers. */
@@ -69,6 +81,13 @@ export interface Models {
   updateSettings(tenantId: string, input: ModelSettingsInput): Promise<ModelSettingsView>;
   /** Checks a provider's credentials by listing its models (no tokens spent). */
   testProvider(tenantId: string, input: ModelTestInput): Promise<ModelTestResult>;
+  /**
+   * Trains (and caches) the model a parse with this input would use, so that the first turn does
+   * not pay for it; a flow's publish calls it. Also checks that referenced training data exists.
+   */
+  prepare(tenantId: string, input: Omit<ParseInput, 'text' | 'now' | 'routing'>): Promise<void>;
+  /** NLU training-data documents shared by flows. */
+  trainingData: TrainingDataApi;
 }
 
 export const FALLBACK_INTENT = 'fallback';

@@ -13,7 +13,12 @@ import { realSleep } from './retry.js';
 import { analyseSentiment } from './sentiment/analyse-sentiment.js';
 import { createSettingsService } from './settings-service.js';
 import { createSettingsStore, noSettingsStore } from './settings-store.js';
+import { embedTexts } from './embed-texts.js';
+import { agentTask } from './tasks/agent-task.js';
 import { generateTask } from './tasks/generate-task.js';
+import { createTrainingDataResolver } from './training-data-resolver.js';
+import { createTrainingDataService } from './training-data-service.js';
+import { createTrainingDataStore } from './training-data-store.js';
 import { sentimentTask } from './tasks/sentiment-task.js';
 
 export * from './contract.js';
@@ -54,6 +59,8 @@ export function createModels(deps: ModelsDeps): Models {
   const config = deps.config ?? OFFLINE_CONFIG;
   const logger = deps.logger ?? silentLogger();
   const offline = createOfflineNlu(deps.cacheSize ?? 500);
+  const trainingStore = deps.sql ? createTrainingDataStore(deps.sql) : null;
+  const trainingData = createTrainingDataResolver(trainingStore, deps.cacheSize ?? 500);
   const directory = createProviderDirectory({ config, clock, ...(deps.tenantFetch ? { tenantFetch: deps.tenantFetch } : {}) });
   const store = deps.sql && deps.secrets ? createSettingsStore({ sql: deps.sql, secrets: deps.secrets, clock }) : noSettingsStore;
   const settings = createSettingsService({ store, directory, config, logger, now: clock.now });
@@ -71,7 +78,12 @@ export function createModels(deps: ModelsDeps): Models {
   return {
     async parse(tenantId, input) {
       const { routing, resolve } = await settings.routingFor(tenantId, input.routing);
-      return parseMessage({ offline, caller, routing, resolve }, tenantId, input);
+      return parseMessage({ offline, caller, routing, resolve }, tenantId, await trainingData.resolve(tenantId, input));
+    },
+
+    async prepare(tenantId, input) {
+      // An empty text trains the model (or finds it cached) and classifies nothing.
+      offline.parse(tenantId, { ...(await trainingData.resolve(tenantId, { ...input, text: '' })), text: '' });
     },
 
     async generate(tenantId, input): Promise<GenerateResult> {
@@ -91,6 +103,19 @@ export function createModels(deps: ModelsDeps): Models {
       return { ok: true, text: value, provider, model, latencyMs, usage: outcome.usage };
     },
 
+    async converse(tenantId, input) {
+      const { routing, resolve } = await settings.routingFor(tenantId, input.routing);
+      if (routing.tasks.generate.length === 0) return { ok: false, error: { code: 'no_model', message: 'No language model is configured.' }, usage: [] };
+      const outcome = await callModels(caller, { tenantId, task: 'generate', targets: routing.tasks.generate, resolve, ...agentTask(input) });
+      if (!outcome.answer) return { ok: false, error: { code: 'model_failed', message: 'No language model gave a usable answer.' }, usage: outcome.usage };
+      const { value, provider, model } = outcome.answer;
+      return { ok: true, ...value, provider, model, usage: outcome.usage };
+    },
+
+    async embed(tenantId, texts) {
+      return embedTexts({ directory, timeoutMs: config.timeoutMs }, await settings.routingFor(tenantId, undefined), texts);
+    },
+
     async analyseSentiment(tenantId, text, options = {}) {
       const { routing, resolve } = await settings.routingFor(tenantId, options.routing);
       const targets = routing.tasks.sentiment;
@@ -104,5 +129,6 @@ export function createModels(deps: ModelsDeps): Models {
     getSettings: (tenantId) => settings.get(tenantId),
     updateSettings: (tenantId, input) => settings.update(tenantId, input),
     testProvider: (tenantId, input) => settings.test(tenantId, input),
+    trainingData: createTrainingDataService(trainingStore),
   };
 }

@@ -17,6 +17,7 @@ import { createUserStore } from './users.js';
 export * from './contract.js';
 export { resolveMasterKeys } from './master-key-file.js';
 export { securityMigrations } from './migrations.js';
+export { createSecurityPersonData } from './person-data.js';
 export { createSecrets, generateMasterKey, parseMasterKeys } from './secrets.js';
 export { resealed } from './reseal.js';
 export { checkMasterKeys } from './check-master-keys.js';

@@ -7,6 +7,7 @@ import { createRedisKv } from './kv-redis.js';
 import { createMemoryLocks } from './locks-memory.js';
 import { createRedisLocks } from './locks-redis.js';
 import { migrate } from './migrator.js';
+import { describePostgresFailure, describeRedisFailure } from './connect-failure.js';
 import { createPgliteSql } from './sql-pglite.js';
 import { createPostgresSql } from './sql-postgres.js';
 import { storageMigrations } from './migrations.js';
@@ -22,12 +23,18 @@ async function connectRedis(url: string, logger: Logger): Promise<Redis> {
   // lock release, and the commands of concurrent requests, cost one round trip instead of several.
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true });
   // Without a listener ioredis reports every reconnect attempt as an unhandled 'error' event.
-  redis.on('error', (error) => logger.warn({ err: error }, 'storage: Redis connection error; reconnecting'));
+  // ioredis rejects connect() with a bare "Connection is closed"; the socket's own error says why.
+  let socketError: unknown = null;
+  redis.on('error', (error) => {
+    socketError = error;
+    logger.warn({ err: error }, 'storage: Redis connection error; reconnecting');
+  });
   try {
     await redis.connect();
   } catch (error) {
     redis.disconnect();
-    throw new Error('storage: cannot connect to Redis at REDIS_URL; check the URL and that the server is running', { cause: error });
+    const cause = socketError ?? error;
+    throw new Error(describeRedisFailure(url, cause), { cause });
   }
   return redis;
 }
@@ -39,7 +46,7 @@ async function connectPostgres(url: string, logger: Logger): Promise<Omit<Sql, '
     await sql.query('SELECT 1');
   } catch (error) {
     await sql.close();
-    throw new Error('storage: cannot connect to PostgreSQL at DATABASE_URL; check the URL and that the server is running', { cause: error });
+    throw new Error(describePostgresFailure(url, error), { cause: error });
   }
   return sql;
 }
@@ -72,6 +79,12 @@ export async function createStorage(config: StorageConfig, deps: { logger: Logge
     throw error;
   }
   logger.info({ sql: sql.dialect, kv: kv.kind }, 'storage: ready');
+  if (config.databaseUrl && !config.redisUrl) {
+    logger.warn(
+      'storage: DATABASE_URL without REDIS_URL keeps sessions, locks and caches in this process: safe for one instance only; ' +
+        'set REDIS_URL before running several instances against this database',
+    );
+  }
 
   return {
     sql,

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Clock } from '../../../shared/clock.js';
-import type { Reply } from '../../engine/contract.js';
+import type { Attachment, FormValues, Location, Reply } from '../../engine/contract.js';
 import type { ChannelId, DeliveryStatus, WebhookRequest, WebhookResponse } from '../contract.js';
 import type { PostResult } from './http-post.js';
 
@@ -20,7 +20,12 @@ export interface InboundMessage {
   payload?: string;
   /** Speech recognition confidence (voice), 0–1. */
   confidence?: number;
+  attachments?: Attachment[];
+  location?: Location;
+  form?: FormValues;
   address: Address;
+  /** The channel accounts it reached (phone number id, page id, Slack app and team …), most specific first: routes match these. */
+  accounts?: string[];
 }
 
 /** A platform's report about one of our outbound messages; never a user message. */
@@ -66,6 +71,8 @@ export interface ChannelInstance {
   /** Pure: platform payloads for one reply (long texts split, buttons per the platform's limits). */
   render(reply: Reply, address: Address): unknown[];
   send(payload: unknown): Promise<SendResult>;
+  /** Best effort, off the turn's path: shows the user that the bot is typing (Messenger, WhatsApp). */
+  typing?(address: Address, inboundId: string): Promise<void>;
   /** Synchronous channels answer the webhook with the turn's replies; the others acknowledge at once. */
   respond?(outcome: TurnOutcome | null, request: WebhookRequest): WebhookResponse;
 }
@@ -78,6 +85,8 @@ export interface ChannelDefinition<S extends z.ZodType = z.ZodType> {
   /** Fields holding outbound base URLs, pinned to their defaults unless overrides are allowed. */
   baseUrlFields: readonly string[];
   capabilities: { webhook: 'async' | 'sync' | 'none'; buttons: number; quickReplies: number; maxTextLength: number };
+  /** What identifies one account of this channel (routes are keyed by it) and how to check one. */
+  account: { name: string; pattern: RegExp; example: string };
   create(caps: ChannelCaps, config: z.infer<S>): ChannelInstance;
 }
 

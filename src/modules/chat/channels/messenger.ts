@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import type { Reply, ReplyButton } from '../../engine/contract.js';
+import type { Attachment, Location, Reply, ReplyButton, ReplyCard, ReplyMedia } from '../../engine/contract.js';
+import { listOptions } from './degrade.js';
 import { type Address, defineChannel, type InboundEvent } from './define-channel.js';
 import { failedSend } from './http-post.js';
 import { graphError, parseJsonBody, truncate, unixToIso, verifyMeta } from './meta-webhook.js';
 import { splitText } from './split-text.js';
 
-/** Messenger's limits: text 2,000; button template text 640 with 3 buttons; 13 quick replies (title 20). */
-export const MESSENGER_LIMITS = { text: 2000, templateText: 640, buttons: 3, quickReplies: 13, title: 20 };
+/** Messenger's limits: text 2,000; button template text 640 with 3 buttons; 13 quick replies (title 20); generic template 10 elements (title and subtitle 80). */
+export const MESSENGER_LIMITS = { text: 2000, templateText: 640, buttons: 3, quickReplies: 13, title: 20, elements: 10, elementText: 80 };
 
 const configSchema = z.object({
   pageId: z.string().min(1).describe('The Facebook Page id'),
@@ -15,26 +16,62 @@ const configSchema = z.object({
   verifyToken: z.string().min(1).describe('Any string; enter the same one in the Meta webhook settings'),
   graphApiBaseUrl: z.url().default('https://graph.facebook.com'),
   graphApiVersion: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
+  /** Shows "typing…" while the bot works on an answer. */
+  typingIndicator: z.boolean().default(true),
 });
 
 const messaging = z.object({
   sender: z.object({ id: z.string() }),
   recipient: z.object({ id: z.string() }),
   timestamp: z.number(),
-  message: z.object({ mid: z.string(), text: z.string().optional(), is_echo: z.boolean().optional(), quick_reply: z.object({ payload: z.string() }).optional() }).optional(),
+  message: z
+    .object({
+      mid: z.string(),
+      text: z.string().optional(),
+      is_echo: z.boolean().optional(),
+      quick_reply: z.object({ payload: z.string() }).optional(),
+      attachments: z.array(z.object({ type: z.string(), payload: z.unknown().optional() })).optional(),
+    })
+    .optional(),
   postback: z.object({ mid: z.string().optional(), title: z.string().optional(), payload: z.string() }).optional(),
   delivery: z.object({ mids: z.array(z.string()).optional(), watermark: z.number() }).optional(),
   read: z.object({ watermark: z.number() }).optional(),
 });
 const webhook = z.object({ object: z.literal('page'), entry: z.array(z.object({ messaging: z.array(z.unknown()).optional() })) });
 
+const ATTACHMENT_TYPES: Record<string, Attachment['type']> = { image: 'image', video: 'video', audio: 'audio', file: 'file' };
+const urlPayload = z.object({ url: z.url().max(2000), sticker_id: z.number().optional() });
+const coordinates = z.object({ coordinates: z.object({ lat: z.number(), long: z.number() }) });
+
+/** Messenger attachments carry a URL (images, video, audio, files) or coordinates (a shared location). */
+function readAttachments(list: { type: string; payload?: unknown }[]): { attachments?: Attachment[]; location?: Location } {
+  const attachments: Attachment[] = [];
+  let location: Location | undefined;
+  for (const item of list) {
+    const type = ATTACHMENT_TYPES[item.type];
+    const media = urlPayload.safeParse(item.payload);
+    if (type && media.success) attachments.push({ type: media.data.sticker_id === undefined ? type : 'sticker', url: media.data.url });
+    const point = item.type === 'location' ? coordinates.safeParse(item.payload) : null;
+    if (point?.success) location = { latitude: point.data.coordinates.lat, longitude: point.data.coordinates.long };
+  }
+  return { ...(attachments.length > 0 ? { attachments: attachments.slice(0, 10) } : {}), ...(location ? { location } : {}) };
+}
+
 function toEvent(raw: unknown): InboundEvent | null {
   const parsed = messaging.safeParse(raw);
   if (!parsed.success) return null;
   const { sender, recipient, timestamp, message, postback, delivery, read } = parsed.data;
-  const base = { conversationKey: `${recipient.id}:${sender.id}`, userId: sender.id, address: { psid: sender.id } };
-  if (message && !message.is_echo && (message.text !== undefined || message.quick_reply)) {
-    return { kind: 'message', externalId: message.mid, ...base, ...(message.text === undefined ? {} : { text: message.text }), ...(message.quick_reply ? { payload: message.quick_reply.payload } : {}) };
+  const base = { conversationKey: `${recipient.id}:${sender.id}`, userId: sender.id, address: { psid: sender.id }, accounts: [recipient.id] };
+  const media = message?.attachments ? readAttachments(message.attachments) : {};
+  if (message && !message.is_echo && (message.text !== undefined || message.quick_reply || media.attachments || media.location)) {
+    return {
+      kind: 'message',
+      externalId: message.mid,
+      ...base,
+      ...(message.text === undefined ? {} : { text: message.text }),
+      ...(message.quick_reply ? { payload: message.quick_reply.payload } : {}),
+      ...media,
+    };
   }
   if (postback) {
     return { kind: 'message', externalId: postback.mid ?? `${sender.id}:${timestamp}`, ...base, payload: postback.payload, ...(postback.title ? { text: postback.title } : {}) };
@@ -54,28 +91,55 @@ export function parseMessenger(body: unknown): InboundEvent[] {
 
 const envelope = (psid: string, message: unknown) => ({ recipient: { id: psid }, messaging_type: 'RESPONSE', message });
 const titled = (o: ReplyButton) => truncate(o.title, MESSENGER_LIMITS.title);
+const MEDIA_KIND = { image: 'image', video: 'video', audio: 'audio', file: 'file' } as const;
+
+const mediaAttachment = (media: ReplyMedia) => ({ attachment: { type: MEDIA_KIND[media.type], payload: { url: media.url, is_reusable: true } } });
+
+/** Cards as a generic template (a carousel when there are several), up to 10. */
+function genericTemplate(cards: readonly ReplyCard[]) {
+  const elements = cards.slice(0, MESSENGER_LIMITS.elements).map((card) => ({
+    title: truncate(card.title, MESSENGER_LIMITS.elementText),
+    ...(card.subtitle ? { subtitle: truncate(card.subtitle, MESSENGER_LIMITS.elementText) } : {}),
+    ...(card.imageUrl ? { image_url: card.imageUrl } : {}),
+    ...(card.url ? { default_action: { type: 'web_url', url: card.url } } : {}),
+    ...(card.buttons?.length
+      ? { buttons: card.buttons.map((b) => (b.url ? { type: 'web_url', url: b.url, title: titled(b as ReplyButton) } : { type: 'postback', title: titled(b as ReplyButton), payload: b.payload ?? '' })) }
+      : {}),
+  }));
+  return { attachment: { type: 'template', payload: { template_type: 'generic', elements } } };
+}
 
 /**
- * Pure: one reply → Send API bodies. Up to 3 buttons become a button template; more buttons, or
- * quick replies, become quick replies (at most 13). Long texts are split; options ride on the last part.
+ * Pure: one reply → Send API bodies. Media go first as an attachment (a caption as text after it);
+ * up to 3 buttons become a button template; more buttons, quick replies or a list's rows become
+ * quick replies (at most 13). Long texts are split; options ride on the last part. Cards follow as
+ * a generic template. A WhatsApp template is sent as its text.
  */
 export function renderMessenger(reply: Reply, address: Address): unknown[] {
   const psid = address.psid ?? '';
+  const out: unknown[] = [];
+  if (reply.media) {
+    out.push(envelope(psid, mediaAttachment(reply.media)));
+    if (reply.media.caption) out.push(envelope(psid, { text: truncate(reply.media.caption, MESSENGER_LIMITS.text) }));
+  }
   const buttons = reply.buttons ?? [];
-  const quick = buttons.length > MESSENGER_LIMITS.buttons ? buttons : (reply.quickReplies ?? []);
+  const quick = buttons.length > MESSENGER_LIMITS.buttons ? buttons : [...(reply.quickReplies ?? []), ...(reply.list ? listOptions(reply.list) : [])];
   const template = buttons.length > 0 && buttons.length <= MESSENGER_LIMITS.buttons;
-  const parts = splitText(reply.text || ' ', template ? MESSENGER_LIMITS.templateText : MESSENGER_LIMITS.text);
-  return parts.map((text, i) => {
-    if (i < parts.length - 1) return envelope(psid, { text });
+  const hasText = reply.text.trim() !== '' || template || quick.length > 0;
+  const parts = hasText ? splitText(reply.text || ' ', template ? MESSENGER_LIMITS.templateText : MESSENGER_LIMITS.text) : [];
+  parts.forEach((text, i) => {
+    if (i < parts.length - 1) return out.push(envelope(psid, { text }));
     if (template) {
       const payload = { template_type: 'button', text, buttons: buttons.map((b) => ({ type: 'postback', title: titled(b), payload: b.payload })) };
-      return envelope(psid, { attachment: { type: 'template', payload } });
+      return out.push(envelope(psid, { attachment: { type: 'template', payload } }));
     }
     if (quick.length > 0) {
-      return envelope(psid, { text, quick_replies: quick.slice(0, MESSENGER_LIMITS.quickReplies).map((q) => ({ content_type: 'text', title: titled(q), payload: q.payload })) });
+      return out.push(envelope(psid, { text, quick_replies: quick.slice(0, MESSENGER_LIMITS.quickReplies).map((q) => ({ content_type: 'text', title: titled(q), payload: q.payload })) }));
     }
-    return envelope(psid, { text });
+    return out.push(envelope(psid, { text }));
   });
+  if (reply.cards?.length) out.push(envelope(psid, genericTemplate(reply.cards)));
+  return out;
 }
 
 const messageIdOf = (body: unknown): string | null => {
@@ -90,8 +154,10 @@ export const messengerChannel = defineChannel({
   secretFields: ['pageAccessToken', 'appSecret', 'verifyToken'],
   baseUrlFields: ['graphApiBaseUrl'],
   capabilities: { webhook: 'async', buttons: MESSENGER_LIMITS.buttons, quickReplies: MESSENGER_LIMITS.quickReplies, maxTextLength: MESSENGER_LIMITS.text },
+  account: { name: 'page id', pattern: /^\d{5,30}$/, example: '104858002312345' },
   create(caps, config) {
     const url = `${config.graphApiBaseUrl.replace(/\/$/, '')}/${config.graphApiVersion}/me/messages`;
+    const headers = { authorization: `Bearer ${config.pageAccessToken}`, 'content-type': 'application/json' };
     return {
       verify: (request) => verifyMeta(request, config),
       parseInbound: (request) => parseMessenger(parseJsonBody(request)),
@@ -102,6 +168,10 @@ export const messengerChannel = defineChannel({
           body: JSON.stringify(payload),
         });
         return result.ok ? { ok: true, externalId: messageIdOf(result.body) } : failedSend(result, graphError(result.body));
+      },
+      async typing(address) {
+        if (!config.typingIndicator || !address.psid) return;
+        await caps.post(url, { headers, body: JSON.stringify({ recipient: { id: address.psid }, sender_action: 'typing_on' }) });
       },
     };
   },

@@ -18,6 +18,8 @@ export const webChannel = defineChannel({
   secretFields: [],
   baseUrlFields: [],
   capabilities: { webhook: 'none', buttons: 10, quickReplies: 10, maxTextLength: 4000 },
+  // The web chat's account is the workspace's widget key (`GET /v1/channels/web/widget`).
+  account: { name: 'widget key', pattern: /^[A-Za-z0-9_-]{1,200}$/, example: 'wk_3f9a…' },
   create: () => ({
     verify: () => refuse(404, 'web chat has no webhook; use /v1/webchat'),
     parseInbound: () => [],

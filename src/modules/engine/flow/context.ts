@@ -3,10 +3,11 @@
  * executor can cache and store it as is.
  */
 import type { ExtractedEntity, IntentScore } from '../../models/contract.js';
+import type { MessageContent } from './inbound-content.js';
 import type { PendingEffect } from './step-types.js';
 
-/** The user message as the states of a turn see it. */
-export interface TurnMessage {
+/** The user message as the states of a turn see it (attachments, location, form only when sent). */
+export interface TurnMessage extends MessageContent {
   text: string | null;
   payload: string | null;
   channel: string;
@@ -16,6 +17,8 @@ export interface TurnMessage {
   provider: string;
   alternatives: IntentScore[];
   entities: ExtractedEntity[];
+  /** Only when the flow's conditions or templates read `nlu.sentiment`. */
+  sentiment?: { label: 'positive' | 'negative' | 'neutral'; score: number };
 }
 
 /** Where a list of actions lives in the flow, so that a run can resume inside it. */
@@ -36,12 +39,37 @@ export type Phase =
 export type Resume =
   | { kind: 'integration'; state: string }
   | { kind: 'generate'; state: string }
+  | { kind: 'flow'; state: string }
+  | { kind: 'answer'; state: string }
+  | { kind: 'agent'; state: string }
   | { kind: 'call'; state: string; saveAs: string | null };
 
 export interface PendingPoint {
   effect: PendingEffect;
   resume: Resume;
   queue: Phase[];
+}
+
+/** A sub-flow call in progress: the called flow, and the caller's state and data to return to. */
+export interface FlowFrame {
+  flowId: string;
+  version: number;
+  name: string;
+  /** The caller's `flow` state, whose transitions run when the called flow ends. */
+  state: string;
+  slots: Record<string, unknown>;
+  vars: Record<string, unknown>;
+  returnStack: string[];
+  skipped: string[];
+}
+
+/** A handoff in progress: when it began, where the flow resumes on hand-back, who has it. */
+export interface HandoffMark {
+  state: string;
+  at: string;
+  /** The waiting state the user was in when the handoff began. */
+  resume: string | null;
+  agent: string | null;
 }
 
 export interface FlowInternals {
@@ -60,6 +88,15 @@ export interface FlowInternals {
   visited: string[];
   effectSeq: number;
   pending: PendingPoint | null;
+  /** Waiting states interrupted by a global transition, newest last; `@return` goes back to the top one. */
+  returnStack: string[];
+  /** Sub-flow calls in progress, outermost first; the last one's flow is the one running. */
+  frames: FlowFrame[];
+  /** Skippable slots the user skipped in this run. */
+  skipped: string[];
+  /** A confirmation's "no" asked which slot to change; the next message names it. */
+  choosingSlot: boolean;
+  handoff: HandoffMark | null;
 }
 
 export interface FlowContext {
@@ -72,6 +109,8 @@ export interface FlowContext {
   turn: number;
   tags: string[];
   internal: FlowInternals;
+  /** Recent messages of the conversation, oldest first (kept by the executor, bounded). */
+  history?: { role: 'user' | 'assistant'; text: string }[];
 }
 
 export function newInternals(): FlowInternals {
@@ -85,7 +124,23 @@ export function newInternals(): FlowInternals {
     visited: [],
     effectSeq: 0,
     pending: null,
+    returnStack: [],
+    frames: [],
+    skipped: [],
+    choosingSlot: false,
+    handoff: null,
   };
+}
+
+/** A context stored before a field existed gets that field's starting value (it is changed in place). */
+export function upgradeContext(ctx: FlowContext): FlowContext {
+  const internal = ctx.internal as Partial<FlowInternals>;
+  internal.returnStack ??= [];
+  internal.frames ??= [];
+  internal.skipped ??= [];
+  internal.choosingSlot ??= false;
+  internal.handoff ??= null;
+  return ctx;
 }
 
 export function newContext(user: Record<string, unknown> = {}): FlowContext {

@@ -5,6 +5,9 @@
  */
 import type { Resume } from './context.js';
 import { leave, type RunOutcome } from './leave.js';
+import { richSpecOf } from './reply-content.js';
+import { onFlowFound } from './subflow.js';
+import { applyAgentResult, applyAnswerResult } from './knowledge-states.js';
 import type { PendingEffect, StepEvent } from './step-types.js';
 import type { Turn } from './turn.js';
 
@@ -54,10 +57,16 @@ export function applyEffectResult(turn: Turn, event: EffectResultEvent): RunOutc
       const fallback = pending.effect.kind === 'generate' ? pending.effect.fallback : '';
       const text = event.ok && typeof event.value === 'string' && event.value.trim() ? event.value : fallback;
       const prompt = state?.type === 'response' ? state : undefined;
-      turn.sendText(text, prompt?.buttons, prompt?.quick_replies);
+      turn.sendText(text, prompt?.buttons, prompt?.quick_replies, prompt ? richSpecOf(prompt) : undefined);
       turn.queue.unshift({ at: 'transitions', state: resume.state });
       return null;
     }
+    case 'answer':
+      return applyAnswerResult(turn, resume, event);
+    case 'agent':
+      return applyAgentResult(turn, resume, event);
+    case 'flow':
+      return onFlowFound(turn, resume.state, event.ok ? { ok: true, value: event.value } : { ok: false, error: event.error });
     default: {
       const unreachable: never = resume;
       throw new Error(`unknown resume ${JSON.stringify(unreachable)}`);

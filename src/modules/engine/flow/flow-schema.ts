@@ -25,6 +25,16 @@ export const settingsSchema = z.strictObject({
   max_steps: z.number().int().min(1).max(1000).optional(),
 });
 
+export const repairSchema = z.strictObject({
+  /** "cancel", "stop", "never mind" … in any waiting state go to `to` (phrases replace the defaults). */
+  cancel: z.strictObject({ to: z.string().min(1, 'name a state'), phrases: z.array(z.string().min(1)).min(1).optional() }).optional(),
+  /** What skips a skippable slot (replaces the defaults: skip, no thanks, none …). */
+  skip_phrases: z.array(z.string().min(1)).min(1).optional(),
+  /** "change the <slot> to …" corrects a slot (default true). */
+  corrections: z.boolean().optional(),
+});
+export type FlowRepair = z.infer<typeof repairSchema>;
+
 export interface FlowDefinition {
   name: string;
   version?: string | number;
@@ -34,6 +44,7 @@ export interface FlowDefinition {
   global?: FlowTransition[];
   states: Record<string, FlowState>;
   settings?: { max_steps?: number };
+  repair?: FlowRepair;
 }
 
 export const flowDefinitionSchema: z.ZodType<FlowDefinition> = z.strictObject({
@@ -45,6 +56,7 @@ export const flowDefinitionSchema: z.ZodType<FlowDefinition> = z.strictObject({
   global: z.array(transitionSchema).optional(),
   states: z.record(z.string().min(1), stateSchema).refine((states) => Object.keys(states).length > 0, 'a flow needs at least one state'),
   settings: settingsSchema.optional(),
+  repair: repairSchema.optional(),
 });
 
 /** JSON Schema (draft 2020-12) of the flow language, for GET /v1/flows/schema. */

@@ -6,6 +6,7 @@
 import { actionParts, type FlowAction } from './actions/registry.js';
 import type { Condition } from './condition-schema.js';
 import type { FlowDefinition } from './flow-schema.js';
+import { richTemplates } from './reply-content.js';
 import type { FlowState, FlowTransition } from './state-schema.js';
 
 export interface FlowSources {
@@ -15,6 +16,8 @@ export interface FlowSources {
   integrations: { path: string; name: string }[];
   saves: { path: string; name: string }[];
   actions: { path: string; action: FlowAction }[];
+  /** Other flows that `flow` states call. */
+  calls: { path: string; flow: string; version: number | null }[];
 }
 
 const says = (say: string | string[] | undefined, path: string): FlowSources['templates'] =>
@@ -28,7 +31,7 @@ function valueTemplates(value: unknown, path: string): FlowSources['templates'] 
 }
 
 export function collectSources(flow: FlowDefinition): FlowSources {
-  const out: FlowSources = { conditions: [], templates: [], targets: [], integrations: [], saves: [], actions: [] };
+  const out: FlowSources = { conditions: [], templates: [], targets: [], integrations: [], saves: [], actions: [], calls: [] };
 
   const addActions = (list: FlowAction[] | undefined, path: string): void => {
     list?.forEach((action, i) => {
@@ -55,6 +58,7 @@ export function collectSources(flow: FlowDefinition): FlowSources {
   };
 
   addTransitions(flow.global, 'global', null);
+  if (flow.repair?.cancel) out.targets.push({ path: 'repair.cancel.to', from: null, to: flow.repair.cancel.to });
   for (const [name, state] of Object.entries(flow.states)) {
     const at = `states.${name}`;
     addActions(state.on_entry, `${at}.on_entry`);
@@ -73,6 +77,8 @@ export function collectSources(flow: FlowDefinition): FlowSources {
     if ('say' in state) sources.templates.push(...h.says(state.say, `${at}.say`));
     if ('buttons' in state) h.addButtons(state.buttons, `${at}.buttons`);
     if ('quick_replies' in state) h.addButtons(state.quick_replies, `${at}.quick_replies`);
+    if ('media' in state || 'cards' in state || 'list' in state || 'template' in state) sources.templates.push(...richTemplates(state as Parameters<typeof richTemplates>[0], at));
+    if ('media' in state || 'cards' in state || 'list' in state || 'template' in state) sources.templates.push(...richTemplates(state as Parameters<typeof richTemplates>[0], at));
     switch (state.type) {
       case 'response':
         if (state.generate) {
@@ -93,7 +99,7 @@ export function collectSources(flow: FlowDefinition): FlowSources {
           h.addButtons(slot.quick_replies, `${s}.quick_replies`);
         });
         if (state.confirm) {
-          sources.templates.push(...h.says(state.confirm.say, `${at}.confirm.say`));
+          sources.templates.push(...h.says(state.confirm.say, `${at}.confirm.say`), ...h.says(state.confirm.change_prompt, `${at}.confirm.change_prompt`));
           h.addButtons(state.confirm.buttons, `${at}.confirm.buttons`);
         }
         target(`${at}.on_exhausted`, state.on_exhausted);
@@ -105,6 +111,25 @@ export function collectSources(flow: FlowDefinition): FlowSources {
         target(`${at}.on_error`, state.on_error);
         return;
       case 'handoff':
+        sources.templates.push(...h.says(state.waiting?.say, `${at}.waiting.say`));
+        target(`${at}.waiting.then`, state.waiting?.then);
+        return;
+      case 'flow':
+        sources.templates.push(...valueTemplates(state.input ?? {}, `${at}.input`), ...valueTemplates(state.output ?? {}, `${at}.output`));
+        sources.calls.push({ path: `${at}.flow`, flow: state.flow, version: state.version ?? null });
+        target(`${at}.on_error`, state.on_error);
+        return;
+      case 'answer':
+        sources.templates.push(...h.says(state.question, `${at}.question`), ...h.says(state.instructions, `${at}.instructions`), ...h.says(state.no_answer, `${at}.no_answer`));
+        if (state.save_as) sources.saves.push({ path: `${at}.save_as`, name: state.save_as });
+        target(`${at}.on_no_answer`, state.on_no_answer);
+        return;
+      case 'agent':
+        sources.templates.push(...h.says(state.goal, `${at}.goal`), ...h.says(state.instructions, `${at}.instructions`), ...h.says(state.fallback, `${at}.fallback`));
+        (state.tools ?? []).forEach((tool, i) => {
+          if ('integration' in tool) sources.integrations.push({ path: `${at}.tools[${i}].integration`, name: tool.integration });
+        });
+        return;
       case 'end':
         return;
       default: {

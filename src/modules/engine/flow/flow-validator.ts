@@ -10,6 +10,7 @@ import { collectSources } from './flow-sources.js';
 import { flowDefinitionSchema, nluSchema, type FlowDefinition } from './flow-schema.js';
 import { MAX_STATES } from './parse-flow-source.js';
 import { stateSchema, transitionSchema, type FlowState, type FlowTransition } from './state-schema.js';
+import { validateCalls } from './validate-calls.js';
 import { validateReferences } from './validate-references.js';
 import { validateSemantics } from './validate-semantics.js';
 import { mapZodIssues } from './zod-issues.js';
@@ -71,6 +72,7 @@ export function validateFlow(input: unknown, options: ValidateOptions = {}): Flo
     ...shapeIssues,
     ...validateReferences({ start: flow.start, states: flow.states, names, sources }),
     ...validateSemantics({ nlu: flow.nlu, global: flow.global, states: flow.states, sources, integrations: options.integrations }),
+    ...validateCalls(flow, sources),
   ];
   const errors = issues.filter((i) => i.severity === 'error');
   if (!parsed.success || errors.length > 0) return { ok: false, issues };

@@ -35,6 +35,9 @@ export function stopAsEnded(turn: Turn): RunOutcome {
   turn.ctx.status = 'ended';
   turn.ctx.internal.pending = null;
   turn.ctx.internal.pendingMessage = null;
+  // The next message starts the conversation's own flow again, whichever flow was running.
+  turn.ctx.internal.frames = [];
+  turn.flow = turn.rootFlow;
   return 'ended';
 }
 

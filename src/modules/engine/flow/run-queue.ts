@@ -8,6 +8,7 @@ import type { ActionListRef, Phase } from './context.js';
 import { requestEffect } from './effects.js';
 import type { FlowDefinition } from './flow-schema.js';
 import { endWithError, stopAtStepLimit, stopOverBudget, type RunOutcome } from './leave.js';
+import { popReturn, RETURN_TARGET } from './return-stack.js';
 import { doStateWork, takeTransition } from './state-work.js';
 import type { Turn } from './turn.js';
 
@@ -44,9 +45,12 @@ function runActions(turn: Turn, phase: Extract<Phase, { at: 'actions' }>): RunOu
   return null;
 }
 
-function enter(turn: Turn, name: string): RunOutcome | null {
+function enter(turn: Turn, target: string): RunOutcome | null {
   const { ctx } = turn;
   if (ctx.internal.visited.length >= turn.maxSteps) return stopAtStepLimit(turn);
+  const back = target === RETURN_TARGET;
+  const name = back ? popReturn(turn) : target;
+  if (back) turn.emit({ type: 'repair', state: ctx.state, kind: 'return', to: name });
   if (!turn.flow.definition.states[name]) return endWithError(turn, 'unknown_state', `state '${name}' does not exist in this flow`);
   ctx.internal.visited.push(name);
   ctx.state = name;
@@ -55,7 +59,9 @@ function enter(turn: Turn, name: string): RunOutcome | null {
   ctx.internal.slotAttempts = {};
   ctx.internal.awaitingConfirmation = false;
   turn.emit({ type: 'state_entered', state: name });
-  turn.queue.unshift({ at: 'actions', ref: { list: 'on_entry', state: name }, index: 0, state: name }, { at: 'work', state: name });
+  // Going back to an interrupted state asks again without re-running its entry actions.
+  if (back) turn.queue.unshift({ at: 'work', state: name });
+  else turn.queue.unshift({ at: 'actions', ref: { list: 'on_entry', state: name }, index: 0, state: name }, { at: 'work', state: name });
   return null;
 }
 

@@ -9,7 +9,7 @@ import type { FlowContext } from './context.js';
 /** Roots a `save_as` name may not shadow. */
 export const SCOPE_ROOTS = [
   'intent', 'confidence', 'entities', 'slots', 'vars', 'user', 'message',
-  'payload', 'channel', 'result', 'turn', 'state', 'now', 'value',
+  'payload', 'channel', 'result', 'turn', 'state', 'now', 'value', 'nlu',
 ] as const;
 
 /** Entity name → value of its first occurrence in the message. */
@@ -27,7 +27,19 @@ export function buildScope(ctx: FlowContext, savedNames: readonly string[], now:
     intent: msg?.intent ?? null,
     confidence: msg?.confidence ?? null,
     entities: entityMap(msg?.entities ?? []),
-    message: msg ? { text: msg.text, payload: msg.payload, entities: msg.entities.map(({ entity, value, text }) => ({ entity, value, text })) } : null,
+    message: msg
+      ? {
+          text: msg.text,
+          payload: msg.payload,
+          entities: msg.entities.map(({ entity, value, text }) => ({ entity, value, text })),
+          // Present (possibly empty) so that `message.attachments.size() > 0` reads without a null check.
+          attachments: msg.attachments ?? [],
+          location: msg.location ?? null,
+          form: msg.form ?? null,
+        }
+      : null,
+    // `nlu.sentiment == "negative"` reads as a builder writes it; the score (-1…1) is beside it.
+    nlu: { intent: msg?.intent ?? null, confidence: msg?.confidence ?? null, sentiment: msg?.sentiment?.label ?? null, sentiment_score: msg?.sentiment?.score ?? null },
     payload: msg?.payload ?? null,
     channel: (msg ?? ctx.internal.pendingMessage)?.channel ?? null,
     slots: ctx.slots,

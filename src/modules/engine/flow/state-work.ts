@@ -2,8 +2,12 @@
 import { DEFAULT_TIMEOUT_MS } from './actions/call.js';
 import { requestEffect } from './effects.js';
 import { endWithError, leave, stopAsEnded, type RunOutcome } from './leave.js';
+import { enterHandoff } from './handoff.js';
+import { DEFAULT_HISTORY, enterAgent, enterAnswer } from './knowledge-states.js';
 import { enterSlotFilling } from './slot-filling.js';
+import { returnFromFlow, startFlowCall } from './subflow.js';
 import { isObject } from './paths.js';
+import { richSpecOf } from './reply-content.js';
 import type { Turn } from './turn.js';
 import { waitForMessage } from './waiting.js';
 
@@ -17,7 +21,7 @@ export function doStateWork(turn: Turn, name: string): RunOutcome | null {
   switch (state.type) {
     case 'response': {
       if (!state.generate) {
-        turn.reply(state.say, state.buttons, state.quick_replies);
+        turn.reply(state.say, state.buttons, state.quick_replies, richSpecOf(state));
         return next();
       }
       if (state.say !== undefined) turn.reply(state.say);
@@ -26,12 +30,13 @@ export function doStateWork(turn: Turn, name: string): RunOutcome | null {
         kind: 'generate' as const,
         instructions: turn.text(state.generate.instructions),
         fallback: turn.text(state.generate.fallback),
+        history: state.generate.history ?? DEFAULT_HISTORY,
         scope: turn.scope(),
       };
       return requestEffect(turn, effect, { kind: 'generate', state: name });
     }
     case 'intent':
-      turn.reply(state.say, state.buttons, state.quick_replies);
+      turn.reply(state.say, state.buttons, state.quick_replies, richSpecOf(state));
       return waitForMessage(turn);
     case 'slot_filling':
       return enterSlotFilling(turn, name, state);
@@ -48,13 +53,18 @@ export function doStateWork(turn: Turn, name: string): RunOutcome | null {
       return requestEffect(turn, effect, { kind: 'integration', state: name });
     }
     case 'handoff':
-      turn.reply(state.say, state.buttons, state.quick_replies);
-      turn.emit({ type: 'handoff', state: name });
-      turn.ctx.status = 'handoff';
-      turn.ctx.internal.pendingMessage = null;
-      return 'handoff';
+      turn.reply(state.say, state.buttons, state.quick_replies, richSpecOf(state));
+      return enterHandoff(turn, name);
+    case 'flow':
+      return startFlowCall(turn, name, state);
+    case 'answer':
+      return enterAnswer(turn, name, state);
+    case 'agent':
+      return enterAgent(turn, name, state);
     case 'end':
-      turn.reply(state.say, state.buttons, state.quick_replies);
+      turn.reply(state.say, state.buttons, state.quick_replies, richSpecOf(state));
+      // The end of a called flow is a return to its caller, not the conversation's end.
+      if (turn.ctx.internal.frames.length > 0) return returnFromFlow(turn);
       turn.emit({ type: 'ended', state: name, goal: state.goal === true });
       return stopAsEnded(turn);
     default: {

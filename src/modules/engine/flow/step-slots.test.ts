@@ -62,11 +62,32 @@ describe('slot_filling', () => {
     expect(yes.result.status).toBe('ended');
   });
 
-  it('on "no" clears the slots, keeps what the same message brings, and asks again', () => {
+  it('on "no" with a new value changes that slot only and confirms again', () => {
     const t1 = runTurn(flow, start(), message('book', nlu('book', 0.9, [entity('size', 'M'), entity('number', 2)])));
     const t2 = runTurn(flow, t1.result.context, message('Bob', nlu('fallback', 0.1)));
     expect(t2.texts).toEqual(['M for 2, name Bob?']);
     const no = runTurn(flow, t2.result.context, message('no, L', nlu('deny', 0.9, [entity('size', 'L')])));
+    expect(no.result.context.slots).toEqual({ size: 'L', guests: 2, name: 'Bob' });
+    expect(no.texts).toEqual(['L for 2, name Bob?']);
+  });
+
+  it('on a plain "no" asks which slot to change, asks only that one, then confirms again', () => {
+    const t1 = runTurn(flow, start(), message('book', nlu('book', 0.9, [entity('size', 'M'), entity('number', 2)])));
+    const t2 = runTurn(flow, t1.result.context, message('Bob', nlu('fallback', 0.1)));
+    const no = runTurn(flow, t2.result.context, message('no', nlu('deny', 0.9)));
+    expect(no.replies).toEqual([{ type: 'text', text: 'What would you like to change?', buttons: [{ title: 'Size', payload: 'change:size' }, { title: 'Guests', payload: 'change:guests' }, { title: 'Name', payload: 'change:name' }] }]);
+    const which = runTurn(flow, no.result.context, message('the name', nlu('fallback', 0.1)));
+    expect(which.texts).toEqual(['Your name?']);
+    expect(which.result.context.slots).toEqual({ size: 'M', guests: 2 });
+    const name = runTurn(flow, which.result.context, message('Robert', nlu('fallback', 0.1)));
+    expect(name.texts).toEqual(['M for 2, name Robert?']);
+  });
+
+  it('with on_no: clear, clears the slots, keeps what the same message brings, and asks again', () => {
+    const clearing = loadFlow({ ...flow.definition, states: { ...flow.definition.states, collect: { ...flow.definition.states.collect, confirm: { ...(flow.definition.states.collect as { confirm: object }).confirm, on_no: 'clear' } } } } as never);
+    const t1 = runTurn(clearing, start(), message('book', nlu('book', 0.9, [entity('size', 'M'), entity('number', 2)])));
+    const t2 = runTurn(clearing, t1.result.context, message('Bob', nlu('fallback', 0.1)));
+    const no = runTurn(clearing, t2.result.context, message('no, L', nlu('deny', 0.9, [entity('size', 'L')])));
     expect(no.result.context.slots).toEqual({ size: 'L' });
     expect(no.texts).toEqual(['How many guests?']);
   });

@@ -1,20 +1,26 @@
 /** The inputs and outputs of `step`: plain JSON, so the executor can store and ship them. */
 import type { NluResult } from '../../models/contract.js';
 import type { EvaluationBudget } from './budget.js';
+import type { MessageContent } from './inbound-content.js';
+import type { RichContent } from './reply-content.js';
+import type { CompiledFlow } from './compile-flow.js';
 import type { FlowContext } from './context.js';
+import type { AgentTool } from './knowledge-state-schema.js';
 import type { TraceEvent } from './trace.js';
 
 export type StepEvent =
-  | { type: 'message'; text?: string; payload?: string; nlu: NluResult | null; channel: string; user?: Record<string, unknown>; now: string }
+  | ({ type: 'message'; text?: string; payload?: string; nlu: NluResult | null; channel: string; user?: Record<string, unknown>; now: string } & MessageContent)
   | { type: 'effect_result'; effectId: string; ok: true; value: unknown; now: string }
-  | { type: 'effect_result'; effectId: string; ok: false; error: { code: string; message: string }; now: string };
+  | { type: 'effect_result'; effectId: string; ok: false; error: { code: string; message: string }; now: string }
+  /** A person handed the conversation back: the flow carries on where it was. */
+  | { type: 'resume'; now: string };
 
 export interface Button {
   title: string;
   payload: string;
 }
 
-export interface Reply {
+export interface Reply extends RichContent {
   type: 'text';
   text: string;
   buttons?: Button[];
@@ -23,7 +29,27 @@ export interface Reply {
 
 export type PendingEffect =
   | { id: string; kind: 'integration'; integration: string; operation: string; input: Record<string, unknown>; timeoutMs: number }
-  | { id: string; kind: 'generate'; instructions: string; fallback: string; scope: Record<string, unknown> };
+  | { id: string; kind: 'generate'; instructions: string; fallback: string; scope: Record<string, unknown>; history?: number }
+  /** Find another flow of the tenant; the result is `{flowId, version}`, and `StepOptions.flows` then has it. */
+  | { id: string; kind: 'flow'; flow: string; version: number | null }
+  /** Answer from the knowledge base; the result is `{text, method, citations}`. */
+  | { id: string; kind: 'answer'; question: string; instructions?: string; noAnswer?: string; history: number; limit: number }
+  /** One agent turn (a loop of model steps and tool calls); the result is an `AgentValue`. */
+  | {
+      id: string;
+      kind: 'agent';
+      state: string;
+      goal: string;
+      instructions: string;
+      tools: AgentTool[];
+      slots: string[];
+      exits: Record<string, string>;
+      filled: Record<string, unknown>;
+      message: string;
+      history: number;
+      maxSteps: number;
+      maxCostUsd: number;
+    };
 
 export type SideEffect =
   | { kind: 'emit'; name: string; value: number; tags?: Record<string, string> }
@@ -46,4 +72,6 @@ export interface StepOptions {
    * budget to each of its steps; without one, each step gets a turn's worth.
    */
   budget?: EvaluationBudget;
+  /** The compiled sub-flows the executor has loaded (for calls in progress and just requested). */
+  flows?: (flowId: string, version: number) => CompiledFlow | undefined;
 }

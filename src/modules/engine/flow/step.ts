@@ -4,7 +4,9 @@
  * whose result comes back as the next event of the same turn.
  */
 import type { CompiledFlow } from './compile-flow.js';
-import { newContext, newInternals, type FlowContext, type TurnMessage } from './context.js';
+import { newContext, newInternals, upgradeContext, type FlowContext, type TurnMessage } from './context.js';
+import { onHandoffMessage, resumeAfterHandoff } from './handoff.js';
+import { selectRunningFlow } from './subflow.js';
 import { applyEffectResult } from './effects.js';
 import { stopOverBudget, type RunOutcome } from './leave.js';
 import { runQueue } from './run-queue.js';
@@ -21,7 +23,9 @@ type MessageEvent = Extract<StepEvent, { type: 'message' }>;
  */
 function toTurnMessage(flow: CompiledFlow, event: MessageEvent): TurnMessage {
   const payload = event.payload ?? null;
-  const base = { text: event.text ?? null, payload, channel: event.channel, entities: event.nlu?.entities ?? [] };
+  const content = { ...(event.attachments ? { attachments: event.attachments } : {}), ...(event.location ? { location: event.location } : {}), ...(event.form ? { form: event.form } : {}) };
+  const sentiment = event.nlu?.sentiment ? { sentiment: { label: event.nlu.sentiment.label, score: event.nlu.sentiment.score } } : {};
+  const base = { text: event.text ?? null, payload, channel: event.channel, entities: event.nlu?.entities ?? [], ...content, ...sentiment };
   if (payload !== null && Object.hasOwn(flow.definition.nlu?.intents ?? {}, payload)) {
     return { ...base, intent: payload, confidence: 1, provider: 'postback', alternatives: [] };
   }
@@ -31,20 +35,22 @@ function toTurnMessage(flow: CompiledFlow, event: MessageEvent): TurnMessage {
 }
 
 /** A new run keeps who the user is, the turn count and tags; slots, vars and bookkeeping start over. */
-function restart(ctx: FlowContext): void {
-  Object.assign(ctx, { state: null, status: 'active', slots: {}, vars: {}, internal: newInternals() });
+function restart(turn: Turn): void {
+  Object.assign(turn.ctx, { state: null, status: 'active', slots: {}, vars: {}, internal: newInternals() });
+  turn.flow = turn.rootFlow;
 }
 
 function onMessage(turn: Turn, event: MessageEvent): RunOutcome {
-  const { ctx, flow } = turn;
+  const { ctx } = turn;
   if (event.user) Object.assign(ctx.user, event.user);
   ctx.turn += 1;
   if (ctx.status === 'handoff') {
-    turn.emit({ type: 'handoff', state: ctx.state ?? '' });
-    return 'handoff';
+    Object.assign(ctx.internal, { visited: [], message: toTurnMessage(turn.flow, event) });
+    return onHandoffMessage(turn) ?? runQueue(turn);
   }
+  const flow = turn.flow;
   const state = ctx.state === null ? undefined : flow.definition.states[ctx.state];
-  const canTake = ctx.status === 'waiting' && (state?.type === 'intent' || state?.type === 'slot_filling');
+  const canTake = ctx.status === 'waiting' && (state?.type === 'intent' || state?.type === 'slot_filling' || state?.type === 'agent');
   if (ctx.internal.pending) {
     turn.emit({ type: 'error', state: ctx.state, code: 'effect_abandoned', message: `effect '${ctx.internal.pending.effect.id}' never got a result; the flow starts over` });
   } else if (ctx.status === 'waiting' && !canTake) {
@@ -55,19 +61,35 @@ function onMessage(turn: Turn, event: MessageEvent): RunOutcome {
     Object.assign(ctx.internal, { visited: [], message });
     return deliverMessage(turn) ?? runQueue(turn);
   }
-  restart(ctx);
+  restart(turn);
   ctx.internal.pendingMessage = message;
-  turn.queue = [{ at: 'enter', state: flow.definition.start }];
+  turn.queue = [{ at: 'enter', state: turn.rootFlow.definition.start }];
   return runQueue(turn);
+}
+
+/** The context's sub-flow must have been loaded; if it was not (it no longer exists), the run starts over. */
+function enterRunningFlow(turn: Turn): void {
+  if (selectRunningFlow(turn)) return;
+  const frame = turn.ctx.internal.frames[turn.ctx.internal.frames.length - 1];
+  turn.emit({ type: 'error', state: turn.ctx.state, code: 'flow_unavailable', message: `sub-flow '${frame?.name ?? ''}' version ${frame?.version ?? ''} could not be loaded; the flow starts over` });
+  turn.ctx.internal.frames = [];
+  turn.ctx.status = 'ended';
 }
 
 export function step(flow: CompiledFlow, context: FlowContext | null, event: StepEvent, options: StepOptions = {}): StepResult {
   const maxSteps = flow.definition.settings?.max_steps ?? options.maxSteps ?? DEFAULT_MAX_STEPS;
   // A private copy keeps `step` pure: the caller's context is never changed.
-  const ctx = context ? structuredClone(context) : newContext(event.type === 'message' ? event.user : undefined);
+  const ctx = context ? upgradeContext(structuredClone(context)) : newContext(event.type === 'message' ? event.user : undefined);
   const turn = new Turn(flow, ctx, event.now, maxSteps);
   if (options.budget) turn.budget = options.budget;
-  let status = event.type === 'message' ? onMessage(turn, event) : (applyEffectResult(turn, event) ?? runQueue(turn));
+  if (options.flows) turn.flows = options.flows;
+  enterRunningFlow(turn);
+  let status =
+    event.type === 'message'
+      ? onMessage(turn, event)
+      : event.type === 'resume'
+        ? (resumeAfterHandoff(turn) ?? runQueue(turn))
+        : (applyEffectResult(turn, event) ?? runQueue(turn));
   // A waiting state's message handling may run out too, without going through the queue.
   if (turn.budget.exceeded) status = stopOverBudget(turn);
   const result: StepResult = { context: turn.ctx, replies: turn.replies, trace: turn.trace, sideEffects: turn.sideEffects, status };

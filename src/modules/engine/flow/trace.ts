@@ -26,6 +26,13 @@ export type TraceEventBody =
   | { type: 'step_limit'; state: State; limit: number; states: string[] }
   | { type: 'ended'; state: string; goal: boolean }
   | { type: 'handoff'; state: string }
+  /** What a question retrieved from the knowledge base (an `answer` state, or an agent's search). */
+  | { type: 'knowledge_search'; state: State; question: string; mode: string; hits: { source: string; chunk: number; score: number; coverage: number }[]; method?: string }
+  /** A `flow` state called another flow, or the called flow ended and its caller carries on. */
+  | { type: 'flow_called'; state: string; flow: string; version: number; depth: number }
+  | { type: 'flow_returned'; state: string; flow: string; output: Record<string, unknown> }
+  /** Conversation repair: `correct`, `skip`, `cancel`, `return` (to an interrupted state), `change` (a confirmed slot). */
+  | { type: 'repair'; state: State; kind: 'correct' | 'skip' | 'cancel' | 'return' | 'change'; slot?: string; to?: string }
   | { type: 'error'; state: State; code: string; message: string }
   /** Added by the executor (the effectful shell), which is where calls and their latency are known. */
   | { type: 'integration_call'; state: State; integration: string; operation: string; ok: boolean; latencyMs: number; error?: { code: string; message: string } }

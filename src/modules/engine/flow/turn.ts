@@ -10,6 +10,7 @@ import type { Condition } from './condition-schema.js';
 import { conditionLabel } from './conditions.js';
 import type { FlowContext, Phase } from './context.js';
 import { getPath, isObject, parseWritablePath, setPath, unsetPath } from './paths.js';
+import { hasRichContent, renderRichContent, type RichContentSpec } from './reply-content.js';
 import { buildScope } from './scope.js';
 import type { Button, Reply, SideEffect } from './step-types.js';
 import type { TraceEvent, TraceEventBody } from './trace.js';
@@ -25,13 +26,23 @@ export class Turn {
   budget = new EvaluationBudget();
   /** Set once the run ended for being over budget, so that it ends (and replies) once. */
   budgetReported = false;
+  /** The conversation's own flow; `flow` is the one running, a called sub-flow's while it runs. */
+  readonly rootFlow: CompiledFlow;
+  /** Sub-flows the executor loaded. */
+  flows: (flowId: string, version: number) => CompiledFlow | undefined = () => undefined;
+  /** The waiting state that took this turn's message, if one did. */
+  takenBy: string | null = null;
+  /** True while a new run's first message is handled: a greeting is not a miss. */
+  firstMessage = false;
 
   constructor(
-    readonly flow: CompiledFlow,
+    public flow: CompiledFlow,
     public ctx: FlowContext,
     readonly now: string,
     readonly maxSteps: number,
-  ) {}
+  ) {
+    this.rootFlow = flow;
+  }
 
   emit(body: TraceEventBody): void {
     this.trace.push({ ...body, at: this.now } as TraceEvent);
@@ -73,20 +84,22 @@ export class Turn {
   }
 
   /** Sends a rendered reply; an empty text with no buttons (e.g. a failed template) is dropped. */
-  reply(say: string | string[] | undefined, buttons?: Button[], quickReplies?: Button[]): void {
+  reply(say: string | string[] | undefined, buttons?: Button[], quickReplies?: Button[], rich?: RichContentSpec): void {
     const source = this.pick(say);
     const text = source === undefined ? '' : this.text(source);
-    this.sendText(text, buttons, quickReplies);
+    this.sendText(text, buttons, quickReplies, rich);
   }
 
-  sendText(text: string, buttons?: Button[], quickReplies?: Button[]): void {
+  sendText(text: string, buttons?: Button[], quickReplies?: Button[], rich?: RichContentSpec): void {
     const render = (list: Button[] | undefined): Button[] | undefined => list?.map((b) => ({ title: this.text(b.title), payload: b.payload }));
     const reply: Reply = { type: 'text', text };
     const b = render(buttons);
     const q = render(quickReplies);
     if (b) reply.buttons = b;
     if (q) reply.quickReplies = q;
-    if (!text.trim() && !b && !q) return;
+    const content = rich ? renderRichContent(rich, (source) => this.text(source), (message) => this.emit({ type: 'template_error', state: this.ctx.state, template: 'rich content', message })) : {};
+    if (hasRichContent(content)) Object.assign(reply, content);
+    if (!text.trim() && !b && !q && !hasRichContent(content)) return;
     this.replies.push(reply);
     this.emit({ type: 'reply', state: this.ctx.state, text });
   }

@@ -5,6 +5,7 @@
 import { didYouMean } from './did-you-mean.js';
 import { flowError, flowWarning, type FlowIssue } from './flow-issue.js';
 import type { FlowSources } from './flow-sources.js';
+import { RETURN_TARGET } from './return-stack.js';
 import { WAITING_TYPES, type FlowState } from './state-schema.js';
 
 export interface GraphInput {
@@ -22,7 +23,7 @@ export function validateReferences(input: GraphInput): FlowIssue[] {
     issues.push(flowError('start', 'unknown_start', `start state '${start}' does not exist${didYouMean(start, names)}`));
   }
   for (const t of sources.targets) {
-    if (names.has(t.to)) continue;
+    if (names.has(t.to) || t.to === RETURN_TARGET) continue;
     const from = t.from === null ? 'a global transition' : `state '${t.from}'`;
     issues.push(flowError(t.path, 'unknown_state', `${from} → '${t.to}' does not exist${didYouMean(t.to, names)}`));
   }
@@ -45,7 +46,8 @@ function deadEnds(states: Record<string, FlowState>): FlowIssue[] {
 
 /** The state a non-waiting state always goes to, or null when it may go elsewhere or wait. */
 function forcedNext(state: FlowState): string | null {
-  if (WAITING_TYPES.has(state.type) || state.type === 'end' || state.type === 'handoff') return null;
+  // A called flow may wait, so a `flow` state counts as one that may.
+  if (WAITING_TYPES.has(state.type) || state.type === 'end' || state.type === 'handoff' || state.type === 'flow') return null;
   const first = state.transitions?.[0];
   if (first) return first.when === undefined ? first.to : null;
   return state.next ?? null;

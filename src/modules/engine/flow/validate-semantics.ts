@@ -47,7 +47,8 @@ function slotIssues({ nlu, states }: SemanticInput): FlowIssue[] {
       const issues: FlowIssue[] = [];
       if (seen.has(slot.name)) issues.push(flowError(`${at}.name`, 'duplicate_slot', `slot '${slot.name}' appears twice in state '${name}'`));
       seen.add(slot.name);
-      if (slot.entity && !defined.includes(slot.entity) && !builtin.includes(slot.entity)) {
+      // Entities of a training-data document are not known here; publishing checks they exist.
+      if (slot.entity && !nlu?.trainingData && !defined.includes(slot.entity) && !builtin.includes(slot.entity)) {
         issues.push(flowError(`${at}.entity`, 'unknown_entity', `slot '${slot.name}' uses entity '${slot.entity}', which is not defined in nlu.entities (nor a built-in type: ${builtin.join(', ')})${didYouMean(slot.entity, [...defined, ...builtin])}`));
       }
       if (slot.max_attempts !== undefined && !state.on_exhausted) {
@@ -102,7 +103,7 @@ function referenceIssues({ nlu, global, sources, integrations }: SemanticInput):
       continue; // already reported as invalid_condition
     }
     for (const { path, value } of literals) {
-      if (path !== 'intent' || value === 'fallback' || intents.includes(value)) continue;
+      if (path !== 'intent' || value === 'fallback' || intents.includes(value) || nlu?.trainingData) continue;
       issues.push(flowWarning(c.path, 'unknown_intent', `intent '${value}' is not defined in nlu.intents${didYouMean(value, intents)}`));
     }
   }

@@ -1,8 +1,11 @@
 /**
- * Waiting states (`intent`, `slot_filling`) and the message they take. Global transitions are
- * tried first, then the state's own handling.
+ * Waiting states (`intent`, `slot_filling`) and the message they take. Repair (cancel, corrections)
+ * is tried first, then global transitions, then the state's own handling.
  */
+import { onAgentMessage } from './knowledge-states.js';
 import { endWithError, leave, type RunOutcome } from './leave.js';
+import { tryRepair } from './repair.js';
+import { pushReturn } from './return-stack.js';
 import { onSlotMessage } from './slot-filling.js';
 import { chooseTransition } from './state-work.js';
 import type { Turn } from './turn.js';
@@ -16,6 +19,7 @@ export function waitForMessage(turn: Turn): RunOutcome | null {
   if (!internal.pendingMessage) return 'waiting';
   internal.message = internal.pendingMessage;
   internal.pendingMessage = null;
+  turn.firstMessage = true;
   return deliverMessage(turn);
 }
 
@@ -26,22 +30,32 @@ export function deliverMessage(turn: Turn): RunOutcome | null {
   const state = flow.definition.states[name];
   const message = ctx.internal.message;
   if (message) {
-    turn.emit({ type: 'intent', name: message.intent, confidence: message.confidence, provider: message.provider, alternatives: message.alternatives });
+    const { intent: name, confidence, provider, alternatives, text } = message;
+    turn.emit({ type: 'intent', name, confidence, provider, alternatives, ...(text ? { text } : {}) });
     if (message.entities.length > 0) {
       turn.emit({ type: 'entities', entities: message.entities.map(({ entity, value, text }) => ({ entity, value, text })) });
     }
   }
-  if (!state || (state.type !== 'intent' && state.type !== 'slot_filling')) {
+  if (!state || (state.type !== 'intent' && state.type !== 'slot_filling' && state.type !== 'agent')) {
     return endWithError(turn, 'not_waiting', `state '${name}' does not wait for messages`);
   }
+  turn.takenBy = name;
+  if (state.type === 'agent') return onAgentMessage(turn, name, state);
+  const repaired = tryRepair(turn, name, state);
+  if (repaired !== undefined) return repaired;
   for (const [index, transition] of (flow.definition.global ?? []).entries()) {
-    if (turn.test(transition.when)) return leave(turn, name, transition.to, { list: 'global', index }, `global[${index}]`);
+    if (!turn.test(transition.when)) continue;
+    // A digression: `@return` comes back here.
+    pushReturn(turn, name);
+    return leave(turn, name, transition.to, { list: 'global', index }, `global[${index}]`);
   }
   if (state.type === 'slot_filling') return onSlotMessage(turn, name, state);
   if (chooseTransition(turn, name)) {
     ctx.internal.fallbackCount = 0;
     return null;
   }
+  // A new conversation's first message (a greeting) that matches nothing is no miss: the greeting already answered it.
+  if (turn.firstMessage) return 'waiting';
   // A miss: up to `max` consecutive misses say the fallback and stay; the next one goes to `then`.
   const count = (ctx.internal.fallbackCount += 1);
   const fallback = state.fallback;

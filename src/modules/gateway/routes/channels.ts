@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../../shared/app-error.js';
-import { type Chat, channelConfigInputSchema, channelIdSchema, OUTBOX_STATUSES, type WebhookRequest } from '../../chat/contract.js';
+import { type ChannelConfigView, type Chat, channelConfigInputSchema, channelIdSchema, OUTBOX_STATUSES, type WebhookRequest } from '../../chat/contract.js';
 import { type Security, tenantSlugSchema } from '../../security/contract.js';
 import type { Api } from '../api.js';
 import { tenantOf } from '../auth.js';
@@ -48,13 +48,43 @@ function webhookRoutes(app: Api, deps: { chat: Chat; security: Security }): void
   });
 }
 
+/** The chat module names webhooks by a `{tenantSlug}` placeholder; the gateway, which serves them, fills it in. */
+async function withWebhookUrls(security: Security, tenantId: string, views: ChannelConfigView[]): Promise<ChannelConfigView[]> {
+  if (!views.some((v) => v.webhookPath?.includes('{tenantSlug}'))) return views;
+  const tenant = await security.getTenant(tenantId);
+  if (!tenant) throw new AppError('not_found', 'This workspace no longer exists.');
+  return views.map((v) => ({ ...v, webhookPath: v.webhookPath?.replace('{tenantSlug}', encodeURIComponent(tenant.slug)) ?? null }));
+}
+
+/**
+ * The web chat's widget key and the tags that embed it. The key is public once on a page, but it
+ * names the workspace: only those who manage channels (and so decide where the chat may appear) read it.
+ */
+function widgetKeyRoute(app: Api, deps: { security: Security }): void {
+  app.get(
+    '/channels/web/widget',
+    { config: { permission: 'channels:write' }, schema: { summary: 'The web chat widget key and the HTML snippet that embeds it', tags } },
+    async (request) => {
+      const tenant = await deps.security.getTenant(tenantOf(request));
+      if (!tenant) throw new AppError('not_found', 'This workspace no longer exists.');
+      const origin = `${request.protocol}://${request.host}`;
+      return {
+        widgetKey: tenant.widgetKey,
+        scriptUrl: `${origin}/widget.js`,
+        snippet: `<script src="${origin}/widget.js" defer></script>\n<mcp-chat widget-key="${tenant.widgetKey}"></mcp-chat>`,
+      };
+    },
+  );
+}
+
 export function channelRoutes(app: Api, deps: { chat: Chat; security: Security }): void {
+  widgetKeyRoute(app, deps);
   app.get('/channels/kinds', { config: { permission: 'channels:read' }, schema: { summary: 'Channel kinds with the JSON Schema of their settings', tags } }, async () => ({
     kinds: deps.chat.listChannelKinds(),
   }));
 
   app.get('/channels', { config: { permission: 'channels:read' }, schema: { summary: 'The workspace’s channels (no secrets)', tags } }, async (request) => ({
-    channels: await deps.chat.listChannels(tenantOf(request)),
+    channels: await withWebhookUrls(deps.security, tenantOf(request), await deps.chat.listChannels(tenantOf(request))),
   }));
 
   app.get(
@@ -70,7 +100,7 @@ export function channelRoutes(app: Api, deps: { chat: Chat; security: Security }
   );
 
   app.get('/channels/:channel', { config: { permission: 'channels:read' }, schema: { summary: 'One channel’s settings (no secrets)', tags, params: channelParams } }, async (request) =>
-    deps.chat.getChannel(tenantOf(request), request.params.channel),
+    (await withWebhookUrls(deps.security, tenantOf(request), [await deps.chat.getChannel(tenantOf(request), request.params.channel)]))[0],
   );
 
   app.put(
@@ -79,7 +109,7 @@ export function channelRoutes(app: Api, deps: { chat: Chat; security: Security }
       config: { permission: 'channels:write', audit: 'channel.update' },
       schema: { summary: 'Configure a channel; credentials left out keep their stored values', tags, params: channelParams, body: channelConfigInputSchema },
     },
-    async (request) => deps.chat.putChannel(tenantOf(request), request.params.channel, request.body),
+    async (request) => (await withWebhookUrls(deps.security, tenantOf(request), [await deps.chat.putChannel(tenantOf(request), request.params.channel, request.body)]))[0],
   );
 
   app.delete('/channels/:channel', { config: { permission: 'channels:write', audit: 'channel.delete' }, schema: { summary: 'Remove a channel', tags, params: channelParams } }, async (request, reply) => {

@@ -5,6 +5,9 @@ import { tenantOf } from '../auth.js';
 
 const params = z.object({ flowId: z.string().min(1).max(100) });
 const versionParams = params.extend({ version: z.coerce.number().int().min(1) });
+const updateQuery = z.object({
+  allowErrors: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+});
 const draftQuery = z.object({ draft: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') });
 const tags = ['flows'];
 
@@ -32,8 +35,17 @@ export function flowRoutes(app: Api, deps: { engine: Engine }): void {
 
   app.put(
     '/flows/:flowId',
-    { config: { permission: 'flows:write', audit: 'flow.update' }, schema: { summary: 'Replace the draft (published versions are unchanged)', tags, params, body: flowSource } },
-    async (request) => deps.engine.updateFlow(tenantOf(request), request.params.flowId, request.body),
+    {
+      config: { permission: 'flows:write', audit: 'flow.update' },
+      schema: {
+        summary: 'Replace the draft (published versions are unchanged); ?allowErrors=true keeps a draft with errors (listed in `errors`) instead of refusing it',
+        tags,
+        params,
+        querystring: updateQuery,
+        body: flowSource,
+      },
+    },
+    async (request) => deps.engine.updateFlow(tenantOf(request), request.params.flowId, request.body, { allowErrors: request.query.allowErrors }),
   );
 
   app.get(

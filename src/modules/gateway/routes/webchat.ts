@@ -93,7 +93,7 @@ export function webchatRoutes(app: Api, deps: { chat: Chat; security: Security }
           id = frame.id;
           send(socket, { type: 'ack', id });
           const message = parseInput(inboundTurnSchema, { text: frame.text, payload: frame.payload, channel: 'web' }, 'message');
-          const result = await deps.chat.webchatTurn(admitted.tenant.id, admitted.conversation, id, message);
+          const result = await deps.chat.webchatTurn(admitted.tenant.id, { widgetKey: admitted.tenant.widgetKey, conversation: admitted.conversation, clientId: id }, message);
           send(socket, { type: 'reply', id, ...result });
         } catch (error) {
           const appError = toAppError(error);
@@ -114,7 +114,7 @@ export function webchatRoutes(app: Api, deps: { chat: Chat; security: Security }
       const tenant = await admit(body.key, request.headers.origin);
       allowOrigin(request, reply);
       const message = parseInput(inboundTurnSchema, { text: body.text, payload: body.payload, channel: 'web' }, 'message');
-      return { id: body.id, ...(await deps.chat.webchatTurn(tenant.id, body.conversation, body.id, message)) };
+      return { id: body.id, ...(await deps.chat.webchatTurn(tenant.id, { widgetKey: body.key, conversation: body.conversation, clientId: body.id }, message)) };
     },
   );
 

@@ -1,5 +1,5 @@
 import OpenAI, { APIConnectionTimeoutError, APIError } from 'openai';
-import type { ChatRequest, ProviderConnection, ProviderDefinition } from './provider.js';
+import type { ChatMessage, ChatRequest, ProviderConnection, ProviderDefinition, ToolAnswer } from './provider.js';
 import { defineProvider } from './provider.js';
 import { fromSdkError, ProviderCallError } from './provider-error.js';
 
@@ -26,6 +26,33 @@ function responseFormat(request: ChatRequest): OpenAI.Chat.ChatCompletionCreateP
   return { type: 'json_schema', json_schema: { name, description, schema, strict: true } };
 }
 
+function toOpenAi(message: ChatMessage): OpenAI.Chat.ChatCompletionMessageParam {
+  if (message.role === 'tool') return { role: 'tool', tool_call_id: message.toolCallId, content: message.content };
+  if (message.role === 'assistant' && 'toolCalls' in message) {
+    return {
+      role: 'assistant',
+      content: message.content || null,
+      tool_calls: message.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.arguments) } })),
+    };
+  }
+  return { role: message.role, content: message.content };
+}
+
+function parseArguments(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text || '{}');
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    throw new ProviderCallError('invalid_output', 'The model called a tool with arguments that are not JSON.');
+  }
+}
+
+function toolAnswer(message: OpenAI.Chat.ChatCompletionMessage | undefined): string {
+  const calls = (message?.tool_calls ?? []).flatMap((c) => (c.type === 'function' ? [{ id: c.id, name: c.function.name, arguments: parseArguments(c.function.arguments) }] : []));
+  const answer: ToolAnswer = { text: message?.content ?? '', toolCalls: calls };
+  return JSON.stringify(answer);
+}
+
 /** The OpenAI chat completions API, also spoken by vLLM, Ollama, LiteLLM and Azure-style gateways. */
 function openAiKind(kind: 'openai' | 'openai_compatible', defaultBaseUrl: string | null, requiresApiKey: boolean): ProviderDefinition {
   return defineProvider({
@@ -42,18 +69,28 @@ function openAiKind(kind: 'openai' | 'openai_compatible', defaultBaseUrl: string
               {
                 model: request.model,
                 max_completion_tokens: request.maxTokens,
-                messages: [{ role: 'system', content: request.system }, ...request.messages],
+                messages: [{ role: 'system', content: request.system }, ...request.messages.map(toOpenAi)],
                 response_format: responseFormat(request),
+                ...(request.tools ? { tools: request.tools.map((t) => ({ type: 'function' as const, function: t })) } : {}),
               },
               { timeout: timeoutMs },
             );
             const message = completion.choices[0]?.message;
             if (message?.refusal) throw new ProviderCallError('invalid_output', 'The model refused to answer.');
             return {
-              text: message?.content ?? '',
+              text: request.tools ? toolAnswer(message) : (message?.content ?? ''),
               tokensIn: completion.usage?.prompt_tokens ?? 0,
               tokensOut: completion.usage?.completion_tokens ?? 0,
             };
+          } catch (error) {
+            throw fromSdkError(error, classes, deps.now());
+          }
+        },
+        async embed(request, { timeoutMs }) {
+          try {
+            const response = await sdk.embeddings.create({ model: request.model, input: request.input, encoding_format: 'float' }, { timeout: timeoutMs });
+            const vectors = [...response.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
+            return { vectors, tokensIn: response.usage?.prompt_tokens ?? 0 };
           } catch (error) {
             throw fromSdkError(error, classes, deps.now());
           }

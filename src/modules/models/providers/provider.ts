@@ -1,8 +1,24 @@
 import type { ProviderKind } from '../settings-contract.js';
 
-export interface ChatMessage {
-  role: 'user' | 'assistant';
-  content: string;
+/** A tool call the model asked for; `arguments` is what it passed (parsed JSON). */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+export type ChatMessage =
+  | { role: 'user' | 'assistant'; content: string }
+  /** The model's earlier turn that called tools. */
+  | { role: 'assistant'; content: string; toolCalls: ToolCall[] }
+  /** What one of those calls returned. */
+  | { role: 'tool'; toolCallId: string; name: string; content: string };
+
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments (an object). */
+  parameters: Record<string, unknown>;
 }
 
 /** One chat call, in the terms every provider shares. */
@@ -13,7 +29,15 @@ export interface ChatRequest {
   messages: ChatMessage[];
   /** When set, the answer must be a JSON object of this schema (structured output or a forced tool call). */
   output?: { name: string; description: string; schema: Record<string, unknown> };
+  /** Tools the model may call. The answer's `text` is then the JSON of `ToolAnswer`. */
+  tools?: ToolDefinition[];
   maxTokens: number;
+}
+
+/** The answer to a request with tools: its text and the calls it asks for (none: it is done). */
+export interface ToolAnswer {
+  text: string;
+  toolCalls: ToolCall[];
 }
 
 export interface ChatResponse {
@@ -34,6 +58,8 @@ export interface ProviderClient {
   chat(request: ChatRequest, options: { timeoutMs: number }): Promise<ChatResponse>;
   /** Model ids the credentials can use: the cheapest call that proves them. */
   listModels(options: { timeoutMs: number }): Promise<string[]>;
+  /** Embedding vectors of `input`, in order; only providers with an embeddings API have it. */
+  embed?(request: { model: string; input: string[] }, options: { timeoutMs: number }): Promise<{ vectors: number[][]; tokensIn: number }>;
 }
 
 /** A provider kind, as data plus a factory (STYLE §4). Failures surface as `ProviderCallError`. */

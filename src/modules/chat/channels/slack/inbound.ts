@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseUntrustedJson } from '../../../../shared/safe-input.js';
+import type { FormValues } from '../../../engine/contract.js';
 import type { InboundEvent, InboundMessage } from '../define-channel.js';
 
 const event = z.object({
@@ -13,27 +14,76 @@ const event = z.object({
   channel: z.string(),
   channel_type: z.string().optional(),
 });
-const eventCallback = z.object({ type: z.literal('event_callback'), team_id: z.string(), event: z.unknown() });
+const eventCallback = z.object({ type: z.literal('event_callback'), team_id: z.string(), api_app_id: z.string().optional(), event: z.unknown() });
 
+const option = z.object({ value: z.string(), text: z.object({ text: z.string() }).optional() });
 const blockActions = z.object({
   type: z.literal('block_actions'),
   team: z.object({ id: z.string() }),
+  api_app_id: z.string().optional(),
   user: z.object({ id: z.string(), name: z.string().optional() }),
   channel: z.object({ id: z.string() }),
+  container: z.object({ is_ephemeral: z.boolean().optional() }).optional(),
+  response_url: z.url().optional(),
   message: z.object({ ts: z.string(), thread_ts: z.string().optional() }).optional(),
-  actions: z.array(z.object({ value: z.string().optional(), action_ts: z.string(), text: z.object({ text: z.string() }).optional() })),
+  actions: z.array(z.object({ value: z.string().optional(), selected_option: option.optional(), action_ts: z.string(), text: z.object({ text: z.string() }).optional() })),
 });
 
-/** Slack sends events as JSON and interactions as a form with one `payload` field holding JSON. */
-function bodyOf(rawBody: string, contentType: string | undefined): unknown {
-  const form = contentType?.startsWith('application/x-www-form-urlencoded');
-  return parseUntrustedJson(form ? (new URLSearchParams(rawBody).get('payload') ?? 'null') : rawBody, 'Slack request body');
+/** A slash command (`/order large pizza`), posted as a form. */
+const slashCommand = z.object({
+  command: z.string().regex(/^\/\S{1,31}$/),
+  text: z.string().default(''),
+  team_id: z.string(),
+  api_app_id: z.string().optional(),
+  channel_id: z.string(),
+  user_id: z.string(),
+  user_name: z.string().optional(),
+  response_url: z.url(),
+  trigger_id: z.string(),
+});
+
+const inputValue = z.object({
+  value: z.string().nullish(),
+  selected_option: option.nullish(),
+  selected_options: z.array(option).optional(),
+  selected_date: z.string().nullish(),
+  selected_time: z.string().nullish(),
+  selected_user: z.string().nullish(),
+  selected_conversation: z.string().nullish(),
+  selected_channel: z.string().nullish(),
+});
+const viewSubmission = z.object({
+  type: z.literal('view_submission'),
+  team: z.object({ id: z.string() }),
+  api_app_id: z.string().optional(),
+  user: z.object({ id: z.string(), name: z.string().optional() }),
+  view: z.object({
+    id: z.string(),
+    hash: z.string().optional(),
+    callback_id: z.string().default(''),
+    private_metadata: z.string().default(''),
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), inputValue)) }),
+  }),
+});
+
+type Interaction = Record<string, string>;
+
+/** Slack sends events as JSON, interactions as a form with one `payload` field holding JSON, slash commands as a plain form. */
+function bodyOf(rawBody: string, contentType: string | undefined): { json?: unknown; form?: Interaction } {
+  if (!contentType?.startsWith('application/x-www-form-urlencoded')) return { json: parseUntrustedJson(rawBody, 'Slack request body') };
+  const form = new URLSearchParams(rawBody);
+  const payload = form.get('payload');
+  return payload === null ? { form: Object.fromEntries(form) } : { json: parseUntrustedJson(payload, 'Slack interaction payload') };
 }
 
 const conversationKey = (team: string, channel: string, threadRoot: string | undefined) => [team, channel, threadRoot].filter(Boolean).join(':');
+const accountsOf = (team: string, app: string | undefined) => (app ? [app, team] : [team]);
 const MENTION = /<@[A-Z0-9]+>\s*/g;
+/** In a DM (D…) the conversation is the DM; in a channel a slash command's exchange is private to its user (ephemeral). */
+const isDm = (channel: string) => channel.startsWith('D');
+const privateKey = (team: string, channel: string, user: string) => (isDm(channel) ? conversationKey(team, channel, undefined) : `${team}:${channel}:user:${user}`);
 
-function fromEvent(team: string, raw: unknown, botUserId: string | undefined): InboundMessage | null {
+function fromEvent(team: string, app: string | undefined, raw: unknown, botUserId: string | undefined): InboundMessage | null {
   const parsed = event.safeParse(raw);
   if (!parsed.success) return null;
   const e = parsed.data;
@@ -52,37 +102,111 @@ function fromEvent(team: string, raw: unknown, botUserId: string | undefined): I
     userId: e.user,
     text,
     address: { channel: e.channel, ...(threadRoot ? { threadTs: threadRoot } : {}) },
+    accounts: accountsOf(team, app),
   };
 }
 
-function fromActions(raw: unknown): InboundMessage[] {
+function fromActions(raw: unknown): InboundMessage[] | null {
   const parsed = blockActions.safeParse(raw);
-  if (!parsed.success) return [];
-  const { team, user, channel, message, actions } = parsed.data;
+  if (!parsed.success) return null;
+  const { team, user, channel, message, actions, container, response_url: responseUrl } = parsed.data;
   const threadRoot = message?.thread_ts;
-  return actions.flatMap((action) =>
-    action.value === undefined
-      ? []
-      : [{
-          kind: 'message' as const,
-          externalId: `${channel.id}:action:${action.action_ts}`,
-          conversationKey: conversationKey(team.id, channel.id, threadRoot),
-          userId: user.id,
-          ...(user.name ? { userName: user.name } : {}),
-          payload: action.value,
-          ...(action.text ? { text: action.text.text } : {}),
-          address: { channel: channel.id, ...(threadRoot ? { threadTs: threadRoot } : {}) },
-        }],
-  );
+  // A button under an ephemeral reply (a slash command's) can only be answered through its response_url.
+  const ephemeral = container?.is_ephemeral === true && responseUrl !== undefined;
+  const key = ephemeral ? privateKey(team.id, channel.id, user.id) : conversationKey(team.id, channel.id, threadRoot);
+  const address: Record<string, string> = ephemeral ? { channel: channel.id, responseUrl: responseUrl!, responseType: isDm(channel.id) ? 'in_channel' : 'ephemeral' } : { channel: channel.id, ...(threadRoot ? { threadTs: threadRoot } : {}) };
+  return actions.flatMap((action) => {
+    // A button has a value; a select its selected option.
+    const value = action.value ?? action.selected_option?.value;
+    const label = action.text?.text ?? action.selected_option?.text?.text;
+    if (value === undefined) return [];
+    return [{
+      kind: 'message' as const,
+      externalId: `${channel.id}:action:${action.action_ts}`,
+      conversationKey: key,
+      userId: user.id,
+      ...(user.name ? { userName: user.name } : {}),
+      payload: value,
+      ...(label ? { text: label } : {}),
+      address,
+      accounts: accountsOf(team.id, parsed.data.api_app_id),
+    }];
+  });
 }
 
-/** Pure: Events API `message` / `app_mention` events and `block_actions` interactions → user messages. */
+/** A modal's submitted inputs as one form: action id → value (several selected options joined by commas). */
+function formOf(values: Record<string, Record<string, z.infer<typeof inputValue>>>): FormValues {
+  const form: FormValues = {};
+  for (const block of Object.values(values)) {
+    for (const [actionId, input] of Object.entries(block)) {
+      const value =
+        input.value ?? input.selected_option?.value ?? input.selected_options?.map((o) => o.value).join(',') ?? input.selected_date ?? input.selected_time ??
+        input.selected_user ?? input.selected_conversation ?? input.selected_channel ?? null;
+      if (value !== null) form[actionId] = value.slice(0, 3000);
+    }
+  }
+  return form;
+}
+
+const metadata = z.object({ channel: z.string(), thread_ts: z.string().optional() });
+
+function fromViewSubmission(raw: unknown): InboundMessage | null {
+  const parsed = viewSubmission.safeParse(raw);
+  if (!parsed.success) return null;
+  const { team, user, view } = parsed.data;
+  // A modal has no channel: the app may name one in private_metadata; otherwise the reply goes to the user's DM.
+  let where: z.infer<typeof metadata> | null = null;
+  try {
+    const meta = metadata.safeParse(JSON.parse(view.private_metadata || 'null'));
+    where = meta.success ? meta.data : null;
+  } catch {
+    where = null;
+  }
+  return {
+    kind: 'message',
+    externalId: `view:${view.id}:${view.hash ?? ''}`,
+    conversationKey: where ? conversationKey(team.id, where.channel, where.thread_ts) : `${team.id}:dm:${user.id}`,
+    userId: user.id,
+    ...(user.name ? { userName: user.name } : {}),
+    ...(view.callback_id ? { payload: view.callback_id } : {}),
+    form: formOf(view.state.values),
+    address: where ? { channel: where.channel, ...(where.thread_ts ? { threadTs: where.thread_ts } : {}) } : { channel: user.id },
+    accounts: accountsOf(team.id, parsed.data.api_app_id),
+  };
+}
+
+function fromSlashCommand(form: Interaction): InboundMessage | null {
+  const parsed = slashCommand.safeParse(form);
+  if (!parsed.success) return null;
+  const c = parsed.data;
+  const text = c.text.trim();
+  return {
+    kind: 'message',
+    externalId: `slash:${c.trigger_id}`,
+    conversationKey: privateKey(c.team_id, c.channel_id, c.user_id),
+    userId: c.user_id,
+    ...(c.user_name ? { userName: c.user_name } : {}),
+    // The command is the payload (`payload == "/order"` in a flow), its argument the text the NLU reads.
+    payload: c.command,
+    ...(text ? { text } : {}),
+    address: { channel: c.channel_id, responseUrl: c.response_url, responseType: isDm(c.channel_id) ? 'in_channel' : 'ephemeral' },
+    accounts: accountsOf(c.team_id, c.api_app_id),
+  };
+}
+
+/**
+ * Pure: Events API `message` / `app_mention` events, slash commands, and the interactions
+ * `block_actions` (buttons, selects) and `view_submission` (modals) → user messages.
+ */
 export function parseSlack(rawBody: string, contentType: string | undefined, botUserId: string | undefined): InboundEvent[] {
-  const body = bodyOf(rawBody, contentType);
-  const callback = eventCallback.safeParse(body);
+  const { json, form } = bodyOf(rawBody, contentType);
+  if (form) return [fromSlashCommand(form)].flatMap((m) => m ?? []);
+  const callback = eventCallback.safeParse(json);
   if (callback.success) {
-    const message = fromEvent(callback.data.team_id, callback.data.event, botUserId);
+    const message = fromEvent(callback.data.team_id, callback.data.api_app_id, callback.data.event, botUserId);
     return message ? [message] : [];
   }
-  return fromActions(body);
+  const submitted = fromViewSubmission(json);
+  if (submitted) return [submitted];
+  return fromActions(json) ?? [];
 }

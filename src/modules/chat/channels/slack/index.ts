@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineChannel, type SendResult } from '../define-channel.js';
 import { failedSend } from '../http-post.js';
 import { parseSlack } from './inbound.js';
-import { renderSlack, SLACK_LIMITS } from './render.js';
+import { renderSlack, SLACK_LIMITS, type SlackResponse } from './render.js';
 import { verifySlack } from './verify.js';
 
 const configSchema = z.object({
@@ -22,13 +22,26 @@ function fromSlackAnswer(body: unknown): SendResult {
   return { ok: false, retryable: TRANSIENT.has(error), error: `Slack: ${error}` };
 }
 
-/** Slack Events API in, `chat.postMessage` out (in the thread of the conversation). */
+const isResponse = (payload: unknown): payload is SlackResponse => typeof payload === 'object' && payload !== null && 'responseUrl' in payload;
+
+/** response_url answers only go to Slack's hooks host (or to the API base URL, which tests and proxies may move). */
+function allowedResponseUrl(url: string, apiBaseUrl: string): boolean {
+  try {
+    const target = new URL(url);
+    return (target.protocol === 'https:' && target.hostname === 'hooks.slack.com') || target.origin === new URL(apiBaseUrl).origin;
+  } catch {
+    return false;
+  }
+}
+
+/** Slack Events API, slash commands and interactions in; `chat.postMessage` (in the conversation's thread) or a command's response_url out. */
 export const slackChannel = defineChannel({
   id: 'slack',
   configSchema,
   secretFields: ['botToken', 'signingSecret'],
   baseUrlFields: ['apiBaseUrl'],
   capabilities: { webhook: 'async', buttons: SLACK_LIMITS.buttons, quickReplies: SLACK_LIMITS.buttons, maxTextLength: SLACK_LIMITS.text },
+  account: { name: 'app id (A…) or team id (T…)', pattern: /^[AT][A-Z0-9]{2,30}$/, example: 'T0001ABCD' },
   create(caps, config) {
     const url = `${config.apiBaseUrl.replace(/\/$/, '')}/chat.postMessage`;
     return {
@@ -36,6 +49,12 @@ export const slackChannel = defineChannel({
       parseInbound: (request) => parseSlack(request.rawBody, request.headers['content-type'], config.botUserId),
       render: renderSlack,
       async send(payload) {
+        if (isResponse(payload)) {
+          if (!allowedResponseUrl(payload.responseUrl, config.apiBaseUrl)) return { ok: false, retryable: false, error: 'Slack: response_url is not on hooks.slack.com' };
+          const answer = await caps.post(payload.responseUrl, { headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(payload.body) });
+          // response_url answers `ok` as plain text, not JSON; its ts is not returned.
+          return answer.ok ? { ok: true, externalId: null } : failedSend(answer, typeof answer.body === 'string' ? answer.body : undefined);
+        }
         const result = await caps.post(url, {
           headers: { authorization: `Bearer ${config.botToken}`, 'content-type': 'application/json; charset=utf-8' },
           body: JSON.stringify(payload),

@@ -34,7 +34,7 @@ describe('Slack inbound', () => {
     const message = parseSlack(raw('slack-message.json'), 'application/json', 'UBOT');
     const mention = parseSlack(raw('slack-app-mention.json'), 'application/json', 'UBOT');
     expect(message).toEqual([
-      { kind: 'message', externalId: 'C0123:1750263773.000100', conversationKey: 'T0001:C0123:1750263773.000100', userId: 'U0456', text: 'where is my order', address: { channel: 'C0123', threadTs: '1750263773.000100' } },
+      { kind: 'message', externalId: 'C0123:1750263773.000100', conversationKey: 'T0001:C0123:1750263773.000100', userId: 'U0456', text: 'where is my order', address: { channel: 'C0123', threadTs: '1750263773.000100' }, accounts: ['A0001', 'T0001'] },
     ]);
     expect(mention).toEqual(message);
   });
@@ -57,6 +57,57 @@ describe('Slack inbound', () => {
         payload: 'track_order',
         text: 'Track an order',
         address: { channel: 'C0123', threadTs: '1750263773.000100' },
+        accounts: ['A0001', 'T0001'],
+      },
+    ]);
+  });
+
+  it('reads a slash command as its command (payload) and argument (text), answered through its response_url', () => {
+    expect(parseSlack(raw('slack-slash-command.form'), 'application/x-www-form-urlencoded', 'UBOT')).toEqual([
+      {
+        kind: 'message',
+        externalId: 'slash:13345224609.738474920.8088930838d88f008e0',
+        conversationKey: 'T0001:C0123:user:U0456',
+        userId: 'U0456',
+        userName: 'ada',
+        payload: '/order',
+        text: 'a large pizza',
+        address: { channel: 'C0123', responseUrl: 'https://hooks.slack.com/commands/T0001/1234567890/abcdefFAKE', responseType: 'ephemeral' },
+        accounts: ['A0001', 'T0001'],
+      },
+    ]);
+  });
+
+  it('reads a select on an ephemeral answer in the slash command’s conversation', () => {
+    const body = new URLSearchParams({ payload: raw('slack-block-actions-select.json') }).toString();
+    expect(parseSlack(body, 'application/x-www-form-urlencoded', 'UBOT')).toEqual([
+      {
+        kind: 'message',
+        externalId: 'C0123:action:1750263799.000001',
+        conversationKey: 'T0001:C0123:user:U0456',
+        userId: 'U0456',
+        userName: 'ada',
+        payload: 'size_l',
+        text: 'Large',
+        address: { channel: 'C0123', responseUrl: 'https://hooks.slack.com/actions/T0001/987654321/xyzFAKE', responseType: 'ephemeral' },
+        accounts: ['A0001', 'T0001'],
+      },
+    ]);
+  });
+
+  it('reads a modal’s view_submission as a form in the thread named by private_metadata', () => {
+    const body = new URLSearchParams({ payload: raw('slack-view-submission.json') }).toString();
+    expect(parseSlack(body, 'application/x-www-form-urlencoded', 'UBOT')).toEqual([
+      {
+        kind: 'message',
+        externalId: 'view:V0PIZZA01:156772938.1827394',
+        conversationKey: 'T0001:C0123:1750263773.000100',
+        userId: 'U0456',
+        userName: 'ada',
+        payload: 'delivery_details',
+        form: { address: 'Rua Augusta 1, Lisbon', size: 'size_l', toppings: 'olives,basil', when: '2026-12-07' },
+        address: { channel: 'C0123', threadTs: '1750263773.000100' },
+        accounts: ['A0001', 'T0001'],
       },
     ]);
   });
@@ -78,5 +129,44 @@ describe('Slack render', () => {
 
   it('splits long texts', () => {
     expect(renderSlack({ type: 'text', text: 'word '.repeat(2000) }, { channel: 'C1' })).toHaveLength(3);
+  });
+
+  it('renders media, a list as a static select and cards as sections with buttons', () => {
+    const [post] = renderSlack(
+      {
+        type: 'text',
+        text: 'Pick',
+        media: { type: 'image', url: 'https://cdn.example.com/menu.png', caption: 'Menu' },
+        list: { button: 'Sizes', sections: [{ rows: [{ title: 'Small', payload: 'size_s', description: '25 cm' }] }] },
+        cards: [{ title: 'Margherita', subtitle: '9 €', imageUrl: 'https://cdn.example.com/m.png', buttons: [{ title: 'Order', payload: 'order_m' }, { title: 'Recipe', url: 'https://example.com/m' }] }],
+      },
+      { channel: 'C1' },
+    ) as Record<string, unknown>[];
+    expect(post).toEqual({
+      channel: 'C1',
+      text: 'Pick',
+      blocks: [
+        { type: 'image', image_url: 'https://cdn.example.com/menu.png', alt_text: 'Menu', title: { type: 'plain_text', text: 'Menu' } },
+        { type: 'section', text: { type: 'mrkdwn', text: 'Pick' } },
+        {
+          type: 'actions',
+          elements: [{ type: 'static_select', action_id: 'list', placeholder: { type: 'plain_text', text: 'Sizes' }, options: [{ text: { type: 'plain_text', text: 'Small' }, value: 'size_s', description: { type: 'plain_text', text: '25 cm' } }] }],
+        },
+        { type: 'section', text: { type: 'mrkdwn', text: '*Margherita*\n9 €' }, accessory: { type: 'image', image_url: 'https://cdn.example.com/m.png', alt_text: 'Margherita' } },
+        {
+          type: 'actions',
+          elements: [
+            { type: 'button', action_id: 'card_0_0', text: { type: 'plain_text', text: 'Order' }, value: 'order_m' },
+            { type: 'button', action_id: 'card_0_link_1', text: { type: 'plain_text', text: 'Recipe' }, url: 'https://example.com/m' },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('answers a slash command’s conversation through its response_url', () => {
+    expect(renderSlack({ type: 'text', text: 'One large pizza?' }, { channel: 'C1', responseUrl: 'https://hooks.slack.com/commands/x', responseType: 'ephemeral' })).toEqual([
+      { responseUrl: 'https://hooks.slack.com/commands/x', body: { response_type: 'ephemeral', replace_original: false, text: 'One large pizza?' } },
+    ]);
   });
 });

@@ -4,7 +4,7 @@ import type { WebhookRequest } from '../../contract.js';
 import { defineChannel, refuse, respond, type InboundEvent, type TurnOutcome, type Verification } from '../define-channel.js';
 import { failedSend } from '../http-post.js';
 import { hmacBase64, safeEqual } from '../signatures.js';
-import { dial, document, gather, hangup, say, type SpeechSettings, spoken } from './twiml.js';
+import { dial, document, gather, hangup, MAX_KEYPAD_OPTIONS, optionsOf, say, type SpeechSettings, spoken } from './twiml.js';
 
 const configSchema = z.object({
   accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'a Twilio Account SID (AC…)'),
@@ -14,6 +14,10 @@ const configSchema = z.object({
   noInputPrompt: z.string().min(1).default("Sorry, I didn't catch that. Could you say it again?"),
   language: z.string().default('en-US'),
   voice: z.string().optional(),
+  /** Callers may answer with the keypad too (`<Gather input="dtmf speech">`); a key picks the option read out with it. */
+  dtmf: z.boolean().default(true),
+  /** Words and phrases the speech recogniser should expect (product names, yes/no …); the reply's options are added. */
+  speechHints: z.array(z.string().min(1).max(100)).max(100).default([]),
   /** The URL configured in Twilio, when a proxy makes it differ from what the server sees. */
   webhookUrl: z.url().optional(),
   apiBaseUrl: z.url().default('https://api.twilio.com'),
@@ -43,35 +47,57 @@ function verifyTwilio(request: WebhookRequest, config: VoiceConfig): Verificatio
   return safeEqual(signature, expected) ? { ok: true } : refuse(401, 'X-Twilio-Signature does not match');
 }
 
-/** Pure: a Gather's `SpeechResult` (with its confidence) is the caller's message; a call without one has none. */
+/** Our number on the call: the one called for an inbound call, the caller id for one we placed. */
+const ourNumber = (form: Record<string, string>): string | undefined => (form.Direction?.startsWith('outbound') ? form.From : (form.To ?? form.Called));
+
+/**
+ * Pure: a Gather's `SpeechResult` (with its confidence) or `Digits` is the caller's message; a
+ * call without either has none. A key picks the option of that number the last answer offered
+ * (listed as `o` in the Gather's action URL, which Twilio signs with the rest of the URL).
+ */
 export function parseVoice(request: WebhookRequest): InboundEvent[] {
   const form = formOf(request);
   // A form's values are as untrusted as JSON (%00 decodes to NUL); checked after the signature.
   assertSafeInput(form, 'Twilio request');
   const speech = form.SpeechResult?.trim();
-  if (!form.CallSid || !form.From || !speech) return [];
+  const digits = form.Digits?.trim();
+  if (!form.CallSid || !form.From || (!speech && !digits)) return [];
   const confidence = Number(form.Confidence);
+  const offered = new URL(request.url, 'http://localhost').searchParams.getAll('o');
+  const picked = digits && /^[1-9]$/.test(digits) ? offered[Number(digits) - 1] : undefined;
   // Twilio marks each webhook attempt of one event with the same idempotency token.
   const token = request.headers['i-twilio-idempotency-token'];
+  const account = ourNumber(form);
+  const caller = form.Direction?.startsWith('outbound') ? (form.To ?? form.From) : form.From;
   return [{
     kind: 'message',
     externalId: token ? `${form.CallSid}:${token}` : '',
     conversationKey: form.CallSid,
-    userId: form.From,
-    text: speech.slice(0, 4000),
-    ...(Number.isFinite(confidence) && form.Confidence !== undefined ? { confidence } : {}),
+    userId: caller,
+    text: (speech || digits || '').slice(0, 4000),
+    ...(picked ? { payload: picked } : {}),
+    ...(speech && Number.isFinite(confidence) && form.Confidence !== undefined ? { confidence } : {}),
     address: { callSid: form.CallSid },
+    ...(account ? { accounts: [account] } : {}),
   }];
 }
 
+function speechOf(config: VoiceConfig, hints: readonly string[] = []): SpeechSettings {
+  return { language: config.language, voice: config.voice, dtmf: config.dtmf, hints: [...config.speechHints, ...hints].slice(0, 100) };
+}
+
 function answer(outcome: TurnOutcome | null, request: WebhookRequest, config: VoiceConfig): string {
-  const speech: SpeechSettings = { language: config.language, voice: config.voice };
-  const action = signedUrl(request, config).replace(/\?.*$/, '');
-  if (!outcome) return gather([request.query.noinput ? config.noInputPrompt : config.greeting], action, speech);
-  const texts = outcome.replies.map(spoken);
+  const base = signedUrl(request, config).replace(/\?.*$/, '');
+  if (!outcome) return gather([request.query.noinput ? config.noInputPrompt : config.greeting], base, speechOf(config));
+  const texts = outcome.replies.map((r) => spoken(r, config.dtmf));
+  const speech = speechOf(config);
   if (outcome.handoff) return config.handoffNumber ? dial(texts, config.handoffNumber, speech) : hangup(texts, speech);
   if (outcome.ended) return hangup(texts, speech);
-  return gather(texts.length > 0 ? texts : [config.noInputPrompt], action, speech);
+  // The last reply with options is the question the caller answers; its options are the keys.
+  const options = [...outcome.replies].reverse().map(optionsOf).find((o) => o.length > 0) ?? [];
+  const keyed = config.dtmf ? options.slice(0, MAX_KEYPAD_OPTIONS) : [];
+  const action = keyed.length > 0 ? `${base}?${new URLSearchParams(keyed.map((o): [string, string] => ['o', o.payload])).toString()}` : base;
+  return gather(texts.length > 0 ? texts : [config.noInputPrompt], action, speechOf(config, options.map((o) => o.title)), keyed.length);
 }
 
 /** Voice through Twilio: each webhook is answered with TwiML holding the bot's reply. */
@@ -81,8 +107,9 @@ export const voiceChannel = defineChannel({
   secretFields: ['authToken'],
   baseUrlFields: ['apiBaseUrl'],
   capabilities: { webhook: 'sync', buttons: 0, quickReplies: 0, maxTextLength: 4000 },
+  account: { name: 'phone number (E.164)', pattern: /^\+[1-9]\d{6,14}$/, example: '+15550001111' },
   create(caps, config) {
-    const speech: SpeechSettings = { language: config.language, voice: config.voice };
+    const speech = speechOf(config);
     const basic = Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64');
     return {
       verify: (request) => verifyTwilio(request, config),

@@ -24,9 +24,17 @@ describe('Twilio voice', () => {
         text: 'Where is my order?',
         confidence: 0.9132,
         address: { callSid: 'CA11111111111111111111111111111111' },
+        accounts: ['+15550001111'],
       },
     ]);
     expect(parseVoice({ ...request, rawBody: 'CallSid=CA1&From=%2B1555' })).toEqual([]);
+  });
+
+  it('reads a keypress as the text, and as the payload of the option it picks (listed in the signed action URL)', () => {
+    const keyed = { ...request, url: `${request.url}?o=track_order&o=human`, rawBody: 'CallSid=CA1&From=%2B1555&To=%2B1666&Digits=2&Direction=inbound' };
+    expect(parseVoice(keyed)).toEqual([{ kind: 'message', externalId: '', conversationKey: 'CA1', userId: '+1555', text: '2', payload: 'human', address: { callSid: 'CA1' }, accounts: ['+1666'] }]);
+    expect(parseVoice({ ...keyed, rawBody: 'CallSid=CA1&From=%2B1555&Digits=7' })).toMatchObject([{ text: '7' }]);
+    expect(parseVoice({ ...keyed, rawBody: 'CallSid=CA1&From=%2B1555&Digits=7' })[0]).not.toHaveProperty('payload');
   });
 
   it('says replies inside a speech Gather, escaping XML, and reads options out', () => {
@@ -34,5 +42,17 @@ describe('Twilio voice', () => {
     expect(xml).toContain('<Gather input="speech" action="https://x/v" method="POST" speechTimeout="auto" language="en-US">');
     expect(xml).toContain('<Say language="en-US">Fish &amp; &lt;chips&gt;? You can say: Yes or No.</Say>');
     expect(xml).toContain('<Redirect method="POST">https://x/v?noinput=1</Redirect>');
+  });
+
+  it('listens for keys and speech with hints, one key per option', () => {
+    const reply = { type: 'text' as const, text: 'Track or talk?', buttons: [{ title: 'Track', payload: 't' }, { title: 'Agent', payload: 'a' }] };
+    expect(spoken(reply, true)).toBe('Track or talk? You can say: Track or Agent. Or press 1 for Track, 2 for Agent.');
+    const xml = gather(['Hi'], 'https://x/v?o=t&o=a', { language: 'en-US', dtmf: true, hints: ['Track', 'Agent'] }, 2);
+    expect(xml).toContain('<Gather input="dtmf speech" action="https://x/v?o=t&amp;o=a" method="POST" speechTimeout="auto" language="en-US" hints="Track, Agent" numDigits="1">');
+  });
+
+  it('reads cards and lists out as text with their options', () => {
+    const reply = { type: 'text' as const, text: 'Menu:', cards: [{ title: 'Margherita', subtitle: '9 euros', buttons: [{ title: 'Order', payload: 'o' }] }], list: { button: 'Size', sections: [{ rows: [{ title: 'Large', payload: 'l' }] }] } };
+    expect(spoken(reply)).toBe('Menu:\n\nMargherita\n9 euros You can say: Order or Large.');
   });
 });

@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import type { InboundEvent } from '../define-channel.js';
+import { type Attachment, locationSchema } from '../../../engine/contract.js';
+import type { InboundEvent, InboundMessage } from '../define-channel.js';
 import { unixToIso } from '../meta-webhook.js';
 
 /** The parts of a WhatsApp Cloud API webhook we read; everything else is ignored. */
+const media = z.object({ id: z.string(), mime_type: z.string().optional(), caption: z.string().optional(), filename: z.string().optional() });
+
 const message = z.object({
   from: z.string(),
   id: z.string(),
@@ -17,6 +20,12 @@ const message = z.object({
     })
     .optional(),
   button: z.object({ payload: z.string(), text: z.string() }).optional(),
+  image: media.optional(),
+  video: media.optional(),
+  audio: media.optional(),
+  document: media.optional(),
+  sticker: media.optional(),
+  location: z.object({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() }).optional(),
 });
 
 const status = z.object({
@@ -47,12 +56,38 @@ const webhook = z.object({
 
 type WaMessage = z.infer<typeof message>;
 
-/** Text, or a postback from a reply button, a list row or a template quick-reply button. */
-function content(m: WaMessage): { text?: string; payload?: string } | null {
+const MEDIA_TYPES = { image: 'image', video: 'video', audio: 'audio', document: 'file', sticker: 'sticker' } as const;
+type MediaKey = keyof typeof MEDIA_TYPES;
+
+/** Media arrive as ids (fetched through the Graph API with the channel's token), never as URLs. */
+function attachmentOf(m: WaMessage): Attachment | null {
+  if (!(m.type in MEDIA_TYPES)) return null;
+  const item = m[m.type as MediaKey];
+  if (!item) return null;
+  return {
+    type: MEDIA_TYPES[m.type as MediaKey],
+    id: item.id,
+    ...(item.mime_type ? { mimeType: item.mime_type } : {}),
+    ...(item.filename ? { filename: item.filename } : {}),
+    ...(item.caption ? { caption: item.caption } : {}),
+  };
+}
+
+type Content = Pick<InboundMessage, 'text' | 'payload' | 'attachments' | 'location'>;
+
+/** Text, a postback (reply button, list row, template quick reply), media or a location. */
+function content(m: WaMessage): Content | null {
   if (m.type === 'text' && m.text) return { text: m.text.body };
   const choice = m.interactive?.button_reply ?? m.interactive?.list_reply;
   if (m.type === 'interactive' && choice) return { text: choice.title, payload: choice.id };
   if (m.type === 'button' && m.button) return { text: m.button.text, payload: m.button.payload };
+  const attachment = attachmentOf(m);
+  if (attachment) return { ...(attachment.caption ? { text: attachment.caption } : {}), attachments: [attachment] };
+  if (m.type === 'location' && m.location) {
+    const { latitude, longitude, name, address } = m.location;
+    const location = locationSchema.safeParse({ latitude, longitude, ...(name ? { name } : {}), ...(address ? { address } : {}) });
+    return location.success ? { location: location.data } : null;
+  }
   return null;
 }
 
@@ -77,7 +112,9 @@ export function parseWhatsApp(body: unknown): InboundEvent[] {
         userId: m.data.from,
         ...(name ? { userName: name } : {}),
         ...body,
-        address: { to: m.data.from },
+        // Replies go out from the number the user wrote to: one workspace may have several.
+        address: { to: m.data.from, phoneNumberId },
+        accounts: [phoneNumberId],
       });
     }
     for (const raw of value.statuses ?? []) {

@@ -3,7 +3,12 @@ import { defineChannel } from '../define-channel.js';
 import { failedSend } from '../http-post.js';
 import { graphError, parseJsonBody, verifyMeta } from '../meta-webhook.js';
 import { parseWhatsApp } from './inbound.js';
-import { renderWhatsApp, WHATSAPP_LIMITS } from './render.js';
+import { renderWhatsApp, WHATSAPP_LIMITS, type WhatsAppSend } from './render.js';
+
+const templateSchema = z.object({
+  name: z.string().regex(/^[a-z0-9_]{1,512}$/, 'a template name has lowercase letters, digits and underscores'),
+  language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'a language code such as en or en_US'),
+});
 
 const configSchema = z.object({
   phoneNumberId: z.string().min(1).describe('The WhatsApp Business phone number id'),
@@ -13,6 +18,10 @@ const configSchema = z.object({
   graphApiBaseUrl: z.url().default('https://graph.facebook.com'),
   graphApiVersion: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
   listButtonLabel: z.string().min(1).max(20).default('Choose'),
+  /** Sent instead of a free-form message once the user's 24-hour window has closed; without it such a message is refused. */
+  windowTemplate: templateSchema.optional().describe('An approved template sent in place of a free-form message outside the 24-hour window'),
+  /** Shows "typing…" (and marks the message read) while the bot works on an answer. */
+  typingIndicator: z.boolean().default(true),
 });
 
 const messageIdOf = (body: unknown): string | null => {
@@ -20,25 +29,38 @@ const messageIdOf = (body: unknown): string | null => {
   return typeof id === 'string' ? id : null;
 };
 
-/** WhatsApp Cloud API: webhooks from Meta, replies through the Graph API. */
+/** Outbox entries written before replies carried their sender number are bare message bodies. */
+const asSend = (payload: unknown): WhatsAppSend =>
+  typeof payload === 'object' && payload !== null && 'message' in payload && 'phoneNumberId' in payload ? (payload as WhatsAppSend) : { phoneNumberId: null, message: payload as Record<string, unknown> };
+
+/** WhatsApp Cloud API: webhooks from Meta, replies through the Graph API from the number the user wrote to. */
 export const whatsappChannel = defineChannel({
   id: 'whatsapp',
   configSchema,
   secretFields: ['accessToken', 'appSecret', 'verifyToken'],
   baseUrlFields: ['graphApiBaseUrl'],
   capabilities: { webhook: 'async', buttons: WHATSAPP_LIMITS.buttons, quickReplies: WHATSAPP_LIMITS.listRows, maxTextLength: WHATSAPP_LIMITS.text },
+  account: { name: 'phone number id', pattern: /^\d{5,30}$/, example: '106540352242922' },
   create(caps, config) {
-    const url = `${config.graphApiBaseUrl.replace(/\/$/, '')}/${config.graphApiVersion}/${encodeURIComponent(config.phoneNumberId)}/messages`;
+    const api = `${config.graphApiBaseUrl.replace(/\/$/, '')}/${config.graphApiVersion}`;
+    const post = (phoneNumberId: string | null, body: unknown) =>
+      caps.post(`${api}/${encodeURIComponent(phoneNumberId ?? config.phoneNumberId)}/messages`, {
+        headers: { authorization: `Bearer ${config.accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     return {
       verify: (request) => verifyMeta(request, config),
       parseInbound: (request) => parseWhatsApp(parseJsonBody(request)),
       render: (reply, address) => renderWhatsApp(reply, address, config.listButtonLabel),
       async send(payload) {
-        const result = await caps.post(url, {
-          headers: { authorization: `Bearer ${config.accessToken}`, 'content-type': 'application/json' },
-          body: JSON.stringify(payload),
-        });
+        const { phoneNumberId, message } = asSend(payload);
+        const result = await post(phoneNumberId, message);
         return result.ok ? { ok: true, externalId: messageIdOf(result.body) } : failedSend(result, graphError(result.body));
+      },
+      async typing(address, inboundId) {
+        if (!config.typingIndicator || !inboundId.startsWith('wamid.')) return;
+        // Cloud API: marking the message read with a typing indicator shows "typing…" for up to 25 s.
+        await post(address.phoneNumberId ?? null, { messaging_product: 'whatsapp', status: 'read', message_id: inboundId, typing_indicator: { type: 'text' } });
       },
     };
   },

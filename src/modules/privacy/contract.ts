@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/**
+ * Privacy: each workspace's data policy (how long conversations are kept) and the task that
+ * enforces it. The data itself stays with the modules that own it; they expire their own rows.
+ */
+
+export const dataPolicyInputSchema = z.strictObject({
+  /** Days messages, traces and conversation state are kept after their last activity; null keeps them. */
+  messageRetentionDays: z.number().int().min(1, 'keep messages at least 1 day').max(3650, 'at most 3650 days (10 years); null keeps them').nullable(),
+});
+export type DataPolicyInput = z.infer<typeof dataPolicyInputSchema>;
+
+export interface DataPolicy extends DataPolicyInput {
+  updatedAt: string | null;
+}
+
+/** Rows each module deleted per workspace in one retention run, `module.kind` → count. */
+export type RetentionReport = Record<string, Record<string, number>>;
+
+export interface Privacy {
+  getPolicy(tenantId: string): Promise<DataPolicy>;
+  putPolicy(tenantId: string, input: DataPolicyInput): Promise<DataPolicy>;
+  /** Deletes what every workspace's policy no longer keeps; the maintenance task calls it hourly. */
+  runRetention(): Promise<RetentionReport>;
+  start(): void;
+  stop(): void;
+}
