@@ -1,11 +1,9 @@
-import { createApp, allMigrations } from './app.js';
 import { DEMO_OWNER_EMAIL } from './demo/seed-demo.js';
 import { type Config, loadConfig } from './config.js';
-import { rotateKeys } from './cli/keys-rotate.js';
-import { runPeopleCommand } from './cli/people.js';
-import { runTestCommand } from './cli/test-command.js';
-import { createStorage } from './modules/storage/index.js';
 import { createLogger } from './shared/logger.js';
+
+// Each command imports what it needs when it runs: loading the whole engine costs seconds of CPU
+// that `test`, `keys` or `--help` do not need.
 
 const USAGE = `Usage: mcp-engine <command>
 
@@ -18,6 +16,7 @@ Commands:
 `;
 
 async function start(config: Config): Promise<void> {
+  const { createApp } = await import('./app.js');
   const app = await createApp(config);
   const { url } = await app.start();
   const lines = [`MCP Engine is running at ${config.http.publicUrl ?? url}`];
@@ -48,6 +47,7 @@ async function start(config: Config): Promise<void> {
 }
 
 async function migrate(config: Config): Promise<void> {
+  const [{ allMigrations }, { createStorage }] = await Promise.all([import('./app.js'), import('./modules/storage/index.js')]);
   const logger = createLogger({ level: config.logLevel });
   const storage = await createStorage(config.storage, { logger });
   try {
@@ -77,13 +77,15 @@ async function main(argv: string[]): Promise<number> {
       await migrate(loaded.config);
       return 0;
     case 'test':
-      return runTestCommand(argv.slice(1), { config: loaded.config });
-    case 'people':
+      return (await import('./cli/test-command.js')).runTestCommand(argv.slice(1), { config: loaded.config });
+    case 'people': {
+      const { runPeopleCommand } = await import('./cli/people.js');
       // Written before exit: a large export piped elsewhere would otherwise be cut short.
       return runPeopleCommand(argv.slice(1), loaded.config, (text) => new Promise((resolve) => process.stdout.write(text, () => resolve())), (text) => process.stderr.write(text));
+    }
     case 'keys':
       if (argv[1] !== 'rotate') break;
-      return rotateKeys(loaded.config, (line) => process.stdout.write(`${line}\n`));
+      return (await import('./cli/keys-rotate.js')).rotateKeys(loaded.config, (line) => process.stdout.write(`${line}\n`));
     default:
       break;
   }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOfflineTurnDeps } from '../src/cli/offline-deps.js';
+import { runTestCommand } from '../src/cli/test-command.js';
 import { loadConfig } from '../src/config.js';
 import { parseSuite, runConversationSuite } from '../src/modules/engine/index.js';
 
@@ -46,7 +47,8 @@ describe('examples', () => {
   it.each(exampleTests)('%s passes', async (name) => {
     const suite = suiteOf(join(examples, name));
     const source = readFileSync(join(examples, suite.flow ?? ''), 'utf8');
-    const result = await runConversationSuite({ flow: { source }, suite, deps: offline.turn });
+    const subflows = suite.flows?.map((path) => ({ source: readFileSync(join(examples, path), 'utf8') }));
+    const result = await runConversationSuite({ flow: { source }, suite, deps: offline.turn, ...(subflows ? { subflows } : {}) });
     expect(result.results.filter((r) => !r.ok)).toEqual([]);
     expect(result).toMatchObject({ ok: true, failed: 0, passed: suite.tests.length });
   });
@@ -96,7 +98,15 @@ describe('runConversationSuite', () => {
   });
 });
 
+/** `mcp-engine test` in process, as main.ts runs it: its output lines and exit code, sharing the file's offline deps. */
+async function inProcess(...args: string[]): Promise<{ code: number; stdout: string }> {
+  const lines: string[] = [];
+  const code = await runTestCommand(args, { config, cwd: root, out: (text) => lines.push(text), color: false, offline });
+  return { code, stdout: `${lines.join('\n')}\n` };
+}
+
 const run = promisify(execFile);
+/** The real CLI as a child process: only where the process itself is the subject (exit code, no colours off a terminal). */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'silent' };
   delete env.DATABASE_URL;
@@ -112,13 +122,13 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string }>
 
 describe('mcp-engine test', () => {
   it('runs a directory of test files: one line per test, the summary, exit code 0', async () => {
-    const { code, stdout } = await cli('examples');
+    const { code, stdout } = await inProcess('examples');
     expect(code).toBe(0);
     const total = exampleTests.map((name) => suiteOf(join(examples, name)).tests.length).reduce((a, b) => a + b, 0);
     expect(stdout).toContain('examples/order-support.test.yaml');
     expect(stdout).toContain('  ✓ tracks an order, then says goodbye');
     expect(stdout.trimEnd().split('\n').at(-1)).toBe(`${total} passed, 0 failed`);
-  }, 60_000);
+  });
 
   it('exits 1 with a readable diff when a test fails', async () => {
     const file = join(scratch, 'failing.test.yaml');
@@ -137,7 +147,7 @@ describe('mcp-engine test', () => {
         '    turns: [{ say: hello, expect: { intent: greet } }]',
       ].join('\n'),
     );
-    const { code, stdout } = await cli(file);
+    const { code, stdout } = await inProcess(file);
     expect(code).toBe(1);
     expect(stdout).toContain('  ✗ expects the wrong answer');
     expect(stdout).toContain('      turn 1 ("how can I pay") · replies');
@@ -147,16 +157,17 @@ describe('mcp-engine test', () => {
     expect(stdout).toContain('      turn 1 ("how can I pay") · state\n        expected: "answer_payment"\n        actual:   "question"');
     expect(stdout).toContain('  ✓ greets');
     expect(stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 1 failed');
-    expect(stdout).not.toContain('\u001b['); // no colours when stdout is not a terminal
-  }, 60_000);
+  });
 
-  it('explains an invalid test file and a missing path, and exits 1', async () => {
+  it('explains an invalid test file and a missing path, and exits 1, without colours when stdout is not a terminal', async () => {
     const file = join(scratch, 'invalid.test.yaml');
     writeFileSync(file, 'flow: ./nowhere.yaml\ntests:\n  - name: typo\n    turns: [{ sya: hi }]\n');
+    // The real process (it needs no embedded database for files it cannot run): exit code and plain output.
     const { code, stdout } = await cli(file, join(scratch, 'missing.test.yaml'));
     expect(code).toBe(1);
+    expect(stdout).not.toContain('\u001b[');
     expect(stdout).toContain('missing.test.yaml: no such file or directory');
     expect(stdout).toContain("tests[0].turns[0].sya: unknown key 'sya'");
     expect(stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 2 failed');
-  }, 60_000);
+  }, 90_000);
 });

@@ -53,7 +53,7 @@ describe('the master key at start', () => {
     expect(failed?.code).toBe(1);
     expect(failed?.stderr).toMatch(/master key 'k1' in MCP_MASTER_KEY is not the key that sealed the stored credentials \(chat\)/);
     expect(failed?.stderr).toMatch(/keys rotate/);
-  }, 60_000);
+  }, 120_000);
 
   it('refuses a ring that lacks the key that sealed the stored values', async () => {
     await expect(withKey(`k2:${newKey}`)).rejects.toThrow(/sealed under master key 'k1', which MCP_MASTER_KEY does not contain/);

@@ -18,6 +18,8 @@ import { systemClock } from '../shared/clock.js';
 import { randomIds } from '../shared/ids.js';
 import { silentLogger } from '../shared/logger.js';
 
+export type OfflineTurnDeps = Awaited<ReturnType<typeof createOfflineTurnDeps>>;
+
 export async function createOfflineTurnDeps(config: Config) {
   const dataDir = mkdtempSync(join(tmpdir(), 'mcp-engine-tests-'));
   const logger = silentLogger();

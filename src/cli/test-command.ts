@@ -8,13 +8,15 @@ import { dirname, relative, resolve } from 'node:path';
 import type { Config } from '../config.js';
 import { parseSuite, runConversationSuite, type FlowIssue } from '../modules/engine/index.js';
 import { formatResult, formatSummary, painter, type Paint } from './format-report.js';
-import { createOfflineTurnDeps } from './offline-deps.js';
+import type { OfflineTurnDeps } from './offline-deps.js';
 
 export interface TestCommandOptions {
   config: Config;
   cwd?: string;
   out?: (text: string) => void;
   color?: boolean;
+  /** Turn dependencies already built (their embedded database costs seconds); built and closed here when absent. */
+  offline?: OfflineTurnDeps;
 }
 
 export const TEST_USAGE = 'Usage: mcp-engine test FILE.test.yaml|DIR …   (a directory means every *.test.yaml in it, recursively)';
@@ -59,14 +61,19 @@ export async function runTestCommand(args: readonly string[], options: TestComma
   if (files.length === 0) return 2;
 
   out(paint('dim', `Running ${files.length} conversation test file${files.length === 1 ? '' : 's'}…`));
-  const offline = await createOfflineTurnDeps(options.config);
+  // Built on first use: a run whose files are all invalid answers at once, without the embedded database.
+  const built: { deps?: Promise<OfflineTurnDeps> } = {};
+  const deps = async () => {
+    built.deps ??= options.offline ? Promise.resolve(options.offline) : import('./offline-deps.js').then((m) => m.createOfflineTurnDeps(options.config));
+    return (await built.deps).turn;
+  };
   try {
-    const counts = await runFiles(files, { cwd, out, paint, deps: offline.turn });
+    const counts = await runFiles(files, { cwd, out, paint, deps });
     const failed = counts.failed + problems.length;
     out(`\n${formatSummary(counts.passed, failed, paint)}`);
     return failed === 0 ? 0 : 1;
   } finally {
-    await offline.close();
+    if (built.deps && !options.offline) await (await built.deps).close();
   }
 }
 
@@ -74,7 +81,7 @@ interface RunContext {
   cwd: string;
   out: (text: string) => void;
   paint: Paint;
-  deps: Awaited<ReturnType<typeof createOfflineTurnDeps>>['turn'];
+  deps: () => Promise<OfflineTurnDeps['turn']>;
 }
 
 async function runFiles(files: readonly string[], ctx: RunContext): Promise<{ passed: number; failed: number }> {
@@ -102,7 +109,7 @@ async function runFiles(files: readonly string[], ctx: RunContext): Promise<{ pa
     const result = await runConversationSuite({
       flow: { source: readFileSync(flowPath, 'utf8') },
       suite,
-      deps,
+      deps: await deps(),
       onTest: (test) => out(formatResult(test, paint).join('\n')),
     });
     const errors = result.flowIssues.filter((i) => i.severity === 'error');
