@@ -31,28 +31,38 @@ export interface ContextSave {
   record: ConversationRecord;
 }
 
-/** The rows of a batch arrive as one JSON array: one parameter, whatever the batch size. */
-const ROWS = `json_to_recordset($2) AS x(conversation_id text, flow_id text, flow_version integer, context jsonb, version integer,
-  updated_at timestamptz, recent_message_ids jsonb)`;
-const INSERT_NEW = `INSERT INTO conversation_contexts (tenant_id, conversation_id, flow_id, flow_version, context, version, updated_at, recent_message_ids)
-  SELECT $1, x.conversation_id, x.flow_id, x.flow_version, x.context, x.version, x.updated_at, x.recent_message_ids FROM ${ROWS}
-  ON CONFLICT DO NOTHING RETURNING conversation_id`;
-/** Fenced by version: a save applies only over the version it was loaded at. */
-const UPDATE_EXISTING = `UPDATE conversation_contexts c SET flow_id = x.flow_id, flow_version = x.flow_version, context = x.context,
-    version = x.version, updated_at = x.updated_at, recent_message_ids = x.recent_message_ids
-  FROM ${ROWS} WHERE c.tenant_id = $1 AND c.conversation_id = x.conversation_id AND c.version = x.version - 1
-  RETURNING c.conversation_id`;
+/** A turn's trace and the result a retry of its message gets back, stored with its context. */
+export interface SavedTurn {
+  save: ContextSave;
+  trace: { turnId: string; turn: number; flowId: string; flowVersion: number; trace: unknown; messageId: string | null; result: unknown } | null;
+}
 
-/** A save as a row of the batch: the version it writes is the one after the version it loaded. */
-const asRow = ({ conversationId, record }: ContextSave) => ({
-  conversation_id: conversationId,
-  flow_id: record.flowId,
-  flow_version: record.flowVersion,
-  context: record.context,
-  version: record.version + 1,
-  updated_at: record.updatedAt,
-  recent_message_ids: record.recentMessageIds,
-});
+/**
+ * Contexts and traces of a batch in one statement. The rows arrive as one JSON array (one
+ * parameter, whatever the batch size); a context saves only over the version it was loaded at
+ * (version 1 is a new conversation), and a trace is stored only with its context.
+ */
+const SAVE_TURNS = `WITH x AS (
+    SELECT * FROM json_to_recordset($2) AS x(conversation_id text, flow_id text, flow_version integer, context jsonb, version integer,
+      updated_at timestamptz, recent_message_ids jsonb, turn_id uuid, turn integer, trace jsonb, message_id text, result jsonb)
+  ), inserted AS (
+    INSERT INTO conversation_contexts (tenant_id, conversation_id, flow_id, flow_version, context, version, updated_at, recent_message_ids)
+    SELECT $1, conversation_id, flow_id, flow_version, context, version, updated_at, recent_message_ids FROM x WHERE version = 1
+    ON CONFLICT DO NOTHING RETURNING conversation_id
+  ), updated AS (
+    UPDATE conversation_contexts c SET flow_id = x.flow_id, flow_version = x.flow_version, context = x.context,
+      version = x.version, updated_at = x.updated_at, recent_message_ids = x.recent_message_ids
+    FROM x WHERE x.version > 1 AND c.tenant_id = $1 AND c.conversation_id = x.conversation_id AND c.version = x.version - 1
+    RETURNING c.conversation_id
+  ), saved AS (
+    SELECT conversation_id FROM inserted UNION ALL SELECT conversation_id FROM updated
+  ), traced AS (
+    INSERT INTO turn_traces (id, tenant_id, conversation_id, turn, flow_id, flow_version, trace, message_id, result)
+    SELECT x.turn_id, $1, x.conversation_id, x.turn, x.flow_id, x.flow_version, x.trace, x.message_id, x.result
+      FROM x JOIN saved USING (conversation_id) WHERE x.turn_id IS NOT NULL
+  )
+  SELECT conversation_id FROM saved`;
+
 
 /**
  * Context is read from the cache, then the database; it is written to the database first (guarded
@@ -76,21 +86,26 @@ export function createContextStore(deps: { sql: Sql; kv: Kv }) {
   }
 
   /**
-   * Writes each record as the version after its `version`, inside the caller's tenant transaction,
-   * in two statements at most (new conversations, then existing ones); says which were saved. One
-   * that someone saved in between is not, and its cached copy is dropped.
+   * Writes each context as the version after the one it was loaded at, with its turn's trace,
+   * inside the caller's tenant transaction, in one statement; says which were saved. One that
+   * someone saved in between is not (nor its trace), and its cached copy is dropped.
    */
-  async function saveMany(tx: SqlExecutor, tenantId: string, saves: readonly ContextSave[]): Promise<boolean[]> {
-    const fresh = saves.filter((save) => save.record.version === 0);
-    const existing = saves.filter((save) => save.record.version !== 0);
-    const savedIds = new Set<string>();
-    for (const [batch, statement] of [[fresh, INSERT_NEW], [existing, UPDATE_EXISTING]] as const) {
-      if (batch.length === 0) continue;
-      const rows = await tx.query<{ conversation_id: string }>(statement, [tenantId, JSON.stringify(batch.map(asRow))]);
-      for (const row of rows) savedIds.add(row.conversation_id);
-    }
-    const saved = saves.map((save) => savedIds.has(save.conversationId));
-    const stale = saves.filter((_, i) => !saved[i]).map((save) => cacheKey(tenantId, save.conversationId));
+  async function saveTurns(tx: SqlExecutor, tenantId: string, turns: readonly SavedTurn[]): Promise<boolean[]> {
+    const rows = turns.map(({ save: { conversationId, record }, trace }) => ({
+      conversation_id: conversationId,
+      flow_id: record.flowId,
+      flow_version: record.flowVersion,
+      context: record.context,
+      version: record.version + 1,
+      updated_at: record.updatedAt,
+      recent_message_ids: record.recentMessageIds,
+      ...(trace
+        ? { turn_id: trace.turnId, turn: trace.turn, trace: trace.trace, message_id: trace.messageId, result: trace.result }
+        : {}),
+    }));
+    const savedIds = new Set((await tx.query<{ conversation_id: string }>(SAVE_TURNS, [tenantId, JSON.stringify(rows)])).map((row) => row.conversation_id));
+    const saved = turns.map(({ save }) => savedIds.has(save.conversationId));
+    const stale = turns.filter((_, i) => !saved[i]).map(({ save }) => cacheKey(tenantId, save.conversationId));
     await Promise.all(stale.map((key) => kv.del(key).catch(() => undefined)));
     return saved;
   }
@@ -112,11 +127,11 @@ export function createContextStore(deps: { sql: Sql; kv: Kv }) {
 
     loadFromDb,
 
-    saveMany,
+    saveTurns,
 
-    /** `saveMany` for one record: returns the saved version, or throws conflict. */
+    /** One context without a turn (a hand-back): returns the saved version, or throws conflict. */
     async save(tx: SqlExecutor, tenantId: string, conversationId: string, record: ConversationRecord): Promise<ConversationRecord> {
-      const [saved] = await saveMany(tx, tenantId, [{ conversationId, record }]);
+      const [saved] = await saveTurns(tx, tenantId, [{ save: { conversationId, record }, trace: null }]);
       if (!saved) throw new AppError('conflict', 'The conversation changed while this message was processed; send it again.');
       return { ...record, version: record.version + 1 };
     },

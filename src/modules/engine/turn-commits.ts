@@ -1,11 +1,9 @@
 import { isOutage, type Sql, type SqlExecutor } from '../storage/index.js';
-import type { ContextSave, ContextStore } from './context-store.js';
+import type { ContextStore, SavedTurn } from './context-store.js';
 import type { StagedRows, TurnRowWriter } from './contract.js';
 
 /** Everything one finished turn stores. */
-export interface TurnWrite {
-  save: ContextSave;
-  trace: { turnId: string; turn: number; flowId: string; flowVersion: number; trace: unknown; messageId: string | null; result: unknown };
+export interface TurnWrite extends SavedTurn {
   staged: readonly StagedRows[];
   commit?: (tx: SqlExecutor) => Promise<void>;
 }
@@ -20,38 +18,24 @@ interface Pending {
 const MAX_BATCH = 128;
 /**
  * Batches of one tenant in flight at once: while they commit, the next turns gather into the next
- * batch, so a busy tenant's turns share commits and an idle one's first turn never waits.
+ * batch, so a busy tenant's turns share commits and an idle one's first turn never waits. PGlite
+ * runs one statement at a time anyway, so there a second batch would only wait, smaller.
  */
-const MAX_IN_FLIGHT = 2;
-
-const INSERT_TRACES = `INSERT INTO turn_traces (id, tenant_id, conversation_id, turn, flow_id, flow_version, trace, message_id, result)
-  SELECT x.id, $1, x.conversation_id, x.turn, x.flow_id, x.flow_version, x.trace, x.message_id, x.result
-    FROM json_to_recordset($2) AS x(id uuid, conversation_id text, turn integer, flow_id text, flow_version integer, trace jsonb, message_id text, result jsonb)`;
+const MAX_IN_FLIGHT = { postgres: 2, pglite: 1 } as const;
 
 /**
  * Group commit: the turns of one tenant that finish while earlier ones commit are stored together,
- * in one transaction with one statement per table, instead of a transaction and seven round trips
- * each. A turn's conversation lock is held until its batch commits, so a batch never holds two
+ * in one transaction (their contexts and traces in one statement, each other module's rows in one
+ * more), instead of a transaction and seven round trips each. A turn's conversation lock is held until its batch commits, so a batch never holds two
  * turns of one conversation, and each turn still commits whole or not at all.
  */
 export function createTurnCommits(deps: { sql: Sql; contexts: ContextStore }) {
   const queues = new Map<string, { waiting: Pending[]; inFlight: number }>();
 
   async function writeBatch(tx: SqlExecutor, tenantId: string, writes: readonly TurnWrite[]): Promise<boolean[]> {
-    const saved = await deps.contexts.saveMany(tx, tenantId, writes.map((write) => write.save));
+    const saved = await deps.contexts.saveTurns(tx, tenantId, writes);
     const applied = writes.filter((_, i) => saved[i]);
     if (applied.length === 0) return saved;
-    const traces = applied.map(({ save, trace }) => ({
-      id: trace.turnId,
-      conversation_id: save.conversationId,
-      turn: trace.turn,
-      flow_id: trace.flowId,
-      flow_version: trace.flowVersion,
-      trace: trace.trace,
-      message_id: trace.messageId,
-      result: trace.result,
-    }));
-    await tx.query(INSERT_TRACES, [tenantId, JSON.stringify(traces)]);
     // Each writer once, in the order turns first staged them (a transcript's conversation before its messages).
     const byWriter = new Map<TurnRowWriter<unknown>, unknown[]>();
     for (const { staged } of applied) {
@@ -84,7 +68,7 @@ export function createTurnCommits(deps: { sql: Sql; contexts: ContextStore }) {
   function pump(tenantId: string): void {
     const queue = queues.get(tenantId);
     if (!queue) return;
-    while (queue.inFlight < MAX_IN_FLIGHT && queue.waiting.length > 0) {
+    while (queue.inFlight < MAX_IN_FLIGHT[deps.sql.dialect] && queue.waiting.length > 0) {
       const batch: Pending[] = [];
       const conversations = new Set<string>();
       const rest: Pending[] = [];
