@@ -14,6 +14,7 @@ import { createStorage, type ModuleMigrations, type Sql } from './modules/storag
 import { type Clock, systemClock } from './shared/clock.js';
 import { type Ids, randomIds } from './shared/ids.js';
 import { createLogger, type Logger } from './shared/logger.js';
+import { createTelemetry, traceLogFields, traceMethods } from './shared/telemetry.js';
 import { createPersonData, personDataParts } from './person-data.js';
 
 /** Every module's migrations, in dependency order; applied at start and by `mcp-engine migrate`. */
@@ -31,7 +32,9 @@ export interface AppOptions {
 
 /** The composition root: builds the modules in dependency order and stops them in reverse. */
 export async function createApp(config: Config, options: AppOptions = {}) {
-  const logger = options.logger ?? createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
+  // Off unless an OTLP endpoint is set; off, nothing below is wrapped and no log line gets trace ids.
+  const telemetry = config.telemetry ? createTelemetry(config.telemetry) : null;
+  const logger = options.logger ?? createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true, ...(telemetry ? { mixin: traceLogFields } : {}) });
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
 
@@ -57,10 +60,10 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     config: { accessTokenTtlSeconds: config.security.accessTokenTtlSeconds, platformAdminKey: config.security.platformAdminKey },
   });
   const tenantEgress = createGuardedFetch(config.adaptors);
-  const models = createModels({ clock, kv, sql, secrets, logger: logger.child({ module: 'models' }), config: config.models, tenantFetch: tenantEgress.fetch });
+  const models = traceMethods(telemetry, 'models', createModels({ clock, kv, sql, secrets, logger: logger.child({ module: 'models' }), config: config.models, tenantFetch: tenantEgress.fetch }), ['parse', 'generate', 'converse', 'embed']);
   const knowledge = createKnowledge({ sql, models, ids, clock, logger: logger.child({ module: 'knowledge' }), fetch: tenantEgress.fetch });
   await knowledge.start();
-  const adaptors = createAdaptors({ sql, ids, secrets, clock, logger: logger.child({ module: 'adaptors' }), config: config.adaptors });
+  const adaptors = traceMethods(telemetry, 'adaptors', createAdaptors({ sql, ids, secrets, clock, logger: logger.child({ module: 'adaptors' }), config: config.adaptors }), ['execute']);
   const analytics = createAnalytics({
     sql,
     clock,
@@ -69,7 +72,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     config: { ...config.analytics, redisUrl: config.storage.redisUrl, redisKeyPrefix: config.storage.redisKeyPrefix },
   });
   await analytics.start();
-  const engine = createEngine({
+  const engine = traceMethods(telemetry, 'engine', createEngine({
     sql,
     kv,
     locks,
@@ -81,8 +84,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     logger: logger.child({ module: 'engine' }),
     config: { maxStepsPerTurn: config.engine.maxStepsPerTurn, lockTtlMs: config.storage.lockTtlMs, lockWaitMs: config.storage.lockWaitMs },
     turnRows: (record) => analytics.turnRows(record),
-  });
-  const chat = createChat({
+  }), ['processMessage']);
+  const chat = traceMethods(telemetry, 'chat', createChat({
     sql,
     engine,
     secrets,
@@ -91,7 +94,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     logger: logger.child({ module: 'chat' }),
     config: config.chat,
     consumeQuota: (tenantId) => security.consumeMessageQuota(tenantId),
-  });
+  }), ['handleMessage', 'webchatTurn', 'receiveWebhook']);
 
   const demo: DemoSeed | null = config.bootstrap.seedDemo
     ? await seedDemo({ security, engine, bootstrapApiKey: config.bootstrap.apiKey, ownerPassword: () => ids.token(12) })
@@ -112,6 +115,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     knowledge,
     personData: createPersonData({ parts: personParts, clock }),
     privacy,
+    telemetry,
     metricsToken: config.analytics.metricsToken,
     ready: async () => (await sql.query('SELECT 1 AS ok')).length === 1,
     defaultWidgetKey: () => demo?.tenant.widgetKey ?? null,
@@ -141,6 +145,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       // After the gateway (no new turns), before storage: the last events are flushed, none lost.
       await analytics.stop();
       await storage.close();
+      // Last: the spans of everything above are exported before the process ends.
+      await telemetry?.shutdown();
     },
   };
 }

@@ -96,11 +96,15 @@ const envSchema = z.object({
   // Analytics records the relay moves from the outbox per batch, and how often it looks.
   MCP_ANALYTICS_BATCH_SIZE: int(1).default(500),
   MCP_ANALYTICS_FLUSH_MS: int(10).default(1_000),
-  // Days raw analytics events are kept (dropped by whole months), and days hourly rollups are kept.
+  // Days raw analytics events are kept (dropped by whole months; by whole days with TimescaleDB), and days hourly rollups are kept.
   MCP_ANALYTICS_RETENTION_DAYS: int(1).default(90),
   MCP_ANALYTICS_ROLLUP_RETENTION_DAYS: int(1).default(730),
   // Bearer token GET /metrics requires; unset, /metrics is open (scrape it inside your network).
   MCP_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // OpenTelemetry traces go to this OTLP/HTTP collector (e.g. http://otel-collector:4318); unset, tracing is off and costs nothing.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  // The service name the traces carry.
+  OTEL_SERVICE_NAME: z.string().min(1).default('mcp-engine'),
   // Hosts, IPs and CIDRs integrations may reach although the SSRF guard refuses private, loopback and
   // link-local addresses (e.g. `10.0.0.0/8,erp.internal`); comma-separated, empty by default.
   MCP_SSRF_ALLOW: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9.:-]+(\/\d{1,3})?$/, 'use host names, IPs or CIDRs'))).default([]),
@@ -150,6 +154,7 @@ export interface Config {
   };
   adaptors: AdaptorsConfig;
   logLevel: string;
+  telemetry: { endpoint: string; serviceName: string } | null;
 }
 
 /** Every variable the engine reads, for checks of deployment files (a misspelt name would be ignored silently). */
@@ -232,6 +237,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         breakerCooldownMs: e.MCP_INTEGRATION_BREAKER_COOLDOWN_MS,
       },
       logLevel: e.LOG_LEVEL,
+      telemetry: e.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME } : null,
     },
   };
 }

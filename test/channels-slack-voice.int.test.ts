@@ -83,6 +83,55 @@ describe('Slack Events API', () => {
   });
 });
 
+describe('Slack slash commands and interactions', () => {
+  it('runs a turn for a slash command, answers through its response_url, and takes a modal’s form', async () => {
+    const tenant = await createTenant(server.app);
+    const api = client(server.url, tenant.apiKey);
+    const flow = await api.post<{ id: string }>('/v1/flows', fixture('form-bot.yaml'));
+    await api.post(`/v1/flows/${flow.body.id}/publish`);
+    await api.post(`/v1/flows/${flow.body.id}/default`);
+    await api.call('PUT', '/v1/channels/slack', { config: { botToken: 'xoxb-form', signingSecret: 'signing-secret', apiBaseUrl: slack.url } });
+    const channel = `C${tenant.slug.replace(/-/g, '').toUpperCase()}`;
+    const hook = `${slack.url}/commands/${channel}/1`;
+    const command = fixture('slack-slash-command.form').replaceAll('C0123', channel).replace(encodeURIComponent('https://hooks.slack.com/commands/T0001/1234567890/abcdefFAKE'), encodeURIComponent(hook));
+    const before = slack.received.length;
+    // Slack wants its 200 within 3 seconds: the turn runs after it.
+    const ack = await postSlack(tenant, command, { contentType: 'application/x-www-form-urlencoded' });
+    expect(ack.status).toBe(200);
+    const forged = await fetch(`${server.url}/v1/channels/${tenant.slug}/slack`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...signSlack('wrong', command, Date.now()) }, body: command });
+    expect(forged.status).toBe(401);
+
+    const answers = (await slack.waitFor(before + 2)).slice(before).filter((r) => r.path === `/commands/${channel}/1`);
+    expect(answers.map((a) => a.body)).toEqual([
+      { response_type: 'ephemeral', replace_original: false, text: 'Hello from form-bot.' },
+      {
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: 'Ordering: a large pizza (order)',
+        blocks: [
+          { type: 'section', text: { type: 'mrkdwn', text: 'Ordering: a large pizza (order)' } },
+          { type: 'actions', elements: [{ type: 'static_select', action_id: 'list', placeholder: { type: 'plain_text', text: 'Sizes' }, options: [{ text: { type: 'plain_text', text: 'Large' }, value: 'size_l' }] }] },
+        ],
+      },
+    ]);
+
+    // A modal submitted in a thread (named by the app in private_metadata): its form reaches the flow.
+    const view = JSON.parse(fixture('slack-view-submission.json')) as { view: { private_metadata: string; id: string } };
+    view.view.private_metadata = JSON.stringify({ channel, thread_ts: '1750263773.000100' });
+    view.view.id = `V${channel}`;
+    const submitted = await postSlack(tenant, new URLSearchParams({ payload: JSON.stringify(view) }).toString(), { contentType: 'application/x-www-form-urlencoded' });
+    expect(submitted.status).toBe(200);
+    const conversationId = `slack:T0001:${channel}:1750263773.000100`;
+    let messages: { direction: string; text: string | null; form?: Record<string, string> }[] = [];
+    for (let i = 0; i < 200 && messages.length < 3; i += 1) {
+      messages = (await api.get<{ messages?: typeof messages }>(`/v1/conversations/${conversationId}/messages`)).body.messages ?? [];
+      if (messages.length < 3) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(messages[0]).toMatchObject({ direction: 'inbound', form: { address: 'Rua Augusta 1, Lisbon', size: 'size_l', toppings: 'olives,basil', when: '2026-12-07' } });
+    expect(messages.map((m) => m.text)).toContain('Delivering a size_l pizza to Rua Augusta 1, Lisbon on 2026-12-07.');
+  });
+});
+
 describe('Twilio voice', () => {
   async function voiceTenant(extra: Record<string, unknown> = {}) {
     const tenant = await tenantWithBot();

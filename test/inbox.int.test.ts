@@ -41,15 +41,19 @@ describe('agent inbox: list, reply as a person, hand back to the bot', () => {
     const search = await api.get<{ conversations: Summary[] }>('/v1/conversations?q=human');
     expect(search.body.conversations.map((c) => c.id)).toEqual(['upset']);
 
-    // While handed off the bot stays quiet.
-    const quiet = await api.post<Turn>('/v1/conversations/upset/messages', { text: 'hello?' });
-    expect(quiet.body.replies).toEqual([]);
+    // Until a person takes it, the user hears the flow's waiting message.
+    const waiting = await api.post<Turn>('/v1/conversations/upset/messages', { text: 'hello?' });
+    expect(waiting.body.replies.map((r) => r.text)).toEqual([expect.stringContaining("You're in the queue")]);
 
     const reply = await api.post<{ author: string; text: string }>('/v1/conversations/upset/agent-reply', { text: 'Hi, I am Sam. How can I help?' });
     expect(reply.status).toBe(201);
     expect(reply.body).toMatchObject({ author: 'agent', text: 'Hi, I am Sam. How can I help?' });
     const history = await api.get<{ messages: { direction: string; text: string; author?: string }[] }>('/v1/conversations/upset/messages');
     expect(history.body.messages.at(-1)).toMatchObject({ direction: 'outbound', author: 'agent', text: 'Hi, I am Sam. How can I help?' });
+    // The agent who replied has the conversation now, so the bot stays quiet while they talk.
+    expect((await api.get<Summary & { handoff: { assignee: string } }>('/v1/conversations/upset')).body.handoff.assignee).toMatch(/^key:/);
+    const quiet = await api.post<Turn>('/v1/conversations/upset/messages', { text: 'my parcel is late' });
+    expect(quiet.body.replies).toEqual([]);
 
     const back = await api.post<Summary>('/v1/conversations/upset/hand-back');
     expect(back.status).toBe(200);

@@ -42,10 +42,11 @@ let withModel: TestApp;
 let openai: FakeOpenAi;
 let site: Server;
 let siteUrl: string;
+let siteDown = false;
 beforeAll(async () => {
   openai = await startFakeOpenAi();
   site = createServer((req, res) => {
-    if (req.url === '/faq.html') {
+    if (req.url === '/faq.html' && !siteDown) {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<html><body><nav>Home | Shop</nav><h1>FAQ</h1><p>Gift cards never expire and can be used online or in store.</p></body></html>');
     } else {
@@ -118,6 +119,13 @@ describe('knowledge base over HTTP, offline (BM25, no key)', () => {
 
     const reindexed = await api.post<Source>(`/v1/knowledge/sources/${page.body.id}/reindex`);
     expect(reindexed.body).toMatchObject({ status: 'indexed', chunkCount: page.body.chunkCount });
+    // A page that has gone: the source says why, and its last good chunks still answer.
+    siteDown = true;
+    const gone = await api.post<{ error: { message: string } }>(`/v1/knowledge/sources/${page.body.id}/reindex`);
+    expect(gone.status).toBe(400);
+    expect((await api.get<Source & { error: string }>(`/v1/knowledge/sources/${page.body.id}`)).body).toMatchObject({ status: 'failed', error: expect.stringMatching(/answered 404/) });
+    expect((await ask('Do gift cards expire?')).method).toBe('passage');
+    siteDown = false;
     expect((await api.call('DELETE', `/v1/knowledge/sources/${page.body.id}`)).status).toBe(204);
     expect((await ask('Do gift cards expire?')).method).toBe('none');
     expect((await api.get<{ sources: Source[] }>('/v1/knowledge/sources')).body.sources.map((s) => s.kind)).toEqual(['pdf', 'html']);
@@ -169,6 +177,17 @@ describe('knowledge base over HTTP, offline (BM25, no key)', () => {
     } finally {
       await db.end();
     }
+  });
+
+  it('needs knowledge:write to change sources or ask for answers, knowledge:read to list and search', async () => {
+    const tenant = await createTenant(offline.app, 'kbperm');
+    const { secret } = await offline.app.security.createApiKey(tenant.id, { name: 'reader', scopes: ['knowledge:read'] });
+    const reader = client(offline.url, secret);
+    expect((await reader.post('/v1/knowledge/sources', { kind: 'text', name: 'x', content: 'hello' })).status).toBe(403);
+    expect((await reader.post('/v1/knowledge/answer', { question: 'hello?' })).status).toBe(403);
+    expect((await reader.get('/v1/knowledge/sources')).status).toBe(200);
+    expect((await reader.post('/v1/knowledge/search', { question: 'hello' })).status).toBe(200);
+    expect((await client(offline.url).get('/v1/knowledge/sources')).status).toBe(401);
   });
 
   it('without MCP_SSRF_ALLOW, a URL on an internal address is refused', async () => {

@@ -149,6 +149,17 @@ describe('flows that reference training data', () => {
     expect((await parse('')).intent.name).toBe('loan');
   });
 
+  it('take a button payload that names one of the document’s intents as that intent', async () => {
+    const tenant = await createTenant(server.app);
+    const http = api(tenant);
+    await http.post(base, BANKING);
+    await publishedBot(tenant);
+    const turn = await http.post<{ intent: string; confidence: number; replies: { text: string }[] }>('/v1/conversations/p1/messages', { payload: 'transfer' });
+    expect(turn.body).toMatchObject({ intent: 'transfer', confidence: 1, replies: [{ text: 'Who should get the money?' }] });
+    const other = await http.post<{ intent: string | null }>('/v1/conversations/p1/messages', { payload: 'not_an_intent' });
+    expect(other.body.intent).not.toBe('not_an_intent');
+  });
+
   it('cannot be published while the document is missing or lacks a slot’s entity', async () => {
     const tenant = await createTenant(server.app);
     const http = api(tenant);

@@ -77,6 +77,8 @@ export async function runTestCommand(args: readonly string[], options: TestComma
   }
 }
 
+const readIfExists = (path: string): string => (existsSync(path) ? readFileSync(path, 'utf8') : '');
+
 interface RunContext {
   cwd: string;
   out: (text: string) => void;
@@ -108,6 +110,8 @@ async function runFiles(files: readonly string[], ctx: RunContext): Promise<{ pa
     out(`\n${paint('bold', name)} ${paint('dim', `(flow ${relative(cwd, flowPath)}, ${suite.tests.length} test${suite.tests.length === 1 ? '' : 's'})`)}`);
     const result = await runConversationSuite({
       flow: { source: readFileSync(flowPath, 'utf8') },
+      // Flows its `flow` states call; a missing file reads as empty, which the runner reports as an invalid flow.
+      ...(suite.flows ? { subflows: suite.flows.map((path) => ({ source: readIfExists(resolve(dirname(file), path)) })) } : {}),
       suite,
       deps: await deps(),
       onTest: (test) => out(formatResult(test, paint).join('\n')),

@@ -5,11 +5,34 @@ export interface ReplyButton {
   payload: string;
 }
 
+export interface ReplyMedia {
+  type: 'image' | 'video' | 'audio' | 'file';
+  url: string;
+  caption?: string;
+  filename?: string;
+}
+
+export interface CardButton {
+  title: string;
+  payload?: string;
+  url?: string;
+}
+
+export interface ReplyCard {
+  title: string;
+  subtitle?: string;
+  imageUrl?: string;
+  url?: string;
+  buttons?: CardButton[];
+}
+
 export interface Reply {
   type: 'text';
   text: string;
   buttons?: ReplyButton[];
   quickReplies?: ReplyButton[];
+  media?: ReplyMedia;
+  cards?: ReplyCard[];
 }
 
 /** What the page sends; the id makes a resend safe (the server answers a known id from memory). */
@@ -33,15 +56,51 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 
 const isButton = (value: unknown): value is ReplyButton => isObject(value) && typeof value.title === 'string' && typeof value.payload === 'string';
 
+/** Only web addresses become links and images: a `javascript:` URL in a reply must not run in the page. */
+const webUrl = (value: unknown): string | undefined => (typeof value === 'string' && /^https?:\/\//i.test(value) ? value : undefined);
+const optionalText = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+function toMedia(value: unknown): ReplyMedia | undefined {
+  if (!isObject(value) || !['image', 'video', 'audio', 'file'].includes(String(value.type))) return undefined;
+  const url = webUrl(value.url);
+  if (!url) return undefined;
+  const caption = optionalText(value.caption);
+  const filename = optionalText(value.filename);
+  return { type: value.type as ReplyMedia['type'], url, ...(caption ? { caption } : {}), ...(filename ? { filename } : {}) };
+}
+
+function toCard(value: unknown): ReplyCard | null {
+  if (!isObject(value) || typeof value.title !== 'string') return null;
+  const buttons = (Array.isArray(value.buttons) ? value.buttons : []).flatMap((b): CardButton[] => {
+    if (isButton(b)) return [{ title: b.title, payload: b.payload }];
+    const url = isObject(b) && typeof b.title === 'string' ? webUrl(b.url) : undefined;
+    return url ? [{ title: (b as { title: string }).title, url }] : [];
+  });
+  const subtitle = optionalText(value.subtitle);
+  const imageUrl = webUrl(value.imageUrl);
+  const url = webUrl(value.url);
+  return { title: value.title, ...(subtitle ? { subtitle } : {}), ...(imageUrl ? { imageUrl } : {}), ...(url ? { url } : {}), ...(buttons.length ? { buttons } : {}) };
+}
+
+/** A list's rows, offered as buttons (the widget's way to pick one of several). */
+function listRows(value: unknown): ReplyButton[] {
+  if (!isObject(value) || !Array.isArray(value.sections)) return [];
+  return value.sections.flatMap((s: unknown) => (isObject(s) && Array.isArray(s.rows) ? s.rows.filter(isButton).map((r) => ({ title: r.title, payload: r.payload })) : []));
+}
+
 function toReply(value: unknown): Reply | null {
   if (!isObject(value) || typeof value.text !== 'string') return null;
-  const buttons = Array.isArray(value.buttons) ? value.buttons.filter(isButton) : [];
+  const buttons = [...(Array.isArray(value.buttons) ? value.buttons.filter(isButton) : []), ...listRows(value.list)];
   const quickReplies = Array.isArray(value.quickReplies) ? value.quickReplies.filter(isButton) : [];
+  const media = toMedia(value.media);
+  const cards = (Array.isArray(value.cards) ? value.cards : []).map(toCard).filter((c): c is ReplyCard => c !== null);
   return {
     type: 'text',
     text: value.text,
     ...(buttons.length ? { buttons } : {}),
     ...(quickReplies.length ? { quickReplies } : {}),
+    ...(media ? { media } : {}),
+    ...(cards.length ? { cards } : {}),
   };
 }
 

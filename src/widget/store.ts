@@ -1,4 +1,4 @@
-import type { OutgoingMessage, Reply, ReplyButton } from './protocol.js';
+import type { OutgoingMessage, Reply, ReplyButton, ReplyCard, ReplyMedia } from './protocol.js';
 
 /** One line of the transcript as the widget draws it. */
 export interface Entry {
@@ -7,6 +7,8 @@ export interface Entry {
   text: string;
   buttons?: ReplyButton[];
   quickReplies?: ReplyButton[];
+  media?: ReplyMedia;
+  cards?: ReplyCard[];
 }
 
 /** Everything that must survive a reload: the conversation, the messages not yet answered, the transcript. */
@@ -82,7 +84,17 @@ export function createChatStore(storage: KeyValueStorage, widgetKey: string, new
     answer(id: string, replies: Reply[], handoff: boolean): Entry[] | null {
       if (!removeFromOutbox(id)) return null;
       state.handoff = handoff;
-      const entries = replies.map((r, i): Entry => ({ id: `${id}:${i}`, from: 'bot', text: r.text, ...(r.buttons ? { buttons: r.buttons } : {}), ...(r.quickReplies ? { quickReplies: r.quickReplies } : {}) }));
+      const entries = replies.map(
+        (r, i): Entry => ({
+          id: `${id}:${i}`,
+          from: 'bot',
+          text: r.text,
+          ...(r.buttons ? { buttons: r.buttons } : {}),
+          ...(r.quickReplies ? { quickReplies: r.quickReplies } : {}),
+          ...(r.media ? { media: r.media } : {}),
+          ...(r.cards ? { cards: r.cards } : {}),
+        }),
+      );
       push(...entries);
       return entries;
     },

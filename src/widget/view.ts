@@ -1,4 +1,4 @@
-import type { ReplyButton } from './protocol.js';
+import type { ReplyButton, ReplyCard, ReplyMedia } from './protocol.js';
 import type { Entry } from './store.js';
 import styles from './styles.css';
 
@@ -58,18 +58,67 @@ export function createView(root: ShadowRoot, options: { title: string; placehold
     return group;
   };
 
+  const link = (href: string, text: string) => {
+    const a = el('a', '', text);
+    a.href = href;
+    a.target = '_blank';
+    a.rel = 'noopener noreferrer';
+    return a;
+  };
+  const image = (src: string, alt: string) => {
+    const img = el('img', '');
+    img.src = src;
+    img.alt = alt;
+    img.loading = 'lazy';
+    return img;
+  };
+  /** An image shows inline; other media are links (the browser plays or downloads them). */
+  const mediaNode = (media: ReplyMedia): HTMLElement => {
+    const figure = el('figure', 'media');
+    figure.append(media.type === 'image' ? image(media.url, media.caption ?? '') : link(media.url, media.filename ?? media.caption ?? media.url));
+    if (media.caption && media.type === 'image') figure.append(el('figcaption', '', media.caption));
+    return figure;
+  };
+  const cardNode = (card: ReplyCard): HTMLElement => {
+    const node = el('article', 'card');
+    if (card.imageUrl) node.append(image(card.imageUrl, card.title));
+    const heading = el('h3', '', card.url ? '' : card.title);
+    if (card.url) heading.append(link(card.url, card.title));
+    node.append(heading);
+    if (card.subtitle) node.append(el('p', '', card.subtitle));
+    const actions = (card.buttons ?? []).map((b) => (b.url ? link(b.url, b.title) : buttonsFor([{ title: b.title, payload: b.payload ?? '' }])[0]!));
+    if (actions.length) {
+      const group = el('div', 'choices');
+      group.append(...actions);
+      node.append(group);
+    }
+    return node;
+  };
+
   const nodes = (entry: Entry, pending: boolean): HTMLElement[] => {
+    const out: HTMLElement[] = [];
+    if (entry.media) out.push(mediaNode(entry.media));
     const message = el('div', `msg ${entry.from}${pending ? ' pending' : ''}`, entry.text);
     message.dataset.id = entry.id;
     if (entry.from === 'agent') message.dataset.who = 'Agent';
-    return entry.buttons?.length ? [message, choices(entry.buttons)] : [message];
+    if (entry.text.trim() !== '' || out.length === 0) out.push(message);
+    if (entry.buttons?.length) out.push(choices(entry.buttons));
+    if (entry.cards?.length) {
+      const cards = el('div', 'cards');
+      cards.setAttribute('role', 'list');
+      cards.append(...entry.cards.map(cardNode));
+      out.push(cards);
+    }
+    // Every node of the entry names it, so that its buttons can be switched on and off together.
+    for (const node of out) node.dataset.for = entry.id;
+    return out;
   };
 
   /** Only the replies after the user's last message offer choices; older ones are history. */
   const settleChoices = (latest: Entry[]) => {
     for (const button of log.querySelectorAll('button')) button.disabled = true;
-    for (const id of latest.filter((e) => e.buttons?.length).map((e) => e.id)) {
-      for (const button of log.querySelectorAll<HTMLButtonElement>(`[data-id="${CSS.escape(id)}"] + .choices button`)) button.disabled = false;
+    for (const id of latest.filter((e) => e.buttons?.length || e.cards?.length).map((e) => e.id)) {
+      for (const button of log.querySelectorAll<HTMLButtonElement>(`[data-for="${CSS.escape(id)}"] button`)) button.disabled = false;
     }
     const quickReplies = latest.flatMap((e) => e.quickReplies ?? []);
     quick.replaceChildren(...buttonsFor(quickReplies));

@@ -1,7 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openPage } from './support/browser.js';
 import { type ConsoleFixture, startConsoleFixture } from './support/console-app.js';
+import { dialogflowZip } from '../support/dialogflow-zip.js';
 
 const BANKING = {
   name: 'banking',
@@ -81,6 +86,29 @@ describe('NLU review in Chromium', { timeout: 60_000 }, () => {
 
     const stored = await fixture.api.get<{ document: { intents: Record<string, string[]> } }>('/v1/nlu/training-data/banking');
     expect(stored.body.document.intents.card_lost).toContain('my plastic got eaten by the machine');
+    expect(problems).toEqual([]);
+  });
+
+  it('imports a Rasa nlu.yml and a Dialogflow export from files, and says what was skipped', async () => {
+    await page.getByRole('link', { name: 'NLU training data' }).click();
+    const form = page.getByRole('form', { name: 'Import training data' });
+    await form.getByLabel('Name').fill('travel');
+    await form.getByLabel('File').setInputFiles(fileURLToPath(new URL('../fixtures/nlu/rasa-nlu.yml', import.meta.url)));
+    await form.getByRole('button', { name: 'Import' }).click();
+    await form.getByRole('status').filter({ hasText: "synonym 'nobody_uses_this'" }).waitFor();
+    await page.getByRole('link', { name: 'travel' }).waitFor();
+
+    const zip = join(mkdtempSync(join(tmpdir(), 'nlu-import-')), 'PizzaAgent.zip');
+    writeFileSync(zip, dialogflowZip());
+    await form.getByLabel('Name').fill('pizza');
+    await form.getByLabel('Format').selectOption('dialogflow');
+    await form.getByLabel('File').setInputFiles(zip);
+    await form.getByRole('button', { name: 'Import' }).click();
+    await page.getByRole('link', { name: 'pizza' }).waitFor();
+    await shot('nlu-imported');
+    const pizza = await fixture.api.get<{ document: { intents: Record<string, string[]> } }>('/v1/nlu/training-data/pizza');
+    expect(pizza.body.document.intents['order.pizza']).toHaveLength(3);
+    rmSync(dirname(zip), { recursive: true, force: true });
     expect(problems).toEqual([]);
   });
 });

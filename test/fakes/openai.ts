@@ -96,16 +96,18 @@ export function toolCalls(calls: { name: string; arguments: object }[], content:
 }
 
 /**
- * Deterministic stand-in embeddings: each lower-cased word (stripped of a plural s) adds to one of
- * 64 dimensions, so texts sharing words are close, as with a real model, with no weights to load.
+ * Deterministic stand-in embeddings: each lower-cased word of four letters or more (stripped of a
+ * plural s) adds to one of 256 dimensions, so texts sharing words are close, as with a real model,
+ * with no weights to load. Short words ("the", "of") would make every text look alike.
  */
 export function fakeEmbedding(text: string): number[] {
-  const vector = new Array<number>(64).fill(0);
+  const vector = new Array<number>(256).fill(0);
   for (const word of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
-    const stem = word.length > 3 ? word.replace(/s$/, '') : word;
+    if (word.length < 4) continue;
+    const stem = word.replace(/s$/, '');
     let hash = 0;
     for (const ch of stem) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
-    vector[hash % 64]! += 1;
+    vector[hash % 256]! += 1;
   }
   return vector;
 }

@@ -1,9 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { startRecorder, type Recorder } from './http-recorder.js';
 
-/** A fake Twilio REST API: updating a call (`POST …/Calls/{sid}.json`) answers the call resource. */
+/** A fake Twilio REST API: updating a call (`POST …/Calls/{sid}.json`) answers the call resource; creating one (`POST …/Calls.json`) a new queued call. */
 export function startFakeTwilio(): Promise<Recorder> {
-  return startRecorder((request) => {
+  return startRecorder((request, n) => {
+    if (/\/Calls\.json$/.test(request.path)) return { status: 201, body: { sid: `CA${String(n).padStart(32, 'f')}`, status: 'queued', to: request.body.To, from: request.body.From } };
     const sid = /Calls\/([^/.]+)\.json/.exec(request.path)?.[1];
     return sid ? { body: { sid, status: 'in-progress' } } : { status: 404, body: { code: 20404, message: 'not found' } };
   });

@@ -5,6 +5,7 @@ import { AnalyticsPage } from './analytics/analytics-page';
 import { ConversationsPage } from './conversations/conversations-page';
 import { FlowListPage } from './flows/flow-list-page';
 import { InboxPage } from './inbox/inbox-page';
+import { KnowledgePage } from './knowledge/knowledge-page';
 import { NluListPage } from './nlu/nlu-list-page';
 import { NluReviewPage } from './nlu/nlu-review-page';
 import { useSession } from './session';
@@ -21,7 +22,9 @@ const sections = [
   { path: '/inbox', label: 'Agent inbox', permission: 'handoff:reply' },
   { path: '/analytics', label: 'Analytics', permission: 'analytics:read' },
   { path: '/nlu', label: 'NLU data', permission: 'flows:read' },
-  { path: '/settings', label: 'Settings', permission: 'users:read' },
+  { path: '/knowledge', label: 'Knowledge', permission: 'knowledge:read' },
+  // Every role with a settings tab (editors: integrations, channels, models) can read integrations.
+  { path: '/settings', label: 'Settings', permission: 'integrations:read' },
 ] as const;
 
 function Page({ path, me }: { path: string; me: Me }) {
@@ -30,17 +33,19 @@ function Page({ path, me }: { path: string; me: Me }) {
     case 'flows':
       return id ? (
         <Suspense fallback={<Loading what="the editor" />}>
-          <FlowEditorPage flowId={id} />
+          <FlowEditorPage flowId={id} permissions={me.permissions} />
         </Suspense>
       ) : (
-        <FlowListPage />
+        <FlowListPage permissions={me.permissions} />
       );
     case 'conversations':
-      return <ConversationsPage selected={id ?? null} />;
+      return <ConversationsPage selected={id ?? null} permissions={me.permissions} />;
     case 'inbox':
       return <InboxPage selected={id ?? null} />;
     case 'nlu':
-      return id ? <NluReviewPage name={id} permissions={me.permissions} /> : <NluListPage />;
+      return id ? <NluReviewPage name={id} permissions={me.permissions} /> : <NluListPage permissions={me.permissions} />;
+    case 'knowledge':
+      return <KnowledgePage permissions={me.permissions} />;
     case 'analytics':
       return <AnalyticsPage />;
     case 'settings':

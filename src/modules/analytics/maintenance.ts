@@ -8,7 +8,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * Hourly upkeep: partitions for the coming months, raw events dropped past `retentionDays` (whole
- * months), hourly rollups deleted past `rollupRetentionDays`. Platform work across tenants, so it
+ * months; whole day chunks with TimescaleDB, whose chunks also lose the application role's grants
+ * again), hourly rollups deleted past `rollupRetentionDays`. Platform work across tenants, so it
  * runs as the tables' owner outside tenant scope. Idempotent: every instance may run it.
  */
 export function createMaintenance(deps: {

@@ -1,4 +1,5 @@
 import { APP_ROLE, type ModuleMigrations, tenantIsolationSql } from '../storage/index.js';
+import { createHypertable, dropDefaultIndex, revokeChunkGrants } from './timescale.js';
 
 /**
  * The raw tables are time-series: range-partitioned by month on PostgreSQL and PGlite (the
@@ -37,11 +38,11 @@ export const ROLLUP_COUNTERS = ['turns', 'started', 'ended', 'goals', 'handoffs'
 export const KEY = 'tenant_id, time, id';
 export const RAW_TABLE_NAMES = Object.keys(RAW_TABLES) as RawTable[];
 
-/** The only TimescaleDB-specific SQL: untested here (no extension on these machines), kept this small on purpose. */
+/** With TimescaleDB a hypertable (timescale.ts holds that path's SQL), else a partitioned table. */
 const createRawTable = (table: string, columns: string, key: string) => `
   IF timescale THEN
     EXECUTE '${`CREATE TABLE ${table} (${columns}, PRIMARY KEY (${key}))`.replaceAll("'", "''")}';
-    PERFORM create_hypertable('${table}', 'time', chunk_time_interval => interval '1 day');
+    ${createHypertable(table)}
   ELSE
     EXECUTE '${`CREATE TABLE ${table} (${columns}, PRIMARY KEY (${key})) PARTITION BY RANGE (time)`.replaceAll("'", "''")}';
   END IF;`;
@@ -160,6 +161,21 @@ export const analyticsMigrations: ModuleMigrations = {
           refused_at timestamptz NOT NULL DEFAULT now()
         );
         ${tenantIsolationSql('analytics_outbox_refused')}
+      `,
+    },
+    {
+      // TimescaleDB only (a no-op otherwise): hypertables made before this lose the default
+      // 'time DESC' index they were given, and the application role loses its rights on chunks,
+      // through which it could read every tenant's rows (chunks have no row-level security).
+      id: '005_timescale_chunks',
+      sql: `
+        DO $$
+        BEGIN
+          IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN
+            ${RAW_TABLE_NAMES.map((t) => dropDefaultIndex(t)).join('\n            ')}
+          END IF;
+        END $$;
+        DO $$ ${revokeChunkGrants} $$;
       `,
     },
   ],

@@ -1,6 +1,7 @@
 import type { Logger } from '../../shared/logger.js';
 import type { Sql, SqlExecutor } from '../storage/contract.js';
 import { RAW_TABLE_NAMES } from './migrations.js';
+import { dropChunksSql, LOCK_CHUNKS_SQL, rawTableScheme } from './timescale.js';
 
 // Any constant: only processes maintaining the same database must agree on it.
 const PARTITION_LOCK = 8_317_442_977;
@@ -27,8 +28,10 @@ export interface Partitions {
    */
   ensureWithin(tx: SqlExecutor, months: Iterable<string>): Promise<string[]>;
   remember(months: readonly string[]): void;
-  /** Creates partitions ahead and drops whole months (or chunks) past the retention. */
+  /** Creates partitions ahead and drops whole months (or chunks, by day) past the retention. */
   maintain(nowMs: number, retentionDays: number): Promise<void>;
+  /** With TimescaleDB, in the transaction that inserted: chunks it created lose the grants they copied. */
+  lockNewChunks(tx: SqlExecutor): Promise<void>;
 }
 
 /**
@@ -42,11 +45,11 @@ export function createPartitions(deps: { sql: Sql; logger: Logger }): Partitions
 
   const timescale = () =>
     (isTimescale ??= sql
-      .query<{ hyper: boolean }>(
-        `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb')
-           AND NOT EXISTS (SELECT 1 FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid WHERE c.relname = 'custom_metrics') AS hyper`,
+      .query<{ extension: boolean; partitioned: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS extension,
+                EXISTS (SELECT 1 FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid WHERE c.relname = 'custom_metrics') AS partitioned`,
       )
-      .then((rows) => rows[0]?.hyper === true)
+      .then((rows) => rawTableScheme(rows[0] ?? { extension: false, partitioned: true }) === 'hypertables')
       .catch((error: unknown) => {
         isTimescale = null; // asked again next time rather than failing for good after one outage
         throw error;
@@ -93,13 +96,17 @@ export function createPartitions(deps: { sql: Sql; logger: Logger }): Partitions
 
   return {
     timescale,
+    async lockNewChunks(tx) {
+      if (await timescale()) await tx.query(LOCK_CHUNKS_SQL);
+    },
     ensure,
     ensureWithin,
     remember,
     async maintain(nowMs, retentionDays) {
       const cutoff = new Date(nowMs - retentionDays * DAY_MS).toISOString();
       if (await timescale()) {
-        for (const table of RAW_TABLE_NAMES) await sql.query(`SELECT drop_chunks('${table}', older_than => $1::timestamptz)`, [cutoff]);
+        for (const table of RAW_TABLE_NAMES) await sql.query(dropChunksSql(table), [cutoff]);
+        await sql.query(LOCK_CHUNKS_SQL);
         return;
       }
       const thisMonth = monthOf(new Date(nowMs).toISOString());

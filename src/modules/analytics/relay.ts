@@ -71,7 +71,9 @@ export function createRelay(deps: RelayDeps) {
       const { batches, count } = await take(tx, limit);
       if (count === 0) return null;
       const created = await partitions.ensureWithin(tx, batches.flatMap((b) => b.months));
-      return { count, created, ...(await storeOrSetAside(tx, batches, count)) };
+      const stored = await storeOrSetAside(tx, batches, count);
+      await partitions.lockNewChunks(tx);
+      return { count, created, ...stored };
     });
     if (!result) return 0;
     partitions.remember(result.created);

@@ -42,7 +42,8 @@ export interface ConversationSummary {
   channel: string;
   /** `handoff` while a person has the conversation; the bot does not answer then. */
   status: 'active' | 'handoff';
-  handoff: { at: string; by: 'flow' } | null;
+  /** `assignee`: the agent who has it (a user or API key id, or any label the API was given); absent or null while nobody does. */
+  handoff: { at: string; by: 'flow'; assignee?: string | null } | null;
   startedAt: string;
   lastMessageAt: string;
   messageCount: number;
@@ -98,6 +99,66 @@ export const channelRouteInputSchema = z.object({
   flowId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'a flow id such as flow_abc123'),
 });
 export type ChannelRouteInput = z.infer<typeof channelRouteInputSchema>;
+
+export const SCHEDULE_STATUSES = ['pending', 'sent', 'cancelled', 'failed'] as const;
+export type ScheduleStatus = (typeof SCHEDULE_STATUSES)[number];
+
+/** A follow-up a flow scheduled (`schedule` action): a message to send, or an event to run as a turn. */
+export interface ScheduledMessage {
+  id: string;
+  conversationId: string;
+  channel: ChannelId;
+  key: string | null;
+  message?: string;
+  event?: string;
+  /** When it is due (while pending); a claimed one's lease end while it is being sent. */
+  dueAt: string;
+  status: ScheduleStatus;
+  attempts: number;
+  /** Why it failed (e.g. WhatsApp's 24-hour window closed), or the last retried error. */
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const scheduleListQuerySchema = z.object({
+  conversationId: z.string().min(1).max(128).optional(),
+  status: z.enum(SCHEDULE_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type ScheduleListQuery = z.infer<typeof scheduleListQuerySchema>;
+
+const templateInput = z.object({
+  name: z.string().regex(/^[a-z0-9_]{1,512}$/, 'a template name has lowercase letters, digits and underscores'),
+  language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'a language code such as en or en_US'),
+  params: z.array(z.string().min(1).max(1000)).max(20).default([]),
+});
+
+/** Starting a conversation from the API: a WhatsApp template, a Slack DM, or an outbound call. */
+export const startConversationSchema = z
+  .object({
+    channel: z.enum(['whatsapp', 'slack', 'voice']),
+    /** WhatsApp: the user's number (digits, as wa_id); Slack: a user id (U…); voice: an E.164 number. */
+    to: z.string().min(1).max(100),
+    /** The sending account when the channel has several: a WhatsApp phone number id, or the caller id of a call. */
+    from: z.string().min(1).max(100).optional(),
+    /** A repeat with the same key returns the first result and sends nothing again. */
+    idempotencyKey: z.string().regex(/^[\x21-\x7e]{1,100}$/, 'use 1–100 printable ASCII characters without spaces'),
+    text: z.string().min(1).max(4000).optional(),
+    /** WhatsApp: an approved template (needed outside the 24-hour window, so for a first message). */
+    template: templateInput.optional(),
+  })
+  .refine((s) => s.text !== undefined || s.template !== undefined, { message: 'give the first message as `text` or a WhatsApp `template`' });
+export type StartConversationInput = z.infer<typeof startConversationSchema>;
+
+export interface StartedConversation {
+  conversationId: string;
+  channel: ChannelId;
+  idempotencyKey: string;
+  /** False when this answers a repeat of an earlier request with the same key. */
+  created: boolean;
+  createdAt: string;
+}
 
 /** A webhook call as the gateway received it; `rawBody` is the exact body, for signatures. */
 export interface WebhookRequest {
@@ -164,6 +225,12 @@ export interface Chat {
   putRoute(tenantId: string, channel: ChannelId, account: string, input: ChannelRouteInput): Promise<ChannelRoute>;
   deleteRoute(tenantId: string, channel: ChannelId, account: string): Promise<void>;
 
+  /** Follow-ups scheduled by flows, soonest first. */
+  listSchedules(tenantId: string, query: ScheduleListQuery): Promise<ScheduledMessage[]>;
+  cancelSchedule(tenantId: string, scheduleId: string): Promise<ScheduledMessage>;
+  /** Starts a conversation (idempotent by key): its first message goes out through the channel's outbox, or as the call. */
+  startConversation(tenantId: string, input: StartConversationInput): Promise<StartedConversation>;
+
   /** Verifies, acknowledges and (after the acknowledgement where the platform needs it) processes a webhook. */
   receiveWebhook(tenantId: string, channel: ChannelId, request: WebhookRequest): Promise<WebhookResponse>;
 
@@ -177,9 +244,11 @@ export interface Chat {
   retryOutbox(tenantId: string, outboxId: string): Promise<OutboxEntry>;
 
   /** A person's reply in a handed-off conversation: stored and delivered through its channel. */
-  sendAgentReply(tenantId: string, conversationId: string, text: string): Promise<StoredMessage>;
-  /** Ends the handoff on the chat side (the engine's context must leave `handoff` too). */
-  handBack(tenantId: string, conversationId: string): Promise<ConversationSummary>;
+  sendAgentReply(tenantId: string, conversationId: string, text: string, agent?: string): Promise<StoredMessage>;
+  /** Gives a handed-off conversation to an agent (null: nobody); while an agent has it the bot stays silent. */
+  assignConversation(tenantId: string, conversationId: string, agent: string | null): Promise<ConversationSummary>;
+  /** Ends the handoff: the flow resumes where it was and what the bot then says is sent (and returned). */
+  handBack(tenantId: string, conversationId: string): Promise<ConversationSummary & { replies: Reply[] }>;
 
   /** Starts the outbox worker. */
   start(): void;

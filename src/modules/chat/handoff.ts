@@ -1,54 +1,82 @@
 import { AppError } from '../../shared/app-error.js';
-import type { Engine } from '../engine/contract.js';
-import type { Sql } from '../storage/contract.js';
+import type { Engine, Reply } from '../engine/contract.js';
+import type { Sql, SqlExecutor } from '../storage/contract.js';
 import type { ChannelConfigs } from './channel-configs.js';
 import { channelIdSchema, type ConversationSummary, type StoredMessage } from './contract.js';
+import type { ConversationDoc } from './message-store.js';
 import type { createMessageStore } from './message-store.js';
 import type { OutboxStore } from './outbox-store.js';
 
 /**
- * The person's side of a handoff: replies written by an agent go out through the conversation's
- * channel (via the outbox, like the bot's) and are stored; handing back clears the mark.
+ * The person's side of a handoff: assigning it to an agent (the bot then stays silent), replies
+ * written by an agent, which go out through the conversation's channel (via the outbox, like the
+ * bot's) and are stored, and handing back, which clears the mark and sends what the bot says as
+ * its flow resumes.
  */
 export function createHandoff(deps: { sql: Sql; engine: Engine; configs: ChannelConfigs; messages: ReturnType<typeof createMessageStore>; outbox: OutboxStore; kick: () => void }) {
   const { sql, messages } = deps;
   const notFound = (id: string) => new AppError('conversation_not_found', `No conversation '${id}' in this workspace.`);
 
+  /** Stores outbound messages and queues their sends on the conversation's channel, in `tx`. */
+  async function deliver(tx: SqlExecutor, tenantId: string, conversationId: string, doc: ConversationDoc, replies: { reply: Reply; author: 'bot' | 'agent' }[]): Promise<string[]> {
+    const channel = channelIdSchema.safeParse(doc.channel);
+    // Web chat and API conversations read their history; platform conversations get a push.
+    const outbound = channel.success && doc.address ? await deps.configs.instance(tenantId, channel.data) : null;
+    await messages.touchConversation(tx, tenantId, conversationId, doc.channel);
+    const ids = await messages.append(
+      tx,
+      tenantId,
+      conversationId,
+      replies.map(({ reply, author }) => ({ direction: 'outbound' as const, channel: doc.channel, text: reply.text, payload: null, reply, turnId: null, author })),
+    );
+    if (outbound && channel.success) {
+      const sends = replies.flatMap(({ reply }, i) => outbound.render(reply, doc.address ?? {}).map((payload) => ({ conversationId, channel: channel.data, messageId: ids[i] ?? null, payload })));
+      await deps.outbox.enqueue(tx, tenantId, sends);
+    }
+    return ids;
+  }
+
+  /** Gives a handed-off conversation to an agent (null: back to the queue); the engine and the inbox agree. */
+  async function assign(tenantId: string, conversationId: string, agent: string | null, now: string): Promise<ConversationSummary> {
+    const doc = await sql.withTenant(tenantId, (tx) => messages.getDoc(tx, tenantId, conversationId));
+    if (!doc) throw notFound(conversationId);
+    await deps.engine.assignHandoff(tenantId, conversationId, agent, {
+      commit: async (tx) => {
+        const handoff = { at: doc.handoff?.at ?? now, by: doc.handoff?.by ?? ('flow' as const), assignee: agent };
+        await messages.patchDoc(tx, tenantId, conversationId, { status: 'handoff', handoff });
+      },
+    });
+    return (await messages.summary(tenantId, conversationId))!;
+  }
+
   return {
-    async sendAgentReply(tenantId: string, conversationId: string, text: string): Promise<StoredMessage> {
+    assign,
+
+    /** `agent` (who writes) takes a handed-off conversation nobody has yet, so the bot's waiting messages stop. */
+    async sendAgentReply(tenantId: string, conversationId: string, text: string, by?: { agent: string; now: string }): Promise<StoredMessage> {
       const trimmed = text.trim();
       if (trimmed === '' || trimmed.length > 4000) throw new AppError('bad_request', 'An agent reply needs 1–4,000 characters of text.');
       const doc = await sql.withTenant(tenantId, (tx) => messages.getDoc(tx, tenantId, conversationId));
       if (!doc) throw notFound(conversationId);
-      const channel = channelIdSchema.safeParse(doc.channel);
-      // Web chat and API conversations read their history; platform conversations get a push.
-      const outbound = channel.success && doc.address ? await deps.configs.instance(tenantId, channel.data) : null;
-      const reply = { type: 'text' as const, text: trimmed };
-      const id = await sql.withTenant(tenantId, async (tx) => {
-        await messages.touchConversation(tx, tenantId, conversationId, doc.channel);
-        const [messageId] = await messages.append(tx, tenantId, conversationId, [
-          { direction: 'outbound', channel: doc.channel, text: trimmed, payload: null, reply, turnId: null, author: 'agent' },
-        ]);
-        if (outbound && channel.success) {
-          const payloads = outbound.render(reply, doc.address ?? {});
-          await deps.outbox.enqueue(tx, tenantId, payloads.map((payload) => ({ conversationId, channel: channel.data, messageId: messageId ?? null, payload })));
-        }
-        return messageId!;
-      });
+      if (by && doc.status === 'handoff' && !doc.handoff?.assignee) await assign(tenantId, conversationId, by.agent, by.now);
+      const [id] = await sql.withTenant(tenantId, (tx) => deliver(tx, tenantId, conversationId, doc, [{ reply: { type: 'text', text: trimmed }, author: 'agent' }]));
       deps.kick();
-      return (await messages.get(tenantId, id))!;
+      return (await messages.get(tenantId, id!))!;
     },
 
-    /** The engine leaves `handoff` and the mark is cleared in one transaction. */
-    async handBack(tenantId: string, conversationId: string, now: string): Promise<ConversationSummary> {
+    /** The engine resumes the flow and the mark is cleared in one transaction; the bot's replies go out with it. */
+    async handBack(tenantId: string, conversationId: string, now: string): Promise<ConversationSummary & { replies: Reply[] }> {
       let found = false;
-      await deps.engine.handBack(tenantId, conversationId, {
-        commit: async (tx) => {
+      const result = await deps.engine.handBack(tenantId, conversationId, {
+        commit: async (tx, outcome) => {
           found = await messages.patchDoc(tx, tenantId, conversationId, { status: 'active', handoff: null, handedBackAt: now });
+          const doc = found ? await messages.getDoc(tx, tenantId, conversationId) : null;
+          if (doc && outcome.replies.length > 0) await deliver(tx, tenantId, conversationId, doc, outcome.replies.map((reply) => ({ reply, author: 'bot' as const })));
         },
       });
       if (!found) throw notFound(conversationId);
-      return (await messages.summary(tenantId, conversationId))!;
+      if (result.replies.length > 0) deps.kick();
+      return { ...(await messages.summary(tenantId, conversationId))!, replies: result.replies };
     },
   };
 }

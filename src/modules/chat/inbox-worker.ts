@@ -32,6 +32,8 @@ export function createInboxWorker(deps: { store: InboxStore; sql: Sql; configs: 
     const outbound = (await deps.configs.instance(item.tenantId, item.channel)) ?? undefined;
     const origin = { channel: item.channel, externalId: item.externalId, ...item.origin, ...(outbound ? { outbound } : {}) };
     let marked = false;
+    // "Typing…" while the turn runs (Messenger, WhatsApp): best effort, never in the turn's way.
+    outbound?.typing?.(item.origin.address, item.externalId).catch(() => undefined);
     await deps.turns.run(item.tenantId, item.conversationId, { ...item.message, id: item.externalId }, origin, async (tx) => {
       await store.markDone(tx, item);
       marked = true;

@@ -6,6 +6,7 @@ import type { Engine } from '../engine/contract.js';
 import type { Secrets } from '../security/contract.js';
 import type { Sql } from '../storage/contract.js';
 import { createChannelConfigs } from './channel-configs.js';
+import { createBotSends } from './bot-sends.js';
 import { createChannelRoutes } from './channel-routes.js';
 import { createHttpPost } from './channels/http-post.js';
 import { CHANNELS } from './channels/registry.js';
@@ -16,6 +17,9 @@ import { createInboxWorker, type InboxSettings } from './inbox-worker.js';
 import { createMessageStore } from './message-store.js';
 import { createOutboxStore } from './outbox-store.js';
 import { createOutboxWorker, type OutboxSettings } from './outbox-worker.js';
+import { createProactive } from './proactive.js';
+import { createScheduleStore } from './schedule-store.js';
+import { createScheduleWorker } from './schedule-worker.js';
 import { createTurns } from './turns.js';
 import { createWebchat } from './webchat.js';
 import { createWebhooks } from './webhooks.js';
@@ -55,7 +59,11 @@ export function createChat(deps: ChatDeps): Chat {
   const configs = createChannelConfigs({ sql, secrets: deps.secrets, caps: { clock, post }, allowBaseUrlOverride: config.allowBaseUrlOverride });
   const worker = createOutboxWorker({ store: outbox, configs, clock, logger, settings: config.outbox });
   const kick = () => worker.kick();
-  const turns = createTurns({ engine: deps.engine, clock, ids: deps.ids, messages, outbox, kick, consumeQuota: deps.consumeQuota });
+  const schedules = createScheduleStore(deps);
+  const turns = createTurns({ engine: deps.engine, clock, ids: deps.ids, messages, outbox, schedules, kick, consumeQuota: deps.consumeQuota });
+  const botSends = createBotSends({ configs, messages, outbox, clock });
+  const scheduleWorker = createScheduleWorker({ store: schedules, sql, configs, messages, botSends, turns, kick, clock, logger, settings: config.inbox });
+  const proactive = createProactive({ sql, configs, botSends, messages, kick, clock });
   const inbox = createInboxStore(deps);
   const inboxWorker = createInboxWorker({ store: inbox, sql, configs, turns, clock, logger, settings: config.inbox });
   const routes = createChannelRoutes({ sql, clock, engine: deps.engine });
@@ -81,6 +89,10 @@ export function createChat(deps: ChatDeps): Chat {
     putRoute: (tenantId, channel, account, input) => routes.put(tenantId, channel, account, input.flowId),
     deleteRoute: (tenantId, channel, account) => routes.remove(tenantId, channel, account),
 
+    listSchedules: (tenantId, query) => schedules.list(tenantId, query),
+    cancelSchedule: (tenantId, scheduleId) => schedules.cancel(tenantId, scheduleId),
+    startConversation: (tenantId, input) => proactive.start(tenantId, input),
+
     receiveWebhook: (tenantId, channel, request) => webhooks.receive(tenantId, channel, request),
     webOriginAllowed: (tenantId, origin) => webchat.originAllowed(tenantId, origin),
     webchatTurn: (tenantId, session, message) => webchat.turn(tenantId, `web:${session.conversation}`, session, { ...message, channel: 'web' }),
@@ -92,16 +104,19 @@ export function createChat(deps: ChatDeps): Chat {
       return entry;
     },
 
-    sendAgentReply: (tenantId, conversationId, text) => handoff.sendAgentReply(tenantId, conversationId, text),
+    sendAgentReply: (tenantId, conversationId, text, agent) => handoff.sendAgentReply(tenantId, conversationId, text, agent ? { agent, now: clock.isoNow() } : undefined),
+    assignConversation: (tenantId, conversationId, agent) => handoff.assign(tenantId, conversationId, agent, clock.isoNow()),
     handBack: (tenantId, conversationId) => handoff.handBack(tenantId, conversationId, clock.isoNow()),
 
     start() {
       worker.start();
       inboxWorker.start();
+      scheduleWorker.start();
     },
     async stop() {
       // Messages still in the inbox stay there for the next instance (or this one, restarted).
       await inboxWorker.stop();
+      await scheduleWorker.stop();
       await worker.stop();
     },
   };

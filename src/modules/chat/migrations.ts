@@ -112,5 +112,40 @@ export const chatMigrations: ModuleMigrations = {
         ${tenantIsolationSql('channel_routes')}
       `,
     },
+    {
+      // Follow-ups flows schedule (stored with their turn, sent when due by any instance), and the
+      // conversations the API started, by idempotency key.
+      id: '005_schedules_and_starts',
+      sql: `
+        CREATE TABLE chat_schedules (
+          id uuid PRIMARY KEY,
+          tenant_id uuid NOT NULL,
+          conversation_id text NOT NULL,
+          channel text NOT NULL,
+          key text,
+          kind text NOT NULL,
+          body text NOT NULL,
+          due_at timestamptz NOT NULL,
+          status text NOT NULL DEFAULT 'pending',
+          attempts integer NOT NULL DEFAULT 0,
+          last_error text,
+          created_at timestamptz NOT NULL,
+          updated_at timestamptz NOT NULL
+        );
+        CREATE INDEX chat_schedules_due_idx ON chat_schedules (due_at) WHERE status = 'pending';
+        CREATE INDEX chat_schedules_conversation_idx ON chat_schedules (tenant_id, conversation_id, key) WHERE status = 'pending';
+        CREATE TABLE chat_starts (
+          tenant_id uuid NOT NULL,
+          idempotency_key text NOT NULL,
+          request jsonb NOT NULL,
+          conversation_id text NOT NULL,
+          channel text NOT NULL,
+          created_at timestamptz NOT NULL,
+          PRIMARY KEY (tenant_id, idempotency_key)
+        );
+        ${tenantIsolationSql('chat_schedules')}
+        ${tenantIsolationSql('chat_starts')}
+      `,
+    },
   ],
 };

@@ -7,9 +7,11 @@ const TABLES = [
   { kind: 'messages', table: 'messages', column: 'conversation_id', order: 'seq' },
   { kind: 'inbox', table: 'channel_inbox', column: 'conversation_id', order: 'seq' },
   { kind: 'outbox', table: 'channel_outbox', column: 'conversation_id', order: 'seq' },
+  { kind: 'schedules', table: 'chat_schedules', column: 'conversation_id', order: 'created_at' },
+  { kind: 'starts', table: 'chat_starts', column: 'conversation_id', order: 'created_at' },
 ] as const;
 
-/** Chat's share of a person's data: their conversations, messages, and platform messages in and out. */
+/** Chat's share of a person's data: their conversations, messages, platform messages in and out, follow-ups and API starts. */
 export function createChatPersonData(deps: { sql: Sql }): PersonDataPart {
   const { sql } = deps;
   return {
@@ -52,6 +54,9 @@ export function createChatPersonData(deps: { sql: Sql }): PersonDataPart {
           messages: await run('DELETE FROM messages WHERE tenant_id = $1 AND created_at < $2::timestamptz RETURNING 1'),
           inbox: await run(`DELETE FROM channel_inbox WHERE tenant_id = $1 AND created_at < $2::timestamptz AND status <> 'pending' RETURNING 1`),
           outbox: await run(`DELETE FROM channel_outbox WHERE tenant_id = $1 AND created_at < $2::timestamptz AND status <> 'pending' RETURNING 1`),
+          // Follow-ups still to be sent are work too; a start's record only guards its key against repeats.
+          schedules: await run(`DELETE FROM chat_schedules WHERE tenant_id = $1 AND updated_at < $2::timestamptz AND status <> 'pending' RETURNING 1`),
+          starts: await run('DELETE FROM chat_starts WHERE tenant_id = $1 AND created_at < $2::timestamptz RETURNING 1'),
           conversations: 0,
         };
         counts.conversations = await run(
@@ -59,6 +64,7 @@ export function createChatPersonData(deps: { sql: Sql }): PersonDataPart {
              AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = c.tenant_id AND m.conversation_id = c.id)
              AND NOT EXISTS (SELECT 1 FROM channel_inbox i WHERE i.tenant_id = c.tenant_id AND i.conversation_id = c.id)
              AND NOT EXISTS (SELECT 1 FROM channel_outbox o WHERE o.tenant_id = c.tenant_id AND o.conversation_id = c.id)
+             AND NOT EXISTS (SELECT 1 FROM chat_schedules s WHERE s.tenant_id = c.tenant_id AND s.conversation_id = c.id AND s.status = 'pending')
            RETURNING 1`,
         );
         return counts;

@@ -6,6 +6,7 @@ import type { Address, ChannelInstance } from './channels/define-channel.js';
 import type { ChannelId } from './contract.js';
 import type { createMessageStore, MessageDoc } from './message-store.js';
 import type { NewSend, OutboxStore } from './outbox-store.js';
+import type { ScheduleStore } from './schedule-store.js';
 
 /** Where a turn came from on a platform, and how its replies go back (through the outbox, or inline). */
 export interface Origin {
@@ -28,6 +29,8 @@ export function createTurns(deps: {
   ids: Ids;
   messages: ReturnType<typeof createMessageStore>;
   outbox: OutboxStore;
+  /** Where the turn's `schedule` / `unschedule` actions are stored, with the turn. */
+  schedules: ScheduleStore;
   kick: () => void;
   /** Counts the message against the tenant's daily quota; throws rate_limited past it. */
   consumeQuota: (tenantId: string) => Promise<void>;
@@ -65,10 +68,15 @@ export function createTurns(deps: {
     };
   }
 
-  /** A handoff marks the conversation for the inbox, in the turn's transaction. */
-  async function markHandoff(tx: SqlExecutor, tenantId: string, conversationId: string): Promise<void> {
-    const doc = await messages.getDoc(tx, tenantId, conversationId);
-    if (doc?.status !== 'handoff') await messages.patchDoc(tx, tenantId, conversationId, { status: 'handoff', handoff: { at: deps.clock.isoNow(), by: 'flow' } });
+  /** What cannot be staged as rows, in the turn's transaction: schedules, and the handoff mark the inbox finds. */
+  async function commitExtras(tx: SqlExecutor, tenantId: string, conversationId: string, message: InboundTurn, result: TurnResult): Promise<void> {
+    if (result.schedules?.length) await deps.schedules.record(tx, tenantId, conversationId, message.channel, result.schedules);
+    if (result.handoff) {
+      const doc = await messages.getDoc(tx, tenantId, conversationId);
+      if (doc?.status !== 'handoff') await messages.patchDoc(tx, tenantId, conversationId, { status: 'handoff', handoff: { at: deps.clock.isoNow(), by: 'flow' } });
+    } else if (result.leftHandoff) {
+      await messages.patchDoc(tx, tenantId, conversationId, { status: 'active', handoff: null, handedBackAt: deps.clock.isoNow() });
+    }
   }
 
   return {
@@ -82,7 +90,7 @@ export function createTurns(deps: {
           return staged.rows;
         },
         async commit(tx, outcome) {
-          if (outcome.handoff) await markHandoff(tx, tenantId, conversationId);
+          await commitExtras(tx, tenantId, conversationId, message, outcome);
           await commit?.(tx, outcome);
         },
       });

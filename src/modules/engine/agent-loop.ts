@@ -26,12 +26,10 @@ function instructionsOf(effect: AgentEffect): string {
   return parts.join('\n\n');
 }
 
-/** The last `effect.history` messages before this one, then what is already known, then this message. */
+/** The last `effect.history` messages before this one, then this message. */
 function conversation(effect: AgentEffect, history: readonly HistoryEntry[]): AgentMessage[] {
   const past = history.at(-1)?.role === 'user' && history.at(-1)?.text === effect.message ? history.slice(0, -1) : history;
   const messages: AgentMessage[] = past.slice(-effect.history).map((h) => (h.role === 'user' ? { role: 'user', text: h.text } : { role: 'assistant', text: h.text }));
-  const known = Object.entries(effect.filled).filter(([, v]) => v !== null);
-  if (known.length > 0) messages.push({ role: 'user', text: `(Details already known: ${JSON.stringify(Object.fromEntries(known))})` });
   messages.push({ role: 'user', text: effect.message });
   return messages;
 }
@@ -61,7 +59,7 @@ async function runTool(deps: AgentDeps, at: At, toolbox: AgentToolbox, call: Too
       return JSON.stringify({ saved: Object.keys(call.arguments) });
     case 'finish': {
       const exit = String(call.arguments.exit ?? '');
-      if (!toolbox.specs.some((s) => s.name === 'finish' && JSON.stringify(s.parameters).includes(`"${exit}"`))) return JSON.stringify({ error: `'${exit}' is not one of the exits.` });
+      if (!toolbox.exits.has(exit)) return JSON.stringify({ error: `'${exit}' is not one of the exits: ${[...toolbox.exits].join(', ')}.` });
       outcome.exit = exit;
       outcome.reason = typeof call.arguments.reason === 'string' ? call.arguments.reason : null;
       return JSON.stringify({ ok: true });
@@ -82,6 +80,7 @@ export async function runAgent(deps: AgentDeps, at: At, effect: AgentEffect, his
   const trace: TraceEvent[] = [];
   const toolbox = await buildToolbox(deps, at.tenantId, effect);
   const messages = conversation(effect, history);
+  const known = Object.fromEntries(Object.entries(effect.filled).filter(([, v]) => v !== null));
   const outcome: Outcome = { slots: {}, exit: null, reason: null };
   let costUsd = 0;
   let reply: string | null = null;
@@ -93,7 +92,7 @@ export async function runAgent(deps: AgentDeps, at: At, effect: AgentEffect, his
       break;
     }
     steps += 1;
-    const answer = await deps.models.converse(at.tenantId, { instructions: instructionsOf(effect), messages, tools: toolbox.specs });
+    const answer = await deps.models.converse(at.tenantId, { instructions: instructionsOf(effect), messages, data: known, tools: toolbox.specs });
     trace.push(...usageToTrace(answer.usage, at.state, at.now()));
     costUsd += answer.usage.reduce((sum, u) => sum + u.costUsd, 0);
     if (!answer.ok) {

@@ -21,6 +21,8 @@ export type ToolTarget =
 export interface AgentToolbox {
   specs: ToolSpec[];
   targets: Map<string, ToolTarget>;
+  /** The state's exit names, which `finish` accepts. */
+  exits: Set<string>;
 }
 
 /** Provider tool names allow letters, digits, `_` and `-`, up to 64. */
@@ -70,7 +72,7 @@ export async function buildToolbox(deps: { adaptors: Adaptors }, tenantId: strin
     const description = `End your part of the conversation when one of these holds: ${exits.map(([exit, when]) => `${exit}: ${when}`).join('; ')}.`;
     specs.push({ name: FINISH_TOOL, description, parameters: { type: 'object', properties: { exit: { type: 'string', enum: exits.map(([exit]) => exit) }, reason: { type: 'string' } }, required: ['exit'] } });
   }
-  return { specs, targets };
+  return { specs, targets, exits: new Set(exits.map(([exit]) => exit)) };
 }
 
 export function searchTrace(state: string | null, question: string, result: SearchResult, at: string, method?: string): TraceEvent {

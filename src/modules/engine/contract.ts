@@ -39,6 +39,14 @@ export const inboundTurnSchema = z
   });
 export type InboundTurn = z.infer<typeof inboundTurnSchema>;
 
+/** What handing a conversation back produced: the bot's replies as the flow resumes (none when it starts over). */
+export interface HandBackResult {
+  replies: Reply[];
+  state: string | null;
+  /** False when there was nothing to resume: the next message starts the flow again. */
+  resumed: boolean;
+}
+
 export interface ReplyButton {
   title: string;
   payload: string;
@@ -55,8 +63,13 @@ export interface Reply extends RichContent {
   quickReplies?: ReplyButton[];
 }
 
+/** What a turn asked to schedule (`schedule` / `unschedule` actions); chat stores them with the turn. */
+export type ScheduleRequest = { kind: 'schedule'; key: string | null; inMs: number; message?: string; event?: string } | { kind: 'unschedule'; key: string };
+
 export interface TurnResult {
   turnId: string;
+  /** Follow-ups the turn scheduled or cancelled, in order. */
+  schedules?: ScheduleRequest[];
   replies: Reply[];
   /** The state the conversation now waits in (or ended in). */
   state: string | null;
@@ -64,6 +77,8 @@ export interface TurnResult {
   confidence: number | null;
   ended: boolean;
   handoff: boolean;
+  /** The conversation was with a person and the flow took it back (the handoff's waiting timeout). */
+  leftHandoff?: boolean;
 }
 
 export interface ConversationState {
@@ -202,7 +217,9 @@ export interface Engine {
   /** Forgets the conversation's flow context; its next message starts the default flow afresh. */
   resetConversation(tenantId: string, conversationId: string): Promise<void>;
   /** Ends a handoff: the bot answers the conversation's next message again. `hooks.commit` joins its transaction. */
-  handBack(tenantId: string, conversationId: string, hooks?: { commit?: (tx: SqlExecutor) => Promise<void> }): Promise<void>;
+  handBack(tenantId: string, conversationId: string, hooks?: { commit?: (tx: SqlExecutor, result: HandBackResult) => Promise<void> }): Promise<HandBackResult>;
+  /** Who has a handed-off conversation (null: nobody yet); while an agent has it the bot is silent. Conflict when it is not handed off. */
+  assignHandoff(tenantId: string, conversationId: string, agent: string | null, hooks?: { commit?: (tx: SqlExecutor) => Promise<void> }): Promise<void>;
   createFlow(tenantId: string, source: string | object): Promise<FlowDetail>;
   /** Replaces the draft; with `allowErrors` a draft with errors is saved (and listed in `errors`) instead of refused. */
   updateFlow(tenantId: string, flowId: string, source: string | object, options?: { allowErrors?: boolean }): Promise<FlowDetail>;

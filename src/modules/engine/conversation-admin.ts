@@ -1,8 +1,10 @@
 import { AppError } from '../../shared/app-error.js';
 import type { Locks, Sql, SqlExecutor } from '../storage/contract.js';
+import type { CompiledFlows } from './compiled-flows.js';
 import type { ContextStore } from './context-store.js';
-import type { TurnTrace } from './contract.js';
+import type { HandBackResult, TurnTrace } from './contract.js';
 import type { TraceEvent } from './flow/index.js';
+import { resumeTurnCore, type TurnCoreDeps } from './run-turn.js';
 
 const lockKey = (tenantId: string, conversationId: string) => `lock:conversation:${tenantId}:${conversationId}`;
 
@@ -10,8 +12,9 @@ const lockKey = (tenantId: string, conversationId: string) => `lock:conversation
  * Operations on a conversation outside a turn. Those that change the context take the same lock
  * as turns, so they never interleave with one.
  */
-export function createConversationAdmin(deps: { sql: Sql; locks: Locks; contexts: ContextStore; lockWaitMs: number }) {
+export function createConversationAdmin(deps: { sql: Sql; locks: Locks; contexts: ContextStore; compiledFlows: CompiledFlows; turn: TurnCoreDeps; lockWaitMs: number }) {
   const { sql, locks, contexts } = deps;
+  const notFound = (conversationId: string) => new AppError('conversation_not_found', `No conversation '${conversationId}' in this workspace.`);
 
   async function underLock<T>(tenantId: string, conversationId: string, fn: () => Promise<T>): Promise<T> {
     const lock = await locks.acquire(lockKey(tenantId, conversationId), { waitMs: deps.lockWaitMs });
@@ -55,20 +58,49 @@ export function createConversationAdmin(deps: { sql: Sql; locks: Locks; contexts
     },
 
     /**
-     * Gives a handed-off conversation back to the bot: its next message starts the flow again.
-     * Idempotent. `commit` joins the same transaction (chat clears its handoff mark there), so the
-     * bot's state and the inbox's never disagree.
+     * Gives a handed-off conversation back to the bot, which carries on where the flow was (the
+     * handoff state's next, else the question the user was at) and returns what it says then.
+     * Idempotent. `commit` joins the same transaction (chat clears its handoff mark and stores the
+     * replies there), so the bot's state and the inbox's never disagree.
      */
-    async handBack(tenantId: string, conversationId: string, commit?: (tx: SqlExecutor) => Promise<void>): Promise<void> {
-      await underLock(tenantId, conversationId, async () => {
+    async handBack(tenantId: string, conversationId: string, commit?: (tx: SqlExecutor, result: HandBackResult) => Promise<void>): Promise<HandBackResult> {
+      return underLock(tenantId, conversationId, async () => {
         const record = await contexts.loadFromDb(tenantId, conversationId);
-        if (!record) throw new AppError('conversation_not_found', `No conversation '${conversationId}' in this workspace.`);
+        if (!record) throw notFound(conversationId);
+        let result: HandBackResult = { replies: [], state: record.context.state, resumed: false };
+        let context = record.context;
+        if (context.status === 'handoff') {
+          const flow = await deps.compiledFlows.get(tenantId, record.flowId, record.flowVersion);
+          const outcome = await resumeTurnCore(deps.turn, { tenantId, flow, context });
+          context = outcome.result.context;
+          result = { replies: outcome.replies, state: context.state, resumed: context.status !== 'ended' };
+        }
         const saved = await sql.withTenant(tenantId, async (tx) => {
-          const next = record.context.status === 'handoff' ? await contexts.save(tx, tenantId, conversationId, { ...record, context: { ...record.context, status: 'ended' } }) : null;
-          await commit?.(tx);
+          const next = context === record.context ? null : await contexts.save(tx, tenantId, conversationId, { ...record, context });
+          await commit?.(tx, result);
           return next;
         });
         if (saved) await contexts.cache(tenantId, conversationId, saved);
+        return result;
+      });
+    },
+
+    /** Marks who has a handed-off conversation (null: nobody); while someone has it, the bot says nothing. */
+    async assign(tenantId: string, conversationId: string, agent: string | null, commit?: (tx: SqlExecutor) => Promise<void>): Promise<void> {
+      await underLock(tenantId, conversationId, async () => {
+        const record = await contexts.loadFromDb(tenantId, conversationId);
+        if (!record) throw notFound(conversationId);
+        const handoff = record.context.status === 'handoff' ? record.context.internal.handoff : undefined;
+        if (handoff === undefined) throw new AppError('conflict', `Conversation '${conversationId}' is not handed off to a person; only a handed-off conversation can be assigned.`);
+        // A handoff stored before assignment existed has no mark yet: it gets one now.
+        const mark = handoff ?? { state: record.context.state ?? '', at: record.updatedAt, resume: null, agent: null };
+        const context = { ...record.context, internal: { ...record.context.internal, handoff: { ...mark, agent } } };
+        const saved = await sql.withTenant(tenantId, async (tx) => {
+          const next = await contexts.save(tx, tenantId, conversationId, { ...record, context });
+          await commit?.(tx);
+          return next;
+        });
+        await contexts.cache(tenantId, conversationId, saved);
       });
     },
   };

@@ -8,7 +8,8 @@ import type { Models } from '../models/contract.js';
 import { isUniqueViolation, type Locks, type Sql, type SqlExecutor } from '../storage/index.js';
 import type { CompiledFlows } from './compiled-flows.js';
 import type { ContextStore, ConversationRecord } from './context-store.js';
-import type { InboundTurn, StagedRows, TurnHooks, TurnRecord, TurnResult } from './contract.js';
+import type { InboundTurn, ScheduleRequest, StagedRows, TurnHooks, TurnRecord, TurnResult } from './contract.js';
+import type { SideEffect } from './flow/index.js';
 import type { FlowStore } from './flow-store.js';
 import { runTurnCore } from './run-turn.js';
 import type { TurnCommits } from './turn-commits.js';
@@ -37,6 +38,12 @@ export interface ExecutionDeps {
 const MAX_ATTEMPTS = 2;
 /** How many client message ids a context remembers; an older retry is still caught by the turn log's unique index. */
 const RECENT_IDS = 32;
+
+/** The turn's schedule requests, for chat to store with it. */
+function schedulesOf(effects: readonly SideEffect[]): { schedules?: ScheduleRequest[] } {
+  const schedules = effects.filter((e): e is Extract<SideEffect, { kind: 'schedule' | 'unschedule' }> => e.kind === 'schedule' || e.kind === 'unschedule');
+  return schedules.length > 0 ? { schedules } : {};
+}
 
 /** A retry of a message that a committed turn already applied. */
 class AlreadyApplied extends Error {}
@@ -106,6 +113,9 @@ export function createExecutionService(deps: ExecutionDeps) {
       confidence: nlu?.intent.confidence ?? null,
       ended: status === 'ended',
       handoff: status === 'handoff',
+      ...schedulesOf(sideEffects),
+      // A handoff that timed out to the flow: chat clears its mark.
+      ...(loaded?.context.status === 'handoff' && status !== 'handoff' ? { leftHandoff: true } : {}),
       // A handoff that timed out to the flow: chat clears its mark.
       ...(loaded?.context.status === 'handoff' && status !== 'handoff' ? { leftHandoff: true } : {}),
     };

@@ -5,6 +5,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { Sql, SqlExecutor } from '../storage/contract.js';
 import { isUniqueViolation } from '../storage/index.js';
 import type { FlowDetail, FlowIssue, FlowSummary } from './contract.js';
+import { checkFlowCalls, findPublished, notPublished } from './flow-calls.js';
 import { type FlowDefinition, parseFlowSource, validateFlow } from './flow/index.js';
 
 interface FlowRow extends Record<string, unknown> {
@@ -152,10 +153,10 @@ export function createFlowStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
                 [tenantId, flowId, checked.flow.name, sourceText(source), JSON.stringify(checked.flow), JSON.stringify(checked.warnings)],
               )
             : await tx.query<FlowRow>(
-                `UPDATE flows SET source = $3, draft_errors = $4, updated_at = now()
+                `UPDATE flows SET source = $3, draft_errors = $4, warnings = $5, updated_at = now()
                  WHERE tenant_id = $1 AND id = $2
                  RETURNING *, (SELECT max(v.version) FROM flow_versions v WHERE v.flow_id = flows.id) AS published_version`,
-                [tenantId, flowId, sourceText(source), JSON.stringify(checked.issues)],
+                [tenantId, flowId, sourceText(source), JSON.stringify(checked.issues.filter((i) => i.severity === 'error')), JSON.stringify(checked.issues.filter((i) => i.severity !== 'error'))],
               );
           if (!row) throw new AppError('flow_not_found', `No flow with id '${flowId}' in this workspace.`);
           return detail(tx, tenantId, row);
@@ -213,6 +214,7 @@ export function createFlowStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
         const [row] = await tx.query<FlowRow>('SELECT * FROM flows WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [tenantId, flowId]);
         if (!row) throw new AppError('flow_not_found', `No flow with id '${flowId}' in this workspace.`);
         if (row.draft_errors) throw invalid(row.draft_errors, 'The draft has errors, so it cannot be published');
+        await checkFlowCalls(tx, tenantId, row.definition);
         const [next] = await tx.query<{ version: number }>(
           `INSERT INTO flow_versions (tenant_id, flow_id, version, source, definition)
            SELECT $1, $2, coalesce(max(version), 0) + 1, $3, $4 FROM flow_versions WHERE flow_id = $2
@@ -250,6 +252,13 @@ export function createFlowStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
       defaults.set(tenantId, { value, until: clock.now() + DEFAULT_VERSION_TTL_MS });
       value.catch(() => defaults.delete(tenantId));
       return value;
+    },
+
+    /** A published flow by name (a sub-flow call): `version`, or the latest when null. */
+    async publishedByName(tenantId: string, name: string, version: number | null) {
+      const found = await sql.withTenant(tenantId, (tx) => findPublished(tx, tenantId, name, version));
+      if (!found) throw notPublished(name, version);
+      return found;
     },
 
     async definitionOf(tenantId: string, flowId: string, version: number): Promise<FlowDefinition> {

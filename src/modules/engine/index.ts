@@ -16,7 +16,7 @@ import { compileFlow, flowJsonSchema } from './flow/index.js';
 import { checkFlowSource, createFlowStore } from './flow-store.js';
 import { modelKeyOf } from './model-keys.js';
 import { findNluMisses } from './nlu-misses.js';
-import { pinTrainingData } from './pin-training-data.js';
+import { publishPinned } from './pin-training-data.js';
 import { createPlayground } from './playground.js';
 import { createTurnCommits } from './turn-commits.js';
 
@@ -67,10 +67,11 @@ export function createEngine(deps: EngineDeps): Engine {
     commits: createTurnCommits({ sql: deps.sql, contexts }),
     turnRows: deps.turnRows ?? (() => null),
   });
-  const admin = createConversationAdmin({ ...deps, contexts, lockWaitMs: deps.config.lockWaitMs });
+  const turnDeps = { ...deps, maxSteps: deps.config.maxStepsPerTurn, subflows: compiledFlows.subflows };
+  const admin = createConversationAdmin({ ...deps, contexts, compiledFlows, turn: turnDeps, lockWaitMs: deps.config.lockWaitMs });
   const playground = createPlayground({ ...deps, flows, compiledFlows, maxSteps: deps.config.maxStepsPerTurn });
   const integrationsOf = (tenantId: string) => deps.adaptors.listIntegrationNames(tenantId);
-  const tester = createFlowTester({ flows, compiledFlows, turn: { ...deps, maxSteps: deps.config.maxStepsPerTurn } });
+  const tester = createFlowTester({ flows, compiledFlows, turn: turnDeps });
 
   return {
     processMessage: (tenantId, conversationId, message, hooks) => execution.processMessage(tenantId, conversationId, message, hooks),
@@ -94,6 +95,7 @@ export function createEngine(deps: EngineDeps): Engine {
     getTrace: (tenantId, conversationId, limit) => admin.traces(tenantId, conversationId, limit),
     resetConversation: (tenantId, conversationId) => admin.reset(tenantId, conversationId),
     handBack: (tenantId, conversationId, hooks) => admin.handBack(tenantId, conversationId, hooks?.commit),
+    assignHandoff: (tenantId, conversationId, agent, hooks) => admin.assign(tenantId, conversationId, agent, hooks?.commit),
     createFlow: async (tenantId, source) => flows.create(tenantId, source, await integrationsOf(tenantId)),
     updateFlow: async (tenantId, flowId, source, options) =>
       flows.update(tenantId, flowId, source, { integrations: await integrationsOf(tenantId), allowErrors: options?.allowErrors ?? false }),
@@ -106,7 +108,7 @@ export function createEngine(deps: EngineDeps): Engine {
     getFlow: (tenantId, flowId) => flows.get(tenantId, flowId),
     getFlowVersion: (tenantId, flowId, version) => flows.version(tenantId, flowId, version),
     async publishFlow(tenantId, flowId) {
-      const published = await flows.publish(tenantId, flowId, (definition) => pinTrainingData(deps.models, tenantId, definition));
+      const published = await publishPinned({ flows, models: deps.models }, tenantId, flowId);
       // Trains the version's model now, off the turn path (other instances train on first use).
       const flow = await compiledFlows.get(tenantId, flowId, published.version);
       await deps.models.prepare(tenantId, { modelKey: `${flowId}@${published.version}`, nlu: flow.nlu }).catch((error: unknown) =>

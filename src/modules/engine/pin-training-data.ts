@@ -1,6 +1,7 @@
 import { AppError, isAppError } from '../../shared/app-error.js';
 import type { Models } from '../models/contract.js';
 import { BUILTIN_ENTITY_TYPES, type FlowDefinition } from './flow/index.js';
+import type { FlowStore } from './flow-store.js';
 
 const invalid = (path: string, message: string) =>
   new AppError('flow_invalid', `The flow cannot be published: ${path}: ${message}.`, { details: { issues: [{ path, severity: 'error', code: 'training_data', message }] } });
@@ -32,4 +33,18 @@ export async function pinTrainingData(models: Models, tenantId: string, flow: Fl
     });
   }
   return { ...flow, nlu: { ...flow.nlu, trainingData: { name: document.name, revision: document.revision } } };
+}
+
+/**
+ * Publishes the draft with its training data pinned. The pin is read before the publish
+ * transaction (on PGlite a second transaction inside it would wait for it forever); the draft is
+ * then frozen only if it is still the one that was pinned.
+ */
+export async function publishPinned(deps: { flows: FlowStore; models: Models }, tenantId: string, flowId: string): Promise<{ flowId: string; version: number }> {
+  const draft = await deps.flows.draftOf(tenantId, flowId);
+  const frozen = await pinTrainingData(deps.models, tenantId, draft);
+  return deps.flows.publish(tenantId, flowId, async (definition) => {
+    if (JSON.stringify(definition) !== JSON.stringify(draft)) throw new AppError('conflict', 'The draft changed while it was being published; publish again.');
+    return frozen;
+  });
 }

@@ -41,7 +41,7 @@ export function createPlayground(deps: { kv: Kv; flows: FlowStore; compiledFlows
         throw new AppError('conflict', 'The flow changed since this try-it session started; start a new session.');
       }
       const outcome = await runTurnCore(
-        { models: deps.models, adaptors: deps.adaptors, knowledge: deps.knowledge, clock: deps.clock, maxSteps: deps.maxSteps },
+        { models: deps.models, adaptors: deps.adaptors, knowledge: deps.knowledge, clock: deps.clock, maxSteps: deps.maxSteps, subflows: deps.compiledFlows.subflows },
         { tenantId, flow, modelKey: modelKeyOf(flowId, version, flow), context: session?.context ?? null, message },
       );
       await deps.kv.set(key(tenantId, flowId, sessionId), JSON.stringify({ context: outcome.result.context, version }), { ttlMs: SESSION_TTL_MS });

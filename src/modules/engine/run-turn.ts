@@ -7,6 +7,7 @@ import { addReplies, boundHistory, startHistory } from './conversation-history.j
 import { readsSentiment } from './reads-sentiment.js';
 import { performEffect } from './effects.js';
 import { LoadedFlows, type SubflowSource } from './subflows.js';
+import { postbackIntent } from './postback-intent.js';
 import { usageToTrace } from './usage-trace.js';
 import { type CompiledFlow, EvaluationBudget, type FlowContext, type SideEffect, type StepOptions, type StepResult, type TraceEvent, step } from './flow/index.js';
 
@@ -54,6 +55,8 @@ export async function runTurnCore(
       nlu.sentiment = { label: sentiment.label, score: sentiment.score };
       trace.push(...usageToTrace(sentiment.usage, input.context?.state ?? null, clock.isoNow()));
     }
+  } else if (message.payload) {
+    nlu = await postbackIntent(deps.models, tenantId, { modelKey: running.modelKey, nlu: running.flow.nlu, payload: message.payload });
   }
 
   // One budget for the whole turn: resuming after an effect does not earn conditions more time.

@@ -13,6 +13,8 @@ import type { Engine } from '../engine/contract.js';
 import type { Knowledge } from '../knowledge/contract.js';
 import type { PersonData } from '../../person-data.js';
 import type { Privacy } from '../privacy/contract.js';
+import type { Telemetry } from '../../shared/telemetry.js';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Models } from '../models/contract.js';
 import type { Security } from '../security/contract.js';
 import type { Api } from './api.js';
@@ -43,6 +45,7 @@ import { tenantRoutes } from './routes/tenants.js';
 import { workspaceRoutes } from './routes/users.js';
 import { channelRoutes } from './routes/channels.js';
 import { channelRoutingRoutes } from './routes/channel-routing.js';
+import { proactiveRoutes } from './routes/proactive.js';
 import { webchatRoutes } from './routes/webchat.js';
 import { widgetRoutes } from './routes/widget.js';
 
@@ -63,6 +66,8 @@ export interface GatewayDeps {
   /** Export and erasure of one end user's data, across modules. */
   personData: PersonData;
   privacy: Privacy;
+  /** OpenTelemetry, when an OTLP endpoint is configured. */
+  telemetry?: Telemetry | null;
   ready: () => Promise<boolean>;
   defaultWidgetKey: () => string | null;
 }
@@ -81,6 +86,9 @@ async function registerDocs(app: Api): Promise<void> {
   app.get('/v1/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 }
 
+/** With tracing on, every request runs in a server span that continues the caller's W3C trace context. */
+const serverWith = (telemetry: Telemetry) => (handler: (req: IncomingMessage, res: ServerResponse) => void) => createServer(telemetry.serveHttp(handler));
+
 export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   const app: Api = Fastify({
     // Fastify infers its logger type from this option; route modules use the base logger type.
@@ -89,7 +97,10 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     // Long enough for any id our routes accept, so that a too-long id gets our 400 and not a bare 414.
     routerOptions: { maxParamLength: 500 },
     genReqId: () => crypto.randomUUID(),
+    ...(deps.telemetry ? { serverFactory: serverWith(deps.telemetry) } : {}),
   }).withTypeProvider<ZodTypeProvider>();
+  const telemetry = deps.telemetry;
+  if (telemetry) app.addHook('onRequest', async (request) => telemetry.nameRequest(`${request.method} ${request.routeOptions.url ?? 'unmatched'}`));
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerBodyParsers(app);
@@ -125,6 +136,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       webchatRoutes(v1, deps);
       channelRoutes(v1, deps);
       channelRoutingRoutes(v1, deps);
+      proactiveRoutes(v1, deps);
       conversationRoutes(v1, deps);
       flowRoutes(v1, deps);
       flowTestRoutes(v1, deps);

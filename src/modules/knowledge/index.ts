@@ -8,7 +8,7 @@ import { answerSchema, type Knowledge, searchSchema } from './contract.js';
 import { prepareSource } from './index-source.js';
 import { detectPgvector } from './pgvector.js';
 import { searchKnowledge } from './search-knowledge.js';
-import { getSourceRow, insertSource, listSourceRows, replaceChunks, toSourceInfo } from './source-store.js';
+import { getSourceRow, insertSource, listSourceRows, markFailed, replaceChunks, toSourceInfo } from './source-store.js';
 
 export * from './contract.js';
 export { knowledgeMigrations } from './migrations.js';
@@ -27,9 +27,14 @@ export function createKnowledge(deps: KnowledgeDeps): Knowledge & { start(): Pro
   const { sql, clock } = deps;
   let pgvector = false;
 
+  /** A failed re-index marks the source failed with the reason; its last good chunks stay searchable. */
   async function index(tenantId: string, sourceId: string) {
     const row = await sql.withTenant(tenantId, (tx) => getSourceRow(tx, sourceId));
-    const prepared = await prepareSource(deps, tenantId, { kind: row.kind, content: row.content });
+    const prepared = await prepareSource(deps, tenantId, { kind: row.kind, content: row.content }).catch(async (error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      await sql.withTenant(tenantId, (tx) => markFailed(tx, sourceId, reason, clock.isoNow()));
+      throw error;
+    });
     await sql.withTenant(tenantId, (tx) => replaceChunks(tx, { tenantId, sourceId, now: clock.isoNow(), embeddingModel: prepared.embeddingModel }, prepared.chunks));
     return toSourceInfo(await sql.withTenant(tenantId, (tx) => getSourceRow(tx, sourceId)));
   }

@@ -24,6 +24,8 @@ export interface ConverseInput {
   /** The bot builder's goal and instructions; user text never goes here. */
   instructions: string;
   messages: AgentMessage[];
+  /** What the conversation already knows (slots): data ahead of the messages, never instructions. */
+  data?: Record<string, unknown>;
   tools: ToolSpec[];
   routing?: ModelRouting;
 }

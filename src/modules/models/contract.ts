@@ -86,6 +86,8 @@ export interface Models {
    * not pay for it; a flow's publish calls it. Also checks that referenced training data exists.
    */
   prepare(tenantId: string, input: Omit<ParseInput, 'text' | 'now' | 'routing'>): Promise<void>;
+  /** The intents a parse with this input chooses from (the flow's and its training data's), for postbacks that name one. */
+  intentNames(tenantId: string, input: Omit<ParseInput, 'text' | 'now' | 'routing'>): Promise<string[]>;
   /** NLU training-data documents shared by flows. */
   trainingData: TrainingDataApi;
 }

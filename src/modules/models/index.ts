@@ -81,6 +81,10 @@ export function createModels(deps: ModelsDeps): Models {
       return parseMessage({ offline, caller, routing, resolve }, tenantId, await trainingData.resolve(tenantId, input));
     },
 
+    async intentNames(tenantId, input) {
+      return Object.keys((await trainingData.resolve(tenantId, { ...input, text: '' })).nlu.intents ?? {});
+    },
+
     async prepare(tenantId, input) {
       // An empty text trains the model (or finds it cached) and classifies nothing.
       offline.parse(tenantId, { ...(await trainingData.resolve(tenantId, { ...input, text: '' })), text: '' });

@@ -40,11 +40,21 @@ function buckets(range: Range): number[] {
   return out;
 }
 
-function fill<T extends { bucket: string }>(range: Range, rows: T[], pick: (row: T) => number | null): number[] {
+/** Counts: a bucket without a row had none (0). */
+function fill<T extends { bucket: string }>(range: Range, rows: T[], pick: (row: T) => number): number[] {
   const byBucket = new Map(rows.map((r) => [Date.parse(r.bucket), r]));
   return buckets(range).map((t) => {
     const row = byBucket.get(t);
-    return row ? (pick(row) ?? 0) : 0;
+    return row ? pick(row) : 0;
+  });
+}
+
+/** Measurements (latency): a bucket without turns has no value, drawn as a gap, never as 0 ms. */
+function measured<T extends { bucket: string }>(range: Range, rows: T[], pick: (row: T) => number | null): (number | null)[] {
+  const byBucket = new Map(rows.map((r) => [Date.parse(r.bucket), r]));
+  return buckets(range).map((t) => {
+    const row = byBucket.get(t);
+    return row ? pick(row) : null;
   });
 }
 
@@ -117,12 +127,15 @@ export function AnalyticsPage() {
                 title="Reply latency (ms)"
                 labels={label(c)}
                 series={[
-                  { name: 'p50', color: '#3ba55c', values: fill(c, latency.series, (r) => r.p50) },
-                  { name: 'p95', color: '#d8833b', values: fill(c, latency.series, (r) => r.p95) },
+                  { name: 'p50', color: '#3ba55c', values: measured(c, latency.series, (r) => r.p50) },
+                  { name: 'p95', color: '#d8833b', values: measured(c, latency.series, (r) => r.p95) },
                 ]}
               />
               <BarList title="Intents" rows={intents.intents.map((i) => ({ label: i.intent, value: i.count, note: i.averageConfidence === null ? '' : `· ${i.averageConfidence.toFixed(2)}` }))} />
-              <BarList title="Where conversations stop (drop-off by state)" rows={funnel.states.map((s) => ({ label: s.state, value: s.droppedOff, note: `of ${s.entered}` }))} />
+              <BarList
+                title="Where conversations stop (share of each state's entries that ended there)"
+                rows={funnel.states.map((s) => ({ label: s.state, value: s.droppedOff, of: s.entered, note: `of ${s.entered} · ${pct(s.dropOffRate)}` }))}
+              />
             </div>
           </>
         )}

@@ -2,10 +2,13 @@
  * Two small SVG charts (time series and horizontal bars). The dashboards need little more, and
  * drawing them by hand keeps the console a few kB lighter than uPlot or Chart.js would.
  */
+import { segments } from './segments';
+
 export interface Series {
   name: string;
   color: string;
-  values: number[];
+  /** null: no data for that bucket; a line breaks there instead of dropping to 0. */
+  values: (number | null)[];
 }
 
 const W = 560;
@@ -19,7 +22,7 @@ const niceMax = (v: number) => {
 };
 
 export function TimeChart(props: { title: string; labels: string[]; series: Series[]; kind?: 'line' | 'bar' }) {
-  const max = niceMax(Math.max(0, ...props.series.flatMap((s) => s.values)));
+  const max = niceMax(Math.max(0, ...props.series.flatMap((s) => s.values.filter((v): v is number => v !== null))));
   const n = props.labels.length;
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
@@ -58,19 +61,25 @@ export function TimeChart(props: { title: string; labels: string[]; series: Seri
         )}
         {props.series.map((s, si) =>
           props.kind === 'bar' ? (
-            s.values.map((v, i) => (
-              <rect key={`${s.name}-${i}`} x={PAD.left + slot * i + slot * 0.1 + si * barW} y={y(v)} width={barW} height={Math.max(0, y(0) - y(v))} fill={s.color}>
-                <title>{`${props.labels[i]}: ${s.name} ${v}`}</title>
-              </rect>
-            ))
-          ) : (
-            <g key={s.name}>
-              <polyline fill="none" stroke={s.color} strokeWidth="2" points={s.values.map((v, i) => `${x(i)},${y(v)}`).join(' ')} />
-              {s.values.map((v, i) => (
-                <circle key={i} cx={x(i)} cy={y(v)} r="3" fill={s.color}>
+            s.values.map((v, i) =>
+              v === null ? null : (
+                <rect key={`${s.name}-${i}`} x={PAD.left + slot * i + slot * 0.1 + si * barW} y={y(v)} width={barW} height={Math.max(0, y(0) - y(v))} fill={s.color}>
                   <title>{`${props.labels[i]}: ${s.name} ${v}`}</title>
-                </circle>
+                </rect>
+              ),
+            )
+          ) : (
+            <g key={s.name} data-series={s.name}>
+              {segments(s.values).map((run) => (
+                <polyline key={run[0]![0]} fill="none" stroke={s.color} strokeWidth="2" points={run.map(([i, v]) => `${x(i)},${y(v)}`).join(' ')} />
               ))}
+              {s.values.map((v, i) =>
+                v === null ? null : (
+                  <circle key={i} cx={x(i)} cy={y(v)} r="3" fill={s.color}>
+                    <title>{`${props.labels[i]}: ${s.name} ${v}`}</title>
+                  </circle>
+                ),
+              )}
             </g>
           ),
         )}
@@ -79,8 +88,10 @@ export function TimeChart(props: { title: string; labels: string[]; series: Seri
   );
 }
 
-export function BarList(props: { title: string; rows: { label: string; value: number; note?: string }[] }) {
+/** Bars scale to the largest value, or to each row's own `of` (its 100%) when given. */
+export function BarList(props: { title: string; rows: { label: string; value: number; of?: number; note?: string }[] }) {
   const max = Math.max(1, ...props.rows.map((r) => r.value));
+  const share = (r: { value: number; of?: number }) => (r.of === undefined ? r.value / max : r.of > 0 ? r.value / r.of : 0);
   return (
     <figure className="chart bars" data-testid="chart">
       <figcaption>{props.title}</figcaption>
@@ -91,7 +102,7 @@ export function BarList(props: { title: string; rows: { label: string; value: nu
             {r.label}
           </span>
           <span className="bar">
-            <i style={{ width: `${(r.value / max) * 100}%` }} />
+            <i style={{ width: `${Math.min(1, share(r)) * 100}%` }} />
           </span>
           <span className="value">
             {r.value}

@@ -47,8 +47,12 @@ export function createApiClient(baseUrl = '') {
   async function send(method: string, path: string, body: unknown, token: string | null): Promise<Response> {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
-    let payload: string | undefined;
-    if (typeof body === 'string') {
+    let payload: string | Blob | undefined;
+    if (body instanceof Blob) {
+      // Files as they are (an agent export zip): the server reads the bytes.
+      headers['content-type'] = body.type || 'application/octet-stream';
+      payload = body;
+    } else if (typeof body === 'string') {
       headers['content-type'] = 'application/yaml';
       payload = body;
     } else if (body !== undefined) {

@@ -46,6 +46,8 @@ export interface FlowDetail extends FlowSummary {
   source: string;
   definition: unknown;
   warnings: FlowIssue[];
+  /** Errors of a draft saved with them (it cannot be published until they are fixed). */
+  errors?: FlowIssue[];
   versions: { version: number; publishedAt: string }[];
 }
 
@@ -163,6 +165,12 @@ export interface ChannelView {
   secretsSet: string[];
   webhookPath: string | null;
   updatedAt: string;
+}
+
+export interface WidgetEmbed {
+  widgetKey: string;
+  scriptUrl: string;
+  snippet: string;
 }
 
 export interface ChannelKind {

@@ -3,6 +3,7 @@ import { api, errorMessage, seg } from '../api/client';
 import { AsyncView, Empty, ErrorBanner, formatTime, useAsync } from '../ui/async';
 import { Link, navigate } from '../ui/router';
 import { Transcript } from './transcript';
+import { useFlowNames } from './use-flow-names';
 import { type ConversationFilters, listConversations, useConversation } from './use-conversation';
 
 const CHANNELS = ['', 'web', 'api', 'whatsapp', 'messenger', 'slack', 'voice'];
@@ -73,8 +74,10 @@ function OpenById() {
   );
 }
 
-function ConversationDetail({ id }: { id: string }) {
+function ConversationDetail({ id, permissions }: { id: string; permissions: string[] }) {
   const [refresh, setRefresh] = useState(0);
+  const flowName = useFlowNames(permissions.includes('flows:read'));
+  const canReset = permissions.includes('conversations:reset');
   const [error, setError] = useState<string | null>(null);
   const data = useConversation(id, refresh);
   async function reset() {
@@ -97,18 +100,18 @@ function ConversationDetail({ id }: { id: string }) {
                 <span className="badge">{c.channel}</span>
                 <span className={`badge ${c.status === 'handoff' ? 'warn' : ''}`}>{c.status === 'handoff' ? 'handed off' : c.status}</span>
                 {c.state ? <span className="badge">state {c.state}</span> : null}
-                {c.flowId ? <span className="badge">{c.flowId} v{c.flowVersion}</span> : null}
+                {c.flowId ? <span className="badge" title={c.flowId}>{flowName(c.flowId)} v{c.flowVersion}</span> : null}
               </div>
               <div className="actions">
-                {c.status === 'handoff' ? <Link to={`/inbox/${seg(c.id)}`}>Answer in the inbox</Link> : null}
+                {c.status === 'handoff' && permissions.includes('handoff:reply') ? <Link to={`/inbox/${seg(c.id)}`}>Answer in the inbox</Link> : null}
                 <button type="button" onClick={() => setRefresh((r) => r + 1)}>Refresh</button>
-                <button type="button" onClick={() => void reset()}>Reset</button>
+                {canReset ? <button type="button" onClick={() => void reset()}>Reset</button> : null}
               </div>
             </header>
             {error ? <ErrorBanner error={error} /> : null}
             {c.slots && Object.keys(c.slots).length ? <div className="kv">slots: {JSON.stringify(c.slots)}</div> : null}
             {c.vars && Object.keys(c.vars).length ? <div className="kv">vars: {JSON.stringify(c.vars)}</div> : null}
-            <Transcript messages={messages} turns={turns} />
+            <Transcript messages={messages} turns={turns} flowName={flowName} />
           </>
         )}
       </AsyncView>
@@ -116,11 +119,11 @@ function ConversationDetail({ id }: { id: string }) {
   );
 }
 
-export function ConversationsPage({ selected }: { selected: string | null }) {
+export function ConversationsPage({ selected, permissions }: { selected: string | null; permissions: string[] }) {
   return (
     <div className="master-detail">
       <ConversationList selected={selected} />
-      {selected ? <ConversationDetail key={selected} id={selected} /> : <Empty title="Pick a conversation">Its transcript and each turn’s trace show here.</Empty>}
+      {selected ? <ConversationDetail key={selected} id={selected} permissions={permissions} /> : <Empty title="Pick a conversation">Its transcript and each turn’s trace show here.</Empty>}
     </div>
   );
 }

@@ -10,7 +10,8 @@ function text(m: StoredMessage): string {
  * A conversation's messages; each turn's replies sit beside its trace (states, intent and
  * confidence, slots, integration and model calls). Agent replies are marked as such.
  */
-export function Transcript(props: { messages: StoredMessage[]; turns: TurnTrace[]; showTrace?: boolean }) {
+export function Transcript(props: { messages: StoredMessage[]; turns: TurnTrace[]; showTrace?: boolean; flowName?: (flowId: string) => string }) {
+  const flowName = props.flowName ?? ((id: string) => id);
   const traces = new Map(props.turns.map((t) => [t.turnId, t]));
   const shown = new Set<string>();
   if (props.messages.length === 0) return <div className="empty">No messages in this conversation yet.</div>;
@@ -37,7 +38,7 @@ export function Transcript(props: { messages: StoredMessage[]; turns: TurnTrace[
                 {trace ? (
                   <details open>
                     <summary>
-                      Turn {trace.turn} · {trace.flowId} v{trace.flowVersion}
+                      Turn {trace.turn} · <span title={trace.flowId}>{flowName(trace.flowId)}</span> v{trace.flowVersion}
                     </summary>
                     <TraceView events={trace.events} />
                   </details>

@@ -12,11 +12,23 @@ import { YamlEditor, type YamlEditorHandle } from './yaml-editor';
 
 type Tab = 'graph' | 'try' | 'versions';
 
-export function FlowEditorPage({ flowId }: { flowId: string }) {
+/** What the signed-in role may do here; the console hides what the API would refuse. */
+interface Abilities {
+  write: boolean;
+  publish: boolean;
+  run: boolean;
+}
+
+export function FlowEditorPage({ flowId, permissions }: { flowId: string; permissions: string[] }) {
   const flow = useAsync(() => api.get<FlowDetail>(`/flows/${seg(flowId)}`), [flowId]);
+  const can: Abilities = {
+    write: permissions.includes('flows:write'),
+    publish: permissions.includes('flows:publish'),
+    run: permissions.includes('flows:run') || permissions.includes('flows:write'),
+  };
   return (
     <AsyncView state={flow} what="the flow">
-      {(data) => <FlowEditor key={data.id} initial={data} />}
+      {(data) => <FlowEditor key={data.id} initial={data} can={can} />}
     </AsyncView>
   );
 }
@@ -36,7 +48,9 @@ function ValidationStatus({ validation }: { validation: ValidationState }) {
   }
 }
 
-function FlowEditor({ initial }: { initial: FlowDetail }) {
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+function FlowEditor({ initial, can }: { initial: FlowDetail; can: Abilities }) {
   const [flow, setFlow] = useState(initial);
   const [text, setText] = useState(initial.source);
   const [tab, setTab] = useState<Tab>('graph');
@@ -47,6 +61,8 @@ function FlowEditor({ initial }: { initial: FlowDetail }) {
   const { validation, problems, definition } = useValidation(text);
   const dirty = text !== flow.source;
   const invalid = validation.status === 'done' && !validation.valid;
+  const savedWithErrors = (flow.errors?.length ?? 0) > 0;
+  const tabs = (['graph', 'try', 'versions'] as const).filter((t) => t !== 'try' || can.run);
 
   useEffect(() => {
     const warn = (event: BeforeUnloadEvent) => {
@@ -71,13 +87,23 @@ function FlowEditor({ initial }: { initial: FlowDetail }) {
   }
 
   const reload = async () => setFlow(await api.get<FlowDetail>(`/flows/${seg(flow.id)}`));
+  // Work in progress may be saved with errors; only publishing needs a valid flow.
   const save = () =>
-    run('save', async () => setFlow(await api.put<FlowDetail>(`/flows/${seg(flow.id)}`, text)), () => 'Draft saved.');
+    run(
+      'save',
+      async () => {
+        const saved = await api.put<FlowDetail>(`/flows/${seg(flow.id)}?allowErrors=true`, text);
+        setFlow(saved);
+        return saved.errors?.length ?? 0;
+      },
+      (errors) => (errors ? `Draft saved with ${plural(errors, 'error')}; fix them before publishing.` : 'Draft saved.'),
+    );
   const publish = () =>
     run(
       'publish',
       async () => {
         if (dirty) setFlow(await api.put<FlowDetail>(`/flows/${seg(flow.id)}`, text));
+        // (without allowErrors: a draft with errors is refused here rather than saved and then not published)
         const result = await api.post<{ version: number }>(`/flows/${seg(flow.id)}/publish`);
         await reload();
         return result;
@@ -96,24 +122,31 @@ function FlowEditor({ initial }: { initial: FlowDetail }) {
           {flow.isDefault ? <span className="badge ok">default</span> : null}
           <span className="badge">{flow.publishedVersion ? `published v${flow.publishedVersion}` : 'draft only'}</span>
           {dirty ? <span className="badge warn">unsaved changes</span> : null}
+          {!dirty && savedWithErrors ? <span className="badge bad">saved with errors</span> : null}
           <ValidationStatus validation={validation} />
         </div>
         <div className="actions">
-          <button type="button" onClick={() => void save()} disabled={!dirty || invalid || busy !== null}>
-            {busy === 'save' ? 'Saving…' : 'Save draft'}
-          </button>
-          <button type="button" className="primary" onClick={() => void publish()} disabled={invalid || busy !== null}>
-            {busy === 'publish' ? 'Publishing…' : 'Publish'}
-          </button>
-          <button type="button" onClick={() => void makeDefault()} disabled={flow.isDefault || flow.publishedVersion === null || busy !== null} title={flow.publishedVersion === null ? 'Publish the flow first' : ''}>
-            Make default
-          </button>
+          {can.write ? (
+            <button type="button" onClick={() => void save()} disabled={!dirty || busy !== null} title={invalid ? 'Saves the draft as it is; publishing waits until the errors are fixed' : ''}>
+              {busy === 'save' ? 'Saving…' : 'Save draft'}
+            </button>
+          ) : null}
+          {can.publish ? (
+            <button type="button" className="primary" onClick={() => void publish()} disabled={invalid || (!dirty && savedWithErrors) || busy !== null || (dirty && !can.write)} title={invalid ? 'Fix the errors to publish' : ''}>
+              {busy === 'publish' ? 'Publishing…' : 'Publish'}
+            </button>
+          ) : null}
+          {can.publish ? (
+            <button type="button" onClick={() => void makeDefault()} disabled={flow.isDefault || flow.publishedVersion === null || busy !== null} title={flow.publishedVersion === null ? 'Publish the flow first' : ''}>
+              Make default
+            </button>
+          ) : null}
         </div>
       </header>
       {notice ? notice.kind === 'ok' ? <div className="notice" role="status">{notice.text}</div> : <ErrorBanner error={notice.text} /> : null}
       <div className="split">
         <div className="left">
-          <YamlEditor ref={editor} value={text} onChange={setText} problems={problems} />
+          <YamlEditor ref={editor} value={text} onChange={setText} problems={problems} readOnly={!can.write} />
           <div className="problems" aria-label="Problems">
             {validation.status === 'done' && validation.issues.length === 0 ? <div className="muted">No problems.</div> : null}
             {validation.status === 'done'
@@ -127,7 +160,7 @@ function FlowEditor({ initial }: { initial: FlowDetail }) {
         </div>
         <div className="right">
           <div className="tabs" role="tablist">
-            {(['graph', 'try', 'versions'] as const).map((t) => (
+            {tabs.map((t) => (
               <button type="button" role="tab" key={t} aria-selected={tab === t} className={tab === t ? 'active' : ''} onClick={() => setTab(t)}>
                 {t === 'graph' ? 'Graph' : t === 'try' ? 'Try it' : `Versions (${flow.versions.length})`}
               </button>
@@ -136,9 +169,11 @@ function FlowEditor({ initial }: { initial: FlowDetail }) {
           <div className={tab === 'graph' ? 'graph-pane' : 'hidden'}>
             <FlowGraph definition={definition} visited={lastTurn ? visitedStates(lastTurn.trace) : []} current={lastTurn?.state ?? null} />
           </div>
-          <div className={tab === 'try' ? '' : 'hidden'}>
-            <TryPanel flowId={flow.id} beforeSend={saveBeforeTry} onTurn={setLastTurn} />
-          </div>
+          {can.run ? (
+            <div className={tab === 'try' ? '' : 'hidden'}>
+              <TryPanel flowId={flow.id} beforeSend={saveBeforeTry} onTurn={setLastTurn} />
+            </div>
+          ) : null}
           {tab === 'versions' ? <VersionsPanel flow={flow} onRestore={(source) => { setText(source); setTab('graph'); }} /> : null}
         </div>
       </div>

@@ -1,52 +1,26 @@
 import { useState } from 'react';
-import { api, errorMessage } from '../api/client';
-import type { FlowDetail, FlowSummary } from '../api/types';
-import { AsyncView, Empty, ErrorBanner, formatTime, useAsync } from '../ui/async';
+import { api } from '../api/client';
+import type { FlowSummary } from '../api/types';
+import { AsyncView, Empty, formatTime, useAsync } from '../ui/async';
 import { Link, navigate } from '../ui/router';
+import { NewFlowDialog } from './new-flow-dialog';
 
-const starter = (name: string) => `name: ${name}
-start: welcome
-nlu:
-  intents:
-    greet: ["hello", "hi there", "good morning"]
-states:
-  welcome:
-    type: response
-    say: "Hello! How can I help?"
-    next: ask
-  ask:
-    type: intent
-    transitions:
-      - when: intent == "greet"
-        to: done
-    fallback: { say: "Sorry, I did not get that.", max: 2, then: done }
-  done: { type: end, say: "Bye!", goal: true }
-`;
-
-export function FlowListPage() {
+export function FlowListPage({ permissions }: { permissions: string[] }) {
   const flows = useAsync(() => api.get<{ flows: FlowSummary[] }>('/flows').then((r) => r.flows), []);
-  const [error, setError] = useState<string | null>(null);
-
-  async function create() {
-    const name = prompt('Name of the new flow (letters, digits, dashes)', 'new-flow');
-    if (!name) return;
-    try {
-      const flow = await api.post<FlowDetail>('/flows', starter(name.trim()));
-      navigate(`/flows/${encodeURIComponent(flow.id)}`);
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-  }
+  const [creating, setCreating] = useState(false);
+  const existing = flows.status === 'ready' ? flows.data.map((f) => f.name) : [];
 
   return (
     <div>
       <header className="page-header">
         <h1>Flows</h1>
-        <button type="button" className="primary" onClick={() => void create()}>
-          New flow
-        </button>
+        {permissions.includes('flows:write') ? (
+          <button type="button" className="primary" onClick={() => setCreating(true)}>
+            New flow
+          </button>
+        ) : null}
       </header>
-      {error ? <ErrorBanner error={error} /> : null}
+      <NewFlowDialog open={creating} existing={existing} onClose={() => setCreating(false)} onCreated={(flow) => navigate(`/flows/${encodeURIComponent(flow.id)}`)} />
       <AsyncView state={flows} what="flows">
         {(list) =>
           list.length === 0 ? (

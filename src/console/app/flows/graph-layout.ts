@@ -63,6 +63,7 @@ export function collectEdges(definition: unknown): { states: Map<string, string>
     if (isObj(state.fallback)) push(name, state.fallback.then, 'fallback');
     push(name, state.on_error, 'on_error');
     push(name, state.on_exhausted, 'on_exhausted');
+    push(name, state.on_no_answer, 'no answer');
     if (isObj(state.confirm)) push(name, state.confirm.no, 'confirm: no');
   }
   if (Array.isArray(definition.global)) {

@@ -1,9 +1,11 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api, errorMessage, seg } from '../api/client';
 import { Transcript } from '../conversations/transcript';
 import { listConversations, useConversation } from '../conversations/use-conversation';
 import { AsyncView, Empty, ErrorBanner, formatTime, useAsync } from '../ui/async';
 import { Link, navigate } from '../ui/router';
+import { useStickToBottom } from '../ui/use-stick-to-bottom';
+import type { StoredMessage, TurnTrace } from '../api/types';
 
 const POLL_MS = 4000;
 
@@ -17,7 +19,23 @@ function usePoll(): number {
   return tick;
 }
 
+/** The transcript scrolls inside the pane, opened at the newest message, with the reply box right under it. */
+function InboxTranscript({ messages, turns }: { messages: StoredMessage[]; turns: TurnTrace[] }) {
+  const { ref, onScroll } = useStickToBottom(messages.at(-1)?.id);
+  return (
+    <div className="transcript-scroll" ref={ref} onScroll={onScroll} data-testid="inbox-transcript">
+      <Transcript messages={messages} turns={turns} showTrace={false} />
+    </div>
+  );
+}
+
 function Reply({ id, onSent }: { id: string; onSent: () => void }) {
+  const form = useRef<HTMLFormElement>(null);
+  // On a phone the pane sits under the list: bring the box to answer in into view.
+  useEffect(() => {
+    // Braces: Chromium's scrollIntoView now returns a promise, which React would take for a clean-up.
+    void form.current?.scrollIntoView({ block: 'nearest' });
+  }, []);
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -47,7 +65,7 @@ function Reply({ id, onSent }: { id: string; onSent: () => void }) {
     }
   }
   return (
-    <form className="reply-box" onSubmit={send} aria-label="Reply as an agent">
+    <form className="reply-box" onSubmit={send} aria-label="Reply as an agent" ref={form}>
       {error ? <ErrorBanner error={error} /> : null}
       <textarea value={text} onChange={(e) => setText(e.target.value)} placeholder="Write to the customer; it reaches them on their channel" aria-label="Agent reply" rows={3} />
       <div className="actions">
@@ -67,7 +85,7 @@ function InboxConversation({ id }: { id: string }) {
   const tick = usePoll();
   const data = useConversation(id, `${tick}-${sent}`);
   return (
-    <section className="detail-pane">
+    <section className="detail-pane conversation-pane">
       <AsyncView state={data} what="the conversation">
         {({ conversation: c, messages, turns }) => (
           <>
@@ -79,7 +97,7 @@ function InboxConversation({ id }: { id: string }) {
               </div>
               <Link to={`/conversations/${seg(c.id)}`}>Full trace</Link>
             </header>
-            <Transcript messages={messages} turns={turns} showTrace={false} />
+            <InboxTranscript messages={messages} turns={turns} />
             {c.status === 'handoff' ? <Reply id={c.id} onSent={() => setSent((s) => s + 1)} /> : <div className="notice">The bot has this conversation again.</div>}
           </>
         )}

@@ -1,16 +1,18 @@
 import { api } from '../api/client';
 import { AsyncView, Empty, formatTime, useAsync } from '../ui/async';
 import { Link } from '../ui/router';
+import { ImportForm } from './import-form';
 import type { TrainingDataSummary } from './types';
 
-/** The workspace's training data documents; each opens its review page. */
-export function NluListPage() {
+/** The workspace's training data documents (each opens its review page), and imports. */
+export function NluListPage({ permissions }: { permissions: string[] }) {
   const documents = useAsync(() => api.get<TrainingDataSummary[]>('/nlu/training-data'), []);
   return (
     <div>
       <header className="page-header">
         <h1>NLU training data</h1>
       </header>
+      {permissions.includes('flows:write') ? <ImportForm onImported={documents.reload} /> : null}
       <AsyncView state={documents} what="training data">
         {(list) =>
           list.length === 0 ? (

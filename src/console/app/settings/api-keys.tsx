@@ -1,26 +1,15 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { api, errorMessage, seg } from '../api/client';
 import type { ApiKeyInfo } from '../api/types';
 import { AsyncView, Empty, ErrorBanner, formatTime, useAsync } from '../ui/async';
+import { ApiKeyForm } from './api-key-form';
 
-export function ApiKeysSettings() {
+export function ApiKeysSettings({ permissions }: { permissions: string[] }) {
   const keys = useAsync(() => api.get<{ apiKeys: ApiKeyInfo[] }>('/api-keys').then((r) => r.apiKeys), []);
-  const [name, setName] = useState('');
   const [secret, setSecret] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const canWrite = permissions.includes('api_keys:write');
 
-  async function create(event: FormEvent) {
-    event.preventDefault();
-    setError(null);
-    try {
-      const result = await api.post<{ secret: string }>('/api-keys', { name: name.trim() });
-      setSecret(result.secret);
-      setName('');
-      keys.reload();
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-  }
   async function revoke(key: ApiKeyInfo) {
     if (!confirm(`Revoke “${key.name}”? Anything using it stops working at once.`)) return;
     try {
@@ -33,10 +22,15 @@ export function ApiKeysSettings() {
 
   return (
     <section>
-      <form className="inline-form" onSubmit={create}>
-        <input placeholder="Key name, e.g. CRM sync" value={name} onChange={(e) => setName(e.target.value)} aria-label="Key name" required />
-        <button type="submit" className="primary">Create key</button>
-      </form>
+      {canWrite ? (
+        <ApiKeyForm
+          permissions={permissions}
+          onCreated={(s) => {
+            setSecret(s);
+            keys.reload();
+          }}
+        />
+      ) : null}
       {secret ? (
         <div className="notice" role="status">
           Copy the key now, it is shown only once: <code className="secret">{secret}</code>
@@ -57,10 +51,10 @@ export function ApiKeysSettings() {
                   <tr key={k.id}>
                     <td>{k.name}</td>
                     <td><code>{k.prefix}…</code></td>
-                    <td className="small">{k.scopes.length} permissions</td>
+                    <td className="small" title={k.scopes.join(', ')}>{k.scopes.length <= 3 ? k.scopes.join(', ') : `${k.scopes.length} permissions`}</td>
                     <td>{formatTime(k.lastUsedAt)}</td>
-                    <td>{k.revokedAt ? <span className="badge bad">revoked</span> : k.expiresAt ? `expires ${formatTime(k.expiresAt)}` : <span className="badge ok">active</span>}</td>
-                    <td>{k.revokedAt ? null : <button type="button" onClick={() => void revoke(k)}>Revoke</button>}</td>
+                    <td>{k.revokedAt ? <span className="badge bad">revoked</span> : k.expiresAt && Date.parse(k.expiresAt) <= Date.now() ? <span className="badge bad">expired</span> : k.expiresAt ? `expires ${formatTime(k.expiresAt)}` : <span className="badge ok">active</span>}</td>
+                    <td>{k.revokedAt || !canWrite ? null : <button type="button" onClick={() => void revoke(k)}>Revoke</button>}</td>
                   </tr>
                 ))}
               </tbody>

@@ -3,24 +3,28 @@ import { ApiKeysSettings } from './api-keys';
 import { AuditLog } from './audit-log';
 import { ChannelsSettings } from './channels';
 import { IntegrationsSettings } from './integrations';
+import { ModelsSettings } from './models';
 import { UsersSettings } from './users';
 
 const tabs = [
   { id: 'integrations', label: 'Integrations', permission: 'integrations:read' },
   { id: 'channels', label: 'Channels', permission: 'channels:read' },
+  { id: 'models', label: 'Models', permission: 'models:read' },
   { id: 'api-keys', label: 'API keys', permission: 'api_keys:read' },
   { id: 'users', label: 'Users and roles', permission: 'users:read' },
   { id: 'audit', label: 'Audit log', permission: 'audit:read' },
 ] as const;
 
-function Tab({ id }: { id: string }) {
+function Tab({ id, permissions }: { id: string; permissions: string[] }) {
   switch (id) {
     case 'integrations':
       return <IntegrationsSettings />;
     case 'channels':
-      return <ChannelsSettings />;
+      return <ChannelsSettings permissions={permissions} />;
+    case 'models':
+      return <ModelsSettings permissions={permissions} />;
     case 'api-keys':
-      return <ApiKeysSettings />;
+      return <ApiKeysSettings permissions={permissions} />;
     case 'users':
       return <UsersSettings />;
     case 'audit':
@@ -44,7 +48,7 @@ export function SettingsPage({ tab, permissions }: { tab: string; permissions: s
           </Link>
         ))}
       </nav>
-      <Tab id={tab} />
+      <Tab id={tab} permissions={permissions} />
     </div>
   );
 }

@@ -39,6 +39,11 @@ export function describeEvent(e: TraceEvent): { kind: string; text: string; bad?
         text: `${fmt(e.task)} by ${fmt(e.provider)}/${fmt(e.model)} ${e.ok ? 'ok' : 'failed'} in ${fmt(e.latencyMs)} ms${e.tokensIn !== undefined ? ` · ${fmt(e.tokensIn)}+${fmt(e.tokensOut)} tokens` : ''}${err(e.error)}`,
         bad: !e.ok,
       };
+    case 'knowledge_search': {
+      const hits = Array.isArray(e.hits) ? (e.hits as { source: string; chunk: number }[]) : [];
+      const found = hits.length === 0 ? 'nothing' : hits.map((h) => `${h.source} #${h.chunk + 1}`).join(', ');
+      return { kind: 'knowledge', text: `“${fmt(e.question)}” → ${found}${e.method ? ` · answered by ${fmt(e.method)}` : ''}` };
+    }
     case 'ended':
       return { kind: 'end', text: `conversation ended in ${fmt(e.state)}${e.goal ? ' (goal reached)' : ''}` };
     case 'handoff':

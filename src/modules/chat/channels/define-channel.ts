@@ -71,6 +71,11 @@ export interface ChannelInstance {
   /** Pure: platform payloads for one reply (long texts split, buttons per the platform's limits). */
   render(reply: Reply, address: Address): unknown[];
   send(payload: unknown): Promise<SendResult>;
+  /**
+   * Opens a conversation the business starts (`to`: the platform's user address). `delivered`:
+   * the channel already delivered `first` (a call placed with it); otherwise chat queues it.
+   */
+  startConversation?(target: { to: string; from?: string }, first: Reply): Promise<{ conversationKey: string; address: Address; delivered: boolean }>;
   /** Best effort, off the turn's path: shows the user that the bot is typing (Messenger, WhatsApp). */
   typing?(address: Address, inboundId: string): Promise<void>;
   /** Synchronous channels answer the webhook with the turn's replies; the others acknowledge at once. */

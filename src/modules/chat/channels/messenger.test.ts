@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseMessenger, renderMessenger } from './messenger.js';
+import { messengerChannel, parseMessenger, renderMessenger } from './messenger.js';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../../../test/fixtures/channels/${name}`, import.meta.url), 'utf8'));
 const options = (n: number) => Array.from({ length: n }, (_, i) => ({ title: `Option ${i}`, payload: `p${i}` }));
@@ -100,5 +100,16 @@ describe('Messenger render', () => {
     expect(renderMessenger({ type: 'text', text: 'Your order shipped', template: { name: 'order_update', language: 'en', params: [] } }, to)).toEqual([
       { recipient: { id: 'PSID_1' }, messaging_type: 'RESPONSE', message: { text: 'Your order shipped' } },
     ]);
+  });
+});
+
+describe('Messenger typing indicator', () => {
+  it('sends sender_action typing_on to the user, unless turned off', async () => {
+    const posted: { url: string; body: unknown }[] = [];
+    const caps = { clock: { now: () => 0, isoNow: () => '' }, post: async (url: string, init: { body: string }) => (posted.push({ url, body: JSON.parse(init.body) }), { ok: true as const, status: 200, body: {} }) };
+    const config = { pageId: '1', pageAccessToken: 't', appSecret: 'a', verifyToken: 'v', graphApiBaseUrl: 'https://graph.facebook.com', graphApiVersion: 'v21.0', typingIndicator: true };
+    await messengerChannel.create(caps as never, config).typing!({ psid: 'PSID_1' }, 'm_1');
+    await messengerChannel.create(caps as never, { ...config, typingIndicator: false }).typing!({ psid: 'PSID_1' }, 'm_2');
+    expect(posted).toEqual([{ url: 'https://graph.facebook.com/v21.0/me/messages', body: { recipient: { id: 'PSID_1' }, sender_action: 'typing_on' } }]);
   });
 });

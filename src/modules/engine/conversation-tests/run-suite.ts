@@ -3,9 +3,11 @@
  * storage: each test is a fresh conversation whose context lives in memory between its turns.
  */
 import { createHash } from 'node:crypto';
+import { AppError } from '../../../shared/app-error.js';
 import type { Clock } from '../../../shared/clock.js';
 import { type CompiledFlow, type FlowContext, type FlowIssue, compileFlow, parseFlowSource, validateFlow } from '../flow/index.js';
 import { type TurnCoreDeps, type TurnOutcome, runTurnCore } from '../run-turn.js';
+import type { SubflowSource } from '../subflows.js';
 import { checkTurn, type TurnActual } from './expectations.js';
 import type { SuiteResult, TestFailure, TestResult } from './results.js';
 import type { ConversationSuite, ConversationTest, TestTurn } from './suite-schema.js';
@@ -15,6 +17,8 @@ export type SuiteFlow = { source: string | object } | { compiled: CompiledFlow; 
 
 export interface RunSuiteInput {
   flow: SuiteFlow;
+  /** Flows that `flow` states may call (by name), for suites run from files; without them, `deps.subflows` finds them. */
+  subflows?: { source: string | object }[];
   suite: ConversationSuite;
   deps: TurnCoreDeps;
   tenantId?: string;
@@ -99,22 +103,47 @@ function prepare(flow: SuiteFlow): { ok: true; compiled: CompiledFlow; modelKey:
   return { ok: true, compiled, modelKey: contentKey(compiled), warnings: validated.warnings };
 }
 
+/** Every test fails at turn 0 when the flow (or a flow it calls) has errors. */
+function failAll(input: RunSuiteInput, name: string | null, issues: FlowIssue[]): SuiteResult {
+  const errors = issues.filter((issue) => issue.severity === 'error');
+  const first = errors[0];
+  const message = `the flow has ${errors.length} error${errors.length === 1 ? '' : 's'}${first ? `; first: ${first.path ? `${first.path}: ` : ''}${first.message}` : ''}`;
+  const results = input.suite.tests.map((test): TestResult => ({ name: test.name, ok: false, turns: 0, failures: [{ turn: 0, input: null, field: 'flow', expected: 'a valid flow', actual: message, message }] }));
+  results.forEach((result) => input.onTest?.(result));
+  return { ok: false, flow: name, passed: 0, failed: results.length, flowIssues: issues, results };
+}
+
+/** Called flows from files, found by name (each is version 1 of itself). */
+function localSubflows(sources: { source: string | object }[]): { ok: true; source: SubflowSource } | { ok: false; issues: FlowIssue[] } {
+  const byName = new Map<string, CompiledFlow>();
+  for (const [index, { source }] of sources.entries()) {
+    const prepared = prepare({ source });
+    if (!prepared.ok) return { ok: false, issues: prepared.issues.map((issue) => ({ ...issue, path: `flows[${index}]${issue.path ? `.${issue.path}` : ''}` })) };
+    byName.set(prepared.compiled.definition.name, prepared.compiled);
+  }
+  const get = (name: string): CompiledFlow => {
+    const flow = byName.get(name);
+    if (!flow) throw new AppError('flow_not_found', `No flow named '${name}' among the suite's flows; add its file to \`flows\`.`);
+    return flow;
+  };
+  return {
+    ok: true,
+    source: {
+      find: async (_tenantId, name) => ({ flowId: `local:${name}`, version: 1, compiled: get(name) }),
+      get: async (_tenantId, flowId) => get(flowId.replace(/^local:/, '')),
+    },
+  };
+}
+
 export async function runConversationSuite(input: RunSuiteInput): Promise<SuiteResult> {
   const prepared = prepare(input.flow);
   const results: TestResult[] = [];
-  if (!prepared.ok) {
-    const errors = prepared.issues.filter((issue) => issue.severity === 'error');
-    const first = errors[0];
-    const message = `the flow has ${errors.length} error${errors.length === 1 ? '' : 's'}${first ? `; first: ${first.path ? `${first.path}: ` : ''}${first.message}` : ''}`;
-    for (const test of input.suite.tests) {
-      const result: TestResult = { name: test.name, ok: false, turns: 0, failures: [{ turn: 0, input: null, field: 'flow', expected: 'a valid flow', actual: message, message }] };
-      results.push(result);
-      input.onTest?.(result);
-    }
-    return { ok: false, flow: prepared.name, passed: 0, failed: results.length, flowIssues: prepared.issues, results };
-  }
+  if (!prepared.ok) return failAll(input, prepared.name, prepared.issues);
+  const local = input.subflows ? localSubflows(input.subflows) : null;
+  if (local && !local.ok) return failAll(input, prepared.compiled.definition.name, local.issues);
+  const run = local ? { ...input, deps: { ...input.deps, subflows: local.source } } : input;
   for (const test of input.suite.tests) {
-    const result = await runTest(input, prepared.compiled, prepared.modelKey, test);
+    const result = await runTest(run, prepared.compiled, prepared.modelKey, test);
     results.push(result);
     input.onTest?.(result);
   }

@@ -65,6 +65,8 @@ export const conversationTestSchema = z.strictObject({
 export const conversationSuiteSchema = z.strictObject({
   /** The flow file, relative to the test file; the API ignores it (it tests the flow by id). */
   flow: z.string().min(1).optional(),
+  /** Other flow files (relative to the test file) that the flow's `flow` states call by name; the API uses the workspace's published flows instead. */
+  flows: z.array(z.string().min(1)).max(20).optional(),
   now: isoInstant.optional(),
   tests: z.array(conversationTestSchema).min(1).max(500),
 });

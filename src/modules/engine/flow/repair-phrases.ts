@@ -29,7 +29,9 @@ const matchesPhrase = (text: string | null, phrases: readonly string[]): boolean
 
 export const isCancel = (phrases: readonly string[] | undefined, text: string | null): boolean => matchesPhrase(text, phrases ?? DEFAULT_CANCEL_PHRASES);
 
-export const isSkip = (flow: FlowDefinition, text: string | null): boolean => matchesPhrase(text, flow.repair?.skip_phrases ?? DEFAULT_SKIP_PHRASES);
+/** A skip phrase, or "no <slot>" ("no notes"). */
+export const isSkip = (flow: FlowDefinition, text: string | null, slot: FlowSlot): boolean =>
+  matchesPhrase(text, flow.repair?.skip_phrases ?? DEFAULT_SKIP_PHRASES) || matchesPhrase(text, namesOf(slot).map((name) => `no ${name}`));
 
 const CHANGE = /^(?:(?:no|actually|sorry|oh|wait|oops)[,.!]?\s+)*(?:(?:please|can you|could you|i want to|i'd like to|i would like to|let me)\s+)?(?:change|make|set|update|correct|switch)\s+(?:the\s+|my\s+)?(.+?)\s+to\s+(.+?)[.!]*$/i;
 const STATEMENT = /^(?:(?:no|actually|sorry|oh|wait|oops)[,.!]?\s+)*(?:the|my)\s+(.+?)\s+(?:should be|is actually|is)\s+(.+?)[.!]*$/i;

@@ -35,8 +35,7 @@ export function setSlot(turn: Turn, name: string, slot: FlowSlot, found: SlotVal
 }
 
 /** Fills missing slots from the turn's message; tells whether the asked slot got a valid value. */
-function fillFromMessage(turn: Turn, name: string, state: SlotState, asked: FlowSlot | null): 'filled' | 'invalid' | 'missing' {
-  const message = turn.ctx.internal.message;
+function fillFromMessage(turn: Turn, name: string, state: SlotState, asked: FlowSlot | null, message = turn.ctx.internal.message): 'filled' | 'invalid' | 'missing' {
   let outcome: 'filled' | 'invalid' | 'missing' = 'missing';
   if (!message) return outcome;
   for (const slot of state.slots) {
@@ -82,7 +81,8 @@ export function askOrComplete(turn: Turn, name: string, state: SlotState): RunOu
 
 export function enterSlotFilling(turn: Turn, name: string, state: SlotState): RunOutcome | null {
   if (state.say !== undefined) turn.reply(state.say);
-  fillFromMessage(turn, name, state, null);
+  // A new run's first message has not been delivered yet, but it is the one that led here.
+  fillFromMessage(turn, name, state, null, turn.ctx.internal.message ?? turn.ctx.internal.pendingMessage);
   return askOrComplete(turn, name, state);
 }
 
@@ -92,7 +92,7 @@ export function onSlotMessage(turn: Turn, name: string, state: SlotState): RunOu
   if (internal.awaitingConfirmation) return onConfirmation(turn, name, state);
   const asked = firstMissing(turn, state) ?? null;
   const message = internal.message;
-  if (asked?.skippable && isSkip(turn.flow.definition, message?.text ?? null)) {
+  if (asked?.skippable && isSkip(turn.flow.definition, message?.text ?? null, asked)) {
     internal.skipped.push(asked.name);
     turn.emit({ type: 'repair', state: name, kind: 'skip', slot: asked.name });
     return askOrComplete(turn, name, state);
@@ -160,6 +160,8 @@ function onConfirmation(turn: Turn, name: string, state: SlotState): RunOutcome 
   const confirm = state.confirm;
   const message = turn.ctx.internal.message;
   if (!confirm || !message) return askOrComplete(turn, name, state);
+  // A "change" button of an earlier question still works.
+  if (state.slots.some((slot) => message.payload === `change:${slot.name}`)) return onChangeChoice(turn, name, state);
   const answer = answerOf(message, state);
   if (answer === 'yes') {
     turn.ctx.internal.awaitingConfirmation = false;
@@ -179,6 +181,13 @@ function onConfirmation(turn: Turn, name: string, state: SlotState): RunOutcome 
   turn.emit({ type: 'action', state: name, kind: 'confirm', detail: { answer: 'no', cleared: state.slots.map((s) => s.name) } });
   fillFromMessage(turn, name, state, null);
   return askOrComplete(turn, name, state);
+}
+
+/** While asking which slot to change, an answer naming one is that state's, before any global transition. */
+export function namesSlotToChange(turn: Turn, state: SlotState): boolean {
+  const message = turn.ctx.internal.message;
+  if (!turn.ctx.internal.choosingSlot || !message) return false;
+  return state.slots.some((slot) => message.payload === `change:${slot.name}`) || (message.text !== null && slotNamed(state.slots, message.text) !== undefined);
 }
 
 /** After "no": the slot the user names (or whose new value they give) is asked again. */

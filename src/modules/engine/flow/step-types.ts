@@ -53,7 +53,10 @@ export type PendingEffect =
 
 export type SideEffect =
   | { kind: 'emit'; name: string; value: number; tags?: Record<string, string> }
-  | { kind: 'log'; level: 'info' | 'warn'; message: string };
+  | { kind: 'log'; level: 'info' | 'warn'; message: string }
+  /** A follow-up for chat to store with the turn: a message to send, or an event to run as a turn, after `inMs`. */
+  | { kind: 'schedule'; key: string | null; inMs: number; message?: string; event?: string }
+  | { kind: 'unschedule'; key: string };
 
 export interface StepResult {
   context: FlowContext;

@@ -6,7 +6,7 @@ import { onAgentMessage } from './knowledge-states.js';
 import { endWithError, leave, type RunOutcome } from './leave.js';
 import { tryRepair } from './repair.js';
 import { pushReturn } from './return-stack.js';
-import { onSlotMessage } from './slot-filling.js';
+import { namesSlotToChange, onSlotMessage } from './slot-filling.js';
 import { chooseTransition } from './state-work.js';
 import type { Turn } from './turn.js';
 
@@ -40,6 +40,7 @@ export function deliverMessage(turn: Turn): RunOutcome | null {
     return endWithError(turn, 'not_waiting', `state '${name}' does not wait for messages`);
   }
   turn.takenBy = name;
+  if (state.type === 'slot_filling' && namesSlotToChange(turn, state)) return onSlotMessage(turn, name, state);
   if (state.type === 'agent') return onAgentMessage(turn, name, state);
   const repaired = tryRepair(turn, name, state);
   if (repaired !== undefined) return repaired;

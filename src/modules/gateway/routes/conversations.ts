@@ -3,12 +3,24 @@ import { AppError } from '../../../shared/app-error.js';
 import { type Chat, conversationListQuerySchema } from '../../chat/contract.js';
 import { conversationIdSchema, type Engine, inboundTurnSchema, messageIdSchema } from '../../engine/contract.js';
 import type { Api } from '../api.js';
-import { tenantOf } from '../auth.js';
+import { principalOf, tenantOf } from '../auth.js';
 
 const params = z.object({ conversationId: conversationIdSchema });
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 const traceQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) });
 const tags = ['conversations'];
+
+/** Who an agent is, as assignment records it: `user:<id>` for a person signed in, `key:<id>` for an API key. */
+function agentOf(principal: ReturnType<typeof principalOf>): string {
+  switch (principal.kind) {
+    case 'user':
+      return `user:${principal.userId}`;
+    case 'api_key':
+      return `key:${principal.keyId}`;
+    case 'platform':
+      return 'platform';
+  }
+}
 
 /** The client's message id, from the body or the Idempotency-Key header (Stripe's name for it); they must agree. */
 function messageIdOf(bodyId: string | undefined, header: string | string[] | undefined): string | undefined {
@@ -32,13 +44,35 @@ export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine 
       config: { permission: 'handoff:reply', audit: 'conversation.agent_reply' },
       schema: { summary: 'Reply as a person in a handed-off conversation (delivered on its channel)', tags, params, body: z.object({ text: z.string().min(1).max(4000) }) },
     },
-    async (request, reply) => reply.status(201).send(await deps.chat.sendAgentReply(tenantOf(request), request.params.conversationId, request.body.text)),
+    // Whoever replies first takes a conversation nobody has yet, so the bot's waiting messages stop.
+    async (request, reply) =>
+      reply.status(201).send(await deps.chat.sendAgentReply(tenantOf(request), request.params.conversationId, request.body.text, agentOf(principalOf(request)))),
+  );
+
+  app.post(
+    '/conversations/:conversationId/assign',
+    {
+      config: { permission: 'handoff:reply', audit: 'conversation.assign' },
+      schema: {
+        summary: 'Give a handed-off conversation to an agent (`agent`: who; omitted = the caller; null = nobody). While an agent has it, the bot sends no waiting messages and does not time out.',
+        tags,
+        params,
+        body: z.object({ agent: z.string().trim().min(1).max(200).nullable().optional() }).default({}),
+      },
+    },
+    async (request) => {
+      const agent = request.body.agent === undefined ? agentOf(principalOf(request)) : request.body.agent;
+      return deps.chat.assignConversation(tenantOf(request), request.params.conversationId, agent);
+    },
   );
 
   app.post(
     '/conversations/:conversationId/hand-back',
-    { config: { permission: 'handoff:reply', audit: 'conversation.hand_back' }, schema: { summary: 'End the handoff: the bot answers the next message', tags, params } },
-    // Chat hands back in the engine too, so the bot answers the next message.
+    {
+      config: { permission: 'handoff:reply', audit: 'conversation.hand_back' },
+      schema: { summary: 'End the handoff: the flow resumes where it was (the handoff state’s next, else the question the user was at); returns and sends what the bot says', tags, params },
+    },
+    // Chat hands back in the engine too, so the flow resumes and the bot answers again.
     async (request) => deps.chat.handBack(tenantOf(request), request.params.conversationId),
   );
 

@@ -23,7 +23,8 @@ export function agentTask(input: ConverseInput) {
     'Never invent facts a tool did not return. Ask the customer for missing details instead of guessing them.',
     DATA_RULE,
   ].join('\n\n');
-  const messages: ChatMessage[] = input.messages.map((m) => {
+  const known: ChatMessage[] = input.data && Object.keys(input.data).length > 0 ? [dataMessage('Details already known', input.data)] : [];
+  const messages: ChatMessage[] = [...known, ...input.messages.map((m): ChatMessage => {
     switch (m.role) {
       case 'user':
         return dataMessage('A customer message', m.text);
@@ -36,7 +37,7 @@ export function agentTask(input: ConverseInput) {
         throw new Error(`unknown message ${JSON.stringify(unreachable)}`);
       }
     }
-  });
+  })];
   return {
     request: (model: string): ChatRequest => ({ model, system, messages, tools: input.tools, maxTokens: 600 }),
     accept: (answer: string): { text: string; toolCalls: ToolCallRequest[] } | null => {

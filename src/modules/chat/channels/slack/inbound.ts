@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseUntrustedJson } from '../../../../shared/safe-input.js';
+import { assertSafeInput, parseUntrustedJson } from '../../../../shared/safe-input.js';
 import type { FormValues } from '../../../engine/contract.js';
 import type { InboundEvent, InboundMessage } from '../define-channel.js';
 
@@ -73,7 +73,11 @@ function bodyOf(rawBody: string, contentType: string | undefined): { json?: unkn
   if (!contentType?.startsWith('application/x-www-form-urlencoded')) return { json: parseUntrustedJson(rawBody, 'Slack request body') };
   const form = new URLSearchParams(rawBody);
   const payload = form.get('payload');
-  return payload === null ? { form: Object.fromEntries(form) } : { json: parseUntrustedJson(payload, 'Slack interaction payload') };
+  if (payload !== null) return { json: parseUntrustedJson(payload, 'Slack interaction payload') };
+  // A slash command's form is as untrusted as JSON (%00 decodes to NUL); checked after the signature.
+  const fields = Object.fromEntries(form);
+  assertSafeInput(fields, 'Slack slash command');
+  return { form: fields };
 }
 
 const conversationKey = (team: string, channel: string, threadRoot: string | undefined) => [team, channel, threadRoot].filter(Boolean).join(':');

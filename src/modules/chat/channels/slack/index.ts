@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from '../../../../shared/app-error.js';
 import { defineChannel, type SendResult } from '../define-channel.js';
 import { failedSend } from '../http-post.js';
 import { parseSlack } from './inbound.js';
@@ -43,11 +44,28 @@ export const slackChannel = defineChannel({
   capabilities: { webhook: 'async', buttons: SLACK_LIMITS.buttons, quickReplies: SLACK_LIMITS.buttons, maxTextLength: SLACK_LIMITS.text },
   account: { name: 'app id (A…) or team id (T…)', pattern: /^[AT][A-Z0-9]{2,30}$/, example: 'T0001ABCD' },
   create(caps, config) {
-    const url = `${config.apiBaseUrl.replace(/\/$/, '')}/chat.postMessage`;
+    const api = config.apiBaseUrl.replace(/\/$/, '');
+    const url = `${api}/chat.postMessage`;
+    const headers = { authorization: `Bearer ${config.botToken}`, 'content-type': 'application/json; charset=utf-8' };
+    /** A Web API call whose answer the caller needs now (not through the outbox). */
+    async function call(method: string, body: object): Promise<Record<string, unknown>> {
+      const result = await caps.post(`${api}/${method}`, { headers, body: JSON.stringify(body) });
+      const answer = (result.body ?? {}) as Record<string, unknown>;
+      if (!result.ok || answer.ok !== true) throw new AppError('integration_failed', `Slack ${method} failed: ${typeof answer.error === 'string' ? answer.error : result.ok ? 'unknown_error' : result.error}.`);
+      return answer;
+    }
     return {
       verify: (request) => verifySlack(request, config.signingSecret, caps.clock.now()),
       parseInbound: (request) => parseSlack(request.rawBody, request.headers['content-type'], config.botUserId),
       render: renderSlack,
+      async startConversation(target) {
+        // The DM's conversation key is what its messages get (team:channel), so the user's reply continues it.
+        const [auth, opened] = await Promise.all([call('auth.test', {}), call('conversations.open', { users: target.to })]);
+        const team = typeof auth.team_id === 'string' ? auth.team_id : '';
+        const channel = (opened.channel as { id?: unknown } | undefined)?.id;
+        if (typeof channel !== 'string' || team === '') throw new AppError('integration_failed', 'Slack conversations.open answered without a channel id.');
+        return { conversationKey: `${team}:${channel}`, address: { channel }, delivered: false };
+      },
       async send(payload) {
         if (isResponse(payload)) {
           if (!allowedResponseUrl(payload.responseUrl, config.apiBaseUrl)) return { ok: false, retryable: false, error: 'Slack: response_url is not on hooks.slack.com' };

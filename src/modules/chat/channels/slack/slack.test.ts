@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { slackChannel } from './index.js';
 import { parseSlack } from './inbound.js';
 import { renderSlack } from './render.js';
 import { verifySlack } from './verify.js';
@@ -168,5 +169,21 @@ describe('Slack render', () => {
     expect(renderSlack({ type: 'text', text: 'One large pizza?' }, { channel: 'C1', responseUrl: 'https://hooks.slack.com/commands/x', responseType: 'ephemeral' })).toEqual([
       { responseUrl: 'https://hooks.slack.com/commands/x', body: { response_type: 'ephemeral', replace_original: false, text: 'One large pizza?' } },
     ]);
+  });
+});
+
+describe('Slack response_url answers', () => {
+  it('go only to hooks.slack.com (or the API base URL), never to another host', async () => {
+    const posted: string[] = [];
+    const caps = { clock: { now: () => NOW, isoNow: () => new Date(NOW).toISOString() }, post: async (url: string) => (posted.push(url), { ok: true as const, status: 200, body: 'ok' }) };
+    const slack = slackChannel.create(caps as never, { botToken: 'x', signingSecret: 's', apiBaseUrl: 'https://slack.com/api' });
+    expect(await slack.send({ responseUrl: 'https://hooks.slack.com/commands/T1/2/abc', body: { text: 'hi' } })).toEqual({ ok: true, externalId: null });
+    expect(await slack.send({ responseUrl: 'http://169.254.169.254/latest/meta-data', body: { text: 'hi' } })).toMatchObject({ ok: false, retryable: false });
+    expect(await slack.send({ responseUrl: 'http://hooks.slack.com/commands/x', body: { text: 'hi' } })).toMatchObject({ ok: false });
+    expect(posted).toEqual(['https://hooks.slack.com/commands/T1/2/abc']);
+  });
+
+  it('refuses a slash command form with a NUL', () => {
+    expect(() => parseSlack('command=%2Forder&text=a%00b&team_id=T1&channel_id=C1&user_id=U1&response_url=https%3A%2F%2Fhooks.slack.com%2Fx&trigger_id=t', 'application/x-www-form-urlencoded', undefined)).toThrow();
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from '../../../../shared/app-error.js';
 import { assertSafeInput } from '../../../../shared/safe-input.js';
 import type { WebhookRequest } from '../../contract.js';
 import { defineChannel, refuse, respond, type InboundEvent, type TurnOutcome, type Verification } from '../define-channel.js';
@@ -18,8 +19,10 @@ const configSchema = z.object({
   dtmf: z.boolean().default(true),
   /** Words and phrases the speech recogniser should expect (product names, yes/no …); the reply's options are added. */
   speechHints: z.array(z.string().min(1).max(100)).max(100).default([]),
-  /** The URL configured in Twilio, when a proxy makes it differ from what the server sees. */
+  /** The URL configured in Twilio, when a proxy makes it differ from what the server sees; outbound calls need it. */
   webhookUrl: z.url().optional(),
+  /** The number outbound calls come from (a Twilio number of the account). */
+  callerId: z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +15551234567').optional(),
   apiBaseUrl: z.url().default('https://api.twilio.com'),
 });
 type VoiceConfig = z.infer<typeof configSchema>;
@@ -116,6 +119,22 @@ export const voiceChannel = defineChannel({
       parseInbound: parseVoice,
       // Outside a webhook (a person's reply), speech reaches a live call by updating it with TwiML.
       render: (reply, address) => [{ callSid: address.callSid ?? '', twiml: document(say([spoken(reply)], speech)) }],
+      async startConversation(target, first) {
+        const from = target.from ?? config.callerId;
+        if (!from || !/^\+[1-9]\d{6,14}$/.test(from)) throw new AppError('bad_request', 'An outbound call needs a caller id: set callerId on the voice channel, or give `from` (an E.164 number of your Twilio account).');
+        if (!config.webhookUrl) throw new AppError('bad_request', 'An outbound call needs the voice channel’s webhookUrl (the public URL Twilio calls back), so that the callee’s answers reach the bot.');
+        // The call opens with the first message and listens, as any answer of the bot does.
+        const twiml = gather([spoken(first, config.dtmf)], config.webhookUrl, speech);
+        const result = await caps.post(`${config.apiBaseUrl.replace(/\/$/, '')}/2010-04-01/Accounts/${config.accountSid}/Calls.json`, {
+          headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ To: target.to, From: from, Twiml: twiml }).toString(),
+        });
+        const sid = (result.body as { sid?: unknown } | null)?.sid;
+        if (!result.ok || typeof sid !== 'string') {
+          throw new AppError('integration_failed', `Twilio refused the call: ${(result.body as { message?: string } | null)?.message ?? (result.ok ? 'no call sid' : result.error)}.`);
+        }
+        return { conversationKey: sid, address: { callSid: sid }, delivered: true };
+      },
       async send(payload) {
         const { callSid, twiml } = payload as { callSid: string; twiml: string };
         const url = `${config.apiBaseUrl.replace(/\/$/, '')}/2010-04-01/Accounts/${config.accountSid}/Calls/${encodeURIComponent(callSid)}.json`;

@@ -24,7 +24,7 @@ export const optionsOf = (reply: Reply): ReplyButton[] => plainReply(reply).opti
  * ("You can say: Track or Cancel."), and with the keypad on, which key picks which.
  */
 export function spoken(reply: Reply, dtmf = false): string {
-  const { text, options } = plainReply(reply);
+  const { text, options } = plainReply(reply, false);
   if (options.length === 0) return text;
   const titles = options.map((o) => o.title);
   const list = titles.length === 1 ? titles[0] : `${titles.slice(0, -1).join(', ')} or ${titles.at(-1)}`;

@@ -52,7 +52,13 @@ describe('Twilio voice', () => {
   });
 
   it('reads cards and lists out as text with their options', () => {
-    const reply = { type: 'text' as const, text: 'Menu:', cards: [{ title: 'Margherita', subtitle: '9 euros', buttons: [{ title: 'Order', payload: 'o' }] }], list: { button: 'Size', sections: [{ rows: [{ title: 'Large', payload: 'l' }] }] } };
-    expect(spoken(reply)).toBe('Menu:\n\nMargherita\n9 euros You can say: Order or Large.');
+    const reply = {
+      type: 'text' as const,
+      text: 'Menu:',
+      media: { type: 'image' as const, url: 'https://cdn.example.com/m.png', caption: 'Our menu' },
+      cards: [{ title: 'Margherita', subtitle: '9 euros', url: 'https://example.com/m', buttons: [{ title: 'Order', payload: 'o' }, { title: 'Recipe', url: 'https://example.com/r' }] }],
+      list: { button: 'Size', sections: [{ rows: [{ title: 'Large', payload: 'l' }] }] },
+    };
+    expect(spoken(reply)).toBe('Our menu\n\nMenu:\n\nMargherita\n9 euros You can say: Order or Large.');
   });
 });

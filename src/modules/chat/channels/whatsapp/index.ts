@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from '../../../../shared/app-error.js';
 import { defineChannel } from '../define-channel.js';
 import { failedSend } from '../http-post.js';
 import { graphError, parseJsonBody, verifyMeta } from '../meta-webhook.js';
@@ -56,6 +57,12 @@ export const whatsappChannel = defineChannel({
         const { phoneNumberId, message } = asSend(payload);
         const result = await post(phoneNumberId, message);
         return result.ok ? { ok: true, externalId: messageIdOf(result.body) } : failedSend(result, graphError(result.body));
+      },
+      async startConversation(target) {
+        const phoneNumberId = target.from ?? config.phoneNumberId;
+        if (!/^\d{5,30}$/.test(phoneNumberId)) throw new AppError('bad_request', `from: '${phoneNumberId.slice(0, 100)}' is not a WhatsApp phone number id.`);
+        // The same key an inbound message of this user to this number gets: their reply continues it.
+        return { conversationKey: `${phoneNumberId}:${target.to}`, address: { to: target.to, phoneNumberId }, delivered: false };
       },
       async typing(address, inboundId) {
         if (!config.typingIndicator || !inboundId.startsWith('wamid.')) return;

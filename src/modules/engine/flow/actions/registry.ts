@@ -10,8 +10,10 @@ import { emitAction } from './emit.js';
 import { incrementAction } from './increment.js';
 import { logAction } from './log.js';
 import { resetAction } from './reset.js';
+import { scheduleAction } from './schedule.js';
 import { setAction } from './set.js';
 import { tagAction } from './tag.js';
+import { unscheduleAction } from './unschedule.js';
 import { unsetAction } from './unset.js';
 
 export const ACTIONS: readonly AnyActionDefinition[] = [
@@ -24,6 +26,8 @@ export const ACTIONS: readonly AnyActionDefinition[] = [
   emitAction,
   tagAction,
   logAction,
+  scheduleAction,
+  unscheduleAction,
 ];
 
 /** An action is an object with exactly one key, the kind: `{set: {vars.goal: cancel}}`. */
