@@ -80,18 +80,19 @@ export function createTurns(deps: {
   }
 
   return {
-    async run(tenantId: string, conversationId: string, message: InboundTurn, origin?: Origin, commit?: TurnHooks['commit']): Promise<TurnResult> {
+    /** `hooks` adds the caller's own rows and statements (an inbox item marked done) to the turn's commit. */
+    async run(tenantId: string, conversationId: string, message: InboundTurn, origin?: Origin, hooks: TurnHooks = {}): Promise<TurnResult> {
       await deps.consumeQuota(tenantId);
       let queued = 0;
       const result = await engine.processMessage(tenantId, conversationId, message, {
         stage(outcome) {
           const staged = stage(conversationId, message, origin, outcome);
           queued = staged.sends;
-          return staged.rows;
+          return [...staged.rows, ...(hooks.stage?.(outcome) ?? [])];
         },
         async commit(tx, outcome) {
           await commitExtras(tx, tenantId, conversationId, message, outcome);
-          await commit?.(tx, outcome);
+          await hooks.commit?.(tx, outcome);
         },
       });
       if (queued > 0) deps.kick();
