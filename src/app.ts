@@ -72,6 +72,9 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     config: { ...config.analytics, redisUrl: config.storage.redisUrl, redisKeyPrefix: config.storage.redisKeyPrefix },
   });
   await analytics.start();
+  // Before engine and chat: they ask it, per workspace, whether to redact what they store.
+  const personParts = personDataParts({ sql, kv, locks, lockWaitMs: config.storage.lockWaitMs });
+  const privacy = createPrivacy({ sql, clock, logger: logger.child({ module: 'privacy' }), parts: personParts });
   const engine = traceMethods(telemetry, 'engine', createEngine({
     sql,
     kv,
@@ -84,6 +87,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     logger: logger.child({ module: 'engine' }),
     config: { maxStepsPerTurn: config.engine.maxStepsPerTurn, lockTtlMs: config.storage.lockTtlMs, lockWaitMs: config.storage.lockWaitMs },
     turnRows: (record) => analytics.turnRows(record),
+    redactFor: (tenantId) => privacy.redactorFor(tenantId),
   }), ['processMessage']);
   const chat = traceMethods(telemetry, 'chat', createChat({
     sql,
@@ -94,14 +98,12 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     logger: logger.child({ module: 'chat' }),
     config: config.chat,
     consumeQuota: (tenantId) => security.consumeMessageQuota(tenantId),
+    redactFor: (tenantId) => privacy.redactorFor(tenantId),
   }), ['handleMessage', 'webchatTurn', 'receiveWebhook']);
 
   const demo: DemoSeed | null = config.bootstrap.seedDemo
     ? await seedDemo({ security, engine, bootstrapApiKey: config.bootstrap.apiKey, ownerPassword: () => ids.token(12) })
     : null;
-
-  const personParts = personDataParts({ sql, kv, locks, lockWaitMs: config.storage.lockWaitMs });
-  const privacy = createPrivacy({ sql, clock, logger: logger.child({ module: 'privacy' }), parts: personParts });
 
   const gateway = await createGateway({
     config: { ...config.http, limits: config.limits, corsOrigins: config.corsOrigins },

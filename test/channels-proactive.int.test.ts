@@ -39,7 +39,7 @@ describe('starting conversations from the API', () => {
     const [tenant, other] = await twoTenants(server.app);
     const api = await deploy(tenant);
     const phone = phoneId();
-    await api.call('PUT', '/v1/channels/whatsapp', { config: { phoneNumberId: phone, accessToken: 'tok', appSecret: 'app-secret', verifyToken: 'v', graphApiBaseUrl: meta.url } });
+    await api.call('PUT', '/v1/channels/whatsapp', { config: { phoneNumberId: phone, accessToken: 'tok', appSecret: 'app-secret', verifyToken: 'v', graphApiBaseUrl: meta.url, typingIndicator: true } });
     const request = { channel: 'whatsapp', to: '15551230001', idempotencyKey: `order-${phone}`, template: { name: 'order_shipped', language: 'en_US', params: ['12345'] } };
     const first = await api.post<{ conversationId: string; created: boolean }>('/v1/conversations', request);
     expect(first.status).toBe(201);

@@ -76,11 +76,12 @@ describe('sub-flows', () => {
 
     expect((await say(apiA, 'c1', 'hi')).replies.map((r) => r.text)).toEqual(['Size?']);
     expect((await say(apiA, 'c1', 'large')).replies.map((r) => r.text)).toEqual(['Street for A?']);
+    expect((await apiA.get('/v1/conversations/c1')).body).toMatchObject({ state: 'ask', calls: [{ flow: 'address', version: 1, from: 'where' }] });
     expect((await say(apiB, 'c1', 'hi')).replies.map((r) => r.text)).toEqual(['Size?']);
     expect((await say(apiB, 'c1', 'small')).replies.map((r) => r.text)).toEqual(['Street for B?']);
     expect((await say(apiA, 'c1', '1 Main St')).replies.map((r) => r.text)).toEqual(['A large to 1 Main St.']);
     const state = await apiA.get('/v1/conversations/c1');
-    expect(state.body).toMatchObject({ state: 'summary', slots: { size: 'large', street: '1 Main St' } });
+    expect(state.body).toMatchObject({ state: 'summary', slots: { size: 'large', street: '1 Main St' }, calls: [] });
     const trace = await apiA.get<{ turns: { events: { type: string }[] }[] }>('/v1/conversations/c1/trace');
     expect(trace.body.turns.flatMap((t) => t.events.map((e) => e.type))).toEqual(expect.arrayContaining(['flow_called', 'flow_returned']));
   });
@@ -153,24 +154,34 @@ describe('handoff', () => {
     const api = client(server.url, tenant.apiKey);
     await publish(api, helpdesk, { default: true });
     await say(api, 'old', 'hello');
-    const db = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    const redis = new Redis(TEST_REDIS_URL);
-    try {
-      await db.connect();
-      const stripped = await db.query(
-        `UPDATE conversation_contexts
-         SET context = jsonb_set(context, '{internal}', (context->'internal') - 'returnStack' - 'frames' - 'skipped' - 'choosingSlot' - 'handoff')
-         WHERE tenant_id = $1 AND conversation_id = 'old' RETURNING context->'internal' AS internal`,
-        [tenant.id],
-      );
-      expect(Object.keys(stripped.rows[0].internal as object)).not.toContain('frames');
-      await redis.del(`${server.config.storage.redisKeyPrefix}conversation:${tenant.id}:old`);
-    } finally {
-      await db.end();
-      redis.disconnect();
-    }
+    // What an older version stored: the context without the fields added since (and no cached copy).
+    const makeOld = async () => {
+      const db = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      const redis = new Redis(TEST_REDIS_URL);
+      try {
+        await db.connect();
+        const stripped = await db.query(
+          `UPDATE conversation_contexts
+           SET context = jsonb_set(context, '{internal}', (context->'internal') - 'returnStack' - 'frames' - 'skipped' - 'choosingSlot' - 'handoff')
+           WHERE tenant_id = $1 AND conversation_id = 'old' RETURNING context->'internal' AS internal`,
+          [tenant.id],
+        );
+        expect(Object.keys(stripped.rows[0].internal as object)).not.toContain('frames');
+        await redis.del(`${server.config.storage.redisKeyPrefix}conversation:${tenant.id}:old`);
+      } finally {
+        await db.end();
+        redis.disconnect();
+      }
+    };
+    await makeOld();
     expect((await say(api, 'old', 'Ada')).replies.map((r) => r.text)).toEqual(['Your email?']);
     expect((await say(api, 'old', 'agent please')).handoff).toBe(true);
+    // A handoff stored by an older version can be assigned and handed back (it has nowhere to resume, so it starts over).
+    await makeOld();
+    expect((await api.post('/v1/conversations/old/assign', { agent: 'ann' })).status).toBe(200);
+    expect((await say(api, 'old', 'hello?')).replies).toEqual([]);
+    expect((await api.post('/v1/conversations/old/hand-back')).body).toMatchObject({ status: 'active', replies: [] });
+    expect((await say(api, 'old', 'hi')).replies.map((r) => r.text)).toEqual(['Your name?']);
   });
 });
 

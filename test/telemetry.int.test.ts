@@ -69,6 +69,12 @@ describe('OpenTelemetry', () => {
     const outbound = openai.chats().at(-1)!.headers.traceparent as string;
     expect(outbound).toMatch(new RegExp(`^00-${TRACE_ID}-[0-9a-f]{16}-01$`));
 
+    // A call outside any request (as the outbox delivering a reply) starts a trace of its own.
+    expect((await fetch(`${openai.url}/models`)).status).toBe(200);
+    const background = openai.requests.at(-1)!.headers.traceparent as string;
+    expect(background).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(background).not.toContain(TRACE_ID);
+
     stopped = true;
     await server.stop(); // flushes the exporter
     const spans = collector.spans.filter((s) => s.traceId === TRACE_ID);
@@ -86,6 +92,8 @@ describe('OpenTelemetry', () => {
     const http = spans.find((s) => s.kind === 3 && s.name.startsWith('POST 127.0.0.1'))!;
     expect(http, spans.map((s) => s.name).join(', ')).toBeDefined();
     expect(outbound.split('-')[2]).toBe(http.spanId);
+
+    expect(collector.spans.some((s) => s.traceId === background.split('-')[1] && s.kind === 3 && !s.parentSpanId)).toBe(true);
 
     // Log lines written during the turn name its trace.
     expect(logLines.some((line) => line.trace_id === TRACE_ID)).toBe(true);

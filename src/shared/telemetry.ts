@@ -95,16 +95,22 @@ interface UndiciRequest {
   method: string;
   origin: string;
   path: string;
+  /** A raw header block (undici 6) or name/value pairs (undici 7). */
+  headers: string | string[];
   addHeader(name: string, value: string): void;
 }
 
-/** Client spans for outbound HTTP, with `traceparent` added; the exporter's own requests are left alone. */
+/** A request that already carries a trace context (a proxy passing its caller's on) keeps it. */
+const carriesTrace = (headers: string | string[]) => (Array.isArray(headers) ? headers.join('\n') : headers).toLowerCase().includes('traceparent');
+
+/** Client spans for every outbound HTTP request, with `traceparent` added; the exporter's own requests are left alone. */
 function traceOutboundHttp(tracer: Tracer, endpoint: string): () => void {
   const spans = new WeakMap<object, Span>();
   const exporterOrigin = new URL(endpoint).origin;
   const onCreate = (message: unknown) => {
     const { request } = message as { request: UndiciRequest };
-    if (request.origin === exporterOrigin || !trace.getSpan(context.active())) return;
+    // Outside a request (the outbox delivering a reply, a health check) the call starts its own trace.
+    if (request.origin === exporterOrigin || carriesTrace(request.headers)) return;
     const span = tracer.startSpan(`${request.method} ${new URL(request.origin).host}`, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': request.method, 'server.address': request.origin } });
     spans.set(request, span);
     const carrier: Record<string, string> = {};

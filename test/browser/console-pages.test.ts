@@ -88,6 +88,8 @@ const PAGES: { name: string; path: () => string; ready: (page: Page) => Locator 
   { name: 'conversation', path: () => '/conversations/web%3Ashopper-1', ready: (p) => p.locator('.transcript') },
   { name: 'inbox', path: () => '/inbox/web%3Ashopper-2', ready: (p) => p.getByLabel('Agent reply') },
   { name: 'analytics', path: () => '/analytics', ready: (p) => p.locator('.kpi').first() },
+  { name: 'nlu-data', path: () => '/nlu', ready: (p) => p.getByRole('heading', { name: 'NLU training data' }) },
+  { name: 'knowledge', path: () => '/knowledge', ready: (p) => p.getByRole('heading', { name: 'Knowledge base' }) },
   { name: 'settings-integrations', path: () => '/settings/integrations', ready: (p) => p.getByRole('form', { name: 'New integration' }) },
   { name: 'settings-channels', path: () => '/settings/channels', ready: (p) => p.getByTestId('widget-key') },
   { name: 'settings-models', path: () => '/settings/models', ready: (p) => p.getByRole('form', { name: 'Add a provider' }) },

@@ -6,6 +6,7 @@ import { channelIdSchema, type ConversationSummary, type StoredMessage } from '.
 import type { ConversationDoc } from './message-store.js';
 import type { createMessageStore } from './message-store.js';
 import type { OutboxStore } from './outbox-store.js';
+import { lastInboundAt, withinWindow } from './whatsapp-window.js';
 
 /**
  * The person's side of a handoff: assigning it to an agent (the bot then stays silent), replies
@@ -13,15 +14,38 @@ import type { OutboxStore } from './outbox-store.js';
  * bot's) and are stored, and handing back, which clears the mark and sends what the bot says as
  * its flow resumes.
  */
-export function createHandoff(deps: { sql: Sql; engine: Engine; configs: ChannelConfigs; messages: ReturnType<typeof createMessageStore>; outbox: OutboxStore; kick: () => void }) {
+export function createHandoff(deps: {
+  sql: Sql;
+  engine: Engine;
+  configs: ChannelConfigs;
+  messages: ReturnType<typeof createMessageStore>;
+  outbox: OutboxStore;
+  kick: () => void;
+  now: () => number;
+}) {
   const { sql, messages } = deps;
   const notFound = (id: string) => new AppError('conversation_not_found', `No conversation '${id}' in this workspace.`);
+
+  /**
+   * WhatsApp's 24-hour window: outside it an agent's free-form reply is refused (409, saying what
+   * to do) unless the channel has a window template, which is sent instead; the bot's replies on
+   * hand-back take the template too, or go as they are (Meta's refusal is then recorded in the outbox).
+   */
+  async function inWhatsAppWindow(tx: SqlExecutor, tenantId: string, conversationId: string, replies: { reply: Reply; author: 'bot' | 'agent' }[]) {
+    const last = await lastInboundAt(tx, tenantId, conversationId);
+    const template = (await deps.configs.settings(tenantId, 'whatsapp'))?.config.windowTemplate as { name: string; language: string } | undefined;
+    return replies.map(({ reply, author }) => {
+      if (author === 'agent') return { reply: withinWindow(reply, last, deps.now(), template), author };
+      return { reply: template ? withinWindow(reply, last, deps.now(), template) : reply, author };
+    });
+  }
 
   /** Stores outbound messages and queues their sends on the conversation's channel, in `tx`. */
   async function deliver(tx: SqlExecutor, tenantId: string, conversationId: string, doc: ConversationDoc, replies: { reply: Reply; author: 'bot' | 'agent' }[]): Promise<string[]> {
     const channel = channelIdSchema.safeParse(doc.channel);
     // Web chat and API conversations read their history; platform conversations get a push.
     const outbound = channel.success && doc.address ? await deps.configs.instance(tenantId, channel.data) : null;
+    if (channel.success && channel.data === 'whatsapp') replies = await inWhatsAppWindow(tx, tenantId, conversationId, replies);
     await messages.touchConversation(tx, tenantId, conversationId, doc.channel);
     const ids = await messages.append(
       tx,

@@ -49,6 +49,8 @@ export interface ChatDeps {
   config: ChatConfig;
   /** Counts an inbound message against the tenant's daily quota (the security module's). */
   consumeQuota: (tenantId: string) => Promise<void>;
+  /** The workspace's redaction of personal data before a message or trace is stored (privacy), when it asks for one. */
+  redactFor?: (tenantId: string) => Promise<(<T>(value: T) => T) | null>;
 }
 
 export function createChat(deps: ChatDeps): Chat {
@@ -69,7 +71,7 @@ export function createChat(deps: ChatDeps): Chat {
   const routes = createChannelRoutes({ sql, clock, engine: deps.engine });
   const webhooks = createWebhooks({ sql, ids: deps.ids, configs, routes, inbox, kick: () => inboxWorker.kick(), turns, outbox, messages, logger });
   const webchat = createWebchat({ configs, routes, turns });
-  const handoff = createHandoff({ sql, engine: deps.engine, configs, messages, outbox, kick });
+  const handoff = createHandoff({ sql, engine: deps.engine, configs, messages, outbox, kick, now: () => clock.now() });
 
   return {
     handleMessage: (tenantId, conversationId, message) => turns.run(tenantId, conversationId, message),

@@ -59,19 +59,23 @@ const APPEND = `INSERT INTO messages (id, tenant_id, conversation_id, doc, creat
     FROM ROWS FROM (json_to_recordset($2) AS (id uuid, conversation_id text, doc jsonb, at timestamptz))
       WITH ORDINALITY AS x(id, conversation_id, doc, at, n) ORDER BY x.n`;
 
-/** Turn row writers: one statement for the rows of many turns (each conversation at most once per call). */
+/** A turn row writer: one statement for the conversations of many turns (each at most once per call). */
 const touchConversations: TurnRowWriter<ConversationTouch> = async (tx, tenantId, rows) => {
   const docs = rows.map(({ conversationId, channel, address, at }) => ({ id: conversationId, doc: address ? { channel, address } : { channel }, at }));
   await tx.query(TOUCH, [tenantId, JSON.stringify(docs)]);
 };
 
-const appendMessages: TurnRowWriter<NewMessage> = async (tx, tenantId, rows) => {
-  if (rows.length === 0) return;
-  await tx.query(APPEND, [tenantId, JSON.stringify(rows.map(({ id, conversationId, doc, at }) => ({ id, conversation_id: conversationId, doc, at })))]);
-};
-
-export function createMessageStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
+export function createMessageStore(deps: { sql: Sql; ids: Ids; clock: Clock; redactFor?: ((tenantId: string) => Promise<(<T>(value: T) => T) | null>) | undefined }) {
   const { sql, ids, clock } = deps;
+
+  /** A turn row writer: the messages of many turns in one statement, redacted first where the workspace asks. */
+  const appendMessages: TurnRowWriter<NewMessage> = async (tx, tenantId, rows) => {
+    if (rows.length === 0) return;
+    const redact = await deps.redactFor?.(tenantId);
+    const docs = rows.map(({ id, conversationId, doc, at }) => ({ id, conversation_id: conversationId, doc: redact ? redact(doc) : doc, at }));
+    await tx.query(APPEND, [tenantId, JSON.stringify(docs)]);
+  };
+
   return {
     touchConversations,
 

@@ -75,7 +75,7 @@ export async function buildToolbox(deps: { adaptors: Adaptors }, tenantId: strin
   return { specs, targets, exits: new Set(exits.map(([exit]) => exit)) };
 }
 
-export function searchTrace(state: string | null, question: string, result: SearchResult, at: string, method?: string): TraceEvent {
+export function searchTrace(state: string | null, question: string, result: Pick<SearchResult, 'hits' | 'mode'>, at: string, method?: string): TraceEvent {
   return {
     type: 'knowledge_search',
     state,

@@ -88,8 +88,11 @@ export interface ConversationState {
   state: string | null;
   status: string;
   turn: number;
+  /** The running flow's slots and vars: a called flow's while it runs (see `calls`). */
   slots: Record<string, unknown>;
   vars: Record<string, unknown>;
+  /** Sub-flow calls in progress, outermost first: the called flow and the caller's `flow` state. */
+  calls: { flow: string; version: number; from: string }[];
   updatedAt: string;
 }
 

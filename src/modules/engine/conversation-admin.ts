@@ -90,10 +90,11 @@ export function createConversationAdmin(deps: { sql: Sql; locks: Locks; contexts
       await underLock(tenantId, conversationId, async () => {
         const record = await contexts.loadFromDb(tenantId, conversationId);
         if (!record) throw notFound(conversationId);
-        const handoff = record.context.status === 'handoff' ? record.context.internal.handoff : undefined;
-        if (handoff === undefined) throw new AppError('conflict', `Conversation '${conversationId}' is not handed off to a person; only a handed-off conversation can be assigned.`);
+        if (record.context.status !== 'handoff') {
+          throw new AppError('conflict', `Conversation '${conversationId}' is not handed off to a person; only a handed-off conversation can be assigned.`);
+        }
         // A handoff stored before assignment existed has no mark yet: it gets one now.
-        const mark = handoff ?? { state: record.context.state ?? '', at: record.updatedAt, resume: null, agent: null };
+        const mark = record.context.internal.handoff ?? { state: record.context.state ?? '', at: record.updatedAt, resume: null, agent: null };
         const context = { ...record.context, internal: { ...record.context.internal, handoff: { ...mark, agent } } };
         const saved = await sql.withTenant(tenantId, async (tx) => {
           const next = await contexts.save(tx, tenantId, conversationId, { ...record, context });

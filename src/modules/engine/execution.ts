@@ -32,6 +32,8 @@ export interface ExecutionDeps {
   commits: TurnCommits;
   /** The analytics rows of a finished turn, stored in the turn's own transaction. */
   turnRows: (record: TurnRecord) => StagedRows | null;
+  /** The workspace's redaction of personal data before a message or trace is stored (privacy), when it asks for one. */
+  redactFor?: ((tenantId: string) => Promise<(<T>(value: T) => T) | null>) | undefined;
 }
 
 /** A turn that loaded a stale cached context is run again once from the database copy. */
@@ -151,9 +153,10 @@ export function createExecutionService(deps: ExecutionDeps) {
     // context (fenced by its version), the trace with the result a retry gets back, the caller's
     // rows and the analytics record.
     const analytics = deps.turnRows(record);
+    const redact = await deps.redactFor?.(tenantId);
     const committed = await deps.commits.commit(tenantId, {
       save,
-      trace: { turnId, turn: result.context.turn, ...target, trace, messageId: message.id ?? null, result: outcome },
+      trace: { turnId, turn: result.context.turn, ...target, trace: redact ? redact(trace) : trace, messageId: message.id ?? null, result: outcome },
       staged: [...(hooks.stage?.(outcome) ?? []), ...(analytics ? [analytics] : [])],
       ...(hooks.commit ? { commit: (tx: SqlExecutor) => hooks.commit!(tx, outcome) } : {}),
     });

@@ -50,6 +50,8 @@ export interface EngineDeps {
   config: { maxStepsPerTurn: number; lockTtlMs: number; lockWaitMs: number };
   /** The analytics rows of every finished turn, stored in the turn's transaction (so none is lost or counted twice). */
   turnRows?: (record: TurnRecord) => StagedRows | null;
+  /** The workspace's redaction of personal data before a message or trace is stored (privacy), when it asks for one. */
+  redactFor?: (tenantId: string) => Promise<(<T>(value: T) => T) | null>;
 }
 
 export function createEngine(deps: EngineDeps): Engine {
@@ -89,6 +91,8 @@ export function createEngine(deps: EngineDeps): Engine {
         turn: context.turn,
         slots: context.slots,
         vars: context.vars,
+        // Contexts stored before sub-flows have no frames.
+        calls: (context.internal.frames ?? []).map((frame) => ({ flow: frame.name, version: frame.version, from: frame.state })),
         updatedAt: record.updatedAt,
       };
     },

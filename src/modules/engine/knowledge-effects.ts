@@ -36,7 +36,7 @@ export async function performAnswer(deps: { models: Models; knowledge?: Knowledg
     history: at.history.slice(0, -1).slice(-effect.history),
   });
   const calls = [
-    searchTrace(at.state, effect.question, { hits: answer.hits, mode: answer.hits.some((h) => h.vector) ? 'hybrid' : 'bm25', relevant: answer.method !== 'none', usage: [] }, now(), answer.method),
+    searchTrace(at.state, effect.question, { hits: answer.hits, mode: answer.hits.some((h) => h.vector) ? 'hybrid' : 'bm25' }, now(), answer.method),
     ...usageToTrace(answer.usage, at.state, now()),
   ];
   const value = { text: withSources(answer), method: answer.method, citations: answer.citations };

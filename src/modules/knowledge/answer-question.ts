@@ -23,7 +23,7 @@ function quotePassage(input: AnswerInput, search: SearchResult, note?: string): 
   const top = search.hits[0]!;
   const passage = bestPassage(input.question, top);
   const citation = { ...top.citation, start: passage.start, end: passage.end };
-  return { text: passage.text, method: 'passage', citations: [citation], hits: search.hits, usage: search.usage, ...(note ? { note } : {}) };
+  return { text: passage.text, method: 'passage', citations: [citation], hits: search.hits, usage: [], ...(note ? { note } : {}) };
 }
 
 /**
@@ -32,12 +32,12 @@ function quotePassage(input: AnswerInput, search: SearchResult, note?: string): 
  * model says the passages do not answer, the builder's "no answer" text. Nothing is invented.
  */
 export async function answerQuestion(models: Models, tenantId: string, input: AnswerInput, search: SearchResult): Promise<AnswerResult> {
-  const noAnswer = (note: string, usage = search.usage): AnswerResult => ({ text: input.noAnswer ?? DEFAULT_NO_ANSWER, method: 'none', citations: [], hits: search.hits, usage, note });
+  const noAnswer = (note: string, usage: AnswerResult['usage'] = []): AnswerResult => ({ text: input.noAnswer ?? DEFAULT_NO_ANSWER, method: 'none', citations: [], hits: search.hits, usage, note });
   if (!search.relevant || search.hits.length === 0) return noAnswer('nothing relevant was found');
   const instructions = input.instructions ? `${GROUNDING}\n\n${input.instructions}` : GROUNDING;
   const passages = search.hits.map((h, i) => ({ n: i + 1, source: h.citation.sourceName, text: h.text }));
   const generated = await models.generate(tenantId, { instructions, scope: { question: input.question, passages }, ...(input.history ? { history: input.history } : {}) });
-  const usage = [...search.usage, ...generated.usage];
+  const usage = generated.usage;
   if (!generated.ok) return { ...quotePassage(input, search, generated.error.message), usage };
   if (generated.text.includes(NO_ANSWER_MARK)) return noAnswer('the model found no answer in the passages', usage);
   return { text: generated.text, method: 'model', citations: cited(generated.text, search.hits), hits: search.hits, usage };

@@ -81,7 +81,6 @@ export interface SearchResult {
   mode: 'bm25' | 'hybrid';
   /** Whether the best hit is relevant enough to answer from. */
   relevant: boolean;
-  usage: ModelUsage[];
 }
 
 export interface AnswerResult {
@@ -90,6 +89,7 @@ export interface AnswerResult {
   method: 'model' | 'passage' | 'none';
   citations: Citation[];
   hits: SearchHit[];
+  /** The model calls the answer made (none offline). */
   usage: ModelUsage[];
   /** Why a model answer was not used, for the trace. */
   note?: string;

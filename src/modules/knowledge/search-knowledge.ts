@@ -62,6 +62,6 @@ export async function searchKnowledge(deps: SearchDeps, tenantId: string, input:
       });
     }
     const relevant = hits.some((h) => h.coverage >= MIN_COVERAGE || (h.vector?.similarity ?? 0) >= MIN_SIMILARITY);
-    return { hits, mode: query ? 'hybrid' : 'bm25', relevant, usage: [] };
+    return { hits, mode: query ? 'hybrid' : 'bm25', relevant };
   });
 }

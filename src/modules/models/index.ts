@@ -5,6 +5,7 @@ import type { Kv, Sql } from '../storage/contract.js';
 import type { GenerateResult, Models } from './contract.js';
 import { callModels, type CallerDeps } from './model-caller.js';
 import { type ModelsConfig, OFFLINE_CONFIG } from './model-config.js';
+import { createIntentTrainer } from './nlu/intent-trainer.js';
 import { createOfflineNlu } from './offline-nlu.js';
 import { OFFLINE_PROVIDER, parseMessage } from './parse-message.js';
 import { createProviderDirectory } from './provider-directory.js';
@@ -27,6 +28,8 @@ export { modelsMigrations } from './migrations.js';
 export type { ModelsConfig } from './model-config.js';
 // For the NLU benchmark, which trains the offline classifier on CLINC150 directly.
 export { trainIntentClassifier } from './nlu/intent-classifier.js';
+// For the training-thread benchmark, which trains the same data inline and in the worker.
+export { createIntentTrainer } from './nlu/intent-trainer.js';
 
 /**
  * With `clock` alone (conversation tests from the CLI, benchmarks), the models run offline: no
@@ -58,7 +61,9 @@ export function createModels(deps: ModelsDeps): Models {
   const { clock } = deps;
   const config = deps.config ?? OFFLINE_CONFIG;
   const logger = deps.logger ?? silentLogger();
-  const offline = createOfflineNlu(deps.cacheSize ?? 500);
+  // One training thread for the process: flow models and held-back evaluations queue for it.
+  const trainer = createIntentTrainer();
+  const offline = createOfflineNlu(deps.cacheSize ?? 500, trainer);
   const trainingStore = deps.sql ? createTrainingDataStore(deps.sql) : null;
   const trainingData = createTrainingDataResolver(trainingStore, deps.cacheSize ?? 500);
   const directory = createProviderDirectory({ config, clock, ...(deps.tenantFetch ? { tenantFetch: deps.tenantFetch } : {}) });
@@ -87,7 +92,7 @@ export function createModels(deps: ModelsDeps): Models {
 
     async prepare(tenantId, input) {
       // An empty text trains the model (or finds it cached) and classifies nothing.
-      offline.parse(tenantId, { ...(await trainingData.resolve(tenantId, { ...input, text: '' })), text: '' });
+      await offline.parse(tenantId, { ...(await trainingData.resolve(tenantId, { ...input, text: '' })), text: '' });
     },
 
     async generate(tenantId, input): Promise<GenerateResult> {
@@ -133,6 +138,6 @@ export function createModels(deps: ModelsDeps): Models {
     getSettings: (tenantId) => settings.get(tenantId),
     updateSettings: (tenantId, input) => settings.update(tenantId, input),
     testProvider: (tenantId, input) => settings.test(tenantId, input),
-    trainingData: createTrainingDataService(trainingStore),
+    trainingData: createTrainingDataService(trainingStore, trainer),
   };
 }

@@ -25,7 +25,7 @@ export interface ParseContext {
  */
 export async function parseMessage(ctx: ParseContext, tenantId: string, input: ParseInput): Promise<NluResult> {
   const started = ctx.caller.clock.now();
-  const offline = ctx.offline.parse(tenantId, input);
+  const offline = await ctx.offline.parse(tenantId, input);
   const usage: ModelUsage[] = [offlineUsage(ctx.caller.clock.now() - started)];
   let best: IntentScore | undefined = offline.ranking[0];
   let provider = OFFLINE_PROVIDER;

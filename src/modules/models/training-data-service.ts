@@ -1,5 +1,6 @@
 import { AppError } from '../../shared/app-error.js';
 import { evaluateHeldBack } from './held-back-split.js';
+import type { IntentTrainer } from './nlu/intent-trainer.js';
 import {
   type NluMiss,
   type ReviewItem,
@@ -43,7 +44,7 @@ function groupMisses(misses: NluMiss[], known: Set<string>): ReviewItem[] {
 }
 
 /** Training data documents: CRUD with revisions, imports, adding reviewed examples, held-back evaluation. */
-export function createTrainingDataService(storage: TrainingDataStore | null): TrainingDataApi {
+export function createTrainingDataService(storage: TrainingDataStore | null, trainer: IntentTrainer): TrainingDataApi {
   // Conversation tests from the CLI and benchmarks run the models without a database.
   const unavailable = () => new AppError('unavailable', 'NLU training data needs the database; this process runs without one.');
   const store = storage ?? new Proxy({} as TrainingDataStore, { get: () => () => Promise.reject(unavailable()) });
@@ -113,7 +114,7 @@ export function createTrainingDataService(storage: TrainingDataStore | null): Tr
     async evaluate(tenantId, name) {
       const current = await require(tenantId, name);
       const [previous] = (await store.evaluations(tenantId, name, 50)).filter((e) => e.revision < current.revision);
-      const figures = evaluateHeldBack(current.document.intents);
+      const figures = await evaluateHeldBack(current.document.intents, trainer);
       const evaluation = await store.saveEvaluation(tenantId, { name, revision: current.revision, ...figures });
       return { evaluation, previous: previous ?? null };
     },

@@ -2,36 +2,62 @@ import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { PersonDataPart } from '../../shared/person-data.js';
 import type { Sql } from '../storage/contract.js';
-import type { DataPolicy, Privacy } from './contract.js';
+import type { DataPolicy, Privacy, Redactor } from './contract.js';
+import { redactValue } from './redact.js';
 import { runRetention } from './retention.js';
 
 export * from './contract.js';
 export { privacyMigrations } from './migrations.js';
 
 const EVERY_MS = 60 * 60_000;
+/** How long an instance trusts the redaction setting it read: a change made on another instance applies within this. */
+const SETTING_TTL_MS = 10_000;
+
+type PolicyRow = {
+  message_retention_days: number | null;
+  redact_personal_data: boolean;
+  updated_at: string;
+};
 
 export function createPrivacy(deps: { sql: Sql; clock: Clock; logger: Logger; parts: readonly PersonDataPart[] }): Privacy {
   const { sql, clock, logger } = deps;
   let timer: NodeJS.Timeout | null = null;
   const retention = () => runRetention(deps);
+  // Asked before every stored message and trace: one read per workspace per SETTING_TTL_MS at most.
+  const redacting = new Map<string, { on: boolean; until: number }>();
+
+  async function getPolicy(tenantId: string): Promise<DataPolicy> {
+    const [row] = await sql.withTenant(tenantId, (tx) =>
+      tx.query<PolicyRow>('SELECT message_retention_days, redact_personal_data, updated_at FROM data_policies WHERE tenant_id = $1', [tenantId]),
+    );
+    redacting.set(tenantId, { on: row?.redact_personal_data ?? false, until: clock.now() + SETTING_TTL_MS });
+    return {
+      messageRetentionDays: row?.message_retention_days ?? null,
+      redactPersonalData: row?.redact_personal_data ?? false,
+      updatedAt: row ? new Date(row.updated_at).toISOString() : null,
+    };
+  }
 
   return {
-    async getPolicy(tenantId) {
-      const [row] = await sql.withTenant(tenantId, (tx) =>
-        tx.query<{ message_retention_days: number | null; updated_at: string }>('SELECT message_retention_days, updated_at FROM data_policies WHERE tenant_id = $1', [tenantId]),
-      );
-      return { messageRetentionDays: row?.message_retention_days ?? null, updatedAt: row ? new Date(row.updated_at).toISOString() : null };
-    },
+    getPolicy,
     async putPolicy(tenantId, input): Promise<DataPolicy> {
       const updatedAt = clock.isoNow();
+      const redact = input.redactPersonalData ?? false;
       await sql.withTenant(tenantId, (tx) =>
         tx.query(
-          `INSERT INTO data_policies (tenant_id, message_retention_days, updated_at) VALUES ($1, $2, $3)
-           ON CONFLICT (tenant_id) DO UPDATE SET message_retention_days = EXCLUDED.message_retention_days, updated_at = EXCLUDED.updated_at`,
-          [tenantId, input.messageRetentionDays, updatedAt],
+          `INSERT INTO data_policies (tenant_id, message_retention_days, redact_personal_data, updated_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (tenant_id) DO UPDATE SET message_retention_days = EXCLUDED.message_retention_days,
+             redact_personal_data = EXCLUDED.redact_personal_data, updated_at = EXCLUDED.updated_at`,
+          [tenantId, input.messageRetentionDays, redact, updatedAt],
         ),
       );
-      return { ...input, updatedAt };
+      redacting.set(tenantId, { on: redact, until: clock.now() + SETTING_TTL_MS });
+      return { messageRetentionDays: input.messageRetentionDays, redactPersonalData: redact, updatedAt };
+    },
+    async redactorFor(tenantId): Promise<Redactor | null> {
+      const known = redacting.get(tenantId);
+      const on = known && known.until > clock.now() ? known.on : (await getPolicy(tenantId)).redactPersonalData;
+      return on ? redactValue : null;
     },
     runRetention: retention,
     start() {

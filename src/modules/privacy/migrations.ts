@@ -14,5 +14,9 @@ export const privacyMigrations: ModuleMigrations = {
         ${tenantIsolationSql('data_policies')}
       `,
     },
+    {
+      id: '002_redaction',
+      sql: `ALTER TABLE data_policies ADD COLUMN redact_personal_data boolean NOT NULL DEFAULT false;`,
+    },
   ],
 };

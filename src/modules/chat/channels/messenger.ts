@@ -16,8 +16,8 @@ const configSchema = z.object({
   verifyToken: z.string().min(1).describe('Any string; enter the same one in the Meta webhook settings'),
   graphApiBaseUrl: z.url().default('https://graph.facebook.com'),
   graphApiVersion: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
-  /** Shows "typing…" while the bot works on an answer. */
-  typingIndicator: z.boolean().default(true),
+  /** Shows "typing…" while the bot works on an answer; off by default, as each one is another Send API call against the page's rate limit. */
+  typingIndicator: z.boolean().default(false),
 });
 
 const messaging = z.object({

@@ -34,11 +34,14 @@ export const isSkip = (flow: FlowDefinition, text: string | null, slot: FlowSlot
   matchesPhrase(text, flow.repair?.skip_phrases ?? DEFAULT_SKIP_PHRASES) || matchesPhrase(text, namesOf(slot).map((name) => `no ${name}`));
 
 const CHANGE = /^(?:(?:no|actually|sorry|oh|wait|oops)[,.!]?\s+)*(?:(?:please|can you|could you|i want to|i'd like to|i would like to|let me)\s+)?(?:change|make|set|update|correct|switch)\s+(?:the\s+|my\s+)?(.+?)\s+to\s+(.+?)[.!]*$/i;
+/** "make the size large": a one-word slot name, then the value. */
+const MAKE = /^(?:(?:no|actually|sorry|oh|wait|oops)[,.!]?\s+)*(?:make|set)\s+(?:the|my)\s+(\S+)\s+(.+?)[.!]*$/i;
 const STATEMENT = /^(?:(?:no|actually|sorry|oh|wait|oops)[,.!]?\s+)*(?:the|my)\s+(.+?)\s+(?:should be|is actually|is)\s+(.+?)[.!]*$/i;
 
 /** "change the address to 5 Main St" → the slot's words and the new value's text. */
 export function parseCorrection(text: string): { slot: string; value: string } | null {
-  const match = CHANGE.exec(text.trim()) ?? STATEMENT.exec(text.trim());
+  const said = text.trim();
+  const match = CHANGE.exec(said) ?? MAKE.exec(said) ?? STATEMENT.exec(said);
   const slot = match?.[1]?.trim();
   const value = match?.[2]?.trim();
   return slot && value ? { slot: slot.toLowerCase(), value } : null;

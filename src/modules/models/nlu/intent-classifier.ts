@@ -1,5 +1,5 @@
-import { trainSoftmax } from './softmax-regression.js';
-import { fitVectorizer, type BlockWeights } from './vectorizer.js';
+import { softmaxFrom, trainSoftmax, type SoftmaxState } from './softmax-regression.js';
+import { fitVectorizerState, vectorizerBuffers, vectorizerFrom, type BlockWeights, type VectorizerState } from './vectorizer.js';
 
 /**
  * The offline intent classifier: TF-IDF features (stemmed words, word bigrams, char n-grams) and a
@@ -21,6 +21,19 @@ export interface IntentRanking {
 export interface IntentClassifier {
   classify(text: string): IntentRanking;
   readonly intents: readonly string[];
+}
+
+/**
+ * A trained classifier as plain data: strings, numbers and typed arrays. Training can run in a
+ * worker thread and hand this over by transferring its buffers (`intentModelBuffers`); the
+ * classifier is rebuilt from it where it serves.
+ */
+export interface IntentModel {
+  intents: string[];
+  vectorizer: VectorizerState;
+  softmax: SoftmaxState;
+  temperature: number;
+  noneLogit: number;
 }
 
 export interface TrainOptions {
@@ -67,7 +80,14 @@ const PRUNE_FROM = 1000;
 const MIN_UPDATES = 4000;
 
 export function trainIntentClassifier(examples: Record<string, string[]>, options: TrainOptions = {}): IntentClassifier {
-  const intents = Object.keys(examples);
+  return intentClassifierFrom(trainIntentModel(examples, options));
+}
+
+export function trainIntentModel(examples: Record<string, string[]>, options: TrainOptions = {}): IntentModel {
+  // By name, not in the order given: the engine stores flows as jsonb, which reorders object keys,
+  // and SGD's path depends on the order of the training texts. Sorted, the model a flow gets over
+  // the API is the one trained from the same examples anywhere else.
+  const intents = Object.keys(examples).sort();
   const texts: string[] = [];
   const labels: number[] = [];
   for (const [label, intent] of intents.entries()) {
@@ -76,17 +96,18 @@ export function trainIntentClassifier(examples: Record<string, string[]>, option
       labels.push(label);
     }
   }
-  const vectorizer = fitVectorizer(texts, {
+  const vectorizer = fitVectorizerState(texts, {
     weights: { ...DEFAULTS.blockWeights, ...options.blockWeights },
     charMin: options.charMin ?? DEFAULTS.charMin,
     charMax: options.charMax ?? DEFAULTS.charMax,
     minDf: options.minDf ?? (texts.length >= PRUNE_FROM ? 2 : 1),
   });
+  const vectorize = vectorizerFrom(vectorizer);
   const minEpochs = options.minEpochs ?? DEFAULTS.minEpochs;
   const maxEpochs = options.maxEpochs ?? DEFAULTS.maxEpochs;
   const epochs = options.epochs ?? Math.min(maxEpochs, Math.max(minEpochs, Math.ceil(MIN_UPDATES / Math.max(1, texts.length))));
-  const model = trainSoftmax(
-    { vectors: texts.map((t) => vectorizer.vectorize(t)), labels: Int32Array.from(labels), classes: intents.length, features: vectorizer.size },
+  const softmax = trainSoftmax(
+    { vectors: texts.map((t) => vectorize.vectorize(t)), labels: Int32Array.from(labels), classes: intents.length, features: vectorize.size },
     {
       epochs,
       learningRate: options.learningRate ?? DEFAULTS.learningRate,
@@ -96,13 +117,29 @@ export function trainIntentClassifier(examples: Record<string, string[]>, option
       onEpoch: options.onProgress,
     },
   );
-  const temperature = options.temperature ?? DEFAULTS.temperature;
-  const noneLogit = options.noneLogit ?? DEFAULTS.noneLogit;
+  return {
+    intents,
+    vectorizer,
+    softmax,
+    temperature: options.temperature ?? DEFAULTS.temperature,
+    noneLogit: options.noneLogit ?? DEFAULTS.noneLogit,
+  };
+}
+
+/** The buffers to transfer with a model: after the transfer the sender's copy is empty. */
+export function intentModelBuffers(model: IntentModel): ArrayBufferLike[] {
+  return [...vectorizerBuffers(model.vectorizer), model.softmax.weights.buffer];
+}
+
+export function intentClassifierFrom(model: IntentModel): IntentClassifier {
+  const { intents, temperature, noneLogit } = model;
+  const vectorizer = vectorizerFrom(model.vectorizer);
+  const softmax = softmaxFrom(model.softmax);
   const logits = new Float64Array(intents.length);
   return {
     intents,
     classify(text) {
-      model.logitsInto(vectorizer.vectorize(typeof text === 'string' ? text : ''), logits);
+      softmax.logitsInto(vectorizer.vectorize(typeof text === 'string' ? text : ''), logits);
       return rank(intents, logits, temperature, noneLogit);
     },
   };

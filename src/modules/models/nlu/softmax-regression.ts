@@ -24,6 +24,12 @@ export interface SoftmaxOptions {
   onEpoch?: (done: number, total: number) => void;
 }
 
+/** A trained model as plain data (it crosses a worker-thread boundary): row-major `features × classes`. */
+export interface SoftmaxState {
+  classes: number;
+  weights: Float32Array;
+}
+
 export interface SoftmaxModel {
   readonly classes: number;
   /** Raw per-class scores (logits), before temperature and the "none" logit, written into `out`. */
@@ -69,7 +75,7 @@ function scoreSome(z: Float64Array, w: Float32Array, x: SparseVector, k: number,
   }
 }
 
-export function trainSoftmax(data: TrainingSet, options: SoftmaxOptions): SoftmaxModel {
+export function trainSoftmax(data: TrainingSet, options: SoftmaxOptions): SoftmaxState {
   const { classes: k, vectors, labels } = data;
   const n = vectors.length;
   const weights: Weights = { values: new Float32Array(data.features * k), scale: 1 };
@@ -142,6 +148,11 @@ export function trainSoftmax(data: TrainingSet, options: SoftmaxOptions): Softma
   }
   const w = weights.values;
   for (let q = 0; q < w.length; q++) w[q] = (w[q] as number) * weights.scale;
+  return { classes: k, weights: w };
+}
+
+export function softmaxFrom(state: SoftmaxState): SoftmaxModel {
+  const { classes: k, weights: w } = state;
   return {
     classes: k,
     logitsInto: (x, out) => scoreAll(out, w, x, k),

@@ -73,11 +73,49 @@ function buildVocabulary(texts: readonly string[], options: VectorizerOptions): 
   return { columns, idf: Float32Array.from(idfs), unseenIdf: Math.log(1 + texts.length) + 1 };
 }
 
-/** Built apart from the vocabulary pass, so the trained vectoriser keeps none of its scratch state. */
-export function fitVectorizer(texts: readonly string[], options: VectorizerOptions): Vectorizer {
+/**
+ * A fitted vectoriser as plain data: typed arrays and numbers only, so it crosses a worker-thread
+ * boundary by transferring its buffers. Each block's vocabulary is two parallel arrays, feature key
+ * and column.
+ */
+export interface VectorizerState {
+  keys: Int32Array[];
+  columns: Int32Array[];
+  idf: Float32Array;
+  unseenIdf: number;
+  charMin: number;
+  charMax: number;
+  weights: Float64Array;
+}
+
+export function fitVectorizerState(texts: readonly string[], options: VectorizerOptions): VectorizerState {
   const { columns, idf, unseenIdf } = buildVocabulary(texts, options);
-  const features = { charMin: options.charMin, charMax: options.charMax };
-  const weights = BLOCKS.map((b) => options.weights[b]);
+  return {
+    keys: columns.map((block) => Int32Array.from(block.keys())),
+    columns: columns.map((block) => Int32Array.from(block.values())),
+    idf,
+    unseenIdf,
+    charMin: options.charMin,
+    charMax: options.charMax,
+    weights: Float64Array.from(BLOCKS.map((b) => options.weights[b])),
+  };
+}
+
+export function vectorizerBuffers(state: VectorizerState): ArrayBufferLike[] {
+  return [...state.keys, ...state.columns, state.idf, state.weights].map((a) => a.buffer);
+}
+
+/** Built apart from the vocabulary pass, so the trained vectoriser keeps none of its scratch state. */
+export function vectorizerFrom(state: VectorizerState): Vectorizer {
+  const { idf, unseenIdf, weights } = state;
+  const columns = BLOCKS.map((_, b) => {
+    const keys = state.keys[b] as Int32Array;
+    const cols = state.columns[b] as Int32Array;
+    const map = new Map<number, number>();
+    for (let i = 0; i < keys.length; i++) map.set(keys[i] as number, cols[i] as number);
+    return map;
+  });
+  const features = { charMin: state.charMin, charMax: state.charMax };
   const counts: Counts = BLOCKS.map(() => new Map());
   // Scratch space reused by every call: vectorising is synchronous and on the hot path.
   const indices = new Int32Array(4096);

@@ -21,8 +21,8 @@ const configSchema = z.object({
   listButtonLabel: z.string().min(1).max(20).default('Choose'),
   /** Sent instead of a free-form message once the user's 24-hour window has closed; without it such a message is refused. */
   windowTemplate: templateSchema.optional().describe('An approved template sent in place of a free-form message outside the 24-hour window'),
-  /** Shows "typing…" (and marks the message read) while the bot works on an answer. */
-  typingIndicator: z.boolean().default(true),
+  /** Shows "typing…" while the bot works on an answer; off by default, as WhatsApp's indicator also marks the message read (blue ticks). */
+  typingIndicator: z.boolean().default(false),
 });
 
 const messageIdOf = (body: unknown): string | null => {
