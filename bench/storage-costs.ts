@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -15,25 +16,29 @@ export async function databaseCommits(databaseUrl: string): Promise<number> {
   }
 }
 
-/**
- * Commands the server's clients sent to Redis while `run` ran, from MONITOR: what a script does
- * inside Redis is not a round trip and is left out; commands sent together (auto-pipelining) are
- * counted one by one, so round trips are at most this. MONITOR slows Redis down, so this runs
- * apart from the timed load.
- */
-export async function redisCommandsDuring(redisUrl: string, run: () => Promise<void>): Promise<number> {
+/** Calls per command since Redis started (or its stats were reset), from INFO commandstats. */
+export async function redisCommandCalls(redisUrl: string): Promise<Map<string, number>> {
   const redis = new Redis(redisUrl);
-  const monitor = await redis.monitor();
-  let commands = 0;
-  monitor.on('monitor', (_time: string, _args: string[], source: string) => {
-    if (source !== 'lua') commands += 1;
-  });
   try {
-    await run();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const info = await redis.info('commandstats');
+    const calls = new Map<string, number>();
+    for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls.set(match[1]!, Number(match[2]));
+    return calls;
   } finally {
-    monitor.disconnect();
     redis.disconnect();
   }
-  return commands;
+}
+
+/** What each command was called per turn between two readings (the readings' own INFO left out), largest first. */
+export function perTurn(before: Map<string, number>, after: Map<string, number>, turns: number): { command: string; perTurn: number }[] {
+  return [...after]
+    .map(([command, n]) => ({ command, perTurn: (n - (before.get(command) ?? 0) - (command === 'info' ? 1 : 0)) / turns }))
+    .filter((row) => row.perTurn > 0.005)
+    .sort((a, b) => b.perTurn - a.perTurn);
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
+export function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }

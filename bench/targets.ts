@@ -20,10 +20,11 @@ export async function startInProcess(env: Record<string, string>): Promise<{ app
 }
 
 export const BENCH_DB = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/mcp_engine_bench';
-const BENCH_KEY = 'mcp_bench_bootstrap_key_0123456789';
+export const BENCH_KEY = 'mcp_bench_bootstrap_key_0123456789';
 
 export interface BenchServer {
   url: string;
+  pid: number;
   stop: () => Promise<void>;
 }
 
@@ -31,10 +32,12 @@ export interface BenchServer {
  * Starts `mcp-engine start` as its own process in server mode (PostgreSQL + Redis) on a fresh
  * database, and returns its URL. `env` adds or overrides settings.
  */
-export async function startServer(options: { database?: string; env?: Record<string, string> } = {}): Promise<BenchServer> {
+export async function startServer(
+  options: { database?: string; env?: Record<string, string>; /** Another instance on a database already set up. */ joining?: boolean; nodeArgs?: string[] } = {},
+): Promise<BenchServer> {
   const database = options.database ?? BENCH_DB;
-  await recreateDatabase(database);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
+  if (!options.joining) await recreateDatabase(database);
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts', 'start'], {
     env: {
       ...process.env,
       PORT: '0',
@@ -62,6 +65,7 @@ export async function startServer(options: { database?: string; env?: Record<str
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   return {
     url,
+    pid: child.pid!,
     async stop() {
       child.kill('SIGTERM');
       await exited;

@@ -86,7 +86,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     ids,
     logger: logger.child({ module: 'engine' }),
     config: { maxStepsPerTurn: config.engine.maxStepsPerTurn, lockTtlMs: config.storage.lockTtlMs, lockWaitMs: config.storage.lockWaitMs },
-    stageTurn: (tx, record) => analytics.stageTurn(tx, record),
+    turnRows: (record) => analytics.turnRows(record),
     redactFor: (tenantId) => privacy.redactorFor(tenantId),
   }), ['processMessage']);
   const chat = traceMethods(telemetry, 'chat', createChat({

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { type Analytics, createAnalytics } from '../src/modules/analytics/index.js';
 import type { TurnRecord } from '../src/modules/engine/contract.js';
-import { createStorage, type Sql } from '../src/modules/storage/index.js';
+import { createStorage, type Sql, type SqlExecutor } from '../src/modules/storage/index.js';
 import { systemClock } from '../src/shared/clock.js';
 import { randomIds } from '../src/shared/ids.js';
 import { silentLogger } from '../src/shared/logger.js';
@@ -12,7 +12,7 @@ type Body = Record<string, unknown>;
 
 /**
  * Another instance's analytics over the app's database, as a second process would run it: the
- * engine's side (stageTurn in its own transactions) and a relay of its own. Without `redis` it has
+ * engine's side (turn rows staged in its own transactions) and a relay of its own. Without `redis` it has
  * no Redis at all (live counters in memory), which shows the relay does not need it.
  */
 export async function sideInstance(app: TestApp, options: { redis: boolean; batchSize?: number; flushMs?: number }): Promise<{ sql: Sql; analytics: Analytics; close(): Promise<void> }> {
@@ -53,9 +53,15 @@ export function turnRecord(tenantId: string, conversationId: string): TurnRecord
   };
 }
 
+/** Writes a turn's analytics rows in `tx` as the engine's commit does (in the record's tenant's name). */
+export async function stageTurn(tx: SqlExecutor, analytics: Analytics, record: TurnRecord): Promise<void> {
+  const staged = analytics.turnRows(record);
+  if (staged) await staged.writer(tx, record.tenantId, staged.rows);
+}
+
 /** Stages turns the way the engine will: each in its own tenant transaction, which commits. */
 export async function stageTurns(sql: Sql, analytics: Analytics, records: readonly TurnRecord[]): Promise<void> {
-  for (const record of records) await sql.withTenant(record.tenantId, (tx) => analytics.stageTurn(tx, record));
+  for (const record of records) await sql.withTenant(record.tenantId, (tx) => stageTurn(tx, analytics, record));
 }
 
 const hour = 3_600_000;

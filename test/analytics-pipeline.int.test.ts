@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { figures, figuresOf, sideInstance, stageTurns, turnRecord } from './analytics-instances.js';
+import { figures, figuresOf, sideInstance, stageTurn, stageTurns, turnRecord } from './analytics-instances.js';
 import { deployShop, runKnownConversations } from './analytics-shop.js';
 import { TEST_REDIS_URL } from './support/env.js';
 import { client } from './support/http.js';
@@ -61,7 +61,7 @@ describe('turns are staged in their own transaction', () => {
     const tenant = await createTenant(app.app);
     await stageTurns(engine.sql, engine.analytics, [turnRecord(tenant.id, 'kept')]);
     const failed = engine.sql.withTenant(tenant.id, async (tx) => {
-      await engine.analytics.stageTurn(tx, turnRecord(tenant.id, 'rolled-back'));
+      await stageTurn(tx, engine.analytics, turnRecord(tenant.id, 'rolled-back'));
       throw new Error('the turn failed after staging its analytics');
     });
     await expect(failed).rejects.toThrow('the turn failed');
@@ -73,7 +73,7 @@ describe('turns are staged in their own transaction', () => {
     const app = await ownApp(HOLD);
     const engine = await side(app, { redis: true });
     const [a, b] = [await createTenant(app.app), await createTenant(app.app)];
-    const foreign = engine.sql.withTenant(a.id, (tx) => engine.analytics.stageTurn(tx, turnRecord(b.id, 'smuggled')));
+    const foreign = engine.sql.withTenant(a.id, (tx) => stageTurn(tx, engine.analytics, turnRecord(b.id, 'smuggled')));
     await expect(foreign).rejects.toThrow();
     await app.app.analytics.flush();
     expect(await figures(app.url, b.apiKey)).toEqual(figuresOf(0));

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import type { TurnRecord } from '../engine/contract.js';
-import type { SqlExecutor } from '../storage/contract.js';
+import type { StagedRows, TurnRecord } from '../engine/contract.js';
 
 /**
  * Analytics: events derived from every turn (and custom metrics), staged in an outbox by the
  * transaction that produced them and relayed to the tables in batches; time-bucketed queries over
  * the module's own tables; the operators' Prometheus figures. Plain JSON in and out, tenant first
- * (except `stageTurn`, which joins the turn's transaction).
+ * (except `turnRows`, which the engine stores in the turn's transaction).
  */
 
 const metricName = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'use 1–100 letters, digits, dots, dashes, colons or underscores');
@@ -112,13 +111,12 @@ export interface HttpSample {
 
 export interface Analytics {
   /**
-   * Derives the turn's analytics and stages them in the outbox within `tx`, the turn's own
+   * Derives the turn's analytics as outbox rows for the engine to store in the turn's own
    * transaction (in the scope of `record.tenantId`): they are stored, exactly once, if and only if
-   * the turn commits. Also observes the turn's Prometheus figures. A transaction handle is not plain
-   * JSON: this one method runs in process, beside the engine, by design (issue 13: one transaction
-   * per turn). Rejects only when the insert fails, and the turn's transaction must then fail too.
+   * the turn commits. Also observes the turn's Prometheus figures. Rows staged by many turns are
+   * written in one statement (the engine commits turns in groups).
    */
-  stageTurn(tx: SqlExecutor, record: TurnRecord): Promise<void>;
+  turnRows(record: TurnRecord): StagedRows | null;
   /** Stages custom metrics in the outbox: once it resolves they are durable, and stored within seconds. */
   ingestMetrics(tenantId: string, metrics: CustomMetricInput[]): Promise<{ accepted: number }>;
   conversations(tenantId: string, query: AnalyticsQueryInput): Promise<ConversationsReport>;

@@ -6,9 +6,13 @@ import type { EncodedRecord, TenantBatch } from './tenant-batches.js';
  * API request's), so they are stored exactly when that commits; the relay moves them to the tables.
  */
 const STAGE_ONE = `INSERT INTO analytics_outbox (tenant_id, kind, months, payload) VALUES ($1::uuid, $2, string_to_array($3, ','), $4)`;
-/** Several records in one statement, as parallel arrays (an array parameter escapes every quote of its JSON: not for the turn's hot path). */
+/**
+ * Several records in one statement, as one JSON array whose payloads are the records' own JSON
+ * spliced in (no second escaping); `json` keeps a value's text as written, so each payload is
+ * stored exactly as encoded.
+ */
 const STAGE_MANY = `INSERT INTO analytics_outbox (tenant_id, kind, months, payload)
-  SELECT $1::uuid, x.kind, string_to_array(x.months, ','), x.payload FROM unnest($2::text[], $3::text[], $4::text[]) AS x(kind, months, payload)`;
+  SELECT $1::uuid, x->>'k', string_to_array(x->>'m', ','), (x->'p')::text FROM json_array_elements($2::json) AS x`;
 
 /** Stages one tenant's records in `tx`, a transaction in that tenant's scope (row-level security checks the tenant). */
 export async function stage(tx: SqlExecutor, tenantId: string, records: readonly EncodedRecord[]): Promise<void> {
@@ -18,7 +22,8 @@ export async function stage(tx: SqlExecutor, tenantId: string, records: readonly
     await tx.query(STAGE_ONE, [tenantId, first.kind, first.months.join(','), first.json]);
     return;
   }
-  await tx.query(STAGE_MANY, [tenantId, records.map((r) => r.kind), records.map((r) => r.months.join(',')), records.map((r) => r.json)]);
+  const elements = records.map((r) => `{"k":"${r.kind}","m":"${r.months.join(',')}","p":${r.json}}`);
+  await tx.query(STAGE_MANY, [tenantId, `[${elements.join(',')}]`]);
 }
 
 /**

@@ -76,9 +76,13 @@ export function createInboxStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
       }));
     },
 
-    /** Inside the turn's transaction: the message became a turn. */
-    async markDone(tx: SqlExecutor, item: ClaimedInbox): Promise<void> {
-      await tx.query(`UPDATE channel_inbox SET status = 'done', last_error = NULL, updated_at = $3 WHERE tenant_id = $1 AND id = $2`, [item.tenantId, item.id, clock.isoNow()]);
+    /** Inside the turns' transaction (a turn row writer): the messages became turns. */
+    async markDone(tx: SqlExecutor, tenantId: string, items: readonly ClaimedInbox[]): Promise<void> {
+      await tx.query(`UPDATE channel_inbox SET status = 'done', last_error = NULL, updated_at = $3 WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [
+        tenantId,
+        items.map((item) => item.id),
+        clock.isoNow(),
+      ]);
     },
 
     /** A failed attempt: back in line at `retryAt`, or given up when `retryAt` is null. */

@@ -1,6 +1,7 @@
 import { isAppError } from '../../shared/app-error.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
+import { stagedRows } from '../engine/contract.js';
 import type { Sql } from '../storage/contract.js';
 import { type BackoffSettings, nextDelayMs } from './backoff.js';
 import type { ChannelConfigs } from './channel-configs.js';
@@ -34,12 +35,14 @@ export function createInboxWorker(deps: { store: InboxStore; sql: Sql; configs: 
     let marked = false;
     // "Typing…" while the turn runs (Messenger, WhatsApp): best effort, never in the turn's way.
     outbound?.typing?.(item.origin.address, item.externalId).catch(() => undefined);
-    await deps.turns.run(item.tenantId, item.conversationId, { ...item.message, id: item.externalId }, origin, async (tx) => {
-      await store.markDone(tx, item);
-      marked = true;
+    await deps.turns.run(item.tenantId, item.conversationId, { ...item.message, id: item.externalId }, origin, {
+      stage: () => {
+        marked = true;
+        return [stagedRows(store.markDone, [item])];
+      },
     });
     // Applied by an earlier claimant that died before marking it: the engine answered from the turn log.
-    if (!marked) await deps.sql.withTenant(item.tenantId, (tx) => store.markDone(tx, item));
+    if (!marked) await deps.sql.withTenant(item.tenantId, (tx) => store.markDone(tx, item.tenantId, [item]));
   }
 
   async function handle(item: ClaimedInbox): Promise<void> {

@@ -62,7 +62,7 @@ export function createChat(deps: ChatDeps): Chat {
   const worker = createOutboxWorker({ store: outbox, configs, clock, logger, settings: config.outbox });
   const kick = () => worker.kick();
   const schedules = createScheduleStore(deps);
-  const turns = createTurns({ engine: deps.engine, clock, messages, outbox, schedules, kick, consumeQuota: deps.consumeQuota });
+  const turns = createTurns({ engine: deps.engine, clock, ids: deps.ids, messages, outbox, schedules, kick, consumeQuota: deps.consumeQuota });
   const botSends = createBotSends({ configs, messages, outbox, clock });
   const scheduleWorker = createScheduleWorker({ store: schedules, sql, configs, messages, botSends, turns, kick, clock, logger, settings: config.inbox });
   const proactive = createProactive({ sql, configs, botSends, messages, kick, clock });

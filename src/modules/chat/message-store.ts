@@ -1,5 +1,6 @@
 import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
+import type { TurnRowWriter } from '../engine/contract.js';
 import type { Sql, SqlExecutor } from '../storage/contract.js';
 import type { ConversationListQuery, ConversationSummary, DeliveryStatus, StoredMessage } from './contract.js';
 
@@ -32,19 +33,55 @@ const toSummary = (row: SummaryRow): ConversationSummary => ({
   messageCount: row.message_count,
 });
 
+/** A conversation a turn touched: created on its first message, its activity (and platform address) stamped on later ones. */
+export interface ConversationTouch {
+  conversationId: string;
+  channel: string;
+  address?: Record<string, string>;
+  at: string;
+}
+
+/** A message to append; rows of one batch keep their order. */
+export interface NewMessage {
+  id: string;
+  conversationId: string;
+  doc: MessageDoc;
+  at: string;
+}
+
+const TOUCH = `INSERT INTO conversations (tenant_id, id, doc, created_at, updated_at)
+  SELECT $1, x.id, x.doc, x.at, x.at FROM json_to_recordset($2) AS x(id text, doc jsonb, at timestamptz)
+  ON CONFLICT (tenant_id, id) DO UPDATE SET updated_at = EXCLUDED.updated_at,
+    doc = CASE WHEN EXCLUDED.doc ? 'address' THEN conversations.doc || jsonb_build_object('address', EXCLUDED.doc->'address') ELSE conversations.doc END`;
+
+const APPEND = `INSERT INTO messages (id, tenant_id, conversation_id, doc, created_at)
+  SELECT x.id, $1, x.conversation_id, x.doc, x.at
+    FROM ROWS FROM (json_to_recordset($2) AS (id uuid, conversation_id text, doc jsonb, at timestamptz))
+      WITH ORDINALITY AS x(id, conversation_id, doc, at, n) ORDER BY x.n`;
+
+/** A turn row writer: one statement for the conversations of many turns (each at most once per call). */
+const touchConversations: TurnRowWriter<ConversationTouch> = async (tx, tenantId, rows) => {
+  const docs = rows.map(({ conversationId, channel, address, at }) => ({ id: conversationId, doc: address ? { channel, address } : { channel }, at }));
+  await tx.query(TOUCH, [tenantId, JSON.stringify(docs)]);
+};
+
 export function createMessageStore(deps: { sql: Sql; ids: Ids; clock: Clock; redactFor?: ((tenantId: string) => Promise<(<T>(value: T) => T) | null>) | undefined }) {
   const { sql, ids, clock } = deps;
+
+  /** A turn row writer: the messages of many turns in one statement, redacted first where the workspace asks. */
+  const appendMessages: TurnRowWriter<NewMessage> = async (tx, tenantId, rows) => {
+    if (rows.length === 0) return;
+    const redact = await deps.redactFor?.(tenantId);
+    const docs = rows.map(({ id, conversationId, doc, at }) => ({ id, conversation_id: conversationId, doc: redact ? redact(doc) : doc, at }));
+    await tx.query(APPEND, [tenantId, JSON.stringify(docs)]);
+  };
+
   return {
+    touchConversations,
+
     /** Creates the conversation on its first message and stamps its last activity (and platform address) on every later one. */
     async touchConversation(tx: SqlExecutor, tenantId: string, conversationId: string, channel: string, address?: Record<string, string>): Promise<void> {
-      const now = clock.isoNow();
-      const doc: ConversationDoc = address ? { channel, address } : { channel };
-      await tx.query(
-        `INSERT INTO conversations (tenant_id, id, doc, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
-         ON CONFLICT (tenant_id, id) DO UPDATE SET updated_at = EXCLUDED.updated_at,
-           doc = CASE WHEN $5::boolean THEN conversations.doc || jsonb_build_object('address', EXCLUDED.doc->'address') ELSE conversations.doc END`,
-        [tenantId, conversationId, JSON.stringify(doc), now, address !== undefined],
-      );
+      await touchConversations(tx, tenantId, [{ conversationId, channel, ...(address ? { address } : {}), at: clock.isoNow() }]);
     },
 
     async getDoc(tx: SqlExecutor, tenantId: string, conversationId: string): Promise<ConversationDoc | null> {
@@ -57,20 +94,14 @@ export function createMessageStore(deps: { sql: Sql; ids: Ids; clock: Clock; red
       return rows.length > 0;
     },
 
+    appendMessages,
+
     /** Appends messages in order and returns their ids. */
     async append(tx: SqlExecutor, tenantId: string, conversationId: string, docs: MessageDoc[]): Promise<string[]> {
-      if (docs.length === 0) return [];
-      const now = clock.isoNow();
-      const values: unknown[] = [];
-      const messageIds = docs.map(() => ids.uuid());
-      const redact = await deps.redactFor?.(tenantId);
-      const rows = docs.map((doc, i) => {
-        values.push(messageIds[i], tenantId, conversationId, JSON.stringify(redact ? redact(doc) : doc), now);
-        const p = i * 5;
-        return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5})`;
-      });
-      await tx.query(`INSERT INTO messages (id, tenant_id, conversation_id, doc, created_at) VALUES ${rows.join(', ')}`, values);
-      return messageIds;
+      const at = clock.isoNow();
+      const rows = docs.map((doc) => ({ id: ids.uuid(), conversationId, doc, at }));
+      await appendMessages(tx, tenantId, rows);
+      return rows.map((row) => row.id);
     },
 
     /** Records the platform's latest delivery status on outbound messages. */

@@ -61,20 +61,22 @@ const CLAIM = claimHeadsSql('channel_outbox', ['id', 'tenant_id', 'conversation_
 /** Statuses only move forward: a late `delivered` never overwrites `read`. */
 const LATER = `coalesce(array_position(ARRAY['sent','delivered','read','failed'], delivery), 0) < array_position(ARRAY['sent','delivered','read','failed'], $4::text)`;
 
+const ENQUEUE = `INSERT INTO channel_outbox (id, tenant_id, conversation_id, channel, message_id, payload, next_attempt_at, created_at, updated_at)
+  SELECT x.id, $1, x.conversation_id, x.channel, x.message_id, x.payload, $3, $3, $3
+    FROM ROWS FROM (json_to_recordset($2) AS (id uuid, conversation_id text, channel text, message_id uuid, payload jsonb))
+      WITH ORDINALITY AS x(id, conversation_id, channel, message_id, payload, n) ORDER BY x.n`;
+
 export function createOutboxStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
   const { sql, ids, clock } = deps;
   const iso = (ms: number) => new Date(ms).toISOString();
 
   return {
+    /** Queues sends in order, in one statement (a turn row writer: the sends of many turns at once). */
     async enqueue(tx: SqlExecutor, tenantId: string, sends: readonly NewSend[]): Promise<void> {
+      if (sends.length === 0) return;
       const now = clock.isoNow();
-      for (const send of sends) {
-        await tx.query(
-          `INSERT INTO channel_outbox (id, tenant_id, conversation_id, channel, message_id, payload, next_attempt_at, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)`,
-          [ids.uuid(), tenantId, send.conversationId, send.channel, send.messageId, JSON.stringify(send.payload), now],
-        );
-      }
+      const rows = sends.map((send) => ({ id: ids.uuid(), conversation_id: send.conversationId, channel: send.channel, message_id: send.messageId, payload: send.payload }));
+      await tx.query(ENQUEUE, [tenantId, JSON.stringify(rows), now]);
     },
 
     async claim(limit: number, leaseMs: number): Promise<ClaimedSend[]> {

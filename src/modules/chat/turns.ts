@@ -1,5 +1,6 @@
 import type { Clock } from '../../shared/clock.js';
-import type { Engine, InboundTurn, TurnHooks, TurnResult } from '../engine/contract.js';
+import type { Ids } from '../../shared/ids.js';
+import { stagedRows, type Engine, type InboundTurn, type StagedRows, type TurnHooks, type TurnResult } from '../engine/contract.js';
 import type { SqlExecutor } from '../storage/contract.js';
 import type { Address, ChannelInstance } from './channels/define-channel.js';
 import type { ChannelId } from './contract.js';
@@ -25,6 +26,7 @@ export interface Origin {
 export function createTurns(deps: {
   engine: Engine;
   clock: Clock;
+  ids: Ids;
   messages: ReturnType<typeof createMessageStore>;
   outbox: OutboxStore;
   /** Where the turn's `schedule` / `unschedule` actions are stored, with the turn. */
@@ -35,8 +37,9 @@ export function createTurns(deps: {
 }) {
   const { engine, messages, outbox } = deps;
 
-  async function store(tx: SqlExecutor, tenantId: string, conversationId: string, message: InboundTurn, origin: Origin | undefined, result: TurnResult): Promise<number> {
-    await messages.touchConversation(tx, tenantId, conversationId, message.channel, origin?.address);
+  /** The transcript and outbox rows of a turn, written with other turns' rows by the engine's group commit. */
+  function stage(conversationId: string, message: InboundTurn, origin: Origin | undefined, result: TurnResult): { rows: StagedRows[]; sends: number } {
+    const at = deps.clock.isoNow();
     const externalId = origin?.externalId ?? message.id;
     const inbound: MessageDoc = {
       direction: 'inbound',
@@ -52,13 +55,21 @@ export function createTurns(deps: {
       ...(message.form ? { form: message.form } : {}),
     };
     const replies = result.replies.map((reply): MessageDoc => ({ direction: 'outbound', channel: message.channel, text: reply.text, payload: null, reply, turnId: result.turnId }));
-    const ids = await messages.append(tx, tenantId, conversationId, [inbound, ...replies]);
+    const rows = [inbound, ...replies].map((doc) => ({ id: deps.ids.uuid(), conversationId, doc, at }));
     const sends: NewSend[] = origin?.outbound
       ? result.replies.flatMap((reply, i) =>
-          origin.outbound!.render(reply, origin.address).map((payload) => ({ conversationId, channel: origin.channel, messageId: ids[i + 1] ?? null, payload })),
+          origin.outbound!.render(reply, origin.address).map((payload) => ({ conversationId, channel: origin.channel, messageId: rows[i + 1]?.id ?? null, payload })),
         )
       : [];
-    await outbox.enqueue(tx, tenantId, sends);
+    const touch = { conversationId, channel: message.channel, ...(origin?.address ? { address: origin.address } : {}), at };
+    return {
+      rows: [stagedRows(messages.touchConversations, [touch]), stagedRows(messages.appendMessages, rows), stagedRows(outbox.enqueue, sends)],
+      sends: sends.length,
+    };
+  }
+
+  /** What cannot be staged as rows, in the turn's transaction: schedules, and the handoff mark the inbox finds. */
+  async function commitExtras(tx: SqlExecutor, tenantId: string, conversationId: string, message: InboundTurn, result: TurnResult): Promise<void> {
     if (result.schedules?.length) await deps.schedules.record(tx, tenantId, conversationId, message.channel, result.schedules);
     if (result.handoff) {
       const doc = await messages.getDoc(tx, tenantId, conversationId);
@@ -66,17 +77,22 @@ export function createTurns(deps: {
     } else if (result.leftHandoff) {
       await messages.patchDoc(tx, tenantId, conversationId, { status: 'active', handoff: null, handedBackAt: deps.clock.isoNow() });
     }
-    return sends.length;
   }
 
   return {
-    async run(tenantId: string, conversationId: string, message: InboundTurn, origin?: Origin, commit?: TurnHooks['commit']): Promise<TurnResult> {
+    /** `hooks` adds the caller's own rows and statements (an inbox item marked done) to the turn's commit. */
+    async run(tenantId: string, conversationId: string, message: InboundTurn, origin?: Origin, hooks: TurnHooks = {}): Promise<TurnResult> {
       await deps.consumeQuota(tenantId);
       let queued = 0;
       const result = await engine.processMessage(tenantId, conversationId, message, {
+        stage(outcome) {
+          const staged = stage(conversationId, message, origin, outcome);
+          queued = staged.sends;
+          return [...staged.rows, ...(hooks.stage?.(outcome) ?? [])];
+        },
         async commit(tx, outcome) {
-          queued = await store(tx, tenantId, conversationId, message, origin, outcome);
-          await commit?.(tx, outcome);
+          await commitExtras(tx, tenantId, conversationId, message, outcome);
+          await hooks.commit?.(tx, outcome);
         },
       });
       if (queued > 0) deps.kick();

@@ -182,10 +182,29 @@ export interface PlaygroundTurn extends Omit<TurnResult, 'turnId'> {
 }
 
 /**
- * What a caller of `processMessage` adds to the turn's one transaction (chat: the transcript, the
- * outbox sends, the handoff mark), so that a turn is stored whole or not at all.
+ * Writes rows that several turns of one tenant staged, in one statement, inside the transaction
+ * that commits those turns (rows come in the turns' order).
+ */
+export type TurnRowWriter<Row> = (tx: SqlExecutor, tenantId: string, rows: readonly Row[]) => Promise<void>;
+
+/** Rows a turn stores through one writer; `stagedRows` builds it with the writer's row type checked. */
+export interface StagedRows {
+  readonly writer: TurnRowWriter<unknown>;
+  readonly rows: readonly unknown[];
+}
+
+export function stagedRows<Row>(writer: TurnRowWriter<Row>, rows: readonly Row[]): StagedRows {
+  return { writer: writer as TurnRowWriter<unknown>, rows };
+}
+
+/**
+ * What a caller of `processMessage` adds to the turn's transaction (chat: the transcript, the
+ * outbox sends, the handoff mark), so that a turn is stored whole or not at all. Turns that finish
+ * together are committed together (a group commit), so staged rows are written once per writer
+ * for all of them; `commit` is for the rare work that must run statements of its own.
  */
 export interface TurnHooks {
+  stage?: (result: TurnResult) => StagedRows[];
   commit?: (tx: SqlExecutor, result: TurnResult) => Promise<void>;
 }
 

@@ -8,10 +8,11 @@ import type { Models } from '../models/contract.js';
 import { isUniqueViolation, type Locks, type Sql, type SqlExecutor } from '../storage/index.js';
 import type { CompiledFlows } from './compiled-flows.js';
 import type { ContextStore, ConversationRecord } from './context-store.js';
-import type { InboundTurn, ScheduleRequest, TurnHooks, TurnRecord, TurnResult } from './contract.js';
+import type { InboundTurn, ScheduleRequest, StagedRows, TurnHooks, TurnRecord, TurnResult } from './contract.js';
 import type { SideEffect } from './flow/index.js';
 import type { FlowStore } from './flow-store.js';
 import { runTurnCore } from './run-turn.js';
+import type { TurnCommits } from './turn-commits.js';
 
 export interface ExecutionDeps {
   sql: Sql;
@@ -28,10 +29,11 @@ export interface ExecutionDeps {
   maxSteps: number;
   lockTtlMs: number;
   lockWaitMs: number;
-  /** Stores the finished turn for analytics inside the turn's own transaction. */
-  stageTurn: (tx: SqlExecutor, record: TurnRecord) => Promise<void>;
+  commits: TurnCommits;
+  /** The analytics rows of a finished turn, stored in the turn's own transaction. */
+  turnRows: (record: TurnRecord) => StagedRows | null;
   /** The workspace's redaction of personal data before a message or trace is stored (privacy), when it asks for one. */
-  redactFor?: (tenantId: string) => Promise<(<T>(value: T) => T) | null>;
+  redactFor?: ((tenantId: string) => Promise<(<T>(value: T) => T) | null>) | undefined;
 }
 
 /** A turn that loaded a stale cached context is run again once from the database copy. */
@@ -135,26 +137,29 @@ export function createExecutionService(deps: ExecutionDeps) {
       sideEffects,
     };
     const recent = loaded?.recentMessageIds ?? [];
-    // Everything the turn produced, in one transaction: the context (fenced by its version), the
-    // trace with the result a retry gets back, the caller's rows and the analytics record.
-    const redact = await deps.redactFor?.(tenantId);
-    const saved = await deps.sql.withTenant(tenantId, async (tx) => {
-      const next = await deps.contexts.save(tx, tenantId, conversationId, {
+    const save = {
+      conversationId,
+      record: {
         ...target,
         context: result.context,
         version: loaded?.version ?? 0,
         updatedAt: clock.isoNow(),
         recentMessageIds: message.id ? [...recent.slice(1 - RECENT_IDS), message.id] : recent,
-      });
-      await tx.query(
-        `INSERT INTO turn_traces (id, tenant_id, conversation_id, turn, flow_id, flow_version, trace, message_id, result)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [turnId, tenantId, conversationId, result.context.turn, target.flowId, target.flowVersion, JSON.stringify(redact ? redact(trace) : trace), message.id ?? null, JSON.stringify(outcome)],
-      );
-      await hooks.commit?.(tx, outcome);
-      await deps.stageTurn(tx, record);
-      return next;
+      },
+    };
+    // Everything the turn produced, committed whole (with other turns that finish alongside): the
+    // context (fenced by its version), the trace with the result a retry gets back, the caller's
+    // rows and the analytics record.
+    const analytics = deps.turnRows(record);
+    const redact = await deps.redactFor?.(tenantId);
+    const committed = await deps.commits.commit(tenantId, {
+      save,
+      trace: { turnId, turn: result.context.turn, ...target, trace: redact ? redact(trace) : trace, messageId: message.id ?? null, result: outcome },
+      staged: [...(hooks.stage?.(outcome) ?? []), ...(analytics ? [analytics] : [])],
+      ...(hooks.commit ? { commit: (tx: SqlExecutor) => hooks.commit!(tx, outcome) } : {}),
     });
+    if (!committed) throw new AppError('conflict', 'The conversation changed while this message was processed; send it again.');
+    const saved: ConversationRecord = { ...save.record, version: save.record.version + 1 };
     return { outcome, saved };
   }
 

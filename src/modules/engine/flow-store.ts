@@ -1,6 +1,7 @@
 import { AppError } from '../../shared/app-error.js';
 import { locateYaml } from '../../shared/yaml-lines.js';
 import type { Ids } from '../../shared/ids.js';
+import type { Clock } from '../../shared/clock.js';
 import type { Sql, SqlExecutor } from '../storage/contract.js';
 import { isUniqueViolation } from '../storage/index.js';
 import type { FlowDetail, FlowIssue, FlowSummary } from './contract.js';
@@ -73,8 +74,25 @@ function invalid(issues: FlowIssue[], lead = 'The flow has errors'): AppError {
   return new AppError('flow_invalid', `${lead}: ${summary}${more}.`, { details: { issues } });
 }
 
-export function createFlowStore(deps: { sql: Sql; ids: Ids }) {
-  const { sql, ids } = deps;
+/**
+ * How long an instance trusts the default version it read: every new conversation needs it, and a
+ * publish or default change on another instance reaches this one's new conversations within it
+ * (this instance's own changes apply at once).
+ */
+const DEFAULT_VERSION_TTL_MS = 1000;
+
+export function createFlowStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
+  const { sql, ids, clock } = deps;
+  const defaults = new Map<string, { value: Promise<{ flowId: string; version: number } | null>; until: number }>();
+
+  /** A change that may move the default version: this instance forgets the one it cached once it commits. */
+  async function changingDefault<T>(tenantId: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    try {
+      return await sql.withTenant(tenantId, fn);
+    } finally {
+      defaults.delete(tenantId);
+    }
+  }
 
   async function getRow(tx: SqlExecutor, tenantId: string, flowId: string): Promise<FlowRow> {
     const [row] = await tx.query<FlowRow>(`${SELECT_FLOW} WHERE f.tenant_id = $1 AND f.id = $2`, [tenantId, flowId]);
@@ -192,7 +210,7 @@ export function createFlowStore(deps: { sql: Sql; ids: Ids }) {
       flowId: string,
       freeze: (definition: FlowDefinition) => Promise<FlowDefinition> = async (d) => d,
     ): Promise<{ flowId: string; version: number }> {
-      return sql.withTenant(tenantId, async (tx) => {
+      return changingDefault(tenantId, async (tx) => {
         const [row] = await tx.query<FlowRow>('SELECT * FROM flows WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [tenantId, flowId]);
         if (!row) throw new AppError('flow_not_found', `No flow with id '${flowId}' in this workspace.`);
         if (row.draft_errors) throw invalid(row.draft_errors, 'The draft has errors, so it cannot be published');
@@ -208,7 +226,7 @@ export function createFlowStore(deps: { sql: Sql; ids: Ids }) {
     },
 
     async setDefault(tenantId: string, flowId: string): Promise<FlowSummary> {
-      return sql.withTenant(tenantId, async (tx) => {
+      return changingDefault(tenantId, async (tx) => {
         const row = await getRow(tx, tenantId, flowId);
         if (row.published_version === null) {
           throw new AppError('flow_not_published', `Publish flow '${row.name}' before making it the default.`);
@@ -220,15 +238,20 @@ export function createFlowStore(deps: { sql: Sql; ids: Ids }) {
     },
 
     /** The default flow's latest published version, which new conversations start on. */
-    async defaultVersion(tenantId: string): Promise<{ flowId: string; version: number } | null> {
-      const [row] = await sql.withTenant(tenantId, (tx) =>
-        tx.query<{ id: string; version: number }>(
+    defaultVersion(tenantId: string): Promise<{ flowId: string; version: number } | null> {
+      const cached = defaults.get(tenantId);
+      if (cached && cached.until > clock.now()) return cached.value;
+      const value = sql.withTenant(tenantId, async (tx) => {
+        const [row] = await tx.query<{ id: string; version: number }>(
           `SELECT f.id, max(v.version) AS version FROM flows f JOIN flow_versions v ON v.flow_id = f.id
            WHERE f.tenant_id = $1 AND f.is_default GROUP BY f.id`,
           [tenantId],
-        ),
-      );
-      return row ? { flowId: row.id, version: row.version } : null;
+        );
+        return row ? { flowId: row.id, version: row.version } : null;
+      });
+      defaults.set(tenantId, { value, until: clock.now() + DEFAULT_VERSION_TTL_MS });
+      value.catch(() => defaults.delete(tenantId));
+      return value;
     },
 
     /** A published flow by name (a sub-flow call): `version`, or the latest when null. */

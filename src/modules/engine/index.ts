@@ -5,10 +5,10 @@ import type { Logger } from '../../shared/logger.js';
 import type { Adaptors } from '../adaptors/contract.js';
 import type { Knowledge } from '../knowledge/contract.js';
 import type { Models } from '../models/contract.js';
-import type { Kv, Locks, Sql, SqlExecutor } from '../storage/contract.js';
+import type { Kv, Locks, Sql } from '../storage/contract.js';
 import { createCompiledFlows } from './compiled-flows.js';
 import { createContextStore } from './context-store.js';
-import type { Engine, TurnRecord } from './contract.js';
+import type { Engine, StagedRows, TurnRecord } from './contract.js';
 import { createConversationAdmin } from './conversation-admin.js';
 import { createFlowTester } from './conversation-tests/index.js';
 import { createExecutionService } from './execution.js';
@@ -18,6 +18,7 @@ import { modelKeyOf } from './model-keys.js';
 import { findNluMisses } from './nlu-misses.js';
 import { publishPinned } from './pin-training-data.js';
 import { createPlayground } from './playground.js';
+import { createTurnCommits } from './turn-commits.js';
 
 export * from './contract.js';
 export { engineMigrations } from './migrations.js';
@@ -47,8 +48,8 @@ export interface EngineDeps {
   ids: Ids;
   logger: Logger;
   config: { maxStepsPerTurn: number; lockTtlMs: number; lockWaitMs: number };
-  /** Stores every finished turn for analytics, inside the turn's transaction (so none is lost or counted twice). */
-  stageTurn?: (tx: SqlExecutor, record: TurnRecord) => Promise<void>;
+  /** The analytics rows of every finished turn, stored in the turn's transaction (so none is lost or counted twice). */
+  turnRows?: (record: TurnRecord) => StagedRows | null;
   /** The workspace's redaction of personal data before a message or trace is stored (privacy), when it asks for one. */
   redactFor?: (tenantId: string) => Promise<(<T>(value: T) => T) | null>;
 }
@@ -65,7 +66,8 @@ export function createEngine(deps: EngineDeps): Engine {
     maxSteps: deps.config.maxStepsPerTurn,
     lockTtlMs: deps.config.lockTtlMs,
     lockWaitMs: deps.config.lockWaitMs,
-    stageTurn: deps.stageTurn ?? (async () => undefined),
+    commits: createTurnCommits({ sql: deps.sql, contexts }),
+    turnRows: deps.turnRows ?? (() => null),
   });
   const turnDeps = { ...deps, maxSteps: deps.config.maxStepsPerTurn, subflows: compiledFlows.subflows };
   const admin = createConversationAdmin({ ...deps, contexts, compiledFlows, turn: turnDeps, lockWaitMs: deps.config.lockWaitMs });

@@ -1,0 +1,105 @@
+import { isOutage, type Sql, type SqlExecutor } from '../storage/index.js';
+import type { ContextStore, SavedTurn } from './context-store.js';
+import type { StagedRows, TurnRowWriter } from './contract.js';
+
+/** Everything one finished turn stores. */
+export interface TurnWrite extends SavedTurn {
+  staged: readonly StagedRows[];
+  commit?: (tx: SqlExecutor) => Promise<void>;
+}
+
+interface Pending {
+  write: TurnWrite;
+  resolve: (saved: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Enough to fill a transaction's statements without making their parameters unwieldy. */
+const MAX_BATCH = 128;
+/**
+ * Batches of one tenant in flight at once: while they commit, the next turns gather into the next
+ * batch, so a busy tenant's turns share commits and an idle one's first turn never waits. PGlite
+ * runs one statement at a time anyway, so there a second batch would only wait, smaller.
+ */
+const MAX_IN_FLIGHT = { postgres: 2, pglite: 1 } as const;
+
+/**
+ * Group commit: the turns of one tenant that finish while earlier ones commit are stored together,
+ * in one transaction (their contexts and traces in one statement, each other module's rows in one
+ * more), instead of a transaction and seven round trips each. A turn's conversation lock is held until its batch commits, so a batch never holds two
+ * turns of one conversation, and each turn still commits whole or not at all.
+ */
+export function createTurnCommits(deps: { sql: Sql; contexts: ContextStore }) {
+  const queues = new Map<string, { waiting: Pending[]; inFlight: number }>();
+
+  async function writeBatch(tx: SqlExecutor, tenantId: string, writes: readonly TurnWrite[]): Promise<boolean[]> {
+    const saved = await deps.contexts.saveTurns(tx, tenantId, writes);
+    const applied = writes.filter((_, i) => saved[i]);
+    if (applied.length === 0) return saved;
+    // Each writer once, in the order turns first staged them (a transcript's conversation before its messages).
+    const byWriter = new Map<TurnRowWriter<unknown>, unknown[]>();
+    for (const { staged } of applied) {
+      for (const { writer, rows } of staged) {
+        const all = byWriter.get(writer);
+        if (all) all.push(...rows);
+        else byWriter.set(writer, [...rows]);
+      }
+    }
+    for (const [writer, rows] of byWriter) if (rows.length > 0) await writer(tx, tenantId, rows);
+    for (const { commit } of applied) await commit?.(tx);
+    return saved;
+  }
+
+  async function commitBatch(tenantId: string, batch: Pending[]): Promise<void> {
+    try {
+      const saved = await deps.sql.withTenant(tenantId, (tx) => writeBatch(tx, tenantId, batch.map((p) => p.write)));
+      batch.forEach((pending, i) => pending.resolve(saved[i] ?? false));
+    } catch (error) {
+      if (batch.length === 1 || isOutage(error)) {
+        for (const pending of batch) pending.reject(error);
+        return;
+      }
+      // One turn's failure (a retried message id, a refused row) must fail that turn alone.
+      await Promise.all(batch.map((pending) => commitBatch(tenantId, [pending])));
+    }
+  }
+
+  /** Starts batches while fewer than MAX_IN_FLIGHT are committing; a conversation appears once per batch. */
+  function pump(tenantId: string): void {
+    const queue = queues.get(tenantId);
+    if (!queue) return;
+    while (queue.inFlight < MAX_IN_FLIGHT[deps.sql.dialect] && queue.waiting.length > 0) {
+      const batch: Pending[] = [];
+      const conversations = new Set<string>();
+      const rest: Pending[] = [];
+      for (const pending of queue.waiting) {
+        const id = pending.write.save.conversationId;
+        if (batch.length < MAX_BATCH && !conversations.has(id)) {
+          batch.push(pending);
+          conversations.add(id);
+        } else rest.push(pending);
+      }
+      queue.waiting = rest;
+      queue.inFlight += 1;
+      void commitBatch(tenantId, batch).finally(() => {
+        queue.inFlight -= 1;
+        if (queue.inFlight === 0 && queue.waiting.length === 0) queues.delete(tenantId);
+        else pump(tenantId);
+      });
+    }
+  }
+
+  return {
+    /** Commits the turn with whichever others are ready; resolves false when its context was saved by someone else first. */
+    commit(tenantId: string, write: TurnWrite): Promise<boolean> {
+      return new Promise<boolean>((resolve, reject) => {
+        let queue = queues.get(tenantId);
+        if (!queue) queues.set(tenantId, (queue = { waiting: [], inFlight: 0 }));
+        queue.waiting.push({ write, resolve, reject });
+        pump(tenantId);
+      });
+    },
+  };
+}
+
+export type TurnCommits = ReturnType<typeof createTurnCommits>;
