@@ -2,8 +2,10 @@
  * Benchmark of the offline intent classifier (`npm run bench:nlu`) on three public data sets,
  * one set of settings for all (the defaults): CLINC150, Banking77 and HWU64 (bench/datasets/).
  * For each: in-scope accuracy, out-of-scope recall at the engine's default threshold (CLINC150
- * has out-of-scope utterances), training time and classify latency. `npm run bench:nlu -- clinc150`
- * runs only the sets named.
+ * has out-of-scope utterances), training time and classify latency. Then the same set over the
+ * HTTP API (nlu-over-api.ts): training data and flow created through /v1, every test utterance
+ * parsed with POST /v1/flows/{id}/nlu/parse; its figures must equal the in-process ones.
+ * `npm run bench:nlu -- clinc150` runs only the sets named; `-- --no-api` skips the API rows.
  *
  * Training time is wall clock and CPU time of this process. On a busy machine a single timing's
  * tail mostly measures waiting for a core, so classify latency is each utterance's median over
@@ -14,6 +16,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { gunzipSync } from 'node:zlib';
 import { trainIntentClassifier } from '../src/modules/models/index.js';
+import { type ApiBench, startApiBench } from './nlu-over-api.js';
 
 type Split = [text: string, intent: string][];
 interface DataSet {
@@ -58,7 +61,7 @@ function load(set: DataSet): Record<string, Split> {
   return JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as Record<string, Split>;
 }
 
-async function run(set: DataSet): Promise<[string, string][]> {
+async function run(set: DataSet, api: ApiBench | null): Promise<[string, string][]> {
   const data = load(set);
   const train = data[set.train] ?? [];
   const test = data[set.test] ?? [];
@@ -116,18 +119,31 @@ async function run(set: DataSet): Promise<[string, string][]> {
     ['trained model in memory', `${modelMb.toFixed(1)} MB`],
     [`classify, ms: p50 / p99 (median of ${PASSES} passes)`, `${quantile(median, 0.5).toFixed(3)} / ${quantile(median, 0.99).toFixed(3)}`],
     ['classify, ms: one pass, wall p99 / CPU p99', `${quantile(single, 0.99).toFixed(3)} / ${quantile(cpu, 0.99).toFixed(3)}`],
-    ['published, for context', set.published],
   );
+  if (api) {
+    process.stderr.write(`${set.name}: over the API, publishing and parsing ${test.length + oos.length} utterances\n`);
+    const score = await api.score(set.dir, train, test, oos);
+    rows.push(
+      ['over the API: in-scope accuracy', pct(score.argmax, 1)],
+      [`over the API: in-scope accuracy @${THRESHOLD} (fallback = wrong)`, pct(score.withFallback, 1)],
+    );
+    if (score.oosRecall !== null) rows.push([`over the API: out-of-scope recall @${THRESHOLD}`, pct(score.oosRecall, 1)]);
+    rows.push(['over the API: publish (trains), wall / 429s retried', `${score.trainSeconds.toFixed(1)} s / ${score.throttled}`]);
+  }
+  rows.push(['published, for context', set.published]);
   return rows;
 }
 
-const only = process.argv.slice(2).map((a) => a.toLowerCase());
+const args = process.argv.slice(2).map((a) => a.toLowerCase());
+const only = args.filter((a) => !a.startsWith('--'));
+const api = args.includes('--no-api') ? null : await startApiBench();
 const summary: string[] = [];
 for (const set of SETS.filter((s) => only.length === 0 || only.includes(s.dir))) {
-  const rows = await run(set);
+  const rows = await run(set, api);
   const width = Math.max(...rows.map(([label]) => label.length));
   console.log(`\n${set.name}`);
   for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${value}`);
   summary.push(`${set.name} ${rows[1]?.[1] ?? ''}`);
 }
+await api?.stop();
 console.log(`\nin-scope accuracy: ${summary.join(', ')}`);
