@@ -98,9 +98,13 @@ states:
     next: done
   done: { type: end, say: "Thanks" }
 `);
-    const turn = await underProbe(viaApi(tenant, `${'a'.repeat(44)}b`));
+    // A conversation's first message is its greeting (it answers no question), so the attack is the second.
+    const turn = await underProbe(async (n) => {
+      await viaApi(tenant, 'hello')(n);
+      return viaApi(tenant, `${'a'.repeat(44)}b`)(n);
+    });
     expect(turn.status).toBe(200);
-    expect(turn.body.replies.map((r) => r.text)).toEqual(['Code?', 'Not a code.']);
+    expect(turn.body.replies.map((r) => r.text)).toEqual(['Not a code.']);
   });
 
   it("CEL's .matches() runs on the same engine", async () => {

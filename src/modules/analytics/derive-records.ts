@@ -87,8 +87,9 @@ function turnRow(record: TurnRecord, calls: Call[]): TurnRow {
       }
     }
   }
-  // Still undecided at the end: the waiting state kept the message, so it missed.
-  if (undecided) [intentState, fallback] = [record.state, true];
+  // Still undecided at the end: the waiting state kept the message, so it missed; except a new
+  // run's first message, which the engine takes as the greeting it answered (no fallback said).
+  if (undecided) [intentState, fallback] = [record.state, !record.newRun];
   return {
     id: record.turnId,
     time: record.startedAt,

@@ -178,10 +178,12 @@ export function createFlowStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
       return { flowId, version, source: row.source, definition: row.definition, publishedAt: row.published_at };
     },
 
-    /** The draft's definition, for trying it before it is published. */
-    async draftOf(tenantId: string, flowId: string): Promise<FlowDefinition> {
+    /** The draft's definition, for trying it before it is published, or for publishing it. */
+    async draftOf(tenantId: string, flowId: string, use: 'try' | 'publish' = 'try'): Promise<FlowDefinition> {
       const row = await sql.withTenant(tenantId, (tx) => getRow(tx, tenantId, flowId));
-      if (row.draft_errors) throw invalid(row.draft_errors, 'The saved draft has errors; fix them before trying it');
+      if (row.draft_errors) {
+        throw invalid(row.draft_errors, use === 'try' ? 'The saved draft has errors; fix them before trying it' : 'The draft has errors, so it cannot be published');
+      }
       return row.definition;
     },
 

@@ -41,7 +41,7 @@ export async function pinTrainingData(models: Models, tenantId: string, flow: Fl
  * then frozen only if it is still the one that was pinned.
  */
 export async function publishPinned(deps: { flows: FlowStore; models: Models }, tenantId: string, flowId: string): Promise<{ flowId: string; version: number }> {
-  const draft = await deps.flows.draftOf(tenantId, flowId);
+  const draft = await deps.flows.draftOf(tenantId, flowId, 'publish');
   const frozen = await pinTrainingData(deps.models, tenantId, draft);
   return deps.flows.publish(tenantId, flowId, async (definition) => {
     if (JSON.stringify(definition) !== JSON.stringify(draft)) throw new AppError('conflict', 'The draft changed while it was being published; publish again.');
