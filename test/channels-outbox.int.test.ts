@@ -133,9 +133,14 @@ describe('outbox', () => {
     meta.script({ status: 503 }, { status: 503 }, { status: 503 });
     await say('bye', `wamid.${phone}.1`);
     await until(async () => sentTo(phone).length, (n) => n >= 1);
-    clock.advance(5_000);
+    // Each retry waits its backoff on the app's clock: move it on until the last attempt has failed
+    // (polling slowly enough to stay under the API's rate limit on a slow run).
     const dead = await until(
-      async () => (await api.get<{ entries: Entry[] }>('/v1/channels/outbox?status=dead')).body.entries,
+      async () => {
+        clock.advance(5_000);
+        await sleep(100);
+        return (await api.get<{ entries: Entry[] }>('/v1/channels/outbox?status=dead')).body.entries ?? [];
+      },
       (entries) => entries.length === 1,
     );
     expect(dead[0]!.attempts).toBeGreaterThanOrEqual(2);
