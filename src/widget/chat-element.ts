@@ -104,7 +104,7 @@ export class ChatElement extends HTMLElement {
   }
 
   private onOpen(): void {
-    this.view?.setStatus('Online');
+    this.view?.setStatus(this.connectedStatus());
     // Everything not answered yet goes again, in order; answered ids come back from the server's memory.
     for (const message of this.store?.state.outbox ?? []) this.transmit(message);
     this.syncHandoff();
@@ -161,8 +161,20 @@ export class ChatElement extends HTMLElement {
     if (notice) view.append([notice], store.state.transcript, store.isPending);
   }
 
+  /**
+   * What the header says while connected: the bot is online, or, after a handoff, the conversation
+   * waits for a person until the newest answer is a person's.
+   */
+  private connectedStatus(): string {
+    const state = this.store?.state;
+    if (!state?.handoff) return 'Online';
+    const answers = state.transcript.filter((entry) => entry.from === 'bot' || entry.from === 'agent');
+    return answers[answers.length - 1]?.from === 'agent' ? 'A person is answering' : 'Waiting for a person…';
+  }
+
   /** After a handoff, a person's replies are read from the history (the socket only carries answers to our messages). */
   private syncHandoff(): void {
+    this.view?.setStatus(this.connectedStatus());
     const handoff = this.store?.state.handoff === true;
     if (handoff && this.poll === undefined) {
       this.poll = setInterval(() => void this.fetchAgentReplies(), HISTORY_POLL_MS);
@@ -178,6 +190,9 @@ export class ChatElement extends HTMLElement {
     if (!store || !view || document.visibilityState === 'hidden') return;
     const messages = await fetchAgentMessages(this.server, this.getAttribute('widget-key') ?? '', store.state.conversation);
     const added = store.addAgentMessages(messages);
-    if (added.length) view.append(added, store.state.transcript, store.isPending);
+    if (added.length) {
+      view.append(added, store.state.transcript, store.isPending);
+      view.setStatus(this.connectedStatus());
+    }
   }
 }

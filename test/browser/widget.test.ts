@@ -138,11 +138,14 @@ describe('chat widget in Chromium', () => {
     await page.getByRole('textbox', { name: 'Message' }).fill('talk to a human');
     await page.getByRole('textbox', { name: 'Message' }).press('Enter');
     await page.getByRole('log').getByText('Connecting you to a person.').waitFor();
+    // Not "Online" as if the bot were answering: the conversation waits for a person.
+    await page.getByRole('status').getByText('Waiting for a person…').waitFor();
 
     const { conversation } = await storedState(page, tenant.widgetKey);
     await server.app.chat.sendAgentReply(tenant.id, `web:${conversation}`, 'Hi, Sam here. How can I help?');
     await page.getByRole('log').getByText('Hi, Sam here. How can I help?').waitFor(); // the widget polls the history while handed off
     expect((await drawnTranscript(page)).at(-1)).toBe('agent: Hi, Sam here. How can I help?');
+    await page.getByRole('status').getByText('A person is answering').waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/7-agent-reply.png` });
     await page.close();
   });
