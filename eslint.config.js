@@ -1,16 +1,36 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import js from '@eslint/js';
 import globals from 'globals';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
-const modules = ['gateway', 'chat', 'engine', 'models', 'adaptors', 'security', 'analytics', 'storage', 'privacy'];
+const root = import.meta.dirname;
+// Read from disk so a new module is fenced in the day it is added.
+const modules = readdirSync(join(root, 'src/modules'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
 
-// A module's public entry is its index.ts (and contract.ts); deep imports would couple modules.
-const restrictModules = (names) => ['error', {
-  patterns: names.map((m) => ({
-    group: [`**/modules/${m}/**`, `!**/modules/${m}/index.js`, `!**/modules/${m}/contract.js`],
+// Zones are checked on resolved file paths, so `../chat/turns.js` from inside engine is caught
+// as well as `../../modules/chat/turns.js` (an import-string pattern only sees the latter).
+const boundaryZones = [
+  // A module's public entry is its index.ts (and contract.ts); deep imports would couple modules.
+  ...modules.map((m) => ({
+    target: [`src/modules/!(${m})/**`, 'src/!(modules)/**', 'src/*', 'test/**', 'bench/**'],
+    from: `src/modules/${m}`,
+    except: ['index.ts', 'contract.ts'],
     message: `Import the ${m} module through modules/${m}/index.js or contract.js only.`,
   })),
-}];
+  { target: 'src/shared/**', from: 'src/modules', message: 'src/shared is domain-free: it imports no module.' },
+  // Browser code talks to the server over /v1 only; the console shares one pure YAML helper.
+  {
+    target: 'src/console/**',
+    from: 'src',
+    except: ['console', 'shared/yaml-lines.ts'],
+    message: 'The console imports no server code; it talks to the server over /v1.',
+  },
+  { target: 'src/widget/**', from: 'src', except: ['widget'], message: 'The widget imports no server code; it talks to the server over /v1.' },
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'data/**', 'node_modules/**', 'coverage/**', 'test-artifacts/**'] },
@@ -22,15 +42,21 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': restrictModules(modules),
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration in src/config.ts only.' }],
     },
   },
-  // Inside a module, its own files import each other freely; other modules only through their entry.
-  ...modules.map((m) => ({
-    files: [`src/modules/${m}/**/*.ts`],
-    rules: { 'no-restricted-imports': restrictModules(modules.filter((o) => o !== m)) },
-  })),
+  {
+    files: ['**/*.{js,ts,tsx}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // NodeNext source imports `./x.js` for `./x.ts`; the console imports without an extension.
+      'import-x/resolver-next': [createNodeResolver({
+        extensions: ['.ts', '.tsx', '.js', '.json'],
+        extensionAlias: { '.js': ['.ts', '.tsx', '.js'] },
+      })],
+    },
+    rules: { 'import-x/no-restricted-paths': ['error', { basePath: root, zones: boundaryZones }] },
+  },
   {
     files: ['src/config.ts', 'test/**/*.ts', 'bench/**/*.ts', 'vitest.config.ts'],
     rules: { 'no-restricted-properties': 'off' },

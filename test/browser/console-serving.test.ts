@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureConsoleBuilt } from '../../src/console/ensure-built.js';
 import { startApp, type TestApp } from '../support/start-app.js';
@@ -48,18 +45,5 @@ describe('console serving', () => {
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(200);
     await health.text();
-  });
-});
-
-describe('console not built', () => {
-  it('says how to build it instead of failing', async () => {
-    const { consoleRoutes } = await import('../../src/modules/gateway/routes/console.js');
-    const { default: Fastify } = await import('fastify');
-    const app = Fastify();
-    consoleRoutes(app as never, { dir: join(mkdtempSync(join(tmpdir(), 'no-console-')), 'missing') });
-    const response = await app.inject({ method: 'GET', url: '/console/flows' });
-    expect(response.statusCode).toBe(503);
-    expect(response.body).toContain('npm run build:console');
-    await app.close();
   });
 });

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import type { Kv } from '../storage/contract.js';
-import { createMemoryKv } from '../storage/kv-memory.js';
+import { createMemoryKv, type Kv } from '../storage/index.js';
 import { createSharedCounters } from './shared-counters.js';
 
 const counters = (kv = createMemoryKv()) => createSharedCounters({ kv, now: () => Date.now(), onError: (error) => { throw error; } });

@@ -15,6 +15,8 @@ import { addTenantScope } from './tenant-scope.js';
 
 export * from './contract.js';
 export { isUniqueViolation } from './sql-types.js';
+// Other modules' unit tests build on the in-memory store instead of reaching into storage's files.
+export { createMemoryKv } from './kv-memory.js';
 export { asOutage, isOutage } from './outage.js';
 export { APP_ROLE, tenantIsolationSql } from './tenant-scope.js';
 
