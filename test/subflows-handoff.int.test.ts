@@ -6,7 +6,6 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock } from './support/clock.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from './support/env.js';
 import { client } from './support/http.js';
 import { startApp, type TestApp } from './support/start-app.js';
@@ -182,29 +181,5 @@ describe('handoff', () => {
     expect((await say(api, 'old', 'hello?')).replies).toEqual([]);
     expect((await api.post('/v1/conversations/old/hand-back')).body).toMatchObject({ status: 'active', replies: [] });
     expect((await say(api, 'old', 'hi')).replies.map((r) => r.text)).toEqual(['Your name?']);
-  });
-});
-
-describe('handoff timeout', () => {
-  it('after waiting.timeout_minutes with no agent, the flow takes the conversation back and the inbox mark is cleared', async () => {
-    const clock = manualClock(Date.parse('2025-03-10T09:00:00Z'));
-    const timed = await startApp({ clock });
-    try {
-      const tenant = await createTenant(timed.app);
-      const api = client(timed.url, tenant.apiKey);
-      const created = await api.post<{ id: string }>('/v1/flows', helpdesk);
-      await api.post(`/v1/flows/${created.body.id}/publish`);
-      await api.post(`/v1/flows/${created.body.id}/default`);
-      await api.post('/v1/conversations/t1/messages', { text: 'hello' });
-      await api.post('/v1/conversations/t1/messages', { text: 'Ada' });
-      expect((await api.post<Turn>('/v1/conversations/t1/messages', { text: 'agent please' })).body.handoff).toBe(true);
-      clock.advance(31 * 60_000);
-      const back = await api.post<Turn>('/v1/conversations/t1/messages', { text: 'anyone?' });
-      expect(back.body).toMatchObject({ handoff: false, replies: [{ text: 'Your email?' }] });
-      expect((await api.get('/v1/conversations/t1')).body).toMatchObject({ status: 'waiting', handoff: null, state: 'name' });
-      expect((await api.get<{ conversations: unknown[] }>('/v1/conversations?status=handoff')).body.conversations).toEqual([]);
-    } finally {
-      await timed.stop();
-    }
   });
 });

@@ -1,18 +1,19 @@
 import { AppError } from '../../shared/app-error.js';
-import type { Engine, Reply } from '../engine/contract.js';
+import { HANDOFF_TIMER, type Engine, type Reply } from '../engine/contract.js';
 import type { Sql, SqlExecutor } from '../storage/contract.js';
 import type { ChannelConfigs } from './channel-configs.js';
 import { channelIdSchema, type ConversationSummary, type StoredMessage } from './contract.js';
 import type { ConversationDoc } from './message-store.js';
 import type { createMessageStore } from './message-store.js';
 import type { OutboxStore } from './outbox-store.js';
+import type { ScheduleStore } from './schedule-store.js';
 import { lastInboundAt, withinWindow } from './whatsapp-window.js';
 
 /**
  * The person's side of a handoff: assigning it to an agent (the bot then stays silent), replies
  * written by an agent, which go out through the conversation's channel (via the outbox, like the
  * bot's) and are stored, and handing back, which clears the mark and sends what the bot says as
- * its flow resumes.
+ * its flow resumes. Either ends the handoff's waiting timeout: its timer is cancelled with the change.
  */
 export function createHandoff(deps: {
   sql: Sql;
@@ -20,6 +21,7 @@ export function createHandoff(deps: {
   configs: ChannelConfigs;
   messages: ReturnType<typeof createMessageStore>;
   outbox: OutboxStore;
+  schedules: ScheduleStore;
   kick: () => void;
   now: () => number;
 }) {
@@ -68,6 +70,7 @@ export function createHandoff(deps: {
       commit: async (tx) => {
         const handoff = { at: doc.handoff?.at ?? now, by: doc.handoff?.by ?? ('flow' as const), assignee: agent };
         await messages.patchDoc(tx, tenantId, conversationId, { status: 'handoff', handoff });
+        if (agent !== null) await deps.schedules.cancelKey(tx, tenantId, conversationId, HANDOFF_TIMER.key);
       },
     });
     return (await messages.summary(tenantId, conversationId))!;
@@ -94,6 +97,7 @@ export function createHandoff(deps: {
       const result = await deps.engine.handBack(tenantId, conversationId, {
         commit: async (tx, outcome) => {
           found = await messages.patchDoc(tx, tenantId, conversationId, { status: 'active', handoff: null, handedBackAt: now });
+          await deps.schedules.cancelKey(tx, tenantId, conversationId, HANDOFF_TIMER.key);
           const doc = found ? await messages.getDoc(tx, tenantId, conversationId) : null;
           if (doc && outcome.replies.length > 0) await deliver(tx, tenantId, conversationId, doc, outcome.replies.map((reply) => ({ reply, author: 'bot' as const })));
         },

@@ -71,7 +71,7 @@ export function createChat(deps: ChatDeps): Chat {
   const routes = createChannelRoutes({ sql, clock, engine: deps.engine });
   const webhooks = createWebhooks({ sql, ids: deps.ids, configs, routes, inbox, kick: () => inboxWorker.kick(), turns, outbox, messages, logger });
   const webchat = createWebchat({ configs, routes, turns });
-  const handoff = createHandoff({ sql, engine: deps.engine, configs, messages, outbox, kick, now: () => clock.now() });
+  const handoff = createHandoff({ sql, engine: deps.engine, configs, messages, outbox, schedules, kick, now: () => clock.now() });
 
   return {
     handleMessage: (tenantId, conversationId, message) => turns.run(tenantId, conversationId, message),

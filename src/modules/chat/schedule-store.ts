@@ -74,6 +74,11 @@ export function createScheduleStore(deps: { sql: Sql; ids: Ids; clock: Clock }) 
       }
     },
 
+    /** Inside the caller's transaction: cancels the conversation's pending follow-up of `key`, if any. */
+    async cancelKey(tx: SqlExecutor, tenantId: string, conversationId: string, key: string): Promise<void> {
+      await cancelKey(tx, tenantId, conversationId, key, clock.isoNow());
+    },
+
     async list(tenantId: string, filters: { conversationId?: string; status?: ScheduleStatus; limit: number }): Promise<ScheduledMessage[]> {
       const rows = await sql.withTenant(tenantId, (tx) =>
         tx.query<ScheduleRow>(

@@ -63,6 +63,9 @@ export interface Reply extends RichContent {
   quickReplies?: ReplyButton[];
 }
 
+/** The schedule key and event of a handoff's waiting timeout (chat cancels the key when an agent takes over). */
+export { HANDOFF_TIMER } from './flow/index.js';
+
 /** What a turn asked to schedule (`schedule` / `unschedule` actions); chat stores them with the turn. */
 export type ScheduleRequest = { kind: 'schedule'; key: string | null; inMs: number; message?: string; event?: string } | { kind: 'unschedule'; key: string };
 

@@ -12,3 +12,4 @@ export { EvaluationBudget, TURN_LIMITS, type BudgetLimits } from './budget.js';
 export type { StepEvent, Reply, Button, PendingEffect, SideEffect, StepResult, StepOptions } from './step-types.js';
 export type { TraceEvent, TraceEventType } from './trace.js';
 export { SAFE_REPLY } from './turn.js';
+export { HANDOFF_TIMER } from './handoff.js';

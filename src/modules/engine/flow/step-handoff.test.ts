@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FlowContext } from './context.js';
+import { HANDOFF_TIMER } from './handoff.js';
 import { loadFlow, message, nlu, NOW, runTurn } from './step-test-kit.js';
 import { step } from './step.js';
 
@@ -72,5 +73,33 @@ describe('handoff', () => {
     const resumed = step(flow, ctx, { type: 'resume', now: at(1) });
     expect(resumed.status).toBe('ended');
     expect(resumed.replies).toEqual([]);
+  });
+
+  it('a handoff with a timeout schedules its timer; the timer takes the timeout path once due, without the waiting message before', () => {
+    const t1 = runTurn(flow, null, message('hi', nlu('none', 0.1)));
+    const t2 = runTurn(flow, t1.result.context, message('agent please', nlu('human', 0.9)));
+    expect(t2.result.sideEffects).toEqual([{ kind: 'schedule', key: HANDOFF_TIMER.key, inMs: 10 * 60_000, event: HANDOFF_TIMER.event }]);
+    const timer = (minutes: number) => ({ type: 'message', payload: HANDOFF_TIMER.event, channel: 'web', nlu: null, now: at(minutes) }) as const;
+    const early = runTurn(flow, t2.result.context, timer(5));
+    expect(early.replies).toEqual([]);
+    expect(early.result.status).toBe('handoff');
+    const due = runTurn(flow, early.result.context, timer(10));
+    expect(due.texts).toEqual(['Nobody is free; ask me instead?']);
+    expect(due.result.context.internal.handoff).toBeNull();
+  });
+
+  it('the timer does nothing once an agent has the conversation or it was handed back; a late user message cancels it', () => {
+    const assigned = handedOff();
+    assigned.internal.handoff!.agent = 'ann@example.com';
+    const event = { type: 'message', payload: HANDOFF_TIMER.event, channel: 'web', nlu: null, now: at(30) } as const;
+    expect(runTurn(flow, assigned, event).replies).toEqual([]);
+
+    const resumed = step(flow, handedOff(), { type: 'resume', now: at(5) });
+    const stale = runTurn(flow, resumed.context, event);
+    expect(stale.replies).toEqual([]);
+    expect(stale.result.context).toEqual(resumed.context);
+
+    const late = runTurn(flow, handedOff(), message('still there?', nlu('none', 0.1), { now: at(11) }));
+    expect(late.result.sideEffects).toEqual([{ kind: 'unschedule', key: HANDOFF_TIMER.key }]);
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { CompiledFlow } from './compile-flow.js';
 import { newContext, newInternals, upgradeContext, type FlowContext, type TurnMessage } from './context.js';
-import { onHandoffMessage, resumeAfterHandoff } from './handoff.js';
+import { isStaleHandoffTimer, onHandoffMessage, resumeAfterHandoff } from './handoff.js';
 import { selectRunningFlow } from './subflow.js';
 import { applyEffectResult } from './effects.js';
 import { stopOverBudget, type RunOutcome } from './leave.js';
@@ -42,6 +42,7 @@ function restart(turn: Turn): void {
 
 function onMessage(turn: Turn, event: MessageEvent): RunOutcome {
   const { ctx } = turn;
+  if (isStaleHandoffTimer(turn, event.payload)) return ctx.status === 'ended' ? 'ended' : 'waiting';
   if (event.user) Object.assign(ctx.user, event.user);
   ctx.turn += 1;
   if (ctx.status === 'handoff') {
