@@ -44,7 +44,8 @@ export async function startServer(
       DATABASE_URL: database,
       REDIS_URL: 'redis://127.0.0.1:6379',
       REDIS_KEY_PREFIX: 'mcp-bench:',
-      LOG_LEVEL: 'warn',
+      // As deployed: a line per request and per response.
+      LOG_LEVEL: 'info',
       MCP_BOOTSTRAP_API_KEY: BENCH_KEY,
       MCP_RATE_LIMIT_PER_CREDENTIAL: '100000000',
       MCP_RATE_LIMIT_PER_TENANT: '100000000',
@@ -55,11 +56,16 @@ export async function startServer(
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    const read = (chunk: Buffer) => {
       out += chunk.toString();
       const match = /running at (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
+      if (!match) return;
+      // From here on its log lines are only drained.
+      child.stdout.off('data', read);
+      child.stdout.resume();
+      resolve(match[1]!);
+    };
+    child.stdout.on('data', read);
     child.on('exit', (code) => reject(new Error(`the server exited with code ${code}`)));
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
