@@ -89,7 +89,8 @@ export async function benchServerLoad(): Promise<void> {
   try {
     let servers = await startInstances(1, redis.url, profileDir);
     progress('warming up');
-    await openLoop(servers, { rate: 300, seconds: 5, conversations: CONVERSATIONS, runId: `warm-${Date.now()}` });
+    // Long enough for the JIT to settle: the first seconds of a fresh process cost far more CPU per message.
+    await openLoop(servers, { rate: 500, seconds: 10, conversations: CONVERSATIONS, runId: `warm-${Date.now()}` });
     for (const rate of RATES) {
       progress(`${rate} msg/s for ${SECONDS} s, ${CONVERSATIONS} conversations, one instance`);
       await loadRow('(b) HTTP, PostgreSQL + Redis, 1 instance', servers, rate);

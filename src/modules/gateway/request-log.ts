@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Query parameters whose values are credentials (Meta's `hub.verify_token`, `access_token`, `key` …). */
 const SENSITIVE_PARAM = /token|secret|key|password|passwd|signature|auth|credential|session|code/i;
@@ -41,3 +41,11 @@ export const requestLogSerializers = {
     remotePort: request.socket?.remotePort,
   }),
 };
+
+/**
+ * One line per request, written when its response is sent (Fastify's own logging writes one on
+ * arrival and another on completion: twice the cost on every message, for no more information).
+ */
+export async function logResponse(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  request.log.info({ req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime }, 'request completed');
+}
