@@ -26,8 +26,9 @@ const MAX_IN_FLIGHT = { postgres: 2, pglite: 1 } as const;
 /**
  * Group commit: the turns of one tenant that finish while earlier ones commit are stored together,
  * in one transaction (their contexts and traces in one statement, each other module's rows in one
- * more), instead of a transaction and seven round trips each. A turn's conversation lock is held until its batch commits, so a batch never holds two
- * turns of one conversation, and each turn still commits whole or not at all.
+ * more), instead of a transaction and seven round trips each. A turn's conversation lock is held
+ * until its batch commits, so a batch never holds two turns of one conversation, and each turn
+ * still commits whole or not at all.
  */
 export function createTurnCommits(deps: { sql: Sql; contexts: ContextStore }) {
   const queues = new Map<string, { waiting: Pending[]; inFlight: number }>();

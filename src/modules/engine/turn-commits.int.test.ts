@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_DATABASE_URL } from '../../../test/support/env.js';
+import { silentLogger } from '../../shared/logger.js';
+import { createStorage, type Storage } from '../storage/index.js';
+import { createContextStore } from './context-store.js';
+import { stagedRows, type TurnRowWriter } from './contract.js';
+import { createTurnCommits, type TurnWrite } from './turn-commits.js';
+
+let storage: Storage;
+
+beforeAll(async () => {
+  // The run's database, migrated by the global setup; an in-memory cache.
+  storage = await createStorage({ databaseUrl: TEST_DATABASE_URL, dataDir: 'data-test', redisKeyPrefix: 'unused:', lockTtlMs: 1000, lockWaitMs: 1000 }, { logger: silentLogger() });
+});
+afterAll(() => storage.close());
+
+const write = (conversationId: string, staged: TurnWrite['staged']): TurnWrite => ({
+  save: {
+    conversationId,
+    record: {
+      flowId: 'flow_x',
+      flowVersion: 1,
+      context: { state: 'start', status: 'waiting', turn: 1, slots: {}, vars: {}, internal: {} } as never,
+      version: 0,
+      updatedAt: new Date().toISOString(),
+      recentMessageIds: [],
+    },
+  },
+  trace: { turnId: randomUUID(), turn: 1, flowId: 'flow_x', flowVersion: 1, trace: [], messageId: null, result: { turnId: 'x' } },
+  staged,
+});
+
+describe('group commits', () => {
+  it('commits the turns that finish together, and one failing turn fails alone', async () => {
+    const tenantId = randomUUID();
+    const contexts = createContextStore({ sql: storage.sql, kv: storage.kv });
+    const commits = createTurnCommits({ sql: storage.sql, contexts });
+    const calls: string[][] = [];
+    const writer: TurnRowWriter<string> = async (_tx, _tenantId, rows) => {
+      calls.push([...rows]);
+      if (rows.includes('bad')) throw new Error('this row is refused');
+    };
+    const outcomes = await Promise.allSettled(
+      ['a', 'b', 'bad', 'c', 'd'].map((name) => commits.commit(tenantId, write(`conv-${name}`, [stagedRows(writer, [name])]))),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((outcomes[2] as PromiseRejectedResult).reason).toMatchObject({ message: 'this row is refused' });
+    // Turns that arrived while a batch committed shared a statement.
+    expect(calls.some((rows) => rows.length > 1)).toBe(true);
+    const stored = await storage.sql.withTenant(tenantId, (tx) =>
+      tx.query<{ conversation_id: string }>('SELECT conversation_id FROM conversation_contexts WHERE tenant_id = $1 ORDER BY 1', [tenantId]),
+    );
+    expect(stored.map((r) => r.conversation_id)).toEqual(['conv-a', 'conv-b', 'conv-c', 'conv-d']);
+    const traces = await storage.sql.withTenant(tenantId, (tx) => tx.query('SELECT 1 FROM turn_traces WHERE tenant_id = $1', [tenantId]));
+    expect(traces).toHaveLength(4);
+  });
+
+  it('does not save a context someone saved first, nor its trace or rows', async () => {
+    const tenantId = randomUUID();
+    const contexts = createContextStore({ sql: storage.sql, kv: storage.kv });
+    const commits = createTurnCommits({ sql: storage.sql, contexts });
+    const written: string[] = [];
+    const writer: TurnRowWriter<string> = async (_tx, _tenantId, rows) => void written.push(...rows);
+    expect(await commits.commit(tenantId, write('conv-1', [stagedRows(writer, ['first'])]))).toBe(true);
+    // Loaded at version 0 as well, so it is stale now.
+    expect(await commits.commit(tenantId, write('conv-1', [stagedRows(writer, ['stale'])]))).toBe(false);
+    expect(written).toEqual(['first']);
+    const traces = await storage.sql.withTenant(tenantId, (tx) => tx.query('SELECT 1 FROM turn_traces WHERE tenant_id = $1', [tenantId]));
+    expect(traces).toHaveLength(1);
+  });
+});
