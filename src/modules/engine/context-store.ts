@@ -63,6 +63,8 @@ const SAVE_TURNS = `WITH x AS (
   )
   SELECT conversation_id FROM saved`;
 
+/** A save over a version someone else wrote: the turn is run again from the database. */
+export const contextConflict = () => new AppError('conflict', 'The conversation changed while this message was processed; send it again.');
 
 /**
  * Context is read from the cache, then the database; it is written to the database first (guarded
@@ -132,7 +134,7 @@ export function createContextStore(deps: { sql: Sql; kv: Kv }) {
     /** One context without a turn (a hand-back): returns the saved version, or throws conflict. */
     async save(tx: SqlExecutor, tenantId: string, conversationId: string, record: ConversationRecord): Promise<ConversationRecord> {
       const [saved] = await saveTurns(tx, tenantId, [{ save: { conversationId, record }, trace: null }]);
-      if (!saved) throw new AppError('conflict', 'The conversation changed while this message was processed; send it again.');
+      if (!saved) throw contextConflict();
       return { ...record, version: record.version + 1 };
     },
 

@@ -7,7 +7,7 @@ import type { Knowledge } from '../knowledge/contract.js';
 import type { Models } from '../models/contract.js';
 import { isUniqueViolation, type Locks, type Sql, type SqlExecutor } from '../storage/index.js';
 import type { CompiledFlows } from './compiled-flows.js';
-import type { ContextStore, ConversationRecord } from './context-store.js';
+import { contextConflict, type ContextStore, type ConversationRecord } from './context-store.js';
 import type { InboundTurn, ScheduleRequest, StagedRows, TurnHooks, TurnRecord, TurnResult } from './contract.js';
 import type { SideEffect } from './flow/index.js';
 import type { FlowStore } from './flow-store.js';
@@ -158,7 +158,7 @@ export function createExecutionService(deps: ExecutionDeps) {
       staged: [...(hooks.stage?.(outcome) ?? []), ...(analytics ? [analytics] : [])],
       ...(hooks.commit ? { commit: (tx: SqlExecutor) => hooks.commit!(tx, outcome) } : {}),
     });
-    if (!committed) throw new AppError('conflict', 'The conversation changed while this message was processed; send it again.');
+    if (!committed) throw contextConflict();
     const saved: ConversationRecord = { ...save.record, version: save.record.version + 1 };
     return { outcome, saved };
   }
