@@ -4,7 +4,7 @@ import type { SqlExecutor } from '../storage/contract.js';
 import type { FlowIssue, SideEffect, TraceEvent } from './flow/index.js';
 import type { SuiteResult } from './conversation-tests/index.js';
 import { attachmentSchema, formSchema, locationSchema } from './flow/inbound-content.js';
-import type { RichContent } from './flow/reply-content.js';
+import type { Reply } from './flow/reply-content.js';
 
 /**
  * Engine: flows (drafts, versions, the default) and the execution service that runs one turn of a
@@ -47,21 +47,9 @@ export interface HandBackResult {
   resumed: boolean;
 }
 
-export interface ReplyButton {
-  title: string;
-  payload: string;
-}
-
 export { attachmentSchema, formSchema, locationSchema, type Attachment, type Location, type FormValues } from './flow/inbound-content.js';
-export type { RichContent, ReplyMedia, ReplyCard, ReplyCardButton, ReplyList, ReplyTemplate } from './flow/reply-content.js';
-
-/** A bot message: text, buttons and the rich content a flow may add (channels degrade what they cannot show). */
-export interface Reply extends RichContent {
-  type: 'text';
-  text: string;
-  buttons?: ReplyButton[];
-  quickReplies?: ReplyButton[];
-}
+export type { RichContent, Reply, ReplyButton, ReplyMedia, ReplyCard, ReplyCardButton, ReplyList, ReplyTemplate } from './flow/reply-content.js';
+export { replySchema } from './flow/reply-content.js';
 
 /** The schedule key and event of a handoff's waiting timeout (chat cancels the key when an agent takes over). */
 export { HANDOFF_TIMER } from './flow/index.js';

@@ -63,16 +63,19 @@ export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
 export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
-export interface User {
-  id: string;
-  tenantId: string;
-  email: string;
-  name: string | null;
-  role: Role;
-  status: 'active' | 'invited' | 'disabled';
-  createdAt: string;
-  lastLoginAt: string | null;
-}
+export const userSchema = z
+  .object({
+    id: z.string(),
+    tenantId: z.string(),
+    email: z.string(),
+    name: z.string().nullable(),
+    role: z.enum(ROLES),
+    status: z.enum(['active', 'invited', 'disabled']),
+    createdAt: z.string(),
+    lastLoginAt: z.string().nullable(),
+  })
+  .meta({ id: 'User' });
+export type User = z.infer<typeof userSchema>;
 
 /** A person after a change, with what the change replaced (for the audit log). */
 export interface UserUpdate {
@@ -80,13 +83,16 @@ export interface UserUpdate {
   previous: Pick<User, 'role' | 'status'>;
 }
 
-export interface Session {
-  accessToken: string;
-  /** Seconds until the access token expires; refresh before then. */
-  expiresIn: number;
-  refreshToken: string;
-  user: User;
-}
+export const sessionSchema = z
+  .object({
+    accessToken: z.string(),
+    /** Seconds until the access token expires; refresh before then. */
+    expiresIn: z.number(),
+    refreshToken: z.string(),
+    user: userSchema,
+  })
+  .meta({ id: 'Session' });
+export type Session = z.infer<typeof sessionSchema>;
 
 /** Where a request came from, for the audit log. */
 export interface RequestOrigin {
@@ -100,14 +106,20 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-export interface AuditRecord extends AuditEntry {
-  id: string;
-  at: string;
-  actorType: Principal['kind'] | 'system';
-  actorId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-}
+export const auditRecordSchema = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    action: z.string(),
+    target: z.string().optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+    actorType: z.enum(['api_key', 'user', 'platform', 'system']),
+    actorId: z.string().nullable(),
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+  })
+  .meta({ id: 'AuditRecord' });
+export type AuditRecord = z.infer<typeof auditRecordSchema>;
 
 export interface RateLimitResult {
   allowed: boolean;
@@ -116,32 +128,49 @@ export interface RateLimitResult {
   retryAfterMs: number;
 }
 
-export interface Tenant {
-  id: string;
-  slug: string;
-  name: string;
-  status: 'active' | 'suspended';
-  /** Public key that the web chat widget presents; it grants chatting only, nothing else. */
-  widgetKey: string;
-  /** Messages the workspace may receive per day; 0 means unlimited. */
-  dailyMessageQuota: number;
-  createdAt: string;
-}
+export const tenantSchema = z
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    status: z.enum(['active', 'suspended']),
+    /** Public key that the web chat widget presents; it grants chatting only, nothing else. */
+    widgetKey: z.string(),
+    /** Messages the workspace may receive per day; 0 means unlimited. */
+    dailyMessageQuota: z.number(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Tenant' });
+export type Tenant = z.infer<typeof tenantSchema>;
 
-export interface ApiKeyInfo {
-  id: string;
-  tenantId: string;
-  name: string;
-  scopes: Permission[];
-  expiresAt: string | null;
-  revokedAt: string | null;
-  /** The visible start of the key, so people can tell keys apart without the secret. */
-  prefix: string;
-  /** The user the key answers to: it stops working while they are disabled or gone. */
-  createdBy: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
+export const apiKeyInfoSchema = z
+  .object({
+    id: z.string(),
+    tenantId: z.string(),
+    name: z.string(),
+    scopes: z.array(z.enum(PERMISSIONS)),
+    expiresAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    /** The visible start of the key, so people can tell keys apart without the secret. */
+    prefix: z.string(),
+    /** The user the key answers to: it stops working while they are disabled or gone. */
+    createdBy: z.string().nullable(),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+  })
+  .meta({ id: 'ApiKeyInfo' });
+export type ApiKeyInfo = z.infer<typeof apiKeyInfoSchema>;
+
+/** A new key with its secret, shown this once. */
+export const createdApiKeySchema = z.object({ key: apiKeyInfoSchema, secret: z.string() }).meta({ id: 'CreatedApiKey' });
+
+/** An invitation: the person, and the token that lets them set a password (shown this once). */
+export const invitedUserSchema = z.object({ user: userSchema, inviteToken: z.string() }).meta({ id: 'InvitedUser' });
+
+/** Who a credential belongs to and what it may do (`GET /v1/auth/me`). */
+export const credentialInfoSchema = z
+  .object({ kind: z.enum(['api_key', 'user', 'platform']), tenantId: z.string().nullable(), role: z.enum(ROLES).nullable(), permissions: z.array(z.enum(PERMISSIONS)) })
+  .meta({ id: 'Me' });
 
 /** Who is calling. The tenant always comes from the credential, never from the request body. */
 export type Principal =

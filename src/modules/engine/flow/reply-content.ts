@@ -54,41 +54,60 @@ export const richContentFields = {
 
 export type RichContentSpec = { [K in keyof typeof richContentFields]?: z.output<(typeof richContentFields)[K]> };
 
-export interface ReplyMedia {
-  type: 'image' | 'video' | 'audio' | 'file';
-  url: string;
-  caption?: string;
-  filename?: string;
-}
-export interface ReplyCardButton {
-  title: string;
-  payload?: string;
-  url?: string;
-}
-export interface ReplyCard {
-  title: string;
-  subtitle?: string;
-  imageUrl?: string;
-  url?: string;
-  buttons?: ReplyCardButton[];
-}
-export interface ReplyList {
-  button: string;
-  sections: { title?: string; rows: { title: string; payload: string; description?: string }[] }[];
-}
-export interface ReplyTemplate {
-  name: string;
-  language: string;
-  params: string[];
-}
+/*
+ * What a reply carries, as rendered for channels and returned by the API. These schemas are the
+ * one definition of a reply: the types below, the OpenAPI document and the browser code's types
+ * all come from them.
+ */
+export const replyMediaSchema = z
+  .object({ type: z.enum(['image', 'video', 'audio', 'file']), url: z.string(), caption: z.string().optional(), filename: z.string().optional() })
+  .meta({ id: 'ReplyMedia' });
+export const replyCardButtonSchema = z.object({ title: z.string(), payload: z.string().optional(), url: z.string().optional() }).meta({ id: 'ReplyCardButton' });
+export const replyCardSchema = z
+  .object({
+    title: z.string(),
+    subtitle: z.string().optional(),
+    imageUrl: z.string().optional(),
+    url: z.string().optional(),
+    buttons: z.array(replyCardButtonSchema).optional(),
+  })
+  .meta({ id: 'ReplyCard' });
+export const replyListSchema = z
+  .object({
+    button: z.string(),
+    sections: z.array(z.object({ title: z.string().optional(), rows: z.array(z.object({ title: z.string(), payload: z.string(), description: z.string().optional() })) })),
+  })
+  .meta({ id: 'ReplyList' });
+export const replyTemplateSchema = z.object({ name: z.string(), language: z.string(), params: z.array(z.string()) }).meta({ id: 'ReplyTemplate' });
+export const replyButtonSchema = z.object({ title: z.string(), payload: z.string() }).meta({ id: 'ReplyButton' });
 
 /** What a reply may carry besides text and buttons. */
-export interface RichContent {
-  media?: ReplyMedia;
-  cards?: ReplyCard[];
-  list?: ReplyList;
-  template?: ReplyTemplate;
-}
+const richContentShape = {
+  media: replyMediaSchema.optional(),
+  cards: z.array(replyCardSchema).optional(),
+  list: replyListSchema.optional(),
+  template: replyTemplateSchema.optional(),
+};
+
+/** A bot message: text, buttons and the rich content a flow may add (channels degrade what they cannot show). */
+export const replySchema = z
+  .object({
+    type: z.literal('text'),
+    text: z.string(),
+    buttons: z.array(replyButtonSchema).optional(),
+    quickReplies: z.array(replyButtonSchema).optional(),
+    ...richContentShape,
+  })
+  .meta({ id: 'Reply' });
+
+export type ReplyMedia = z.infer<typeof replyMediaSchema>;
+export type ReplyCardButton = z.infer<typeof replyCardButtonSchema>;
+export type ReplyCard = z.infer<typeof replyCardSchema>;
+export type ReplyList = z.infer<typeof replyListSchema>;
+export type ReplyTemplate = z.infer<typeof replyTemplateSchema>;
+export type ReplyButton = z.infer<typeof replyButtonSchema>;
+export type RichContent = { [K in keyof typeof richContentShape]?: z.infer<(typeof richContentShape)[K]> };
+export type Reply = z.infer<typeof replySchema>;
 
 /** The rich fields of a state (or anything with them), without the rest. */
 export function richSpecOf(source: RichContentSpec): RichContentSpec | undefined {

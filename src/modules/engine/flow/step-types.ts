@@ -2,7 +2,7 @@
 import type { NluResult } from '../../models/contract.js';
 import type { EvaluationBudget } from './budget.js';
 import type { MessageContent } from './inbound-content.js';
-import type { RichContent } from './reply-content.js';
+import type { Reply } from './reply-content.js';
 import type { CompiledFlow } from './compile-flow.js';
 import type { FlowContext } from './context.js';
 import type { AgentTool } from './knowledge-state-schema.js';
@@ -15,17 +15,7 @@ export type StepEvent =
   /** A person handed the conversation back: the flow carries on where it was. */
   | { type: 'resume'; now: string };
 
-export interface Button {
-  title: string;
-  payload: string;
-}
-
-export interface Reply extends RichContent {
-  type: 'text';
-  text: string;
-  buttons?: Button[];
-  quickReplies?: Button[];
-}
+export type { Reply, ReplyButton as Button } from './reply-content.js';
 
 export type PendingEffect =
   | { id: string; kind: 'integration'; integration: string; operation: string; input: Record<string, unknown>; timeoutMs: number }
