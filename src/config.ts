@@ -42,6 +42,8 @@ const envSchema = z.object({
   MCP_RATE_LIMIT_WEBHOOK_PER_IP: int(1).default(6000),
   // Browser origins allowed to call the API (e.g. a console hosted elsewhere), comma-separated.
   MCP_CORS_ORIGINS: z.string().default(''),
+  // Answers that do not match their route's response schema fail with a 500 (tests) instead of going out as they are, logged.
+  MCP_STRICT_RESPONSES: bool.default(false),
   // Seed a demo tenant with the order-support flow on first start.
   MCP_SEED_DEMO: bool.default(true),
   // pino level: fatal, error, warn, info, debug, trace or silent.
@@ -123,7 +125,7 @@ const envSchema = z.object({
 });
 
 export interface Config {
-  http: { port: number; host: string; publicUrl: string | undefined; bodyLimitBytes: number };
+  http: { port: number; host: string; publicUrl: string | undefined; bodyLimitBytes: number; strictResponses: boolean };
   storage: {
     databaseUrl: string | undefined;
     dataDir: string;
@@ -174,7 +176,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     ok: true,
     config: {
-      http: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL, bodyLimitBytes: e.MCP_BODY_LIMIT_BYTES },
+      http: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL, bodyLimitBytes: e.MCP_BODY_LIMIT_BYTES, strictResponses: e.MCP_STRICT_RESPONSES },
       storage: {
         databaseUrl: e.DATABASE_URL,
         dataDir: e.MCP_DATA_DIR,

@@ -20,21 +20,27 @@ export const personSelectorSchema = z
   .refine((s) => s.userId !== undefined || s.conversationIds !== undefined, { message: 'name the person by `userId`, `conversationIds`, or both' });
 export type PersonSelector = z.infer<typeof personSelectorSchema>;
 
-export interface PersonExport {
-  exportedAt: string;
-  userId: string | null;
-  conversationIds: string[];
-  /** Module → kind → rows. */
-  data: Record<string, Record<string, unknown[]>>;
-}
+export const personExportSchema = z
+  .object({
+    exportedAt: z.string(),
+    userId: z.string().nullable(),
+    conversationIds: z.array(z.string()),
+    /** Module → kind → rows. */
+    data: z.record(z.string(), z.record(z.string(), z.array(z.unknown()))),
+  })
+  .meta({ id: 'PersonExport' });
+export type PersonExport = z.infer<typeof personExportSchema>;
 
-export interface PersonErasure {
-  conversationIds: string[];
-  /** `module.kind` → rows deleted (or, for the audit log, pseudonymised). */
-  deleted: Record<string, number>;
-  /** A one-way digest of the selector: what the audit log keeps instead of the person's ids. */
-  subject: string;
-}
+export const personErasureSchema = z
+  .object({
+    conversationIds: z.array(z.string()),
+    /** `module.kind` → rows deleted (or, for the audit log, pseudonymised). */
+    deleted: z.record(z.string(), z.number()),
+    /** A one-way digest of the selector: what the audit log keeps instead of the person's ids. */
+    subject: z.string(),
+  })
+  .meta({ id: 'PersonErasure' });
+export type PersonErasure = z.infer<typeof personErasureSchema>;
 
 /**
  * Export and erasure of one end user's data across modules: each module names the conversations

@@ -53,6 +53,8 @@ export async function startApp(options: StartOptions = {}): Promise<TestApp> {
     PORT: '0',
     MCP_DATA_DIR: dataDir,
     MCP_SEED_DEMO: 'false',
+    // A route that answers other than its response schema says fails the test that calls it.
+    MCP_STRICT_RESPONSES: 'true',
     LOG_LEVEL: 'silent',
     REDIS_KEY_PREFIX: `mcp-test-${uniqueSuffix()}:`,
     // Any test instance may deliver any test's outbox rows, so every one may reach the loopback fakes.

@@ -76,59 +76,73 @@ export const testIntegrationSchema = z
   .default({ input: {}, timeoutMs: 10_000 });
 export type TestIntegrationInput = z.infer<typeof testIntegrationSchema>;
 
-export interface OperationInfo {
-  name: string;
-  description?: string;
-  /** Only idempotent operations are retried after a failure. */
-  idempotent: boolean;
-  /** JSON Schema of `input`, when the kind knows it (MCP tools). */
-  inputSchema?: unknown;
-}
+export const operationInfoSchema = z
+  .object({
+    name: z.string(),
+    description: z.string().optional(),
+    /** Only idempotent operations are retried after a failure. */
+    idempotent: z.boolean(),
+    /** JSON Schema of `input`, when the kind knows it (MCP tools). */
+    inputSchema: z.unknown().optional(),
+  })
+  .meta({ id: 'IntegrationOperation' });
+export type OperationInfo = z.infer<typeof operationInfoSchema>;
 
-export interface KindInfo {
-  id: string;
-  title: string;
-  description: string;
-  configSchema: unknown;
-  secretsSchema: unknown;
-  /** Fixed operations of presets; generic kinds take theirs from config or from the server. */
-  operations?: OperationInfo[];
-}
+export const kindInfoSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    description: z.string(),
+    configSchema: z.unknown(),
+    secretsSchema: z.unknown(),
+    /** Fixed operations of presets; generic kinds take theirs from config or from the server. */
+    operations: z.array(operationInfoSchema).optional(),
+  })
+  .meta({ id: 'IntegrationKind' });
+export type KindInfo = z.infer<typeof kindInfoSchema>;
 
-export interface IntegrationInfo {
-  id: string;
-  name: string;
-  kind: string;
-  description: string | null;
-  config: Record<string, unknown>;
-  /** Which secret fields are set; their values never leave the server. */
-  secretsSet: string[];
-  createdAt: string;
-  updatedAt: string;
-}
+export const integrationInfoSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.string(),
+    description: z.string().nullable(),
+    config: z.record(z.string(), z.unknown()),
+    /** Which secret fields are set; their values never leave the server. */
+    secretsSet: z.array(z.string()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Integration' });
+export type IntegrationInfo = z.infer<typeof integrationInfoSchema>;
 
-export type CircuitState = 'closed' | 'open' | 'half_open';
+export const integrationStatusSchema = z
+  .object({
+    integrationId: z.string(),
+    name: z.string(),
+    /** Outcome of the latest call on this instance; null before any. */
+    reachable: z.boolean().nullable(),
+    lastError: z.object({ code: z.string(), message: z.string(), at: z.string() }).nullable(),
+    lastSuccessAt: z.string().nullable(),
+    latencyMs: z.object({ p50: z.number().nullable(), p95: z.number().nullable(), samples: z.number() }),
+    circuit: z.enum(['closed', 'open', 'half_open']),
+    /** Breaker and latency figures are kept in memory, per instance. */
+    scope: z.literal('instance'),
+  })
+  .meta({ id: 'IntegrationStatus' });
+export type IntegrationStatus = z.infer<typeof integrationStatusSchema>;
+export type CircuitState = IntegrationStatus['circuit'];
 
-export interface IntegrationStatus {
-  integrationId: string;
-  name: string;
-  /** Outcome of the latest call on this instance; null before any. */
-  reachable: boolean | null;
-  lastError: { code: string; message: string; at: string } | null;
-  lastSuccessAt: string | null;
-  latencyMs: { p50: number | null; p95: number | null; samples: number };
-  circuit: CircuitState;
-  /** Breaker and latency figures are kept in memory, per instance. */
-  scope: 'instance';
-}
-
-export interface TestIntegrationResult {
-  ok: boolean;
-  latencyMs: number;
-  value?: unknown;
-  error?: { code: string; message: string; status?: number };
-  operations?: OperationInfo[];
-}
+export const testIntegrationResultSchema = z
+  .object({
+    ok: z.boolean(),
+    latencyMs: z.number(),
+    value: z.unknown().optional(),
+    error: z.object({ code: z.string(), message: z.string(), status: z.number().optional() }).optional(),
+    operations: z.array(operationInfoSchema).optional(),
+  })
+  .meta({ id: 'IntegrationTestResult' });
+export type TestIntegrationResult = z.infer<typeof testIntegrationResultSchema>;
 
 export interface Adaptors {
   execute(tenantId: string, request: IntegrationRequest): Promise<IntegrationResult>;

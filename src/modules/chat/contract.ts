@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Attachment, FormValues, InboundTurn, Location, Reply, TurnResult } from '../engine/contract.js';
+import { attachmentSchema, type InboundTurn, locationSchema, type Reply, replySchema, type TurnResult } from '../engine/contract.js';
 
 /**
  * Chat: conversations and their messages (JSONB documents), the path from an inbound message to
@@ -11,43 +11,50 @@ export const CHANNEL_IDS = ['web', 'whatsapp', 'messenger', 'slack', 'voice'] as
 export const channelIdSchema = z.enum(CHANNEL_IDS);
 export type ChannelId = z.infer<typeof channelIdSchema>;
 
-export interface StoredMessage {
-  id: string;
-  conversationId: string;
-  direction: 'inbound' | 'outbound';
-  channel: string;
-  text: string | null;
-  payload: string | null;
-  reply: Reply | null;
-  turnId: string | null;
-  /** Who wrote an outbound message: the bot (default) or a person after a handoff. */
-  author?: 'bot' | 'agent';
-  /** The platform's id of an inbound message (WhatsApp wamid, Slack ts …). */
-  externalId?: string;
-  /** Speech recognition confidence of a spoken message (voice), 0–1. */
-  confidence?: number;
-  /** What an inbound message carried besides text: media, a location, a submitted form. */
-  attachments?: Attachment[];
-  location?: Location;
-  form?: FormValues;
-  /** The latest delivery status the platform reported for an outbound message. */
-  delivery?: { status: DeliveryStatus; at: string; error?: string };
-  createdAt: string;
-}
+export const DELIVERY_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed';
+export const storedMessageSchema = z
+  .object({
+    id: z.string(),
+    conversationId: z.string(),
+    direction: z.enum(['inbound', 'outbound']),
+    channel: z.string(),
+    text: z.string().nullable(),
+    payload: z.string().nullable(),
+    reply: replySchema.nullable(),
+    turnId: z.string().nullable(),
+    /** Who wrote an outbound message: the bot (default) or a person after a handoff. */
+    author: z.enum(['bot', 'agent']).optional(),
+    /** The platform's id of an inbound message (WhatsApp wamid, Slack ts …). */
+    externalId: z.string().optional(),
+    /** Speech recognition confidence of a spoken message (voice), 0–1. */
+    confidence: z.number().optional(),
+    /** What an inbound message carried besides text: media, a location, a submitted form. */
+    attachments: z.array(attachmentSchema).optional(),
+    location: locationSchema.optional(),
+    form: z.record(z.string(), z.string()).optional(),
+    /** The latest delivery status the platform reported for an outbound message. */
+    delivery: z.object({ status: z.enum(DELIVERY_STATUSES), at: z.string(), error: z.string().optional() }).optional(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'StoredMessage' });
+export type StoredMessage = z.infer<typeof storedMessageSchema>;
 
-export interface ConversationSummary {
-  id: string;
-  channel: string;
-  /** `handoff` while a person has the conversation; the bot does not answer then. */
-  status: 'active' | 'handoff';
-  /** `assignee`: the agent who has it (a user or API key id, or any label the API was given); absent or null while nobody does. */
-  handoff: { at: string; by: 'flow'; assignee?: string | null } | null;
-  startedAt: string;
-  lastMessageAt: string;
-  messageCount: number;
-}
+export const conversationSummarySchema = z
+  .object({
+    id: z.string(),
+    channel: z.string(),
+    /** `handoff` while a person has the conversation; the bot does not answer then. */
+    status: z.enum(['active', 'handoff']),
+    /** `assignee`: the agent who has it (a user or API key id, or any label the API was given); absent or null while nobody does. */
+    handoff: z.object({ at: z.string(), by: z.literal('flow'), assignee: z.string().nullable().optional() }).nullable(),
+    startedAt: z.string(),
+    lastMessageAt: z.string(),
+    messageCount: z.number(),
+  })
+  .meta({ id: 'ConversationSummary' });
+export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
 
 export const conversationListQuerySchema = z.object({
   status: z.enum(['active', 'handoff']).optional(),
@@ -68,32 +75,41 @@ export const channelConfigInputSchema = z.object({
 export type ChannelConfigInput = z.infer<typeof channelConfigInputSchema>;
 
 /** A tenant's channel settings as the API shows them: secrets never leave, only whether they are set. */
-export interface ChannelConfigView {
-  channel: ChannelId;
-  enabled: boolean;
-  config: Record<string, unknown>;
-  secretsSet: string[];
-  /** Where the platform must send its webhooks (path under the public URL). */
-  webhookPath: string | null;
-  updatedAt: string;
-}
+export const channelConfigViewSchema = z
+  .object({
+    channel: channelIdSchema,
+    enabled: z.boolean(),
+    config: z.record(z.string(), z.unknown()),
+    secretsSet: z.array(z.string()),
+    /** Where the platform must send its webhooks (path under the public URL). */
+    webhookPath: z.string().nullable(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'ChannelView' });
+export type ChannelConfigView = z.infer<typeof channelConfigViewSchema>;
 
-export interface ChannelKindInfo {
-  id: ChannelId;
-  capabilities: Record<string, unknown>;
-  secretFields: string[];
-  /** JSON Schema of the channel's settings (the console renders its form from it). */
-  configSchema: unknown;
-}
+export const channelKindInfoSchema = z
+  .object({
+    id: channelIdSchema,
+    capabilities: z.record(z.string(), z.unknown()),
+    secretFields: z.array(z.string()),
+    /** JSON Schema of the channel's settings (the console renders its form from it). */
+    configSchema: z.unknown(),
+  })
+  .meta({ id: 'ChannelKind' });
+export type ChannelKindInfo = z.infer<typeof channelKindInfoSchema>;
 
 /** A channel account routed to a flow: its new conversations start that flow instead of the default. */
-export interface ChannelRoute {
-  channel: ChannelId;
-  /** Phone number id (WhatsApp), page id (Messenger), app or team id (Slack), E.164 number (voice), widget key (web). */
-  account: string;
-  flowId: string;
-  updatedAt: string;
-}
+export const channelRouteSchema = z
+  .object({
+    channel: channelIdSchema,
+    /** Phone number id (WhatsApp), page id (Messenger), app or team id (Slack), E.164 number (voice), widget key (web). */
+    account: z.string(),
+    flowId: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'ChannelRoute' });
+export type ChannelRoute = z.infer<typeof channelRouteSchema>;
 
 export const channelRouteInputSchema = z.object({
   flowId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'a flow id such as flow_abc123'),
@@ -104,22 +120,25 @@ export const SCHEDULE_STATUSES = ['pending', 'sent', 'cancelled', 'failed'] as c
 export type ScheduleStatus = (typeof SCHEDULE_STATUSES)[number];
 
 /** A follow-up a flow scheduled (`schedule` action): a message to send, or an event to run as a turn. */
-export interface ScheduledMessage {
-  id: string;
-  conversationId: string;
-  channel: ChannelId;
-  key: string | null;
-  message?: string;
-  event?: string;
-  /** When it is due (while pending); a claimed one's lease end while it is being sent. */
-  dueAt: string;
-  status: ScheduleStatus;
-  attempts: number;
-  /** Why it failed (e.g. WhatsApp's 24-hour window closed), or the last retried error. */
-  lastError: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export const scheduledMessageSchema = z
+  .object({
+    id: z.string(),
+    conversationId: z.string(),
+    channel: channelIdSchema,
+    key: z.string().nullable(),
+    message: z.string().optional(),
+    event: z.string().optional(),
+    /** When it is due (while pending); a claimed one's lease end while it is being sent. */
+    dueAt: z.string(),
+    status: z.enum(SCHEDULE_STATUSES),
+    attempts: z.number(),
+    /** Why it failed (e.g. WhatsApp's 24-hour window closed), or the last retried error. */
+    lastError: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'ScheduledMessage' });
+export type ScheduledMessage = z.infer<typeof scheduledMessageSchema>;
 
 export const scheduleListQuerySchema = z.object({
   conversationId: z.string().min(1).max(128).optional(),
@@ -151,14 +170,17 @@ export const startConversationSchema = z
   .refine((s) => s.text !== undefined || s.template !== undefined, { message: 'give the first message as `text` or a WhatsApp `template`' });
 export type StartConversationInput = z.infer<typeof startConversationSchema>;
 
-export interface StartedConversation {
-  conversationId: string;
-  channel: ChannelId;
-  idempotencyKey: string;
-  /** False when this answers a repeat of an earlier request with the same key. */
-  created: boolean;
-  createdAt: string;
-}
+export const startedConversationSchema = z
+  .object({
+    conversationId: z.string(),
+    channel: channelIdSchema,
+    idempotencyKey: z.string(),
+    /** False when this answers a repeat of an earlier request with the same key. */
+    created: z.boolean(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'StartedConversation' });
+export type StartedConversation = z.infer<typeof startedConversationSchema>;
 
 /** A webhook call as the gateway received it; `rawBody` is the exact body, for signatures. */
 export interface WebhookRequest {
@@ -179,20 +201,23 @@ export interface WebhookResponse {
 export const OUTBOX_STATUSES = ['pending', 'sent', 'dead'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
-export interface OutboxEntry {
-  id: string;
-  conversationId: string;
-  channel: ChannelId;
-  status: OutboxStatus;
-  attempts: number;
-  nextAttemptAt: string;
-  lastError: string | null;
-  externalId: string | null;
-  delivery: DeliveryStatus | null;
-  payload: unknown;
-  createdAt: string;
-  updatedAt: string;
-}
+export const outboxEntrySchema = z
+  .object({
+    id: z.string(),
+    conversationId: z.string(),
+    channel: channelIdSchema,
+    status: z.enum(OUTBOX_STATUSES),
+    attempts: z.number(),
+    nextAttemptAt: z.string(),
+    lastError: z.string().nullable(),
+    externalId: z.string().nullable(),
+    delivery: z.enum(DELIVERY_STATUSES).nullable(),
+    payload: z.unknown(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'OutboxEntry' });
+export type OutboxEntry = z.infer<typeof outboxEntrySchema>;
 
 export const webchatMessageSchema = z.object({
   key: z.string().min(1).max(200),

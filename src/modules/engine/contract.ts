@@ -4,7 +4,8 @@ import type { SqlExecutor } from '../storage/contract.js';
 import type { FlowIssue, SideEffect, TraceEvent } from './flow/index.js';
 import type { SuiteResult } from './conversation-tests/index.js';
 import { attachmentSchema, formSchema, locationSchema } from './flow/inbound-content.js';
-import type { Reply } from './flow/reply-content.js';
+import { type Reply, replySchema } from './flow/reply-content.js';
+import { flowIssueSchema } from './flow/flow-issue.js';
 
 /**
  * Engine: flows (drafts, versions, the default) and the execution service that runs one turn of a
@@ -40,75 +41,91 @@ export const inboundTurnSchema = z
 export type InboundTurn = z.infer<typeof inboundTurnSchema>;
 
 /** What handing a conversation back produced: the bot's replies as the flow resumes (none when it starts over). */
-export interface HandBackResult {
-  replies: Reply[];
-  state: string | null;
+export const handBackResultSchema = z.object({
+  replies: z.array(replySchema),
+  state: z.string().nullable(),
   /** False when there was nothing to resume: the next message starts the flow again. */
-  resumed: boolean;
-}
+  resumed: z.boolean(),
+});
+export type HandBackResult = z.infer<typeof handBackResultSchema>;
 
 export { attachmentSchema, formSchema, locationSchema, type Attachment, type Location, type FormValues } from './flow/inbound-content.js';
 export type { RichContent, Reply, ReplyButton, ReplyMedia, ReplyCard, ReplyCardButton, ReplyList, ReplyTemplate } from './flow/reply-content.js';
-export { replySchema } from './flow/reply-content.js';
+export { replySchema };
 
 /** The schedule key and event of a handoff's waiting timeout (chat cancels the key when an agent takes over). */
 export { HANDOFF_TIMER } from './flow/index.js';
 
 /** What a turn asked to schedule (`schedule` / `unschedule` actions); chat stores them with the turn. */
-export type ScheduleRequest = { kind: 'schedule'; key: string | null; inMs: number; message?: string; event?: string } | { kind: 'unschedule'; key: string };
+export const scheduleRequestSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('schedule'), key: z.string().nullable(), inMs: z.number(), message: z.string().optional(), event: z.string().optional() }),
+  z.object({ kind: z.literal('unschedule'), key: z.string() }),
+]);
+export type ScheduleRequest = z.infer<typeof scheduleRequestSchema>;
 
-export interface TurnResult {
-  turnId: string;
-  /** Follow-ups the turn scheduled or cancelled, in order. */
-  schedules?: ScheduleRequest[];
-  replies: Reply[];
-  /** The state the conversation now waits in (or ended in). */
-  state: string | null;
-  intent: string | null;
-  confidence: number | null;
-  ended: boolean;
-  handoff: boolean;
-  /** The conversation was with a person and the flow took it back (the handoff's waiting timeout). */
-  leftHandoff?: boolean;
-}
+export const turnResultSchema = z
+  .object({
+    turnId: z.string(),
+    /** Follow-ups the turn scheduled or cancelled, in order. */
+    schedules: z.array(scheduleRequestSchema).optional(),
+    replies: z.array(replySchema),
+    /** The state the conversation now waits in (or ended in). */
+    state: z.string().nullable(),
+    intent: z.string().nullable(),
+    confidence: z.number().nullable(),
+    ended: z.boolean(),
+    handoff: z.boolean(),
+    /** The conversation was with a person and the flow took it back (the handoff's waiting timeout). */
+    leftHandoff: z.boolean().optional(),
+  })
+  .meta({ id: 'TurnResult' });
+export type TurnResult = z.infer<typeof turnResultSchema>;
 
-export interface ConversationState {
-  conversationId: string;
-  flowId: string;
-  flowVersion: number;
-  state: string | null;
-  status: string;
-  turn: number;
+export const conversationStateSchema = z.object({
+  conversationId: z.string(),
+  flowId: z.string(),
+  flowVersion: z.number(),
+  state: z.string().nullable(),
+  status: z.string(),
+  turn: z.number(),
   /** The running flow's slots and vars: a called flow's while it runs (see `calls`). */
-  slots: Record<string, unknown>;
-  vars: Record<string, unknown>;
+  slots: z.record(z.string(), z.unknown()),
+  vars: z.record(z.string(), z.unknown()),
   /** Sub-flow calls in progress, outermost first: the called flow and the caller's `flow` state. */
-  calls: { flow: string; version: number; from: string }[];
-  updatedAt: string;
-}
+  calls: z.array(z.object({ flow: z.string(), version: z.number(), from: z.string() })),
+  updatedAt: z.string(),
+});
+export type ConversationState = z.infer<typeof conversationStateSchema>;
 
 export type { FlowIssue } from './flow/index.js';
+export { flowIssueSchema } from './flow/flow-issue.js';
 
-export interface FlowSummary {
-  id: string;
-  name: string;
-  isDefault: boolean;
-  /** The latest published version, null while only a draft exists. */
-  publishedVersion: number | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export const flowSummarySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    isDefault: z.boolean(),
+    /** The latest published version, null while only a draft exists. */
+    publishedVersion: z.number().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'FlowSummary' });
+export type FlowSummary = z.infer<typeof flowSummarySchema>;
 
-export interface FlowDetail extends FlowSummary {
-  /** The draft exactly as written (YAML or JSON text). */
-  source: string;
-  /** The last valid draft's definition (while the saved draft has errors, the one before them). */
-  definition: unknown;
-  warnings: FlowIssue[];
-  /** Errors of a draft saved with `allowErrors`; empty when the draft is valid (only a valid draft can be published). */
-  errors: FlowIssue[];
-  versions: { version: number; publishedAt: string }[];
-}
+export const flowDetailSchema = flowSummarySchema
+  .extend({
+    /** The draft exactly as written (YAML or JSON text). */
+    source: z.string(),
+    /** The last valid draft's definition (while the saved draft has errors, the one before them). */
+    definition: z.unknown(),
+    warnings: z.array(flowIssueSchema),
+    /** Errors of a draft saved with `allowErrors`; empty when the draft is valid (only a valid draft can be published). */
+    errors: z.array(flowIssueSchema),
+    versions: z.array(z.object({ version: z.number(), publishedAt: z.string() })),
+  })
+  .meta({ id: 'FlowDetail' });
+export type FlowDetail = z.infer<typeof flowDetailSchema>;
 
 export type { TraceEvent } from './flow/index.js';
 export type { SuiteResult, TestResult, TestFailure, DiffLine, ConversationSuite } from './conversation-tests/index.js';
@@ -135,25 +152,39 @@ export interface TurnRecord {
   sideEffects: SideEffect[];
 }
 
+/**
+ * A trace event as the API shows it: `type` and `at`, plus the fields of its type (flow/trace.ts
+ * defines them; the API passes them through as they are).
+ */
+export const traceEventSchema = z.looseObject({ type: z.string(), at: z.string() }).meta({ id: 'TraceEvent' });
+
 /** One stored turn of a conversation's trace, for bot builders. */
-export interface TurnTrace {
-  turnId: string;
-  turn: number;
-  flowId: string;
-  flowVersion: number;
-  createdAt: string;
+export const turnTraceSchema = z
+  .object({
+    turnId: z.string(),
+    turn: z.number(),
+    flowId: z.string(),
+    flowVersion: z.number(),
+    createdAt: z.string(),
+    events: z.array(traceEventSchema),
+  })
+  .meta({ id: 'TurnTrace' });
+export interface TurnTrace extends Omit<z.infer<typeof turnTraceSchema>, 'events'> {
   events: TraceEvent[];
 }
 
-export interface FlowVersionDetail {
-  flowId: string;
-  version: number;
-  source: string;
-  definition: unknown;
-  publishedAt: string;
-}
+export const flowVersionDetailSchema = z
+  .object({ flowId: z.string(), version: z.number(), source: z.string(), definition: z.unknown(), publishedAt: z.string() })
+  .meta({ id: 'FlowVersion' });
+export type FlowVersionDetail = z.infer<typeof flowVersionDetailSchema>;
 
-export type FlowValidationResult = { valid: true; warnings: FlowIssue[] } | { valid: false; issues: FlowIssue[] };
+export const flowValidationResultSchema = z
+  .union([
+    z.object({ valid: z.literal(true), warnings: z.array(flowIssueSchema) }),
+    z.object({ valid: z.literal(false), issues: z.array(flowIssueSchema) }),
+  ])
+  .meta({ id: 'FlowValidation' });
+export type FlowValidationResult = z.infer<typeof flowValidationResultSchema>;
 
 /** Which traced messages count as NLU misses, for reviewing them into training data. */
 export const nluMissQuerySchema = z.object({
@@ -166,9 +197,11 @@ export type NluMissQuery = z.infer<typeof nluMissQuerySchema>;
 export const nluParseSchema = z.object({ text: z.string().max(4000, 'a message is at most 4,000 characters') });
 
 /** One turn of a "try it" session: what the bot said and everything it did. */
-export interface PlaygroundTurn extends Omit<TurnResult, 'turnId'> {
-  slots: Record<string, unknown>;
-  vars: Record<string, unknown>;
+export const playgroundTurnSchema = turnResultSchema
+  .omit({ turnId: true })
+  .extend({ slots: z.record(z.string(), z.unknown()), vars: z.record(z.string(), z.unknown()), trace: z.array(traceEventSchema) })
+  .meta({ id: 'PlaygroundTurn' });
+export interface PlaygroundTurn extends Omit<z.infer<typeof playgroundTurnSchema>, 'trace'> {
   trace: TraceEvent[];
 }
 
@@ -219,7 +252,7 @@ export interface Engine {
   updateFlow(tenantId: string, flowId: string, source: string | object, options?: { allowErrors?: boolean }): Promise<FlowDetail>;
   validateFlow(tenantId: string, source: string | object): Promise<FlowValidationResult>;
   /** JSON Schema of the flow language. */
-  flowSchema(): object;
+  flowSchema(): Record<string, unknown>;
   listFlows(tenantId: string): Promise<FlowSummary[]>;
   getFlow(tenantId: string, flowId: string): Promise<FlowDetail>;
   getFlowVersion(tenantId: string, flowId: string, version: number): Promise<FlowVersionDetail>;

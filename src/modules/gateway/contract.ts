@@ -11,4 +11,6 @@ export interface GatewayConfig {
   bodyLimitBytes: number;
   limits: { perCredentialPerMinute: number; perTenantPerMinute: number; publicPerIpPerMinute: number; webhookPerIpPerMinute: number };
   corsOrigins: string[];
+  /** A route's answer that does not match its response schema is a 500 (for tests), not sent as it is and logged. */
+  strictResponses: boolean;
 }

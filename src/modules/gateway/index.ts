@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from '../../shared/logger.js';
 import type { Adaptors } from '../adaptors/contract.js';
 import type { Analytics } from '../analytics/contract.js';
@@ -25,6 +25,7 @@ import type { Gateway, GatewayConfig } from './contract.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { httpMetricsHook } from './http-metrics.js';
 import { rejectUnsafeInput } from './input-guard.js';
+import { responseSerializer } from './response-serializer.js';
 import { logResponse, requestLogSerializers } from './request-log.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { authRoutes } from './routes/auth.js';
@@ -81,6 +82,8 @@ async function registerDocs(app: Api): Promise<void> {
       security: [{ apiKey: [] }],
     },
     transform: jsonSchemaTransform,
+    // Schemas with a `meta({id})` become components, so that generated client types have their names.
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/v1/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
@@ -104,7 +107,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   const telemetry = deps.telemetry;
   if (telemetry) app.addHook('onRequest', async (request) => telemetry.nameRequest(`${request.method} ${request.routeOptions.url ?? 'unmatched'}`));
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializer({ strict: deps.config.strictResponses, logger: app.log }));
   registerBodyParsers(app);
   app.addHook('preValidation', rejectUnsafeInput);
   app.setErrorHandler(errorHandler);

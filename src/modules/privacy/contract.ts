@@ -13,9 +13,10 @@ export const dataPolicyInputSchema = z.strictObject({
 });
 export type DataPolicyInput = z.input<typeof dataPolicyInputSchema>;
 
-export interface DataPolicy extends DataPolicyInput {
-  updatedAt: string | null;
-}
+export const dataPolicySchema = z
+  .object({ messageRetentionDays: z.number().nullable(), redactPersonalData: z.boolean(), updatedAt: z.string().nullable() })
+  .meta({ id: 'DataPolicy' });
+export type DataPolicy = z.infer<typeof dataPolicySchema>;
 
 /** Rows each module deleted per workspace in one retention run, `module.kind` → count. */
 export type RetentionReport = Record<string, Record<string, number>>;

@@ -53,6 +53,6 @@ export const flowDefinitionSchema: z.ZodType<FlowDefinition> = z.strictObject({
 });
 
 /** JSON Schema (draft 2020-12) of the flow language, for GET /v1/flows/schema. */
-export function flowJsonSchema(): object {
+export function flowJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(flowDefinitionSchema, { unrepresentable: 'any' });
 }

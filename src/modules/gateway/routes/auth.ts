@@ -1,15 +1,18 @@
-import { acceptInviteSchema, changePasswordSchema, loginSchema, refreshSchema, type Security } from '../../security/contract.js';
+import { z } from 'zod';
+import { acceptInviteSchema, changePasswordSchema, credentialInfoSchema, loginSchema, refreshSchema, type Security, sessionSchema } from '../../security/contract.js';
 import type { Api } from '../api.js';
+import { responses } from '../responses.js';
 import { principalOf } from '../auth.js';
 import { AppError } from '../../../shared/app-error.js';
 
 const tags = ['auth'];
+const session = responses({ 200: sessionSchema });
 
 /** Sessions of people (the console): login, token refresh, logout, password, invitations. */
 export function authRoutes(app: Api, deps: { security: Security }): void {
   const { security } = deps;
 
-  app.post('/auth/login', { config: { permission: 'public', rateLimit: 'auth' }, schema: { summary: 'Log in: an access token and a refresh token', tags, body: loginSchema, security: [] } }, async (request) => {
+  app.post('/auth/login', { config: { permission: 'public', rateLimit: 'auth' }, schema: { summary: 'Log in: an access token and a refresh token', tags, body: loginSchema, security: [], response: session } }, async (request) => {
     const session = await security.login(request.body);
     await security.audit(
       session.user.tenantId,
@@ -20,11 +23,11 @@ export function authRoutes(app: Api, deps: { security: Security }): void {
     return session;
   });
 
-  app.post('/auth/refresh', { config: { permission: 'public', rateLimit: 'auth' }, schema: { summary: 'Trade a refresh token for new tokens (it works once)', tags, body: refreshSchema, security: [] } }, async (request) =>
+  app.post('/auth/refresh', { config: { permission: 'public', rateLimit: 'auth' }, schema: { summary: 'Trade a refresh token for new tokens (it works once)', tags, body: refreshSchema, security: [], response: session } }, async (request) =>
     security.refresh(request.body.refreshToken),
   );
 
-  app.post('/auth/accept-invite', { config: { permission: 'public', rateLimit: 'auth' }, schema: { summary: 'Set a password from an invitation and log in', tags, body: acceptInviteSchema, security: [] } }, async (request) =>
+  app.post('/auth/accept-invite', { config: { permission: 'public', rateLimit: 'auth' }, schema: { summary: 'Set a password from an invitation and log in', tags, body: acceptInviteSchema, security: [], response: session } }, async (request) =>
     security.acceptInvite(request.body),
   );
 
@@ -34,12 +37,12 @@ export function authRoutes(app: Api, deps: { security: Security }): void {
     return principal;
   };
 
-  app.get('/auth/me', { config: { permission: 'conversations:read' }, schema: { summary: 'Who the credential belongs to and what it may do', tags } }, async (request) => {
+  app.get('/auth/me', { config: { permission: 'conversations:read' }, schema: { summary: 'Who the credential belongs to and what it may do', tags, response: responses({ 200: credentialInfoSchema }) } }, async (request) => {
     const principal = principalOf(request);
-    return { kind: principal.kind, tenantId: principal.tenantId, role: principal.kind === 'user' ? principal.role : null, permissions: principal.permissions };
+    return { kind: principal.kind, tenantId: principal.tenantId, role: principal.kind === 'user' ? principal.role : null, permissions: [...principal.permissions] };
   });
 
-  app.post('/auth/logout', { config: { permission: 'conversations:read', audit: 'auth.logout' }, schema: { summary: 'Revoke every token of the user', tags } }, async (request) => {
+  app.post('/auth/logout', { config: { permission: 'conversations:read', audit: 'auth.logout' }, schema: { summary: 'Revoke every token of the user', tags, response: responses({ 200: z.object({ loggedOut: z.boolean() }) }) } }, async (request) => {
     const user = userOnly(request);
     await security.logout(user.tenantId, user.userId);
     return { loggedOut: true };
@@ -47,7 +50,7 @@ export function authRoutes(app: Api, deps: { security: Security }): void {
 
   app.post(
     '/auth/password',
-    { config: { permission: 'conversations:read', audit: 'auth.password_change' }, schema: { summary: 'Change the password (revokes every token)', tags, body: changePasswordSchema } },
+    { config: { permission: 'conversations:read', audit: 'auth.password_change' }, schema: { summary: 'Change the password (revokes every token)', tags, body: changePasswordSchema, response: responses({ 200: z.object({ changed: z.boolean() }) }) } },
     async (request) => {
       const user = userOnly(request);
       await security.changePassword(user.tenantId, user.userId, request.body);

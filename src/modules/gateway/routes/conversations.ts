@@ -1,14 +1,26 @@
 import { z } from 'zod';
 import { AppError } from '../../../shared/app-error.js';
-import { type Chat, conversationListQuerySchema } from '../../chat/contract.js';
-import { conversationIdSchema, type Engine, inboundTurnSchema, messageIdSchema } from '../../engine/contract.js';
+import { type Chat, conversationListQuerySchema, conversationSummarySchema, storedMessageSchema } from '../../chat/contract.js';
+import {
+  conversationIdSchema,
+  conversationStateSchema,
+  type Engine,
+  inboundTurnSchema,
+  messageIdSchema,
+  replySchema,
+  turnResultSchema,
+  turnTraceSchema,
+} from '../../engine/contract.js';
 import type { Api } from '../api.js';
+import { listOf, responses } from '../responses.js';
 import { principalOf, tenantOf } from '../auth.js';
 
 const params = z.object({ conversationId: conversationIdSchema });
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 const traceQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) });
 const tags = ['conversations'];
+/** A conversation as chat lists it, with the engine's state of its flow once it has one (`status` is then the engine's). */
+const conversationSchema = conversationSummarySchema.extend({ ...conversationStateSchema.partial().shape, status: z.string() }).meta({ id: 'Conversation' });
 
 /** Who an agent is, as assignment records it: `user:<id>` for a person signed in, `key:<id>` for an API key. */
 function agentOf(principal: ReturnType<typeof principalOf>): string {
@@ -34,7 +46,7 @@ function messageIdOf(bodyId: string | undefined, header: string | string[] | und
 export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine }): void {
   app.get(
     '/conversations',
-    { config: { permission: 'conversations:read' }, schema: { summary: 'Conversations, most recent first: ?status, channel, q (id or text), from, to', tags, querystring: conversationListQuerySchema } },
+    { config: { permission: 'conversations:read' }, schema: { summary: 'Conversations, most recent first: ?status, channel, q (id or text), from, to', tags, querystring: conversationListQuerySchema, response: responses({ 200: listOf('conversations', conversationSummarySchema) }) } },
     async (request) => ({ conversations: await deps.chat.listConversations(tenantOf(request), request.query) }),
   );
 
@@ -42,7 +54,7 @@ export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine 
     '/conversations/:conversationId/agent-reply',
     {
       config: { permission: 'handoff:reply', audit: 'conversation.agent_reply' },
-      schema: { summary: 'Reply as a person in a handed-off conversation (delivered on its channel)', tags, params, body: z.object({ text: z.string().min(1).max(4000) }) },
+      schema: { summary: 'Reply as a person in a handed-off conversation (delivered on its channel)', tags, params, body: z.object({ text: z.string().min(1).max(4000) }), response: responses({ 201: storedMessageSchema }) },
     },
     // Whoever replies first takes a conversation nobody has yet, so the bot's waiting messages stop.
     async (request, reply) =>
@@ -58,6 +70,7 @@ export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine 
         tags,
         params,
         body: z.object({ agent: z.string().trim().min(1).max(200).nullable().optional() }).default({}),
+        response: responses({ 200: conversationSummarySchema }),
       },
     },
     async (request) => {
@@ -70,7 +83,7 @@ export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine 
     '/conversations/:conversationId/hand-back',
     {
       config: { permission: 'handoff:reply', audit: 'conversation.hand_back' },
-      schema: { summary: 'End the handoff: the flow resumes where it was (the handoff state’s next, else the question the user was at); returns and sends what the bot says', tags, params },
+      schema: { summary: 'End the handoff: the flow resumes where it was (the handoff state’s next, else the question the user was at); returns and sends what the bot says', tags, params, response: responses({ 200: conversationSummarySchema.extend({ replies: z.array(replySchema) }) }) },
     },
     // Chat hands back in the engine too, so the flow resumes and the bot answers again.
     async (request) => deps.chat.handBack(tenantOf(request), request.params.conversationId),
@@ -85,6 +98,7 @@ export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine 
         tags,
         params,
         body: inboundTurnSchema,
+        response: responses({ 200: turnResultSchema }),
       },
     },
     async (request) => {
@@ -95,7 +109,7 @@ export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine 
 
   app.get(
     '/conversations/:conversationId',
-    { config: { permission: 'conversations:read' }, schema: { summary: 'A conversation: state, slots, vars', tags, params } },
+    { config: { permission: 'conversations:read' }, schema: { summary: 'A conversation: state, slots, vars', tags, params, response: responses({ 200: conversationSchema }) } },
     async (request) => {
       const tenantId = tenantOf(request);
       const { conversationId } = request.params;
@@ -110,7 +124,7 @@ export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine 
 
   app.get(
     '/conversations/:conversationId/messages',
-    { config: { permission: 'conversations:read' }, schema: { summary: 'A conversation’s messages, oldest first', tags, params, querystring: listQuery } },
+    { config: { permission: 'conversations:read' }, schema: { summary: 'A conversation’s messages, oldest first', tags, params, querystring: listQuery, response: responses({ 200: listOf('messages', storedMessageSchema) }) } },
     async (request) => {
       const tenantId = tenantOf(request);
       const { conversationId } = request.params;
@@ -122,7 +136,7 @@ export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine 
 
   app.get(
     '/conversations/:conversationId/trace',
-    { config: { permission: 'conversations:read' }, schema: { summary: 'Per-turn traces: states, intents, slots, calls, errors', tags, params, querystring: traceQuery } },
+    { config: { permission: 'conversations:read' }, schema: { summary: 'Per-turn traces: states, intents, slots, calls, errors', tags, params, querystring: traceQuery, response: responses({ 200: listOf('turns', turnTraceSchema) }) } },
     async (request) => {
       const tenantId = tenantOf(request);
       const { conversationId } = request.params;
@@ -136,7 +150,7 @@ export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine 
 
   app.post(
     '/conversations/:conversationId/reset',
-    { config: { permission: 'conversations:reset', audit: 'conversation.reset' }, schema: { summary: 'Forget the flow context: the next message starts the default flow afresh', tags, params } },
+    { config: { permission: 'conversations:reset', audit: 'conversation.reset' }, schema: { summary: 'Forget the flow context: the next message starts the default flow afresh', tags, params, response: responses({ 200: z.object({ reset: z.boolean() }) }) } },
     async (request) => {
       await deps.engine.resetConversation(tenantOf(request), request.params.conversationId);
       return { reset: true };

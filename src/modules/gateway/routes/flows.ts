@@ -1,6 +1,17 @@
 import { z } from 'zod';
-import { conversationIdSchema, type Engine, inboundTurnSchema, nluParseSchema } from '../../engine/contract.js';
+import {
+  conversationIdSchema,
+  type Engine,
+  flowDetailSchema,
+  flowSummarySchema,
+  flowValidationResultSchema,
+  flowVersionDetailSchema,
+  inboundTurnSchema,
+  nluParseSchema,
+  playgroundTurnSchema,
+} from '../../engine/contract.js';
 import type { Api } from '../api.js';
+import { listOf, responses } from '../responses.js';
 import { tenantOf } from '../auth.js';
 
 const params = z.object({ flowId: z.string().min(1).max(100) });
@@ -10,6 +21,7 @@ const updateQuery = z.object({
 });
 const draftQuery = z.object({ draft: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') });
 const tags = ['flows'];
+const flow = responses({ 200: flowDetailSchema });
 
 /** A flow body is YAML/JSON text (application/yaml, text/plain) or a JSON object. */
 const flowSource = z.union([z.string().refine((s) => s.trim() !== '', 'the flow is empty'), z.record(z.string(), z.unknown())], {
@@ -19,17 +31,17 @@ const flowSource = z.union([z.string().refine((s) => s.trim() !== '', 'the flow 
 export function flowRoutes(app: Api, deps: { engine: Engine }): void {
   app.post(
     '/flows',
-    { config: { permission: 'flows:write', audit: 'flow.create' }, schema: { summary: 'Create a flow (draft) from YAML or JSON', tags, body: flowSource } },
+    { config: { permission: 'flows:write', audit: 'flow.create' }, schema: { summary: 'Create a flow (draft) from YAML or JSON', tags, body: flowSource, response: responses({ 201: flowDetailSchema }) } },
     async (request, reply) => reply.status(201).send(await deps.engine.createFlow(tenantOf(request), request.body)),
   );
 
-  app.get('/flows/schema', { config: { permission: 'public' }, schema: { summary: 'JSON Schema of the flow language', tags } }, async () =>
+  app.get('/flows/schema', { config: { permission: 'public' }, schema: { summary: 'JSON Schema of the flow language', tags, response: responses({ 200: z.record(z.string(), z.unknown()) }) } }, async () =>
     deps.engine.flowSchema(),
   );
 
   app.post(
     '/flows/validate',
-    { config: { permission: 'flows:read' }, schema: { summary: 'Check a flow without saving it: every error and warning, with paths', tags, body: flowSource } },
+    { config: { permission: 'flows:read' }, schema: { summary: 'Check a flow without saving it: every error and warning, with paths', tags, body: flowSource, response: responses({ 200: flowValidationResultSchema }) } },
     async (request) => deps.engine.validateFlow(tenantOf(request), request.body),
   );
 
@@ -43,6 +55,7 @@ export function flowRoutes(app: Api, deps: { engine: Engine }): void {
         params,
         querystring: updateQuery,
         body: flowSource,
+        response: flow,
       },
     },
     async (request) => deps.engine.updateFlow(tenantOf(request), request.params.flowId, request.body, { allowErrors: request.query.allowErrors }),
@@ -50,7 +63,7 @@ export function flowRoutes(app: Api, deps: { engine: Engine }): void {
 
   app.get(
     '/flows/:flowId/versions/:version',
-    { config: { permission: 'flows:read' }, schema: { summary: 'One published version, as it was published', tags, params: versionParams } },
+    { config: { permission: 'flows:read' }, schema: { summary: 'One published version, as it was published', tags, params: versionParams, response: responses({ 200: flowVersionDetailSchema }) } },
     async (request) => deps.engine.getFlowVersion(tenantOf(request), request.params.flowId, request.params.version),
   );
 
@@ -74,28 +87,29 @@ export function flowRoutes(app: Api, deps: { engine: Engine }): void {
         params: params.extend({ sessionId: conversationIdSchema }),
         querystring: draftQuery,
         body: inboundTurnSchema,
+        response: responses({ 200: playgroundTurnSchema }),
       },
     },
     async (request) => deps.engine.tryFlow(tenantOf(request), request.params.flowId, request.params.sessionId, request.body, { draft: request.query.draft }),
   );
 
-  app.get('/flows', { config: { permission: 'flows:read' }, schema: { summary: 'List flows', tags } }, async (request) => ({
+  app.get('/flows', { config: { permission: 'flows:read' }, schema: { summary: 'List flows', tags, response: responses({ 200: listOf('flows', flowSummarySchema) }) } }, async (request) => ({
     flows: await deps.engine.listFlows(tenantOf(request)),
   }));
 
-  app.get('/flows/:flowId', { config: { permission: 'flows:read' }, schema: { summary: 'A flow with its draft and versions', tags, params } }, async (request) =>
+  app.get('/flows/:flowId', { config: { permission: 'flows:read' }, schema: { summary: 'A flow with its draft and versions', tags, params, response: flow } }, async (request) =>
     deps.engine.getFlow(tenantOf(request), request.params.flowId),
   );
 
   app.post(
     '/flows/:flowId/publish',
-    { config: { permission: 'flows:publish', audit: 'flow.publish' }, schema: { summary: 'Freeze the draft as the next immutable version', tags, params } },
+    { config: { permission: 'flows:publish', audit: 'flow.publish' }, schema: { summary: 'Freeze the draft as the next immutable version', tags, params, response: responses({ 201: z.object({ flowId: z.string(), version: z.number() }) }) } },
     async (request, reply) => reply.status(201).send(await deps.engine.publishFlow(tenantOf(request), request.params.flowId)),
   );
 
   app.post(
     '/flows/:flowId/default',
-    { config: { permission: 'flows:publish', audit: 'flow.set_default' }, schema: { summary: 'Make the flow the one new conversations start on', tags, params } },
+    { config: { permission: 'flows:publish', audit: 'flow.set_default' }, schema: { summary: 'Make the flow the one new conversations start on', tags, params, response: responses({ 200: flowSummarySchema }) } },
     async (request) => deps.engine.setDefaultFlow(tenantOf(request), request.params.flowId),
   );
 }

@@ -39,7 +39,7 @@ export function knowledgeRoutes(app: Api, deps: { knowledge: Knowledge }): void 
     { config: { permission: 'knowledge:write', audit: 'knowledge.source_delete' }, schema: { summary: 'Delete a source and its chunks', tags, params } },
     async (request, reply) => {
       await deps.knowledge.deleteSource(tenantOf(request), request.params.sourceId);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 

@@ -64,7 +64,7 @@ export function nluTrainingDataRoutes(app: Api, deps: { models: Models; engine: 
     { config: { permission: 'flows:write', audit: 'nlu.training_data_delete' }, schema: { summary: 'Delete the document (published flow versions keep the revision they pinned)', tags, params } },
     async (request, reply) => {
       await data.delete(tenantOf(request), request.params.name);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { type Chat, scheduleListQuerySchema, startConversationSchema } from '../../chat/contract.js';
+import { type Chat, scheduledMessageSchema, scheduleListQuerySchema, startConversationSchema, startedConversationSchema } from '../../chat/contract.js';
 import type { Api } from '../api.js';
+import { listOf, responses } from '../responses.js';
 import { tenantOf } from '../auth.js';
 
 const scheduleParams = z.object({ scheduleId: z.uuid() });
@@ -11,7 +12,7 @@ export function proactiveRoutes(app: Api, deps: { chat: Chat }): void {
     '/conversations',
     {
       config: { permission: 'conversations:write', audit: 'conversation.start' },
-      schema: { summary: 'Start a conversation: a WhatsApp template, a Slack DM or an outbound call (idempotent by idempotencyKey)', tags: ['conversations'], body: startConversationSchema },
+      schema: { summary: 'Start a conversation: a WhatsApp template, a Slack DM or an outbound call (idempotent by idempotencyKey)', tags: ['conversations'], body: startConversationSchema, response: responses({ 200: startedConversationSchema, 201: startedConversationSchema }) },
     },
     async (request, reply) => {
       const started = await deps.chat.startConversation(tenantOf(request), request.body);
@@ -21,13 +22,13 @@ export function proactiveRoutes(app: Api, deps: { chat: Chat }): void {
 
   app.get(
     '/schedules',
-    { config: { permission: 'conversations:read' }, schema: { summary: 'Follow-ups scheduled by flows (soonest first)', tags: ['conversations'], querystring: scheduleListQuerySchema } },
+    { config: { permission: 'conversations:read' }, schema: { summary: 'Follow-ups scheduled by flows (soonest first)', tags: ['conversations'], querystring: scheduleListQuerySchema, response: responses({ 200: listOf('schedules', scheduledMessageSchema) }) } },
     async (request) => ({ schedules: await deps.chat.listSchedules(tenantOf(request), request.query) }),
   );
 
   app.delete(
     '/schedules/:scheduleId',
-    { config: { permission: 'conversations:write', audit: 'schedule.cancel' }, schema: { summary: 'Cancel a pending follow-up', tags: ['conversations'], params: scheduleParams } },
+    { config: { permission: 'conversations:write', audit: 'schedule.cancel' }, schema: { summary: 'Cancel a pending follow-up', tags: ['conversations'], params: scheduleParams, response: responses({ 200: scheduledMessageSchema }) } },
     async (request) => deps.chat.cancelSchedule(tenantOf(request), request.params.scheduleId),
   );
 }

@@ -3,10 +3,11 @@ import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { AppError, isAppError } from '../../../shared/app-error.js';
 import { parseUntrustedJson } from '../../../shared/safe-input.js';
-import { type Chat, webchatMessageSchema } from '../../chat/contract.js';
-import { inboundTurnSchema } from '../../engine/contract.js';
+import { type Chat, storedMessageSchema, webchatMessageSchema } from '../../chat/contract.js';
+import { inboundTurnSchema, turnResultSchema } from '../../engine/contract.js';
 import type { Security, Tenant } from '../../security/contract.js';
 import type { Api } from '../api.js';
+import { listOf, responses } from '../responses.js';
 import { parseInput } from '../parse-input.js';
 
 const connectQuery = webchatMessageSchema.pick({ key: true, conversation: true });
@@ -23,6 +24,11 @@ const frameSchema = z.object({
 
 /** The HTTP fallback takes JSON, also sent as text/plain so that browsers need no CORS preflight. */
 const fallbackBody = z.union([z.string(), z.record(z.string(), z.unknown())]);
+
+/** The answer to one message: the page's id with the turn's result. */
+const webchatAnswer = turnResultSchema.extend({ id: z.string() });
+/** A message of the conversation as the page shows it: who wrote it, and the bot's or an agent's reply. */
+const webchatMessage = storedMessageSchema.pick({ id: true, direction: true, text: true, reply: true, createdAt: true }).extend({ author: z.enum(['user', 'bot', 'agent']) });
 
 function send(socket: WebSocket, frame: unknown): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
@@ -106,7 +112,7 @@ export function webchatRoutes(app: Api, deps: { chat: Chat; security: Security }
 
   app.post(
     '/webchat/messages',
-    { config: { permission: 'public' }, schema: { summary: 'Web chat over HTTP: one message (resend-safe by `id`)', tags: ['webchat'], body: fallbackBody } },
+    { config: { permission: 'public' }, schema: { summary: 'Web chat over HTTP: one message (resend-safe by `id`)', tags: ['webchat'], body: fallbackBody, response: responses({ 200: webchatAnswer }) } },
     async (request, reply) => {
       // Text bodies are parsed here, so the edge's NUL and depth checks are repeated on the result.
       const raw = typeof request.body === 'string' ? parseUntrustedJson(request.body, 'request body') : request.body;
@@ -120,13 +126,13 @@ export function webchatRoutes(app: Api, deps: { chat: Chat; security: Security }
 
   app.get(
     '/webchat/messages',
-    { config: { permission: 'public' }, schema: { summary: 'Web chat over HTTP: the conversation so far (agents’ replies included)', tags: ['webchat'], querystring: historyQuery } },
+    { config: { permission: 'public' }, schema: { summary: 'Web chat over HTTP: the conversation so far (agents’ replies included)', tags: ['webchat'], querystring: historyQuery, response: responses({ 200: listOf('messages', webchatMessage) }) } },
     async (request, reply) => {
       const tenant = await admit(request.query.key, request.headers.origin);
       allowOrigin(request, reply);
       // The newest ones: a page that polls for agents' replies must see the latest, however long the chat.
       const messages = await deps.chat.listMessages(tenant.id, `web:${request.query.conversation}`, { limit: request.query.limit, newest: true });
-      return { messages: messages.map(({ id, direction, text, reply: r, author, createdAt }) => ({ id, direction, text, reply: r, author: author ?? (direction === 'outbound' ? 'bot' : 'user'), createdAt })) };
+      return { messages: messages.map(({ id, direction, text, reply: r, author, createdAt }) => ({ id, direction, text, reply: r, author: author ?? (direction === 'outbound' ? ('bot' as const) : ('user' as const)), createdAt })) };
     },
   );
 }
