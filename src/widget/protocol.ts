@@ -1,39 +1,14 @@
 /** The frames of the web chat socket `/v1/webchat` (gateway/routes/webchat.ts), as the widget uses them. */
+import type { components } from '../api-types/openapi.gen';
 
-export interface ReplyButton {
-  title: string;
-  payload: string;
-}
+type Schemas = components['schemas'];
 
-export interface ReplyMedia {
-  type: 'image' | 'video' | 'audio' | 'file';
-  url: string;
-  caption?: string;
-  filename?: string;
-}
-
-export interface CardButton {
-  title: string;
-  payload?: string;
-  url?: string;
-}
-
-export interface ReplyCard {
-  title: string;
-  subtitle?: string;
-  imageUrl?: string;
-  url?: string;
-  buttons?: CardButton[];
-}
-
-export interface Reply {
-  type: 'text';
-  text: string;
-  buttons?: ReplyButton[];
-  quickReplies?: ReplyButton[];
-  media?: ReplyMedia;
-  cards?: ReplyCard[];
-}
+export type ReplyButton = Schemas['ReplyButton'];
+export type ReplyMedia = Schemas['ReplyMedia'];
+export type CardButton = Schemas['ReplyCardButton'];
+export type ReplyCard = Schemas['ReplyCard'];
+/** The server's reply as the widget shows it: a list's rows become buttons, and WhatsApp templates are not for the web. */
+export type Reply = Omit<Schemas['Reply'], 'list' | 'template'>;
 
 /** What the page sends; the id makes a resend safe (the server answers a known id from memory). */
 export interface OutgoingMessage {
@@ -42,10 +17,7 @@ export interface OutgoingMessage {
   payload?: string;
 }
 
-export interface ErrorBody {
-  code: string;
-  message: string;
-}
+export type ErrorBody = Omit<Schemas['Error']['error'], 'details'>;
 
 export type ServerFrame =
   | { type: 'ack'; id: string }

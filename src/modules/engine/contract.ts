@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { NluMiss, NluResult } from '../models/contract.js';
 import type { SqlExecutor } from '../storage/contract.js';
-import type { FlowIssue, SideEffect, TraceEvent } from './flow/index.js';
+import type { SideEffect, TraceEvent } from './flow/index.js';
 import type { SuiteResult } from './conversation-tests/index.js';
 import { attachmentSchema, formSchema, locationSchema } from './flow/inbound-content.js';
-import { type Reply, replySchema } from './flow/reply-content.js';
+import { replySchema } from './flow/reply-content.js';
 import { flowIssueSchema } from './flow/flow-issue.js';
 
 /**
