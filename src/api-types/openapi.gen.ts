@@ -79,11 +79,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Prometheus text exposition */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/plain": string;
+                    };
                 };
             };
         };
@@ -190,11 +210,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ConversationsReport"];
+                    };
                 };
             };
         };
@@ -232,11 +272,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["CustomMetricsReport"];
+                    };
                 };
             };
         };
@@ -274,11 +334,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["FunnelReport"];
+                    };
                 };
             };
         };
@@ -316,11 +396,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["IntegrationsReport"];
+                    };
                 };
             };
         };
@@ -358,11 +458,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["IntentsReport"];
+                    };
                 };
             };
         };
@@ -400,11 +520,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LatencyReport"];
+                    };
                 };
             };
         };
@@ -434,11 +574,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["LiveFigures"];
+                    };
                 };
             };
         };
@@ -476,11 +636,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["MessagesReport"];
+                    };
                 };
             };
         };
@@ -533,11 +713,33 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accepted: number;
+                        };
+                    };
                 };
             };
         };
@@ -573,11 +775,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ModelsReport"];
+                    };
                 };
             };
         };
@@ -2771,11 +2993,31 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["NluResult"];
+                    };
                 };
             };
         };
@@ -2874,11 +3116,31 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SuiteResult"];
+                    };
                 };
             };
         };
@@ -3676,11 +3938,31 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["AnswerResult"];
+                    };
                 };
             };
         };
@@ -3718,11 +4000,31 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SearchResult"];
+                    };
                 };
             };
         };
@@ -3750,11 +4052,33 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            sources: components["schemas"]["KnowledgeSource"][];
+                        };
+                    };
                 };
             };
         };
@@ -3791,11 +4115,31 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KnowledgeSource"];
+                    };
                 };
             };
         };
@@ -3825,11 +4169,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["KnowledgeSource"];
+                    };
                 };
             };
         };
@@ -3848,7 +4212,25 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3883,11 +4265,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["KnowledgeSource"];
+                    };
                 };
             };
         };
@@ -3915,11 +4317,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ModelSettings"];
+                    };
                 };
             };
         };
@@ -3971,11 +4393,31 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ModelSettings"];
+                    };
                 };
             };
         };
@@ -4018,11 +4460,31 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ModelTestResult"];
+                    };
                 };
             };
         };
@@ -4050,11 +4512,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["TrainingDataSummary"][];
+                    };
                 };
             };
         };
@@ -4076,11 +4558,31 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TrainingDataDetail"];
+                    };
                 };
             };
         };
@@ -4112,11 +4614,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["TrainingDataDetail"];
+                    };
                 };
             };
         };
@@ -4141,11 +4663,31 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["TrainingDataDetail"];
+                    };
                 };
             };
         };
@@ -4163,7 +4705,25 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No content */
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4198,11 +4758,34 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            evaluation: components["schemas"]["TrainingEvaluation"];
+                            previous: components["schemas"]["TrainingEvaluation"] | null;
+                        };
+                    };
                 };
             };
         };
@@ -4232,11 +4815,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["TrainingEvaluation"][];
+                    };
                 };
             };
         };
@@ -4278,11 +4881,31 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TrainingDataDetail"];
+                    };
                 };
             };
         };
@@ -4320,11 +4943,31 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["TrainingDataImport"];
+                    };
                 };
             };
         };
@@ -4358,11 +5001,31 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ReviewItem"][];
+                    };
                 };
             };
         };
@@ -5278,6 +5941,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AnswerResult: {
+            citations: components["schemas"]["Citation"][];
+            hits: components["schemas"]["SearchHit"][];
+            /** @enum {string} */
+            method: "model" | "passage" | "none";
+            note?: string;
+            text: string;
+            usage: components["schemas"]["ModelUsage"][];
+        };
+        AnswerResultInput: {
+            citations: components["schemas"]["CitationInput"][];
+            hits: components["schemas"]["SearchHitInput"][];
+            /** @enum {string} */
+            method: "model" | "passage" | "none";
+            note?: string;
+            text: string;
+            usage: components["schemas"]["ModelUsageInput"][];
+        };
         ApiKeyInfo: {
             createdAt: string;
             createdBy: string | null;
@@ -5384,6 +6065,24 @@ export interface components {
             updatedAt: string;
             webhookPath: string | null;
         };
+        Citation: {
+            chunk: number;
+            chunkId: string;
+            end: number;
+            sourceId: string;
+            sourceName: string;
+            start: number;
+            url: string | null;
+        };
+        CitationInput: {
+            chunk: number;
+            chunkId: string;
+            end: number;
+            sourceId: string;
+            sourceName: string;
+            start: number;
+            url: string | null;
+        };
         Conversation: {
             calls?: {
                 flow: string;
@@ -5446,6 +6145,50 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        ConversationsReport: {
+            /** @enum {string} */
+            bucket: "minute" | "hour" | "day";
+            from: string;
+            series: {
+                bucket: string;
+                ended: number;
+                goalsReached: number;
+                handoffs: number;
+                started: number;
+            }[];
+            to: string;
+            totals: {
+                averageTurns: number | null;
+                containmentRate: number | null;
+                ended: number;
+                goalCompletionRate: number | null;
+                goalsReached: number;
+                handoffs: number;
+                started: number;
+            };
+        };
+        ConversationsReportInput: {
+            /** @enum {string} */
+            bucket: "minute" | "hour" | "day";
+            from: string;
+            series: {
+                bucket: string;
+                ended: number;
+                goalsReached: number;
+                handoffs: number;
+                started: number;
+            }[];
+            to: string;
+            totals: {
+                averageTurns: number | null;
+                containmentRate: number | null;
+                ended: number;
+                goalCompletionRate: number | null;
+                goalsReached: number;
+                handoffs: number;
+                started: number;
+            };
+        };
         ConversationSummary: {
             channel: string;
             handoff: {
@@ -5483,6 +6226,36 @@ export interface components {
         CreatedApiKeyInput: {
             key: components["schemas"]["ApiKeyInfoInput"];
             secret: string;
+        };
+        CustomMetricsReport: {
+            /** @enum {string} */
+            bucket: "minute" | "hour" | "day";
+            from: string;
+            series: {
+                average: number;
+                bucket: string;
+                count: number;
+                max: number;
+                min: number;
+                name: string;
+                sum: number;
+            }[];
+            to: string;
+        };
+        CustomMetricsReportInput: {
+            /** @enum {string} */
+            bucket: "minute" | "hour" | "day";
+            from: string;
+            series: {
+                average: number;
+                bucket: string;
+                count: number;
+                max: number;
+                min: number;
+                name: string;
+                sum: number;
+            }[];
+            to: string;
         };
         DataPolicy: {
             messageRetentionDays: number | null;
@@ -5604,6 +6377,30 @@ export interface components {
             source: string;
             version: number;
         };
+        FunnelReport: {
+            /** @enum {string} */
+            bucket: "minute" | "hour" | "day";
+            from: string;
+            states: {
+                dropOffRate: number;
+                droppedOff: number;
+                entered: number;
+                state: string;
+            }[];
+            to: string;
+        };
+        FunnelReportInput: {
+            /** @enum {string} */
+            bucket: "minute" | "hour" | "day";
+            from: string;
+            states: {
+                dropOffRate: number;
+                droppedOff: number;
+                entered: number;
+                state: string;
+            }[];
+            to: string;
+        };
         Integration: {
             config: {
                 [key: string]: unknown;
@@ -5655,6 +6452,36 @@ export interface components {
             idempotent: boolean;
             inputSchema?: unknown;
             name: string;
+        };
+        IntegrationsReport: {
+            /** @enum {string} */
+            bucket: "minute" | "hour" | "day";
+            from: string;
+            integrations: {
+                calls: number;
+                integration: string;
+                operation: string;
+                p50: number | null;
+                p95: number | null;
+                successes: number;
+                successRate: number;
+            }[];
+            to: string;
+        };
+        IntegrationsReportInput: {
+            /** @enum {string} */
+            bucket: "minute" | "hour" | "day";
+            from: string;
+            integrations: {
+                calls: number;
+                integration: string;
+                operation: string;
+                p50: number | null;
+                p95: number | null;
+                successes: number;
+                successRate: number;
+            }[];
+            to: string;
         };
         IntegrationStatus: {
             /** @enum {string} */
@@ -5718,6 +6545,30 @@ export interface components {
             operations?: components["schemas"]["IntegrationOperationInput"][];
             value?: unknown;
         };
+        IntentsReport: {
+            /** @enum {string} */
+            bucket: "minute" | "hour" | "day";
+            from: string;
+            intents: {
+                averageConfidence: number | null;
+                count: number;
+                intent: string;
+                share: number;
+            }[];
+            to: string;
+        };
+        IntentsReportInput: {
+            /** @enum {string} */
+            bucket: "minute" | "hour" | "day";
+            from: string;
+            intents: {
+                averageConfidence: number | null;
+                count: number;
+                intent: string;
+                share: number;
+            }[];
+            to: string;
+        };
         InvitedUser: {
             inviteToken: string;
             user: components["schemas"]["User"];
@@ -5725,6 +6576,80 @@ export interface components {
         InvitedUserInput: {
             inviteToken: string;
             user: components["schemas"]["UserInput"];
+        };
+        KnowledgeSource: {
+            chunkCount: number;
+            createdAt: string;
+            embeddingModel: string | null;
+            error: string | null;
+            id: string;
+            indexedAt: string | null;
+            /** @enum {string} */
+            kind: "markdown" | "text" | "html" | "pdf" | "url";
+            name: string;
+            /** @enum {string} */
+            status: "indexed" | "failed";
+            url: string | null;
+        };
+        KnowledgeSourceInput: {
+            chunkCount: number;
+            createdAt: string;
+            embeddingModel: string | null;
+            error: string | null;
+            id: string;
+            indexedAt: string | null;
+            /** @enum {string} */
+            kind: "markdown" | "text" | "html" | "pdf" | "url";
+            name: string;
+            /** @enum {string} */
+            status: "indexed" | "failed";
+            url: string | null;
+        };
+        LatencyReport: {
+            /** @enum {string} */
+            bucket: "minute" | "hour" | "day";
+            from: string;
+            series: {
+                bucket: string;
+                p50: number | null;
+                p95: number | null;
+                p99: number | null;
+                turns: number;
+            }[];
+            to: string;
+            totals: {
+                p50: number | null;
+                p95: number | null;
+                p99: number | null;
+                turns: number;
+            };
+        };
+        LatencyReportInput: {
+            /** @enum {string} */
+            bucket: "minute" | "hour" | "day";
+            from: string;
+            series: {
+                bucket: string;
+                p50: number | null;
+                p95: number | null;
+                p99: number | null;
+                turns: number;
+            }[];
+            to: string;
+            totals: {
+                p50: number | null;
+                p95: number | null;
+                p99: number | null;
+                turns: number;
+            };
+        };
+        LiveFigures: {
+            activeConversations: number;
+            messagesLastMinute: number;
+        };
+        LiveFiguresInput: {
+            activeConversations: number;
+            messagesLastMinute: number;
         };
         Me: {
             /** @enum {string} */
@@ -5739,6 +6664,318 @@ export interface components {
             permissions: ("flows:read" | "flows:write" | "flows:publish" | "flows:run" | "conversations:read" | "conversations:write" | "conversations:reset" | "handoff:reply" | "integrations:read" | "integrations:write" | "knowledge:read" | "knowledge:write" | "channels:read" | "channels:write" | "models:read" | "models:write" | "analytics:read" | "analytics:write" | "users:read" | "users:write" | "api_keys:read" | "api_keys:write" | "audit:read" | "tenant:admin" | "platform:admin")[];
             role: ("owner" | "admin" | "editor" | "analyst" | "agent") | null;
             tenantId: string | null;
+        };
+        MessagesReport: {
+            /** @enum {string} */
+            bucket: "minute" | "hour" | "day";
+            from: string;
+            series: {
+                bucket: string;
+                fallbacks: number;
+                received: number;
+                sent: number;
+            }[];
+            to: string;
+            totals: {
+                fallbackRate: number | null;
+                fallbacks: number;
+                received: number;
+                sent: number;
+            };
+        };
+        MessagesReportInput: {
+            /** @enum {string} */
+            bucket: "minute" | "hour" | "day";
+            from: string;
+            series: {
+                bucket: string;
+                fallbacks: number;
+                received: number;
+                sent: number;
+            }[];
+            to: string;
+            totals: {
+                fallbackRate: number | null;
+                fallbacks: number;
+                received: number;
+                sent: number;
+            };
+        };
+        ModelSettings: {
+            effectiveRouting: {
+                cascadeThreshold: number;
+                tasks: {
+                    entities?: {
+                        model: string;
+                        provider: string;
+                    }[];
+                    generate?: {
+                        model: string;
+                        provider: string;
+                    }[];
+                    intent?: {
+                        model: string;
+                        provider: string;
+                    }[];
+                    sentiment?: {
+                        model: string;
+                        provider: string;
+                    }[];
+                };
+            };
+            providers: {
+                [key: string]: {
+                    apiKeyHint: string | null;
+                    baseUrl: string | null;
+                    defaultModel?: string;
+                    hasApiKey: boolean;
+                    /** @enum {string} */
+                    kind: "openai" | "anthropic" | "openai_compatible";
+                    /** @enum {string} */
+                    source: "tenant" | "installation";
+                };
+            };
+            routing: {
+                cascadeThreshold?: number;
+                tasks?: {
+                    entities?: {
+                        model: string;
+                        provider: string;
+                    }[];
+                    generate?: {
+                        model: string;
+                        provider: string;
+                    }[];
+                    intent?: {
+                        model: string;
+                        provider: string;
+                    }[];
+                    sentiment?: {
+                        model: string;
+                        provider: string;
+                    }[];
+                };
+            };
+            updatedAt: string | null;
+        };
+        ModelSettingsInput: {
+            effectiveRouting: {
+                cascadeThreshold: number;
+                tasks: {
+                    entities?: {
+                        model: string;
+                        provider: string;
+                    }[];
+                    generate?: {
+                        model: string;
+                        provider: string;
+                    }[];
+                    intent?: {
+                        model: string;
+                        provider: string;
+                    }[];
+                    sentiment?: {
+                        model: string;
+                        provider: string;
+                    }[];
+                };
+            };
+            providers: {
+                [key: string]: {
+                    apiKeyHint: string | null;
+                    baseUrl: string | null;
+                    defaultModel?: string;
+                    hasApiKey: boolean;
+                    /** @enum {string} */
+                    kind: "openai" | "anthropic" | "openai_compatible";
+                    /** @enum {string} */
+                    source: "tenant" | "installation";
+                };
+            };
+            routing: {
+                cascadeThreshold?: number;
+                tasks?: {
+                    entities?: {
+                        model: string;
+                        provider: string;
+                    }[];
+                    generate?: {
+                        model: string;
+                        provider: string;
+                    }[];
+                    intent?: {
+                        model: string;
+                        provider: string;
+                    }[];
+                    sentiment?: {
+                        model: string;
+                        provider: string;
+                    }[];
+                };
+            };
+            updatedAt: string | null;
+        };
+        ModelsReport: {
+            /** @enum {string} */
+            bucket: "minute" | "hour" | "day";
+            from: string;
+            series: {
+                bucket: string;
+                calls: number;
+                costUsd: number;
+                failures: number;
+                model: string;
+                provider: string;
+                tokensIn: number;
+                tokensOut: number;
+            }[];
+            to: string;
+            totals: {
+                averageLatencyMs: number | null;
+                calls: number;
+                costUsd: number;
+                failures: number;
+                model: string;
+                provider: string;
+                tokensIn: number;
+                tokensOut: number;
+            }[];
+        };
+        ModelsReportInput: {
+            /** @enum {string} */
+            bucket: "minute" | "hour" | "day";
+            from: string;
+            series: {
+                bucket: string;
+                calls: number;
+                costUsd: number;
+                failures: number;
+                model: string;
+                provider: string;
+                tokensIn: number;
+                tokensOut: number;
+            }[];
+            to: string;
+            totals: {
+                averageLatencyMs: number | null;
+                calls: number;
+                costUsd: number;
+                failures: number;
+                model: string;
+                provider: string;
+                tokensIn: number;
+                tokensOut: number;
+            }[];
+        };
+        ModelTestResult: {
+            latencyMs: number;
+            models: string[];
+            /** @constant */
+            ok: true;
+        } | {
+            error: {
+                code: string;
+                message: string;
+            };
+            latencyMs: number;
+            /** @constant */
+            ok: false;
+        };
+        ModelTestResultInput: {
+            latencyMs: number;
+            models: string[];
+            /** @constant */
+            ok: true;
+        } | {
+            error: {
+                code: string;
+                message: string;
+            };
+            latencyMs: number;
+            /** @constant */
+            ok: false;
+        };
+        ModelUsage: {
+            cached: boolean;
+            costUsd: number;
+            error?: {
+                code: string;
+                message: string;
+            };
+            latencyMs: number;
+            model: string;
+            ok: boolean;
+            priced: boolean;
+            provider: string;
+            /** @enum {string} */
+            task: "intent" | "entities" | "generate" | "sentiment";
+            tokensIn: number;
+            tokensOut: number;
+        };
+        ModelUsageInput: {
+            cached: boolean;
+            costUsd: number;
+            error?: {
+                code: string;
+                message: string;
+            };
+            latencyMs: number;
+            model: string;
+            ok: boolean;
+            priced: boolean;
+            provider: string;
+            /** @enum {string} */
+            task: "intent" | "entities" | "generate" | "sentiment";
+            tokensIn: number;
+            tokensOut: number;
+        };
+        NluResult: {
+            alternatives: {
+                confidence: number;
+                name: string;
+            }[];
+            entities: {
+                end: number;
+                entity: string;
+                start: number;
+                text: string;
+                value: unknown;
+            }[];
+            intent: {
+                confidence: number;
+                name: string;
+            };
+            provider: string;
+            sentiment?: {
+                /** @enum {string} */
+                label: "positive" | "negative" | "neutral";
+                score: number;
+            };
+            usage: components["schemas"]["ModelUsage"][];
+        };
+        NluResultInput: {
+            alternatives: {
+                confidence: number;
+                name: string;
+            }[];
+            entities: {
+                end: number;
+                entity: string;
+                start: number;
+                text: string;
+                value: unknown;
+            }[];
+            intent: {
+                confidence: number;
+                name: string;
+            };
+            provider: string;
+            sentiment?: {
+                /** @enum {string} */
+                label: "positive" | "negative" | "neutral";
+                score: number;
+            };
+            usage: components["schemas"]["ModelUsageInput"][];
         };
         OutboxEntry: {
             attempts: number;
@@ -5962,6 +7199,22 @@ export interface components {
             name: string;
             params: string[];
         };
+        ReviewItem: {
+            confidence: number | null;
+            conversationId: string;
+            count: number;
+            lastAt: string;
+            suggestedIntent: string | null;
+            text: string;
+        };
+        ReviewItemInput: {
+            confidence: number | null;
+            conversationId: string;
+            count: number;
+            lastAt: string;
+            suggestedIntent: string | null;
+            text: string;
+        };
         ScheduledMessage: {
             attempts: number;
             /** @enum {string} */
@@ -5993,6 +7246,46 @@ export interface components {
             /** @enum {string} */
             status: "pending" | "sent" | "cancelled" | "failed";
             updatedAt: string;
+        };
+        SearchHit: {
+            bm25: {
+                rank: number;
+                score: number;
+            } | null;
+            citation: components["schemas"]["Citation"];
+            coverage: number;
+            score: number;
+            text: string;
+            vector: {
+                rank: number;
+                similarity: number;
+            } | null;
+        };
+        SearchHitInput: {
+            bm25: {
+                rank: number;
+                score: number;
+            } | null;
+            citation: components["schemas"]["CitationInput"];
+            coverage: number;
+            score: number;
+            text: string;
+            vector: {
+                rank: number;
+                similarity: number;
+            } | null;
+        };
+        SearchResult: {
+            hits: components["schemas"]["SearchHit"][];
+            /** @enum {string} */
+            mode: "bm25" | "hybrid";
+            relevant: boolean;
+        };
+        SearchResultInput: {
+            hits: components["schemas"]["SearchHitInput"][];
+            /** @enum {string} */
+            mode: "bm25" | "hybrid";
+            relevant: boolean;
         };
         Session: {
             accessToken: string;
@@ -6104,6 +7397,56 @@ export interface components {
             text: string | null;
             turnId: string | null;
         };
+        SuiteResult: {
+            failed: number;
+            flow: string | null;
+            flowIssues: components["schemas"]["FlowIssue"][];
+            ok: boolean;
+            passed: number;
+            results: {
+                failures: {
+                    actual: unknown;
+                    diff?: {
+                        /** @enum {string} */
+                        kind: "same" | "missing" | "unexpected";
+                        text: string;
+                    }[];
+                    expected: unknown;
+                    field: string;
+                    input: string | null;
+                    message?: string;
+                    turn: number;
+                }[];
+                name: string;
+                ok: boolean;
+                turns: number;
+            }[];
+        };
+        SuiteResultInput: {
+            failed: number;
+            flow: string | null;
+            flowIssues: components["schemas"]["FlowIssueInput"][];
+            ok: boolean;
+            passed: number;
+            results: {
+                failures: {
+                    actual: unknown;
+                    diff?: {
+                        /** @enum {string} */
+                        kind: "same" | "missing" | "unexpected";
+                        text: string;
+                    }[];
+                    expected: unknown;
+                    field: string;
+                    input: string | null;
+                    message?: string;
+                    turn: number;
+                }[];
+                name: string;
+                ok: boolean;
+                turns: number;
+            }[];
+        };
         Tenant: {
             createdAt: string;
             dailyMessageQuota: number;
@@ -6135,6 +7478,118 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        TrainingDataDetail: {
+            description: string | null;
+            document: {
+                description?: string;
+                /** @default {} */
+                entities: {
+                    [key: string]: {
+                        flags?: string;
+                        pattern: string;
+                        /** @constant */
+                        type: "regex";
+                    } | {
+                        /** @constant */
+                        type: "list";
+                        values: string[] | {
+                            [key: string]: string[];
+                        };
+                    } | {
+                        /** @enum {string} */
+                        type: "email" | "phone" | "number" | "ordinal" | "date" | "time" | "datetime" | "url" | "money";
+                    };
+                };
+                /** @default {} */
+                intents: {
+                    [key: string]: string[];
+                };
+            };
+            entities: number;
+            examples: number;
+            intents: number;
+            name: string;
+            revision: number;
+            updatedAt: string;
+        };
+        TrainingDataDetailInput: {
+            description: string | null;
+            document: {
+                description?: string;
+                /** @default {} */
+                entities: {
+                    [key: string]: {
+                        flags?: string;
+                        pattern: string;
+                        /** @constant */
+                        type: "regex";
+                    } | {
+                        /** @constant */
+                        type: "list";
+                        values: string[] | {
+                            [key: string]: string[];
+                        };
+                    } | {
+                        /** @enum {string} */
+                        type: "email" | "phone" | "number" | "ordinal" | "date" | "time" | "datetime" | "url" | "money";
+                    };
+                };
+                /** @default {} */
+                intents: {
+                    [key: string]: string[];
+                };
+            };
+            entities: number;
+            examples: number;
+            intents: number;
+            name: string;
+            revision: number;
+            updatedAt: string;
+        };
+        TrainingDataImport: {
+            trainingData: components["schemas"]["TrainingDataDetail"];
+            warnings: string[];
+        };
+        TrainingDataImportInput: {
+            trainingData: components["schemas"]["TrainingDataDetailInput"];
+            warnings: string[];
+        };
+        TrainingDataSummary: {
+            description: string | null;
+            entities: number;
+            examples: number;
+            intents: number;
+            name: string;
+            revision: number;
+            updatedAt: string;
+        };
+        TrainingDataSummaryInput: {
+            description: string | null;
+            entities: number;
+            examples: number;
+            intents: number;
+            name: string;
+            revision: number;
+            updatedAt: string;
+        };
+        TrainingEvaluation: {
+            accuracy: number | null;
+            correct: number;
+            evaluatedAt: string;
+            name: string;
+            revision: number;
+            testExamples: number;
+            trainExamples: number;
+        };
+        TrainingEvaluationInput: {
+            accuracy: number | null;
+            correct: number;
+            evaluatedAt: string;
+            name: string;
+            revision: number;
+            testExamples: number;
+            trainExamples: number;
         };
         TurnResult: {
             confidence: number | null;

@@ -46,61 +46,73 @@ export const analyticsQuerySchema = z.object({
 /** Bounds are optional on input: `to` defaults to now, `from` to 7 days before `to`. */
 export type AnalyticsQueryInput = z.infer<typeof analyticsQuerySchema>;
 
-export interface Range {
-  from: string;
-  to: string;
-  bucket: Bucket;
-}
+const rangeSchema = z.object({ from: z.string(), to: z.string(), bucket: z.enum(BUCKETS) });
+export type Range = z.infer<typeof rangeSchema>;
 
-export interface ConversationsReport extends Range {
-  series: { bucket: string; started: number; ended: number; handoffs: number; goalsReached: number }[];
-  totals: { started: number; ended: number; handoffs: number; goalsReached: number; containmentRate: number | null; goalCompletionRate: number | null; averageTurns: number | null };
-}
+const rate = z.number().nullable();
+export const conversationsReportSchema = rangeSchema
+  .extend({
+    series: z.array(z.object({ bucket: z.string(), started: z.number(), ended: z.number(), handoffs: z.number(), goalsReached: z.number() })),
+    totals: z.object({ started: z.number(), ended: z.number(), handoffs: z.number(), goalsReached: z.number(), containmentRate: rate, goalCompletionRate: rate, averageTurns: rate }),
+  })
+  .meta({ id: 'ConversationsReport' });
+export type ConversationsReport = z.infer<typeof conversationsReportSchema>;
 
-export interface MessagesReport extends Range {
-  series: { bucket: string; received: number; sent: number; fallbacks: number }[];
-  totals: { received: number; sent: number; fallbacks: number; fallbackRate: number | null };
-}
+export const messagesReportSchema = rangeSchema
+  .extend({
+    series: z.array(z.object({ bucket: z.string(), received: z.number(), sent: z.number(), fallbacks: z.number() })),
+    totals: z.object({ received: z.number(), sent: z.number(), fallbacks: z.number(), fallbackRate: rate }),
+  })
+  .meta({ id: 'MessagesReport' });
+export type MessagesReport = z.infer<typeof messagesReportSchema>;
 
-export interface IntentsReport extends Range {
-  intents: { intent: string; count: number; share: number; averageConfidence: number | null }[];
-}
+export const intentsReportSchema = rangeSchema
+  .extend({ intents: z.array(z.object({ intent: z.string(), count: z.number(), share: z.number(), averageConfidence: rate })) })
+  .meta({ id: 'IntentsReport' });
+export type IntentsReport = z.infer<typeof intentsReportSchema>;
 
-export interface FunnelReport extends Range {
-  states: { state: string; entered: number; droppedOff: number; dropOffRate: number }[];
-}
+export const funnelReportSchema = rangeSchema
+  .extend({ states: z.array(z.object({ state: z.string(), entered: z.number(), droppedOff: z.number(), dropOffRate: z.number() })) })
+  .meta({ id: 'FunnelReport' });
+export type FunnelReport = z.infer<typeof funnelReportSchema>;
 
-export interface LatencyFigures {
-  turns: number;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-}
+const latencyFiguresSchema = z.object({ turns: z.number(), p50: rate, p95: rate, p99: rate });
+export type LatencyFigures = z.infer<typeof latencyFiguresSchema>;
 
-export interface LatencyReport extends Range {
-  series: (LatencyFigures & { bucket: string })[];
-  totals: LatencyFigures;
-}
+export const latencyReportSchema = rangeSchema
+  .extend({ series: z.array(latencyFiguresSchema.extend({ bucket: z.string() })), totals: latencyFiguresSchema })
+  .meta({ id: 'LatencyReport' });
+export type LatencyReport = z.infer<typeof latencyReportSchema>;
 
-export interface ModelsReport extends Range {
-  series: { bucket: string; provider: string; model: string; calls: number; failures: number; tokensIn: number; tokensOut: number; costUsd: number }[];
-  totals: { provider: string; model: string; calls: number; failures: number; tokensIn: number; tokensOut: number; costUsd: number; averageLatencyMs: number | null }[];
-}
+const modelCalls = { provider: z.string(), model: z.string(), calls: z.number(), failures: z.number(), tokensIn: z.number(), tokensOut: z.number(), costUsd: z.number() };
+export const modelsReportSchema = rangeSchema
+  .extend({ series: z.array(z.object({ bucket: z.string(), ...modelCalls })), totals: z.array(z.object({ ...modelCalls, averageLatencyMs: rate })) })
+  .meta({ id: 'ModelsReport' });
+export type ModelsReport = z.infer<typeof modelsReportSchema>;
 
-export interface IntegrationsReport extends Range {
-  integrations: { integration: string; operation: string; calls: number; successes: number; successRate: number; p50: number | null; p95: number | null }[];
-}
+export const integrationsReportSchema = rangeSchema
+  .extend({
+    integrations: z.array(
+      z.object({ integration: z.string(), operation: z.string(), calls: z.number(), successes: z.number(), successRate: z.number(), p50: rate, p95: rate }),
+    ),
+  })
+  .meta({ id: 'IntegrationsReport' });
+export type IntegrationsReport = z.infer<typeof integrationsReportSchema>;
 
-export interface CustomMetricsReport extends Range {
-  series: { bucket: string; name: string; count: number; sum: number; min: number; max: number; average: number }[];
-}
+export const customMetricsReportSchema = rangeSchema
+  .extend({ series: z.array(z.object({ bucket: z.string(), name: z.string(), count: z.number(), sum: z.number(), min: z.number(), max: z.number(), average: z.number() })) })
+  .meta({ id: 'CustomMetricsReport' });
+export type CustomMetricsReport = z.infer<typeof customMetricsReportSchema>;
 
-export interface LiveFigures {
-  /** Messages received in about the last minute (10-second slices). */
-  messagesLastMinute: number;
-  /** Conversations with a message in the last 5 minutes that have not ended or been handed off. */
-  activeConversations: number;
-}
+export const liveFiguresSchema = z
+  .object({
+    /** Messages received in about the last minute (10-second slices). */
+    messagesLastMinute: z.number(),
+    /** Conversations with a message in the last 5 minutes that have not ended or been handed off. */
+    activeConversations: z.number(),
+  })
+  .meta({ id: 'LiveFigures' });
+export type LiveFigures = z.infer<typeof liveFiguresSchema>;
 
 export interface HttpSample {
   method: string;

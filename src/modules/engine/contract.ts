@@ -129,6 +129,7 @@ export type FlowDetail = z.infer<typeof flowDetailSchema>;
 
 export type { TraceEvent } from './flow/index.js';
 export type { SuiteResult, TestResult, TestFailure, DiffLine, ConversationSuite } from './conversation-tests/index.js';
+export { suiteResultSchema } from './conversation-tests/results.js';
 
 /** Everything one finished turn did, handed to the analytics pipeline (off the hot path). */
 export interface TurnRecord {

@@ -5,7 +5,7 @@
  * invented answer.
  */
 import { z } from 'zod';
-import type { ModelUsage } from '../models/contract.js';
+import { modelUsageSchema } from '../models/contract.js';
 
 export const SOURCE_KINDS = ['markdown', 'text', 'html', 'pdf', 'url'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
@@ -37,63 +37,78 @@ export type AnswerInput = z.infer<typeof answerSchema> & {
   noAnswer?: string;
 };
 
-export interface SourceInfo {
-  id: string;
-  name: string;
-  kind: SourceKind;
-  url: string | null;
-  status: 'indexed' | 'failed';
-  /** Why indexing failed (an unreachable URL, an unreadable PDF). */
-  error: string | null;
-  chunkCount: number;
-  /** The embeddings model its chunks carry vectors of; null: searched by BM25 only. */
-  embeddingModel: string | null;
-  createdAt: string;
-  indexedAt: string | null;
-}
+export const sourceInfoSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(SOURCE_KINDS),
+    url: z.string().nullable(),
+    status: z.enum(['indexed', 'failed']),
+    /** Why indexing failed (an unreachable URL, an unreadable PDF). */
+    error: z.string().nullable(),
+    chunkCount: z.number(),
+    /** The embeddings model its chunks carry vectors of; null: searched by BM25 only. */
+    embeddingModel: z.string().nullable(),
+    createdAt: z.string(),
+    indexedAt: z.string().nullable(),
+  })
+  .meta({ id: 'KnowledgeSource' });
+export type SourceInfo = z.infer<typeof sourceInfoSchema>;
 
 /** Where an answer came from: the source, the chunk, and the chunk's place in the source's text. */
-export interface Citation {
-  sourceId: string;
-  sourceName: string;
-  url: string | null;
-  chunkId: string;
-  /** 0-based order of the chunk in its source. */
-  chunk: number;
-  /** Character offsets of the chunk in the source's extracted text. */
-  start: number;
-  end: number;
-}
+export const citationSchema = z
+  .object({
+    sourceId: z.string(),
+    sourceName: z.string(),
+    url: z.string().nullable(),
+    chunkId: z.string(),
+    /** 0-based order of the chunk in its source. */
+    chunk: z.number(),
+    /** Character offsets of the chunk in the source's extracted text. */
+    start: z.number(),
+    end: z.number(),
+  })
+  .meta({ id: 'Citation' });
+export type Citation = z.infer<typeof citationSchema>;
 
-export interface SearchHit {
-  citation: Citation;
-  text: string;
-  /** Reciprocal-rank-fusion score of the lists it appears in. */
-  score: number;
-  bm25: { rank: number; score: number } | null;
-  vector: { rank: number; similarity: number } | null;
-  /** Share of the question's terms (weighted by rarity) found in the chunk, 0…1. */
-  coverage: number;
-}
+export const searchHitSchema = z
+  .object({
+    citation: citationSchema,
+    text: z.string(),
+    /** Reciprocal-rank-fusion score of the lists it appears in. */
+    score: z.number(),
+    bm25: z.object({ rank: z.number(), score: z.number() }).nullable(),
+    vector: z.object({ rank: z.number(), similarity: z.number() }).nullable(),
+    /** Share of the question's terms (weighted by rarity) found in the chunk, 0…1. */
+    coverage: z.number(),
+  })
+  .meta({ id: 'SearchHit' });
+export type SearchHit = z.infer<typeof searchHitSchema>;
 
-export interface SearchResult {
-  hits: SearchHit[];
-  mode: 'bm25' | 'hybrid';
-  /** Whether the best hit is relevant enough to answer from. */
-  relevant: boolean;
-}
+export const searchResultSchema = z
+  .object({
+    hits: z.array(searchHitSchema),
+    mode: z.enum(['bm25', 'hybrid']),
+    /** Whether the best hit is relevant enough to answer from. */
+    relevant: z.boolean(),
+  })
+  .meta({ id: 'SearchResult' });
+export type SearchResult = z.infer<typeof searchResultSchema>;
 
-export interface AnswerResult {
-  text: string;
-  /** `model`: an LLM answer from the chunks; `passage`: the best passage quoted; `none`: nothing relevant. */
-  method: 'model' | 'passage' | 'none';
-  citations: Citation[];
-  hits: SearchHit[];
-  /** The model calls the answer made (none offline). */
-  usage: ModelUsage[];
-  /** Why a model answer was not used, for the trace. */
-  note?: string;
-}
+export const answerResultSchema = z
+  .object({
+    text: z.string(),
+    /** `model`: an LLM answer from the chunks; `passage`: the best passage quoted; `none`: nothing relevant. */
+    method: z.enum(['model', 'passage', 'none']),
+    citations: z.array(citationSchema),
+    hits: z.array(searchHitSchema),
+    /** The model calls the answer made (none offline). */
+    usage: z.array(modelUsageSchema),
+    /** Why a model answer was not used, for the trace. */
+    note: z.string().optional(),
+  })
+  .meta({ id: 'AnswerResult' });
+export type AnswerResult = z.infer<typeof answerResultSchema>;
 
 export interface Knowledge {
   addSource(tenantId: string, input: AddSourceInput): Promise<SourceInfo>;

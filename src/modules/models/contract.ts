@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 import type { ConverseInput, ConverseResult, EmbedResult } from './agent-contract.js';
-import type { ModelRouting, ModelSettingsInput, ModelSettingsView, ModelTestInput, ModelTestResult, ModelUsage } from './settings-contract.js';
+import { type ModelRouting, type ModelSettingsInput, type ModelSettingsView, type ModelTestInput, type ModelTestResult, type ModelUsage, modelUsageSchema } from './settings-contract.js';
 import type { TrainingDataApi, TrainingDataRef } from './training-data-contract.js';
 
 export * from './settings-contract.js';
@@ -24,34 +24,36 @@ export type EntityDefinition =
   | { type: 'list'; values: Record<string, string[]> | string[] }
   | { type: 'email' | 'phone' | 'number' | 'ordinal' | 'date' | 'time' | 'datetime' | 'url' | 'money' };
 
-export interface ExtractedEntity {
+export const extractedEntitySchema = z.object({
   /** The flow's entity name (e.g. `order_id`). */
-  entity: string;
+  entity: z.string(),
   /** Normalised value: a string, number, ISO date-time, `{amount, currency}` … */
-  value: unknown;
+  value: z.unknown(),
   /** The text it was found in, and where. */
-  text: string;
-  start: number;
-  end: number;
-}
+  text: z.string(),
+  start: z.number(),
+  end: z.number(),
+});
+export type ExtractedEntity = z.infer<typeof extractedEntitySchema>;
 
-export interface IntentScore {
-  name: string;
-  confidence: number;
-}
+export const intentScoreSchema = z.object({ name: z.string(), confidence: z.number() });
+export type IntentScore = z.infer<typeof intentScoreSchema>;
 
-export interface NluResult {
-  /** The top intent, or `fallback` when its confidence is under the flow's threshold or the text is empty. */
-  intent: IntentScore;
-  alternatives: IntentScore[];
-  entities: ExtractedEntity[];
-  /** Who decided the intent: `offline`, or the LLM provider the cascade asked. */
-  provider: string;
-  /** Every model call this parse made (the offline classifier included), in order. */
-  usage: ModelUsage[];
-  /** Set by the engine when the flow reads `nlu.sentiment`. */
-  sentiment?: { label: 'positive' | 'negative' | 'neutral'; score: number };
-}
+export const nluResultSchema = z
+  .object({
+    /** The top intent, or `fallback` when its confidence is under the flow's threshold or the text is empty. */
+    intent: intentScoreSchema,
+    alternatives: z.array(intentScoreSchema),
+    entities: z.array(extractedEntitySchema),
+    /** Who decided the intent: `offline`, or the LLM provider the cascade asked. */
+    provider: z.string(),
+    /** Every model call this parse made (the offline classifier included), in order. */
+    usage: z.array(modelUsageSchema),
+    /** Set by the engine when the flow reads `nlu.sentiment`. */
+    sentiment: z.object({ label: z.enum(['positive', 'negative', 'neutral']), score: z.number() }).optional(),
+  })
+  .meta({ id: 'NluResult' });
+export type NluResult = z.infer<typeof nluResultSchema>;
 
 export interface ParseInput {
   /** Identifies a trained model: the flow id and version, e.g. `flow_1@3`. Cached per key. */

@@ -11,22 +11,25 @@ export const PROVIDER_KINDS = ['openai', 'anthropic', 'openai_compatible'] as co
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 /** One model call, for the turn trace and analytics. Offline calls appear too, at zero cost. */
-export interface ModelUsage {
-  provider: string;
-  model: string;
-  task: ModelTask;
-  tokensIn: number;
-  tokensOut: number;
-  costUsd: number;
-  /** False when the model is missing from the price table (its cost then reads 0). */
-  priced: boolean;
-  /** Answered from the cache: no tokens spent. */
-  cached: boolean;
-  latencyMs: number;
-  ok: boolean;
-  /** `rate_limited`, `server_error`, `timeout`, `network`, `auth`, `bad_request`, `invalid_output`, `circuit_open`, `unknown_provider`. */
-  error?: { code: string; message: string };
-}
+export const modelUsageSchema = z
+  .object({
+    provider: z.string(),
+    model: z.string(),
+    task: z.enum(MODEL_TASKS),
+    tokensIn: z.number(),
+    tokensOut: z.number(),
+    costUsd: z.number(),
+    /** False when the model is missing from the price table (its cost then reads 0). */
+    priced: z.boolean(),
+    /** Answered from the cache: no tokens spent. */
+    cached: z.boolean(),
+    latencyMs: z.number(),
+    ok: z.boolean(),
+    /** `rate_limited`, `server_error`, `timeout`, `network`, `auth`, `bad_request`, `invalid_output`, `circuit_open`, `unknown_provider`. */
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+  })
+  .meta({ id: 'ModelUsage' });
+export type ModelUsage = z.infer<typeof modelUsageSchema>;
 
 export const providerNameSchema = z
   .string()
@@ -66,25 +69,29 @@ export const modelSettingsInputSchema = z.object({
 });
 export type ModelSettingsInput = z.input<typeof modelSettingsInputSchema>;
 
-export interface ProviderView {
-  kind: ProviderKind;
-  baseUrl: string | null;
-  hasApiKey: boolean;
+export const providerViewSchema = z.object({
+  kind: z.enum(PROVIDER_KINDS),
+  baseUrl: z.string().nullable(),
+  hasApiKey: z.boolean(),
   /** The last four characters of a long key, so people can tell keys apart; null otherwise. */
-  apiKeyHint: string | null;
+  apiKeyHint: z.string().nullable(),
   /** `installation` providers come from the server's environment; tenants may shadow them by name. */
-  source: 'tenant' | 'installation';
+  source: z.enum(['tenant', 'installation']),
   /** The model the installation uses by default (installation providers only). */
-  defaultModel?: string;
-}
+  defaultModel: z.string().optional(),
+});
+export type ProviderView = z.infer<typeof providerViewSchema>;
 
-export interface ModelSettingsView {
-  providers: Record<string, ProviderView>;
-  routing: ModelRouting;
-  /** The routing in effect: the tenant's, over the installation's defaults. */
-  effectiveRouting: Required<ModelRouting>;
-  updatedAt: string | null;
-}
+export const modelSettingsViewSchema = z
+  .object({
+    providers: z.record(z.string(), providerViewSchema),
+    routing: modelRoutingSchema,
+    /** The routing in effect: the tenant's, over the installation's defaults. */
+    effectiveRouting: modelRoutingSchema.required(),
+    updatedAt: z.string().nullable(),
+  })
+  .meta({ id: 'ModelSettings' });
+export type ModelSettingsView = z.infer<typeof modelSettingsViewSchema>;
 
 export const modelTestInputSchema = z.object({
   /** A configured provider's name, or an unsaved provider to try before saving it. */
@@ -92,6 +99,10 @@ export const modelTestInputSchema = z.object({
 });
 export type ModelTestInput = z.infer<typeof modelTestInputSchema>;
 
-export type ModelTestResult =
-  | { ok: true; latencyMs: number; models: string[] }
-  | { ok: false; latencyMs: number; error: { code: string; message: string } };
+export const modelTestResultSchema = z
+  .union([
+    z.object({ ok: z.literal(true), latencyMs: z.number(), models: z.array(z.string()) }),
+    z.object({ ok: z.literal(false), latencyMs: z.number(), error: z.object({ code: z.string(), message: z.string() }) }),
+  ])
+  .meta({ id: 'ModelTestResult' });
+export type ModelTestResult = z.infer<typeof modelTestResultSchema>;

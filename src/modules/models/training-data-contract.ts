@@ -49,6 +49,8 @@ function checkDocument(doc: z.infer<typeof documentShape>, ctx: z.RefinementCtx)
 }
 
 export const trainingDocumentSchema = documentShape.superRefine(checkDocument);
+/** A stored document as the API shows it (checked when it was stored). */
+const trainingDocumentViewSchema = documentShape;
 export type TrainingDocument = z.infer<typeof trainingDocumentSchema>;
 
 /** `POST /v1/nlu/training-data`: the document with its name. */
@@ -65,37 +67,45 @@ export const addExampleSchema = z.strictObject({
 });
 export type AddExampleInput = z.infer<typeof addExampleSchema>;
 
-export interface TrainingDataSummary {
-  name: string;
-  revision: number;
-  description: string | null;
-  intents: number;
-  examples: number;
-  entities: number;
-  updatedAt: string;
-}
+export const trainingDataSummarySchema = z
+  .object({
+    name: z.string(),
+    revision: z.number(),
+    description: z.string().nullable(),
+    intents: z.number(),
+    examples: z.number(),
+    entities: z.number(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'TrainingDataSummary' });
+export type TrainingDataSummary = z.infer<typeof trainingDataSummarySchema>;
 
-export interface TrainingDataDetail extends TrainingDataSummary {
-  document: TrainingDocument;
-}
+export const trainingDataDetailSchema = trainingDataSummarySchema.extend({ document: trainingDocumentViewSchema }).meta({ id: 'TrainingDataDetail' });
+export type TrainingDataDetail = z.infer<typeof trainingDataDetailSchema>;
 
-export interface ImportResult {
-  trainingData: TrainingDataDetail;
-  /** What the source held that the flow language has no place for (skipped), one line each. */
-  warnings: string[];
-}
+export const importResultSchema = z
+  .object({
+    trainingData: trainingDataDetailSchema,
+    /** What the source held that the flow language has no place for (skipped), one line each. */
+    warnings: z.array(z.string()),
+  })
+  .meta({ id: 'TrainingDataImport' });
+export type ImportResult = z.infer<typeof importResultSchema>;
 
 /** Accuracy of the document's classifier on its held-back split (every fifth example by a hash of its text). */
-export interface TrainingEvaluation {
-  name: string;
-  revision: number;
-  trainExamples: number;
-  testExamples: number;
-  correct: number;
-  /** correct / testExamples; null when there is nothing to test on. */
-  accuracy: number | null;
-  evaluatedAt: string;
-}
+export const trainingEvaluationSchema = z
+  .object({
+    name: z.string(),
+    revision: z.number(),
+    trainExamples: z.number(),
+    testExamples: z.number(),
+    correct: z.number(),
+    /** correct / testExamples; null when there is nothing to test on. */
+    accuracy: z.number().nullable(),
+    evaluatedAt: z.string(),
+  })
+  .meta({ id: 'TrainingEvaluation' });
+export type TrainingEvaluation = z.infer<typeof trainingEvaluationSchema>;
 
 /** A message the NLU was unsure about (low confidence or fallback), as found in turn traces. */
 export interface NluMiss {
@@ -111,15 +121,18 @@ export interface NluMiss {
 }
 
 /** Misses grouped by text, without those already in the document. */
-export interface ReviewItem {
-  text: string;
-  count: number;
-  lastAt: string;
-  /** The most likely intent of the document, as a default for the reviewer. */
-  suggestedIntent: string | null;
-  confidence: number | null;
-  conversationId: string;
-}
+export const reviewItemSchema = z
+  .object({
+    text: z.string(),
+    count: z.number(),
+    lastAt: z.string(),
+    /** The most likely intent of the document, as a default for the reviewer. */
+    suggestedIntent: z.string().nullable(),
+    confidence: z.number().nullable(),
+    conversationId: z.string(),
+  })
+  .meta({ id: 'ReviewItem' });
+export type ReviewItem = z.infer<typeof reviewItemSchema>;
 
 export interface TrainingDataApi {
   list(tenantId: string): Promise<TrainingDataSummary[]>;

@@ -4,6 +4,7 @@ import type { Reply } from '../flow/index.js';
 import { isObject } from '../flow/paths.js';
 import { testWithin } from '../../../shared/bounded-regex.js';
 import type { ReplyMatcher, TurnExpect } from './suite-schema.js';
+import type { DiffLine } from './results.js';
 
 /** What the conversation looks like after a turn. */
 export interface TurnActual {
@@ -17,10 +18,6 @@ export interface TurnActual {
 }
 
 /** A line of the replies diff: `same` matched, `missing` was expected, `unexpected` was said. */
-export interface DiffLine {
-  kind: 'same' | 'missing' | 'unexpected';
-  text: string;
-}
 
 export interface FieldFailure {
   field: string;

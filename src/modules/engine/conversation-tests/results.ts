@@ -1,38 +1,45 @@
 /** What a conversation test run reports: plain JSON, the same for the CLI and the API. */
-import type { FlowIssue } from '../flow/index.js';
-import type { DiffLine } from './expectations.js';
+import { z } from 'zod';
+import { flowIssueSchema } from '../flow/flow-issue.js';
 
-export type { DiffLine } from './expectations.js';
+/** The expected and actual replies aligned, line by line. */
+export const diffLineSchema = z.object({ kind: z.enum(['same', 'missing', 'unexpected']), text: z.string() });
+export type DiffLine = z.infer<typeof diffLineSchema>;
 
 /** One expectation that did not hold. `field` is e.g. `state`, `replies`, `slots.order_id`. */
-export interface TestFailure {
+export const testFailureSchema = z.object({
   /** 1-based turn index; 0 for problems of the whole test (an invalid flow). */
-  turn: number;
+  turn: z.number(),
   /** What the user sent on that turn (`say` text or `payload: …`), for the report. */
-  input: string | null;
-  field: string;
-  expected: unknown;
-  actual: unknown;
-  message?: string;
+  input: z.string().nullable(),
+  field: z.string(),
+  expected: z.unknown(),
+  actual: z.unknown(),
+  message: z.string().optional(),
   /** For `replies`: the expected and actual replies aligned, line by line. */
-  diff?: DiffLine[];
-}
+  diff: z.array(diffLineSchema).optional(),
+});
+export type TestFailure = z.infer<typeof testFailureSchema>;
 
-export interface TestResult {
-  name: string;
-  ok: boolean;
+export const testResultSchema = z.object({
+  name: z.string(),
+  ok: z.boolean(),
   /** Turns run; a test stops at its first failing turn, as later turns would fail for the same reason. */
-  turns: number;
-  failures: TestFailure[];
-}
+  turns: z.number(),
+  failures: z.array(testFailureSchema),
+});
+export type TestResult = z.infer<typeof testResultSchema>;
 
-export interface SuiteResult {
-  ok: boolean;
-  /** The flow's name, or null when the flow could not be read. */
-  flow: string | null;
-  passed: number;
-  failed: number;
-  /** Errors and warnings of the flow; a flow with errors fails every test of the suite. */
-  flowIssues: FlowIssue[];
-  results: TestResult[];
-}
+export const suiteResultSchema = z
+  .object({
+    ok: z.boolean(),
+    /** The flow's name, or null when the flow could not be read. */
+    flow: z.string().nullable(),
+    passed: z.number(),
+    failed: z.number(),
+    /** Errors and warnings of the flow; a flow with errors fails every test of the suite. */
+    flowIssues: z.array(flowIssueSchema),
+    results: z.array(testResultSchema),
+  })
+  .meta({ id: 'SuiteResult' });
+export type SuiteResult = z.infer<typeof suiteResultSchema>;

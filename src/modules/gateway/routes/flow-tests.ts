@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { Engine } from '../../engine/contract.js';
+import { type Engine, suiteResultSchema } from '../../engine/contract.js';
 import type { Api } from '../api.js';
+import { responses } from '../responses.js';
 import { tenantOf } from '../auth.js';
 
 const params = z.object({ flowId: z.string().min(1).max(100) });
@@ -23,6 +24,7 @@ export function flowTestRoutes(app: Api, deps: { engine: Engine }): void {
         params,
         querystring: query,
         body: suiteBody,
+        response: responses({ 200: suiteResultSchema }),
       },
     },
     async (request) => deps.engine.testFlow(tenantOf(request), request.params.flowId, request.body, { draft: request.query.draft }),

@@ -10,6 +10,7 @@ import {
   nluParseSchema,
   playgroundTurnSchema,
 } from '../../engine/contract.js';
+import { nluResultSchema } from '../../models/contract.js';
 import type { Api } from '../api.js';
 import { listOf, responses } from '../responses.js';
 import { tenantOf } from '../auth.js';
@@ -71,7 +72,7 @@ export function flowRoutes(app: Api, deps: { engine: Engine }): void {
     '/flows/:flowId/nlu/parse',
     {
       config: { permission: 'flows:read' },
-      schema: { summary: 'What the flow’s NLU makes of a text (latest published version, or ?draft=true)', tags, params, querystring: draftQuery, body: nluParseSchema },
+      schema: { summary: 'What the flow’s NLU makes of a text (latest published version, or ?draft=true)', tags, params, querystring: draftQuery, body: nluParseSchema, response: responses({ 200: nluResultSchema }) },
     },
     async (request) => deps.engine.parseNlu(tenantOf(request), request.params.flowId, request.body.text, { draft: request.query.draft }),
   );

@@ -1,7 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import { AppError } from '../../../shared/app-error.js';
 import type { Analytics } from '../../analytics/contract.js';
 import type { Api } from '../api.js';
+import { responses } from '../responses.js';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
@@ -13,7 +15,11 @@ export function metricsRoutes(app: Api, deps: { analytics: Analytics; metricsTok
   const expected = deps.metricsToken === undefined ? null : digest(`Bearer ${deps.metricsToken}`);
   app.get(
     '/metrics',
-    { config: { permission: 'public' }, schema: { summary: 'Operator figures in Prometheus text format', tags: ['operations'] } },
+    { config: { permission: 'public' }, schema: {
+        summary: 'Operator figures in Prometheus text format',
+        tags: ['operations'],
+        response: { ...responses({}), 200: { description: 'Prometheus text exposition', content: { 'text/plain': { schema: z.string() } } } },
+      } },
     async (request, reply) => {
       // Comparing digests keeps the comparison constant-time whatever the header's length.
       if (expected && !timingSafeEqual(digest(request.headers.authorization ?? ''), expected)) {

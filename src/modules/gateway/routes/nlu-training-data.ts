@@ -1,12 +1,24 @@
 import { z } from 'zod';
 import { type Engine, nluMissQuerySchema } from '../../engine/contract.js';
-import { addExampleSchema, type Models, TRAINING_IMPORT_FORMATS, trainingDataNameSchema } from '../../models/contract.js';
+import {
+  addExampleSchema,
+  importResultSchema,
+  type Models,
+  reviewItemSchema,
+  TRAINING_IMPORT_FORMATS,
+  trainingDataDetailSchema,
+  trainingDataNameSchema,
+  trainingDataSummarySchema,
+  trainingEvaluationSchema,
+} from '../../models/contract.js';
 import type { Api } from '../api.js';
+import { noContent, responses } from '../responses.js';
 import { tenantOf } from '../auth.js';
 
 const tags = ['nlu'];
 const base = '/nlu/training-data';
 const params = z.object({ name: trainingDataNameSchema });
+const detail = responses({ 200: trainingDataDetailSchema });
 const revisionQuery = z.object({ revision: z.coerce.number().int().min(1).optional() });
 const importQuery = z.object({ format: z.enum(TRAINING_IMPORT_FORMATS, { error: 'format must be rasa (nlu.yml) or dialogflow (agent export zip)' }) });
 // Documents of tens of thousands of examples are the point of this resource.
@@ -29,7 +41,7 @@ const importBody = z.union([z.string().min(1), z.instanceof(Buffer)], {
 export function nluTrainingDataRoutes(app: Api, deps: { models: Models; engine: Engine }): void {
   const data = deps.models.trainingData;
 
-  app.get(base, { config: { permission: 'flows:read' }, schema: { summary: 'The workspace’s NLU training data documents', tags } }, async (request) =>
+  app.get(base, { config: { permission: 'flows:read' }, schema: { summary: 'The workspace’s NLU training data documents', tags, response: responses({ 200: z.array(trainingDataSummarySchema) }) } }, async (request) =>
     data.list(tenantOf(request)),
   );
 
@@ -38,14 +50,14 @@ export function nluTrainingDataRoutes(app: Api, deps: { models: Models; engine: 
     {
       bodyLimit: DOCUMENT_BODY_LIMIT,
       config: { permission: 'flows:write', audit: 'nlu.training_data_create' },
-      schema: { summary: 'Create a training data document (YAML or JSON: name, intents with examples, entities)', tags, body: documentSource },
+      schema: { summary: 'Create a training data document (YAML or JSON: name, intents with examples, entities)', tags, body: documentSource, response: responses({ 201: trainingDataDetailSchema }) },
     },
     async (request, reply) => reply.status(201).send(await data.create(tenantOf(request), request.body)),
   );
 
   app.get(
     `${base}/:name`,
-    { config: { permission: 'flows:read' }, schema: { summary: 'One document (latest revision, or ?revision=N)', tags, params, querystring: revisionQuery } },
+    { config: { permission: 'flows:read' }, schema: { summary: 'One document (latest revision, or ?revision=N)', tags, params, querystring: revisionQuery, response: detail } },
     async (request) => data.get(tenantOf(request), request.params.name, request.query.revision),
   );
 
@@ -54,14 +66,14 @@ export function nluTrainingDataRoutes(app: Api, deps: { models: Models; engine: 
     {
       bodyLimit: DOCUMENT_BODY_LIMIT,
       config: { permission: 'flows:write', audit: 'nlu.training_data_replace' },
-      schema: { summary: 'Replace the document as a new revision (?revision=N: only if it is still at N)', tags, params, querystring: revisionQuery, body: documentSource },
+      schema: { summary: 'Replace the document as a new revision (?revision=N: only if it is still at N)', tags, params, querystring: revisionQuery, body: documentSource, response: detail },
     },
     async (request) => data.replace(tenantOf(request), request.params.name, request.body, request.query.revision),
   );
 
   app.delete(
     `${base}/:name`,
-    { config: { permission: 'flows:write', audit: 'nlu.training_data_delete' }, schema: { summary: 'Delete the document (published flow versions keep the revision they pinned)', tags, params } },
+    { config: { permission: 'flows:write', audit: 'nlu.training_data_delete' }, schema: { summary: 'Delete the document (published flow versions keep the revision they pinned)', tags, params, response: responses({ 204: noContent }) } },
     async (request, reply) => {
       await data.delete(tenantOf(request), request.params.name);
       return reply.status(204).send(null);
@@ -82,6 +94,7 @@ export function nluTrainingDataRoutes(app: Api, deps: { models: Models; engine: 
           params,
           querystring: importQuery,
           body: importBody,
+          response: responses({ 200: importResultSchema }),
         },
       },
       async (request) => data.import(tenantOf(request), request.params.name, { format: request.query.format, content: request.body }),
@@ -92,7 +105,7 @@ export function nluTrainingDataRoutes(app: Api, deps: { models: Models; engine: 
     `${base}/:name/examples`,
     {
       config: { permission: 'flows:write', audit: 'nlu.training_data_example_add' },
-      schema: { summary: 'Add one example to an intent (a new revision)', tags, params, body: addExampleSchema },
+      schema: { summary: 'Add one example to an intent (a new revision)', tags, params, body: addExampleSchema, response: responses({ 201: trainingDataDetailSchema }) },
     },
     async (request, reply) => reply.status(201).send(await data.addExample(tenantOf(request), request.params.name, request.body)),
   );
@@ -101,14 +114,14 @@ export function nluTrainingDataRoutes(app: Api, deps: { models: Models; engine: 
     `${base}/:name/evaluate`,
     {
       config: { permission: 'flows:write' },
-      schema: { summary: 'Retrain on the latest revision’s training split and score its held-back split (with the previous score)', tags, params },
+      schema: { summary: 'Retrain on the latest revision’s training split and score its held-back split (with the previous score)', tags, params, response: responses({ 200: z.object({ evaluation: trainingEvaluationSchema, previous: trainingEvaluationSchema.nullable() }) }) },
     },
     async (request) => data.evaluate(tenantOf(request), request.params.name),
   );
 
   app.get(
     `${base}/:name/evaluations`,
-    { config: { permission: 'flows:read' }, schema: { summary: 'Held-back accuracy per evaluated revision, newest first', tags, params } },
+    { config: { permission: 'flows:read' }, schema: { summary: 'Held-back accuracy per evaluated revision, newest first', tags, params, response: responses({ 200: z.array(trainingEvaluationSchema) }) } },
     async (request) => data.evaluations(tenantOf(request), request.params.name),
   );
 
@@ -121,6 +134,7 @@ export function nluTrainingDataRoutes(app: Api, deps: { models: Models; engine: 
         tags,
         params,
         querystring: nluMissQuerySchema,
+        response: responses({ 200: z.array(reviewItemSchema) }),
       },
     },
     async (request) => {
