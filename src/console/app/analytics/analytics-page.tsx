@@ -1,32 +1,17 @@
 import { useState } from 'react';
+import type { components } from '../../../api-types/openapi.gen';
 import { api } from '../api/client';
 import { AsyncView, useAsync } from '../ui/async';
 import { BarList, TimeChart } from './charts';
 
+type Schemas = components['schemas'];
 type Bucket = 'hour' | 'day';
-interface Range {
-  from: string;
-  to: string;
-  bucket: Bucket;
-}
-interface Conversations extends Range {
-  series: { bucket: string; started: number; handoffs: number; goalsReached: number }[];
-  totals: { started: number; handoffs: number; containmentRate: number | null; goalCompletionRate: number | null; averageTurns: number | null };
-}
-interface Messages extends Range {
-  series: { bucket: string; received: number; sent: number; fallbacks: number }[];
-  totals: { received: number; sent: number; fallbackRate: number | null };
-}
-interface Intents {
-  intents: { intent: string; count: number; averageConfidence: number | null }[];
-}
-interface Funnel {
-  states: { state: string; entered: number; droppedOff: number; dropOffRate: number }[];
-}
-interface Latency {
-  series: { bucket: string; p50: number | null; p95: number | null }[];
-  totals: { turns: number; p50: number | null; p95: number | null };
-}
+type Range = Pick<Schemas['ConversationsReport'], 'from' | 'to' | 'bucket'>;
+type Conversations = Schemas['ConversationsReport'];
+type Messages = Schemas['MessagesReport'];
+type Intents = Schemas['IntentsReport'];
+type Funnel = Schemas['FunnelReport'];
+type Latency = Schemas['LatencyReport'];
 
 const DAY = 86_400_000;
 const dateInput = (ms: number) => new Date(ms).toISOString().slice(0, 10);

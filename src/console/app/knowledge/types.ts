@@ -1,38 +1,9 @@
-/** Shapes of /v1/knowledge answers the console reads. */
-export interface KnowledgeSource {
-  id: string;
-  name: string;
-  kind: 'markdown' | 'text' | 'html' | 'pdf' | 'url';
-  url: string | null;
-  status: 'indexed' | 'failed';
-  error: string | null;
-  chunkCount: number;
-  embeddingModel: string | null;
-  createdAt: string;
-  indexedAt: string | null;
-}
+/** Shapes of /v1/knowledge answers the console reads (the API's own types, generated from its OpenAPI document). */
+import type { components } from '../../../api-types/openapi.gen';
 
-export interface Citation {
-  sourceId: string;
-  sourceName: string;
-  chunk: number;
-  start: number;
-  end: number;
-}
+type Schemas = components['schemas'];
 
-export interface SearchHit {
-  citation: Citation;
-  text: string;
-  score: number;
-  coverage: number;
-  bm25: { rank: number; score: number } | null;
-  vector: { rank: number; similarity: number } | null;
-}
-
-export interface AnswerView {
-  text: string;
-  method: 'model' | 'passage' | 'none';
-  citations: Citation[];
-  hits: SearchHit[];
-  note?: string;
-}
+export type KnowledgeSource = Schemas['KnowledgeSource'];
+export type Citation = Schemas['Citation'];
+export type SearchHit = Schemas['SearchHit'];
+export type AnswerView = Schemas['AnswerResult'];

@@ -1,32 +1,9 @@
-/** What /v1/nlu/training-data answers (the models module's training-data contract). */
-export interface TrainingDataSummary {
-  name: string;
-  revision: number;
-  description: string | null;
-  intents: number;
-  examples: number;
-  entities: number;
-  updatedAt: string;
-}
+/** What /v1/nlu/training-data answers (the API's own types, generated from its OpenAPI document). */
+import type { components } from '../../../api-types/openapi.gen';
 
-export interface TrainingDataDetail extends TrainingDataSummary {
-  document: { intents: Record<string, string[]> };
-}
+type Schemas = components['schemas'];
 
-export interface TrainingEvaluation {
-  revision: number;
-  trainExamples: number;
-  testExamples: number;
-  correct: number;
-  accuracy: number | null;
-  evaluatedAt: string;
-}
-
-export interface ReviewItem {
-  text: string;
-  count: number;
-  lastAt: string;
-  suggestedIntent: string | null;
-  confidence: number | null;
-  conversationId: string;
-}
+export type TrainingDataSummary = Schemas['TrainingDataSummary'];
+export type TrainingDataDetail = Schemas['TrainingDataDetail'];
+export type TrainingEvaluation = Schemas['TrainingEvaluation'];
+export type ReviewItem = Schemas['ReviewItem'];

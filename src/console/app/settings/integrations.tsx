@@ -1,16 +1,11 @@
 import { type FormEvent, useState } from 'react';
+import type { components } from '../../../api-types/openapi.gen';
 import { api, errorMessage, seg } from '../api/client';
 import type { Integration } from '../api/types';
 import { AsyncView, Empty, ErrorBanner, useAsync } from '../ui/async';
 import { type FieldValues, SchemaFields, toObject } from './schema-fields';
 
-interface Kind {
-  id: string;
-  title: string;
-  description: string;
-  configSchema: unknown;
-  secretsSchema: unknown;
-}
+type Kind = components['schemas']['IntegrationKind'];
 
 function NewIntegration({ kinds, onCreated }: { kinds: Kind[]; onCreated: () => void }) {
   const [kindId, setKindId] = useState(kinds[0]?.id ?? '');

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import type { components } from '../../../api-types/openapi.gen';
 import { api, errorMessage } from '../api/client';
 import { AsyncView, Empty, ErrorBanner, formatTime, useAsync } from '../ui/async';
 import { parseTargets, type Target, targetsText } from './model-targets';
@@ -8,24 +9,8 @@ const TASKS = ['intent', 'entities', 'generate', 'sentiment'] as const;
 /** The server's rule for provider names (settings-contract.ts): flows and routing refer to them. */
 const PROVIDER_NAME = /^[a-z][a-z0-9_-]{0,39}$/;
 
-interface Routing {
-  cascadeThreshold?: number;
-  tasks?: Partial<Record<(typeof TASKS)[number], Target[]>>;
-}
-interface ProviderView {
-  kind: (typeof KINDS)[number];
-  baseUrl: string | null;
-  hasApiKey: boolean;
-  apiKeyHint: string | null;
-  source: 'tenant' | 'installation';
-  defaultModel?: string;
-}
-interface Settings {
-  providers: Record<string, ProviderView>;
-  routing: Routing;
-  effectiveRouting: Required<Routing>;
-  updatedAt: string | null;
-}
+type Settings = components['schemas']['ModelSettings'];
+type Routing = Settings['routing'];
 interface ProviderInput {
   kind: string;
   baseUrl?: string;
