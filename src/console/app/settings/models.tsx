@@ -2,7 +2,7 @@ import { type FormEvent, useState } from 'react';
 import type { components } from '../../../api-types/openapi.gen';
 import { api, errorMessage } from '../api/client';
 import { AsyncView, Empty, ErrorBanner, formatTime, useAsync } from '../ui/async';
-import { parseTargets, type Target, targetsText } from './model-targets';
+import { parseTargets, targetsText } from './model-targets';
 
 const KINDS = ['openai', 'anthropic', 'openai_compatible'] as const;
 const TASKS = ['intent', 'entities', 'generate', 'sentiment'] as const;
