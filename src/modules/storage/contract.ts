@@ -74,11 +74,12 @@ export interface LockOptions {
 }
 
 export interface LockHandle {
-  /** Strictly increasing per key: a later holder always has a larger fence. */
-  readonly fence: number;
   /** The `read` key's value at grant time (null: absent); undefined when not asked for, or where the backend does not read (memory). */
   readonly read?: string | null;
-  /** True once renewal failed: another holder may have the lock, so writes must be fenced. */
+  /**
+   * True once renewal failed: another holder may have the lock. Writes made under the lock must be
+   * conditional on what was read (the conversation save checks the context version), not on the lock.
+   */
   readonly lost: boolean;
   release(): Promise<void>;
 }
