@@ -21,6 +21,7 @@ export { isUniqueViolation } from './sql-types.js';
 export { createMemoryKv } from './kv-memory.js';
 export { asOutage, isOutage } from './outage.js';
 export { APP_ROLE, tenantIsolationSql } from './tenant-scope.js';
+export { tenantTables } from './tenant-data.js';
 
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
