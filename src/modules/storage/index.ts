@@ -18,7 +18,10 @@ export { isUniqueViolation } from './sql-types.js';
 // Other modules' unit tests build on the in-memory store instead of reaching into storage's files.
 export { createMemoryKv } from './kv-memory.js';
 export { asOutage, isOutage } from './outage.js';
-export { APP_ROLE, tenantIsolationSql } from './tenant-scope.js';
+export { APP_ROLE } from './tenant-scope.js';
+/** Storage's own migrations (applied before every module's) and a migration's checksum, as the migrator records them. */
+export { storageMigrations };
+export { checksumOf } from './migrator.js';
 
 async function connectRedis(url: string, logger: Logger): Promise<Redis> {
   // Auto-pipelining sends the commands issued in one tick in one write: a turn's cache update and
