@@ -57,7 +57,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     clock,
     logger: logger.child({ module: 'security' }),
     masterKey: masterKeys[0]!.key,
-    config: { accessTokenTtlSeconds: config.security.accessTokenTtlSeconds, platformAdminKey: config.security.platformAdminKey },
+    config: { accessTokenTtlSeconds: config.security.accessTokenTtlSeconds, platformAdminKey: config.security.platformAdminKey, oidc: config.security.oidc },
   });
   const tenantEgress = createGuardedFetch(config.adaptors);
   const models = traceMethods(telemetry, 'models', createModels({ clock, kv, sql, secrets, logger: logger.child({ module: 'models' }), config: config.models, tenantFetch: tenantEgress.fetch }), ['parse', 'generate', 'converse', 'embed']);
