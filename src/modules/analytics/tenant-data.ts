@@ -1,5 +1,5 @@
 import { tenantTables } from '../storage/index.js';
-import { RAW_TABLE_NAMES } from './migrations.js';
+import { RAW_TABLE_NAMES } from './raw-tables.js';
 
 /**
  * The outbox first: deleting its rows waits for a relay that holds some of them, and the rows that
