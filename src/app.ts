@@ -16,6 +16,7 @@ import { type Ids, randomIds } from './shared/ids.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { createTelemetry, traceLogFields, traceMethods } from './shared/telemetry.js';
 import { createPersonData, personDataParts } from './person-data.js';
+import { createTenantPurge, tenantDataParts } from './tenant-data.js';
 
 /** Every module's migrations, in dependency order; applied at start and by `mcp-engine migrate`. */
 export const allMigrations: readonly ModuleMigrations[] = [securityMigrations, engineMigrations, chatMigrations, modelsMigrations, analyticsMigrations, adaptorsMigrations, privacyMigrations, knowledgeMigrations];
@@ -57,7 +58,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     clock,
     logger: logger.child({ module: 'security' }),
     masterKey: masterKeys[0]!.key,
-    config: { accessTokenTtlSeconds: config.security.accessTokenTtlSeconds, platformAdminKey: config.security.platformAdminKey },
+    purgeTenant: createTenantPurge({ sql, parts: tenantDataParts, purgeKeys: storage.purgeTenantKeys, logger: logger.child({ module: 'tenants' }) }),
+    config: { accessTokenTtlSeconds: config.security.accessTokenTtlSeconds, platformAdminKey: config.security.platformAdminKey, oidc: config.security.oidc },
   });
   const tenantEgress = createGuardedFetch(config.adaptors);
   const models = traceMethods(telemetry, 'models', createModels({ clock, kv, sql, secrets, logger: logger.child({ module: 'models' }), config: config.models, tenantFetch: tenantEgress.fetch }), ['parse', 'generate', 'converse', 'embed']);
