@@ -70,7 +70,13 @@ const UPGRADES: Record<number, (stored: unknown) => unknown> = { 1: v1ToV2 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const describe = (error: unknown): string => (error instanceof z.ZodError ? z.prettifyError(error).replace(/\n/g, '; ') : String(error));
+/** The first few problems, `path: message`, enough for an operator's log line and a trace entry. */
+function describe(error: unknown): string {
+  if (!(error instanceof z.ZodError)) return String(error);
+  const shown = error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(top)'}: ${issue.message}`);
+  const more = error.issues.length - shown.length;
+  return shown.join('; ') + (more > 0 ? ` (and ${more} more)` : '');
+}
 
 export function readSnapshot(stored: unknown): SnapshotRead {
   if (!isRecord(stored)) return { ok: false, problem: 'invalid', message: 'the stored conversation state is not an object' };
