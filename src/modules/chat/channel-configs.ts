@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../../shared/app-error.js';
 import type { Secrets } from '../security/contract.js';
 import type { Sql } from '../storage/contract.js';
-import type { ChannelCaps, ChannelDefinition, ChannelInstance } from './channels/define-channel.js';
+import { type ChannelCaps, type ChannelDefinition, type ChannelInstance, channelSettingsSchema, secretFieldsOf } from './channels/define-channel.js';
 import { channelDefinition } from './channels/registry.js';
 import type { ChannelConfigInput, ChannelConfigView, ChannelId } from './contract.js';
 
@@ -19,12 +19,11 @@ const pick = (source: Record<string, unknown>, keys: readonly string[], keep: bo
 
 /** A base URL field's production default, read from the channel's own schema. */
 function defaultOf(definition: ChannelDefinition, field: string): unknown {
-  const schema = definition.configSchema;
-  return schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>)[field]?.safeParse(undefined).data : undefined;
+  return (definition.configSchema.shape as Record<string, z.ZodType>)[field]?.safeParse(undefined).data;
 }
 
 /**
- * Per-tenant channel settings. Credentials (each channel's `secretFields`) are sealed with the
+ * Per-tenant channel settings. Credentials (each channel's `secretsSchema`) are sealed with the
  * tenant and channel as context and never leave this file in clear except to build an instance.
  */
 export function createChannelConfigs(deps: { sql: Sql; secrets: Secrets; caps: ChannelCaps; allowBaseUrlOverride: boolean }) {
@@ -51,7 +50,7 @@ export function createChannelConfigs(deps: { sql: Sql; secrets: Secrets; caps: C
     row.secrets ? (JSON.parse(secrets.decrypt(row.secrets, context(tenantId, row.channel))) as Record<string, unknown>) : {};
 
   function validate(definition: ChannelDefinition, config: Record<string, unknown>): Record<string, unknown> {
-    const parsed = definition.configSchema.safeParse(config);
+    const parsed = channelSettingsSchema(definition).safeParse(config);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => ({ path: ['config', ...i.path.map(String)].join('.'), message: i.message }));
       throw new AppError('bad_request', `Invalid ${definition.id} settings: ${issues[0]?.path}: ${issues[0]?.message}.`, { details: { issues } });
@@ -86,8 +85,8 @@ export function createChannelConfigs(deps: { sql: Sql; secrets: Secrets; caps: C
       const existing = await loadRow(tenantId, channel);
       const kept = existing ? openSecrets(tenantId, existing) : {};
       const config = validate(definition, { ...kept, ...input.config });
-      const sealed = pick(config, definition.secretFields, true);
-      const settings = pick(config, definition.secretFields, false);
+      const sealed = pick(config, secretFieldsOf(definition), true);
+      const settings = pick(config, secretFieldsOf(definition), false);
       const ciphertext = Object.keys(sealed).length > 0 ? secrets.encrypt(JSON.stringify(sealed), context(tenantId, channel)) : null;
       const [row] = await sql.withTenant(tenantId, (tx) =>
         tx.query<ConfigRow>(
@@ -116,7 +115,7 @@ export function createChannelConfigs(deps: { sql: Sql; secrets: Secrets; caps: C
       const row = await loadRow(tenantId, channel);
       if (!row?.enabled) return null;
       const definition = channelDefinition(channel);
-      const config = definition.configSchema.parse({ ...row.settings, ...openSecrets(tenantId, row) });
+      const config = channelSettingsSchema(definition).parse({ ...row.settings, ...openSecrets(tenantId, row) });
       return definition.create(deps.caps, config);
     },
   };

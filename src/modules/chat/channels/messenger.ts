@@ -11,13 +11,17 @@ export const MESSENGER_LIMITS = { text: 2000, templateText: 640, buttons: 3, qui
 
 const configSchema = z.object({
   pageId: z.string().min(1).describe('The Facebook Page id'),
-  pageAccessToken: z.string().min(1).describe('A Page access token with pages_messaging'),
-  appSecret: z.string().min(1).describe('The Meta app secret (checks X-Hub-Signature-256)'),
-  verifyToken: z.string().min(1).describe('Any string; enter the same one in the Meta webhook settings'),
   graphApiBaseUrl: z.url().default('https://graph.facebook.com'),
   graphApiVersion: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
   /** Shows "typing…" while the bot works on an answer; off by default, as each one is another Send API call against the page's rate limit. */
   typingIndicator: z.boolean().default(false),
+});
+
+/** Credentials: sealed at rest, never shown back. */
+const secretsSchema = z.object({
+  pageAccessToken: z.string().min(1).describe('A Page access token with pages_messaging'),
+  appSecret: z.string().min(1).describe('The Meta app secret (checks X-Hub-Signature-256)'),
+  verifyToken: z.string().min(1).describe('Any string; enter the same one in the Meta webhook settings'),
 });
 
 const messaging = z.object({
@@ -151,7 +155,7 @@ const messageIdOf = (body: unknown): string | null => {
 export const messengerChannel = defineChannel({
   id: 'messenger',
   configSchema,
-  secretFields: ['pageAccessToken', 'appSecret', 'verifyToken'],
+  secretsSchema,
   baseUrlFields: ['graphApiBaseUrl'],
   capabilities: { webhook: 'async', buttons: MESSENGER_LIMITS.buttons, quickReplies: MESSENGER_LIMITS.quickReplies, maxTextLength: MESSENGER_LIMITS.text },
   account: { name: 'page id', pattern: /^\d{5,30}$/, example: '104858002312345' },

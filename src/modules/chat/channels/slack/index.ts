@@ -7,10 +7,14 @@ import { renderSlack, SLACK_LIMITS, type SlackResponse } from './render.js';
 import { verifySlack } from './verify.js';
 
 const configSchema = z.object({
-  botToken: z.string().min(1).describe('The bot token (xoxb-…) with chat:write'),
-  signingSecret: z.string().min(1).describe('The app signing secret (checks X-Slack-Signature)'),
   botUserId: z.string().optional().describe("The bot's user id, so its own messages are ignored"),
   apiBaseUrl: z.url().default('https://slack.com/api'),
+});
+
+/** Credentials: sealed at rest, never shown back. */
+const secretsSchema = z.object({
+  botToken: z.string().min(1).describe('The bot token (xoxb-…) with chat:write'),
+  signingSecret: z.string().min(1).describe('The app signing secret (checks X-Slack-Signature)'),
 });
 
 /** Errors Slack reports with HTTP 200 that are worth another try. */
@@ -39,10 +43,11 @@ function allowedResponseUrl(url: string, apiBaseUrl: string): boolean {
 export const slackChannel = defineChannel({
   id: 'slack',
   configSchema,
-  secretFields: ['botToken', 'signingSecret'],
+  secretsSchema,
   baseUrlFields: ['apiBaseUrl'],
   capabilities: { webhook: 'async', buttons: SLACK_LIMITS.buttons, quickReplies: SLACK_LIMITS.buttons, maxTextLength: SLACK_LIMITS.text },
   account: { name: 'app id (A…) or team id (T…)', pattern: /^[AT][A-Z0-9]{2,30}$/, example: 'T0001ABCD' },
+  recipient: { pattern: /^[UW][A-Z0-9]{2,30}$/, hint: 'a Slack user id (U…)' },
   create(caps, config) {
     const api = config.apiBaseUrl.replace(/\/$/, '');
     const url = `${api}/chat.postMessage`;

@@ -13,9 +13,6 @@ const templateSchema = z.object({
 
 const configSchema = z.object({
   phoneNumberId: z.string().min(1).describe('The WhatsApp Business phone number id'),
-  accessToken: z.string().min(1).describe('A system user access token with whatsapp_business_messaging'),
-  appSecret: z.string().min(1).describe('The Meta app secret (checks X-Hub-Signature-256)'),
-  verifyToken: z.string().min(1).describe('Any string; enter the same one in the Meta webhook settings'),
   graphApiBaseUrl: z.url().default('https://graph.facebook.com'),
   graphApiVersion: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
   listButtonLabel: z.string().min(1).max(20).default('Choose'),
@@ -23,6 +20,13 @@ const configSchema = z.object({
   windowTemplate: templateSchema.optional().describe('An approved template sent in place of a free-form message outside the 24-hour window'),
   /** Shows "typing…" while the bot works on an answer; off by default, as WhatsApp's indicator also marks the message read (blue ticks). */
   typingIndicator: z.boolean().default(false),
+});
+
+/** Credentials: sealed at rest, never shown back. */
+const secretsSchema = z.object({
+  accessToken: z.string().min(1).describe('A system user access token with whatsapp_business_messaging'),
+  appSecret: z.string().min(1).describe('The Meta app secret (checks X-Hub-Signature-256)'),
+  verifyToken: z.string().min(1).describe('Any string; enter the same one in the Meta webhook settings'),
 });
 
 const messageIdOf = (body: unknown): string | null => {
@@ -38,10 +42,11 @@ const asSend = (payload: unknown): WhatsAppSend =>
 export const whatsappChannel = defineChannel({
   id: 'whatsapp',
   configSchema,
-  secretFields: ['accessToken', 'appSecret', 'verifyToken'],
+  secretsSchema,
   baseUrlFields: ['graphApiBaseUrl'],
   capabilities: { webhook: 'async', buttons: WHATSAPP_LIMITS.buttons, quickReplies: WHATSAPP_LIMITS.listRows, maxTextLength: WHATSAPP_LIMITS.text },
   account: { name: 'phone number id', pattern: /^\d{5,30}$/, example: '106540352242922' },
+  recipient: { pattern: /^\d{6,20}$/, hint: 'a phone number in digits with its country code (wa_id), e.g. 15551234567' },
   create(caps, config) {
     const api = `${config.graphApiBaseUrl.replace(/\/$/, '')}/${config.graphApiVersion}`;
     const post = (phoneNumberId: string | null, body: unknown) =>
