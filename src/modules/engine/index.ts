@@ -22,7 +22,8 @@ export { engineTenantData } from './tenant-data.js';
 export { createEnginePersonData } from './person-data.js';
 // For benchmarks and tools that run a flow in process, without storage.
 export { runTurnCore as runFlowTurn } from './run-turn.js';
-export type { FlowContext } from './flow/index.js';
+// For tools that read stored conversations (and run them in process, as the benchmarks do).
+export { readSnapshot, SNAPSHOT_VERSION, type ConversationSnapshot } from './flow/index.js';
 // For `mcp-engine test`, which runs conversation tests offline without storage.
 export { parseSuite, runConversationSuite } from './conversation-tests/index.js';
 

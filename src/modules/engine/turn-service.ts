@@ -26,18 +26,17 @@ export function createTurnService(deps: TurnServiceDeps): TurnService {
       // From the database: the cache serves lock holders only, so a reader never sees older state.
       const record = await contexts.loadFromDb(tenantId, conversationId);
       if (!record) return null;
-      const { context } = record;
+      const { snapshot } = record;
       return {
         conversationId,
         flowId: record.flowId,
         flowVersion: record.flowVersion,
-        state: context.state,
-        status: context.status,
-        turn: context.turn,
-        slots: context.slots,
-        vars: context.vars,
-        // Contexts stored before sub-flows have no frames.
-        calls: (context.internal.frames ?? []).map((frame) => ({ flow: frame.name, version: frame.version, from: frame.state })),
+        state: snapshot.state,
+        status: snapshot.status,
+        turn: snapshot.turn,
+        slots: snapshot.slots,
+        vars: snapshot.vars,
+        calls: snapshot.frames.map((frame) => ({ flow: frame.name, version: frame.version, from: frame.state })),
         updatedAt: record.updatedAt,
       };
     },
