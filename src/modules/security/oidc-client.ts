@@ -32,8 +32,9 @@ const misconfigured = (issuer: string, cause: unknown) =>
 /** A provider answering 5xx is down for now; any other wrong answer to discovery is a wrong setting. */
 const serverFailed = (error: unknown) => error instanceof oidc.ClientError && error.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' && error.cause instanceof Response && error.cause.status >= 500;
 
+/** fetch's own failure (refused, reset, DNS) or its timeout; not the library's TypeErrors about its arguments, which have a code. */
 const isNetworkFailure = (error: unknown) =>
-  error instanceof TypeError || (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError'));
+  (error instanceof TypeError && !('code' in error)) || (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError'));
 
 /** An answer of the provider's, as something the person at the browser can act on. */
 function asAppError(issuer: string, error: unknown): AppError {
