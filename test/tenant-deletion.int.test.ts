@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allMigrations } from '../src/app.js';
+import { tenantDataParts } from '../src/tenant-data.js';
 import { deployShop, runKnownConversations } from './analytics-shop.js';
 import { TEST_REDIS_URL } from './support/env.js';
 import { client } from './support/http.js';
@@ -83,6 +85,10 @@ async function redisKeysOf(tenantId: string): Promise<string[]> {
 }
 
 describe('deleting a tenant', () => {
+  it("asks every module with migrations for its share, in the migrations' dependency order", () => {
+    expect(tenantDataParts.map((part) => part.module)).toEqual(allMigrations.map((m) => m.module));
+  });
+
   it('leaves no row in any table with a tenant column and no Redis key of it; another tenant keeps everything', async () => {
     const [gone, kept] = [await busyTenant(), await busyTenant()];
     const before = await rowsOf(gone.id);
