@@ -82,6 +82,12 @@ export interface ChannelInstance {
   respond?(outcome: TurnOutcome | null, request: WebhookRequest): WebhookResponse;
 }
 
+export interface AccountList {
+  field: string;
+  id: string;
+  secretFields: readonly string[];
+}
+
 export interface ChannelDefinition<S extends z.ZodType = z.ZodType> {
   id: ChannelId;
   configSchema: S;
@@ -92,6 +98,11 @@ export interface ChannelDefinition<S extends z.ZodType = z.ZodType> {
   capabilities: { webhook: 'async' | 'sync' | 'none'; buttons: number; quickReplies: number; maxTextLength: number };
   /** What identifies one account of this channel (routes are keyed by it) and how to check one. */
   account: { name: string; pattern: RegExp; example: string };
+  /**
+   * A config field listing several accounts, each with its own credentials (Messenger pages,
+   * Slack teams, WhatsApp numbers): `id` names the account, `secretFields` are sealed per account.
+   */
+  accountList?: AccountList;
   create(caps: ChannelCaps, config: z.infer<S>): ChannelInstance;
 }
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../../../shared/app-error.js';
+import { accountsRule, credentialOf } from '../account-list.js';
+import { modalAsPlain } from '../degrade.js';
 import { defineChannel } from '../define-channel.js';
 import { failedSend } from '../http-post.js';
 import { graphError, parseJsonBody, verifyMeta } from '../meta-webhook.js';
@@ -11,9 +13,18 @@ const templateSchema = z.object({
   language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'a language code such as en or en_US'),
 });
 
+const PHONE_NUMBER_ID = /^\d{5,30}$/;
+
+const numberSchema = z.object({
+  phoneNumberId: z.string().regex(PHONE_NUMBER_ID, 'a WhatsApp phone number id (digits)'),
+  accessToken: z.string().min(1).describe('The access token that may send from this number'),
+});
+
 const configSchema = z.object({
-  phoneNumberId: z.string().min(1).describe('The WhatsApp Business phone number id'),
-  accessToken: z.string().min(1).describe('A system user access token with whatsapp_business_messaging'),
+  phoneNumberId: z.string().min(1).optional().describe('The WhatsApp Business phone number id (the default sender)'),
+  accessToken: z.string().min(1).optional().describe('A system user access token with whatsapp_business_messaging (all numbers of its business account)'),
+  /** Numbers that need a token of their own (another business account); the others use accessToken. */
+  numbers: z.array(numberSchema).max(100).default([]).describe('Phone numbers, each with its own access token'),
   appSecret: z.string().min(1).describe('The Meta app secret (checks X-Hub-Signature-256)'),
   verifyToken: z.string().min(1).describe('Any string; enter the same one in the Meta webhook settings'),
   graphApiBaseUrl: z.url().default('https://graph.facebook.com'),
@@ -23,7 +34,9 @@ const configSchema = z.object({
   windowTemplate: templateSchema.optional().describe('An approved template sent in place of a free-form message outside the 24-hour window'),
   /** Shows "typing…" while the bot works on an answer; off by default, as WhatsApp's indicator also marks the message read (blue ticks). */
   typingIndicator: z.boolean().default(false),
-});
+})
+  .check(accountsRule({ field: 'numbers', id: 'phoneNumberId', credential: 'accessToken' }))
+  .refine((c) => c.accessToken === undefined || c.phoneNumberId !== undefined, { path: ['phoneNumberId'], message: 'set the phone number id that accessToken sends from' });
 
 const messageIdOf = (body: unknown): string | null => {
   const id = (body as { messages?: { id?: unknown }[] } | null)?.messages?.[0]?.id;
@@ -42,24 +55,27 @@ export const whatsappChannel = defineChannel({
   baseUrlFields: ['graphApiBaseUrl'],
   capabilities: { webhook: 'async', buttons: WHATSAPP_LIMITS.buttons, quickReplies: WHATSAPP_LIMITS.listRows, maxTextLength: WHATSAPP_LIMITS.text },
   account: { name: 'phone number id', pattern: /^\d{5,30}$/, example: '106540352242922' },
+  accountList: { field: 'numbers', id: 'phoneNumberId', secretFields: ['accessToken'] },
   create(caps, config) {
     const api = `${config.graphApiBaseUrl.replace(/\/$/, '')}/${config.graphApiVersion}`;
-    const post = (phoneNumberId: string | null, body: unknown) =>
-      caps.post(`${api}/${encodeURIComponent(phoneNumberId ?? config.phoneNumberId)}/messages`, {
-        headers: { authorization: `Bearer ${config.accessToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+    const defaultNumber = config.phoneNumberId ?? config.numbers[0]?.phoneNumberId ?? '';
+    /** From the number the user wrote to, with that number's token (or the account-wide one). */
+    const post = (phoneNumberId: string | null, body: unknown) => {
+      const from = phoneNumberId ?? defaultNumber;
+      const token = credentialOf(config.numbers, 'phoneNumberId', from, 'accessToken', config.accessToken) ?? '';
+      return caps.post(`${api}/${encodeURIComponent(from)}/messages`, { headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    };
     return {
       verify: (request) => verifyMeta(request, config),
       parseInbound: (request) => parseWhatsApp(parseJsonBody(request)),
-      render: (reply, address) => renderWhatsApp(reply, address, config.listButtonLabel),
+      render: (reply, address) => renderWhatsApp(modalAsPlain(reply), address, config.listButtonLabel),
       async send(payload) {
         const { phoneNumberId, message } = asSend(payload);
         const result = await post(phoneNumberId, message);
         return result.ok ? { ok: true, externalId: messageIdOf(result.body) } : failedSend(result, graphError(result.body));
       },
       async startConversation(target) {
-        const phoneNumberId = target.from ?? config.phoneNumberId;
+        const phoneNumberId = target.from ?? defaultNumber;
         if (!/^\d{5,30}$/.test(phoneNumberId)) throw new AppError('bad_request', `from: '${phoneNumberId.slice(0, 100)}' is not a WhatsApp phone number id.`);
         // The same key an inbound message of this user to this number gets: their reply continues it.
         return { conversationKey: `${phoneNumberId}:${target.to}`, address: { to: target.to, phoneNumberId }, delivered: false };
