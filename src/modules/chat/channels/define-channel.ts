@@ -78,7 +78,7 @@ export interface ChannelInstance {
   startConversation?(target: { to: string; from?: string }, first: Reply): Promise<{ conversationKey: string; address: Address; delivered: boolean }>;
   /** Best effort, off the turn's path: shows the user that the bot is typing (Messenger, WhatsApp). */
   typing?(address: Address, inboundId: string): Promise<void>;
-  /** Synchronous channels answer the webhook with the turn's replies; the others acknowledge at once. */
+  /** Synchronous channels answer the webhook with the turn's replies; the others acknowledge at once (with `null`), by default with `200 ok`. */
   respond?(outcome: TurnOutcome | null, request: WebhookRequest): WebhookResponse;
 }
 

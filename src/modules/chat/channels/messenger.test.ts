@@ -113,3 +113,14 @@ describe('Messenger typing indicator', () => {
     expect(posted).toEqual([{ url: 'https://graph.facebook.com/v21.0/me/messages', body: { recipient: { id: 'PSID_1' }, sender_action: 'typing_on' } }]);
   });
 });
+
+describe('Messenger modal replies', () => {
+  it('shows the modal as text, a lone select’s options as quick replies; sends with the page of the address', () => {
+    const caps = { clock: { now: () => 0, isoNow: () => '' }, post: async () => ({ ok: true as const, status: 200, body: {} }) };
+    const config = { pageAccessToken: 't', pages: [], appSecret: 'a', verifyToken: 'v', graphApiBaseUrl: 'https://graph.facebook.com', graphApiVersion: 'v21.0', typingIndicator: false };
+    const modal = { title: 'Size', submit: 'Pick', fields: [{ name: 'size', label: 'Size', type: 'select' as const, options: [{ title: 'Large', value: 'size_l' }] }] };
+    expect(messengerChannel.create(caps as never, config).render({ type: 'text', text: 'Pick one', modal }, { psid: 'P1', pageId: '1234567' })).toEqual([
+      { pageId: '1234567', body: { recipient: { id: 'P1' }, messaging_type: 'RESPONSE', message: { text: 'Pick one\n\nSize\n• Size: Large', quick_replies: [{ content_type: 'text', title: 'Large', payload: 'size_l' }] } } },
+    ]);
+  });
+});

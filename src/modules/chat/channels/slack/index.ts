@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../../../shared/app-error.js';
 import { accountsRule, credentialOf } from '../account-list.js';
-import { defineChannel, type SendResult } from '../define-channel.js';
+import { defineChannel, respond, type SendResult } from '../define-channel.js';
 import { failedSend } from '../http-post.js';
 import { parseSlack } from './inbound.js';
 import { SLACK_LIMITS, type SlackResponse } from './render.js';
@@ -106,6 +106,8 @@ export const slackChannel = defineChannel({
         return { conversationKey: `${teamId}:${channel}`, address: { channel, team: teamId }, delivered: false };
       },
       send: (payload) => send(asSlackSend(payload)),
+      // An empty 200: Slack shows a slash command's answer text to the user, and closes a submitted modal only on an empty body.
+      respond: () => respond(200, ''),
     };
   },
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { slackChannel } from './index.js';
 import { parseSlack } from './inbound.js';
 import { renderSlack } from './render.js';
+import { slackSends } from './sends.js';
 import { verifySlack } from './verify.js';
 
 const raw = (name: string): string => readFileSync(new URL(`../../../../../test/fixtures/channels/${name}`, import.meta.url), 'utf8');
@@ -185,5 +186,35 @@ describe('Slack response_url answers', () => {
 
   it('refuses a slash command form with a NUL', () => {
     expect(() => parseSlack('command=%2Forder&text=a%00b&team_id=T1&channel_id=C1&user_id=U1&response_url=https%3A%2F%2Fhooks.slack.com%2Fx&trigger_id=t', 'application/x-www-form-urlencoded', [])).toThrow();
+  });
+});
+
+describe('Slack modals', () => {
+  const modal = { title: 'Size', submit: 'Pick', callback: 'sized', fields: [{ name: 'size', label: 'Size', type: 'select' as const, options: [{ title: 'Large', value: 'size_l' }] }] };
+
+  it('opens a modal first while the trigger lasts, naming the thread it continues, with the team that sends it', () => {
+    const sends = slackSends({ type: 'text', text: 'Pick a size', modal }, { channel: 'C1', threadTs: '1.2', team: 'T9', triggerId: 'tr1' });
+    expect(sends).toEqual([
+      {
+        team: 'T9',
+        triggerId: 'tr1',
+        view: expect.objectContaining({ callback_id: 'sized', private_metadata: '{"channel":"C1","thread_ts":"1.2"}' }),
+        fallback: { team: 'T9', message: expect.objectContaining({ channel: 'C1', thread_ts: '1.2', text: 'Size\n• Size: Large' }) },
+      },
+      { team: 'T9', message: { channel: 'C1', thread_ts: '1.2', text: 'Pick a size' } },
+    ]);
+  });
+
+  it('shows a modal as text (a lone select’s options as buttons) when there is no trigger', () => {
+    const [post] = slackSends({ type: 'text', text: 'Pick a size', modal }, { channel: 'C1', team: 'T9' }) as unknown as { message: { text: string; blocks: unknown[] } }[];
+    expect(post!.message.text).toBe('Pick a size\n\nSize\n• Size: Large');
+    expect(post!.message.blocks).toContainEqual({ type: 'actions', elements: [{ type: 'button', action_id: 'option_0', text: { type: 'plain_text', text: 'Large' }, value: 'size_l' }] });
+  });
+
+  it('continues a slash command’s private conversation when its modal is submitted', () => {
+    const payload = JSON.parse(raw('slack-view-submission.json')) as { view: { private_metadata: string } };
+    payload.view.private_metadata = JSON.stringify({ channel: 'C0123', response_url: 'https://hooks.slack.com/commands/T0001/1/x', response_type: 'ephemeral' });
+    const [message] = parseSlack(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded', []);
+    expect(message).toMatchObject({ conversationKey: 'T0001:C0123:user:U0456', address: { channel: 'C0123', responseUrl: 'https://hooks.slack.com/commands/T0001/1/x', responseType: 'ephemeral', team: 'T0001' } });
   });
 });
