@@ -41,7 +41,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   const masterKeys = resolveMasterKeys({ configured: config.security.masterKey, dataDir: config.storage.dataDir, serverMode: Boolean(config.storage.databaseUrl) });
   const secrets = createSecrets(masterKeys);
   const storage = await createStorage(config.storage, { logger: logger.child({ module: 'storage' }) });
-  const { sql, kv, locks } = storage;
+  const { sql, kv, locks, counters } = storage;
   try {
     await storage.migrate(allMigrations);
     await checkMasterKeys(secrets, secretHolders({ sql, secrets }), config.security.masterKey ? 'MCP_MASTER_KEY' : join(config.storage.dataDir, 'master.key'));
@@ -57,7 +57,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     clock,
     logger: logger.child({ module: 'security' }),
     masterKey: masterKeys[0]!.key,
-    config: { accessTokenTtlSeconds: config.security.accessTokenTtlSeconds, platformAdminKey: config.security.platformAdminKey },
+    config: { accessTokenTtlSeconds: config.security.accessTokenTtlSeconds, platformAdminKey: config.security.platformAdminKey, oidc: config.security.oidc },
   });
   const tenantEgress = createGuardedFetch(config.adaptors);
   const models = traceMethods(telemetry, 'models', createModels({ clock, kv, sql, secrets, logger: logger.child({ module: 'models' }), config: config.models, tenantFetch: tenantEgress.fetch }), ['parse', 'generate', 'converse', 'embed']);
@@ -66,10 +66,11 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   const adaptors = traceMethods(telemetry, 'adaptors', createAdaptors({ sql, ids, secrets, clock, logger: logger.child({ module: 'adaptors' }), config: config.adaptors }), ['execute']);
   const analytics = createAnalytics({
     sql,
+    counters,
     clock,
     ids,
     logger: logger.child({ module: 'analytics' }),
-    config: { ...config.analytics, redisUrl: config.storage.redisUrl, redisKeyPrefix: config.storage.redisKeyPrefix },
+    config: config.analytics,
   });
   await analytics.start();
   // Before engine and chat: they ask it, per workspace, whether to redact what they store.

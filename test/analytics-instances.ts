@@ -20,6 +20,7 @@ export async function sideInstance(app: TestApp, options: { redis: boolean; batc
   const storage = await createStorage({ ...storageConfig, ...(options.redis ? { redisUrl } : {}) }, { logger: silentLogger() });
   const analytics = createAnalytics({
     sql: storage.sql,
+    counters: storage.counters,
     clock: systemClock,
     ids: randomIds,
     logger: silentLogger(),
@@ -27,8 +28,6 @@ export async function sideInstance(app: TestApp, options: { redis: boolean; batc
       ...app.config.analytics,
       batchSize: options.batchSize ?? app.config.analytics.batchSize,
       flushMs: options.flushMs ?? app.config.analytics.flushMs,
-      redisUrl: options.redis ? redisUrl : undefined,
-      redisKeyPrefix: app.config.storage.redisKeyPrefix,
     },
   });
   await analytics.start();

@@ -2,7 +2,7 @@ import { AppError } from '../../shared/app-error.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Sql, SqlExecutor } from '../storage/contract.js';
+import type { Counters, Sql, SqlExecutor } from '../storage/contract.js';
 import { stagedRows, type TurnRecord, type TurnRowWriter } from '../engine/contract.js';
 import type { Analytics, AnalyticsQueryInput, CustomMetricInput } from './contract.js';
 import { deriveRecord } from './derive-records.js';
@@ -28,6 +28,8 @@ export interface AnalyticsConfig extends PipelineConfig {
 
 export interface AnalyticsDeps {
   sql: Sql;
+  /** Live figures' counters: storage's, shared by every instance through Redis. */
+  counters: Counters;
   clock: Clock;
   ids: Ids;
   logger: Logger;
@@ -39,7 +41,7 @@ const DAY_MS = 86_400_000;
 export function createAnalytics(deps: AnalyticsDeps): Analytics {
   const { sql, clock, ids, logger, config } = deps;
   const partitions = createPartitions({ sql, logger });
-  const pipeline = createPipeline({ sql, partitions, logger, config, onStored: (n) => metrics.stored(n), onRefused: () => metrics.refused() });
+  const pipeline = createPipeline({ sql, counters: deps.counters, partitions, logger, config, onStored: (n) => metrics.stored(n), onRefused: () => metrics.refused() });
   const metrics = createOperatorMetrics({ backlog: pipeline.backlog });
   const maintenance = createMaintenance({ sql, partitions, clock, logger, config });
 
@@ -109,7 +111,7 @@ export function createAnalytics(deps: AnalyticsDeps): Analytics {
     flush: () => pipeline.flush(),
     async start() {
       await maintenance.start();
-      await pipeline.start();
+      pipeline.start();
     },
     async stop() {
       maintenance.stop();

@@ -29,9 +29,9 @@ export function splitAccountSecrets(list: AccountList | undefined, config: Field
   if (!list || !Array.isArray(items)) return { config, secrets: {} };
   const secrets: AccountSecrets = {};
   const plain = items.filter(isFields).map((item) => {
-    const own = Object.entries(item).filter(([key]) => list.secretFields.includes(key));
+    const own = Object.entries(item).filter(([key]) => key === list.secret);
     if (own.length > 0) secrets[String(item[list.id])] = Object.fromEntries(own);
-    return Object.fromEntries(Object.entries(item).filter(([key]) => !list.secretFields.includes(key)));
+    return Object.fromEntries(Object.entries(item).filter(([key]) => key !== list.secret));
   });
   return { config: { ...config, [list.field]: plain }, secrets };
 }

@@ -3,7 +3,7 @@ import { AppError } from '../../shared/app-error.js';
 import type { Secrets } from '../security/contract.js';
 import type { Sql } from '../storage/contract.js';
 import { type AccountSecrets, accountSecretPaths, joinAccountSecrets, splitAccountSecrets, withStoredAccountSecrets } from './account-secrets.js';
-import type { ChannelCaps, ChannelDefinition, ChannelInstance } from './channels/define-channel.js';
+import { type ChannelCaps, type ChannelDefinition, type ChannelInstance, channelSettingsSchema, secretFieldsOf } from './channels/define-channel.js';
 import { channelDefinition } from './channels/registry.js';
 import type { ChannelConfigInput, ChannelConfigView, ChannelId } from './contract.js';
 
@@ -28,14 +28,13 @@ const pick = (source: Record<string, unknown>, keys: readonly string[], keep: bo
 
 /** A base URL field's production default, read from the channel's own schema. */
 function defaultOf(definition: ChannelDefinition, field: string): unknown {
-  const schema = definition.configSchema;
-  return schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>)[field]?.safeParse(undefined).data : undefined;
+  return (definition.configSchema.shape as Record<string, z.ZodType>)[field]?.safeParse(undefined).data;
 }
 
 /**
- * Per-tenant channel settings. Credentials (each channel's `secretFields`, and those of each
- * account in its `accountList`) are sealed with the tenant and channel as context and never leave
- * this file in clear except to build an instance.
+ * Per-tenant channel settings. Credentials (each channel's `secretsSchema`, and each account's in
+ * its `accountList`) are sealed with the tenant and channel as context and never leave this file
+ * in clear except to build an instance.
  */
 export function createChannelConfigs(deps: { sql: Sql; secrets: Secrets; caps: ChannelCaps; allowBaseUrlOverride: boolean }) {
   const { sql, secrets } = deps;
@@ -70,7 +69,7 @@ export function createChannelConfigs(deps: { sql: Sql; secrets: Secrets; caps: C
   }
 
   function validate(definition: ChannelDefinition, config: Record<string, unknown>): Record<string, unknown> {
-    const parsed = definition.configSchema.safeParse(config);
+    const parsed = channelSettingsSchema(definition).safeParse(config);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => ({ path: ['config', ...i.path.map(String)].join('.'), message: i.message }));
       throw new AppError('bad_request', `Invalid ${definition.id} settings: ${issues[0]?.path}: ${issues[0]?.message}.`, { details: { issues } });
@@ -107,8 +106,8 @@ export function createChannelConfigs(deps: { sql: Sql; secrets: Secrets; caps: C
       const list = definition.accountList;
       const validated = validate(definition, { ...kept.fields, ...withStoredAccountSecrets(list, input.config, kept.accounts) });
       const { config, secrets: accounts } = splitAccountSecrets(list, validated);
-      const sealed: Sealed = { fields: pick(config, definition.secretFields, true), accounts };
-      const settings = pick(config, definition.secretFields, false);
+      const sealed: Sealed = { fields: pick(config, secretFieldsOf(definition), true), accounts };
+      const settings = pick(config, secretFieldsOf(definition), false);
       const blob = { ...sealed.fields, ...(Object.keys(accounts).length > 0 ? { [ACCOUNT_SECRETS]: accounts } : {}) };
       const ciphertext = Object.keys(blob).length > 0 ? secrets.encrypt(JSON.stringify(blob), context(tenantId, channel)) : null;
       const [row] = await sql.withTenant(tenantId, (tx) =>
@@ -138,7 +137,7 @@ export function createChannelConfigs(deps: { sql: Sql; secrets: Secrets; caps: C
       const row = await loadRow(tenantId, channel);
       if (!row?.enabled) return null;
       const definition = channelDefinition(channel);
-      const config = definition.configSchema.parse(fullConfig(tenantId, row));
+      const config = channelSettingsSchema(definition).parse(fullConfig(tenantId, row));
       return definition.create(deps.caps, config);
     },
   };

@@ -8,6 +8,7 @@ import type { Sql } from '../storage/contract.js';
 import { createChannelConfigs } from './channel-configs.js';
 import { createBotSends } from './bot-sends.js';
 import { createChannelRoutes } from './channel-routes.js';
+import { channelSettingsSchema, secretFieldsOf } from './channels/define-channel.js';
 import { createHttpPost } from './channels/http-post.js';
 import { CHANNELS } from './channels/registry.js';
 import type { Chat } from './contract.js';
@@ -81,7 +82,7 @@ export function createChat(deps: ChatDeps): Chat {
       messages.list(tenantId, conversationId, Math.min(options?.limit ?? 100, MAX_PAGE), options?.newest ?? false),
 
     listChannelKinds: () =>
-      CHANNELS.map((c) => ({ id: c.id, capabilities: c.capabilities, secretFields: [...c.secretFields], configSchema: z.toJSONSchema(c.configSchema, { io: 'input' }) })),
+      CHANNELS.map((c) => ({ id: c.id, capabilities: c.capabilities, secretFields: secretFieldsOf(c), configSchema: z.toJSONSchema(channelSettingsSchema(c), { io: 'input' }) })),
     listChannels: (tenantId) => configs.list(tenantId),
     getChannel: (tenantId, channel) => configs.get(tenantId, channel),
     putChannel: (tenantId, channel, input) => configs.put(tenantId, channel, input, clock.isoNow()),

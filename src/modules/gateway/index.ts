@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
@@ -28,6 +29,7 @@ import { rejectUnsafeInput } from './input-guard.js';
 import { logResponse, requestLogSerializers } from './request-log.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { authRoutes } from './routes/auth.js';
+import { ssoRoutes } from './routes/sso.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { flowTestRoutes } from './routes/flow-tests.js';
 import { flowRoutes } from './routes/flows.js';
@@ -118,6 +120,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   if (deps.config.corsOrigins.length > 0) {
     await app.register(cors, { origin: deps.config.corsOrigins, credentials: false, maxAge: 600 });
   }
+  // Read by the SSO routes only (the flow of a sign-in in progress); the API itself takes bearer tokens.
+  await app.register(cookie);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await registerDocs(app);
 
@@ -132,6 +136,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       v1.addHook('onRequest', accessControl(deps.security, deps.config.limits));
       v1.addHook('onSend', auditHook(deps.security));
       authRoutes(v1, deps);
+      ssoRoutes(v1, deps);
       workspaceRoutes(v1, deps);
       tenantRoutes(v1, deps);
       peopleRoutes(v1, deps);

@@ -3,12 +3,13 @@
  * concern LLM providers. Zod schemas validate them at the edges (HTTP bodies, stored rows).
  */
 import { z } from 'zod';
+import { PROVIDER_KINDS, type ProviderKind } from './providers/registry.js';
 
 export const MODEL_TASKS = ['intent', 'entities', 'generate', 'sentiment'] as const;
 export type ModelTask = (typeof MODEL_TASKS)[number];
 
-export const PROVIDER_KINDS = ['openai', 'anthropic', 'openai_compatible'] as const;
-export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+// Provider kinds are the registry's ids, so a new provider is one file plus one line there.
+export { PROVIDER_KINDS, type ProviderKind } from './providers/registry.js';
 
 /** One model call, for the turn trace and analytics. Offline calls appear too, at zero cost. */
 export interface ModelUsage {

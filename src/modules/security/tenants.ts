@@ -97,3 +97,5 @@ export function createTenantStore(deps: { sql: Sql; ids: Ids }) {
     },
   };
 }
+
+export type TenantStore = ReturnType<typeof createTenantStore>;

@@ -1,11 +1,5 @@
 import { z } from 'zod';
-
-interface AccountsAt {
-  /** The list field (`pages`), its items' id (`pageId`) and the credential each item and the single account hold (`pageAccessToken`). */
-  field: string;
-  id: string;
-  credential: string;
-}
+import type { AccountList } from './define-channel.js';
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -14,7 +8,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
  * credentials: ids are unique, and some credential exists. Runs even when other fields are
  * wrong, so that a PUT hears about every problem at once.
  */
-export function accountsRule(at: AccountsAt) {
+export function accountsRule(at: AccountList) {
   return z.superRefine(
     (config: Record<string, unknown>, ctx) => {
       const items = Array.isArray(config[at.field]) ? (config[at.field] as unknown[]).filter(isRecord) : [];
@@ -23,8 +17,8 @@ export function accountsRule(at: AccountsAt) {
         if (seen.has(item[at.id])) ctx.addIssue({ code: 'custom', path: [at.field, i, at.id], message: `'${String(item[at.id])}' is listed twice` });
         seen.add(item[at.id]);
       });
-      if (config[at.credential] === undefined && items.length === 0) {
-        ctx.addIssue({ code: 'custom', path: [at.credential], message: `set ${at.credential} (one account) or ${at.field} (several, each with its own ${at.credential})` });
+      if (config[at.secret] === undefined && items.length === 0) {
+        ctx.addIssue({ code: 'custom', path: [at.secret], message: `set ${at.secret} (one account) or ${at.field} (several, each with its own ${at.secret})` });
       }
     },
     { when: (payload) => isRecord(payload.value) },

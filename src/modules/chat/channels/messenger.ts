@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Attachment, Location, Reply, ReplyButton, ReplyCard, ReplyMedia } from '../../engine/contract.js';
-import { accountsRule, credentialOf } from './account-list.js';
+import { credentialOf } from './account-list.js';
 import { listOptions, modalAsPlain } from './degrade.js';
 import { type Address, defineChannel, type InboundEvent } from './define-channel.js';
 import { failedSend } from './http-post.js';
@@ -19,17 +19,20 @@ const pageSchema = z.object({
 
 const configSchema = z.object({
   pageId: z.string().min(1).optional().describe('The Facebook Page id (one page; list several under pages)'),
-  pageAccessToken: z.string().min(1).optional().describe('A Page access token with pages_messaging (one page; list several under pages)'),
   /** Several pages of one Meta app: each reply goes out with the token of the page the user wrote to. */
   pages: z.array(pageSchema).max(100).default([]).describe('Pages, each with its own Page access token'),
-  appSecret: z.string().min(1).describe('The Meta app secret (checks X-Hub-Signature-256)'),
-  verifyToken: z.string().min(1).describe('Any string; enter the same one in the Meta webhook settings'),
   graphApiBaseUrl: z.url().default('https://graph.facebook.com'),
   graphApiVersion: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
   /** Shows "typing…" while the bot works on an answer; off by default, as each one is another Send API call against the page's rate limit. */
   typingIndicator: z.boolean().default(false),
-}).check(accountsRule({ field: 'pages', id: 'pageId', credential: 'pageAccessToken' }));
-type MessengerConfig = z.infer<typeof configSchema>;
+});
+
+/** Credentials: sealed at rest, never shown back. */
+const secretsSchema = z.object({
+  pageAccessToken: z.string().min(1).optional().describe('A Page access token with pages_messaging (one page; list several under pages)'),
+  appSecret: z.string().min(1).describe('The Meta app secret (checks X-Hub-Signature-256)'),
+  verifyToken: z.string().min(1).describe('Any string; enter the same one in the Meta webhook settings'),
+});
 
 const messaging = z.object({
   sender: z.object({ id: z.string() }),
@@ -169,17 +172,19 @@ export interface MessengerSend {
 const asSend = (payload: unknown): MessengerSend =>
   typeof payload === 'object' && payload !== null && 'body' in payload && 'pageId' in payload ? (payload as MessengerSend) : { pageId: null, body: payload };
 
+type MessengerConfig = z.infer<typeof configSchema> & z.infer<typeof secretsSchema>;
+
 const tokenOf = (config: MessengerConfig, pageId: string | null | undefined): string | null => credentialOf(config.pages, 'pageId', pageId, 'pageAccessToken', config.pageAccessToken);
 
 /** Facebook Messenger: webhooks from Meta, replies through the Send API. */
 export const messengerChannel = defineChannel({
   id: 'messenger',
   configSchema,
-  secretFields: ['pageAccessToken', 'appSecret', 'verifyToken'],
+  secretsSchema,
   baseUrlFields: ['graphApiBaseUrl'],
   capabilities: { webhook: 'async', buttons: MESSENGER_LIMITS.buttons, quickReplies: MESSENGER_LIMITS.quickReplies, maxTextLength: MESSENGER_LIMITS.text },
   account: { name: 'page id', pattern: /^\d{5,30}$/, example: '104858002312345' },
-  accountList: { field: 'pages', id: 'pageId', secretFields: ['pageAccessToken'] },
+  accountList: { field: 'pages', id: 'pageId', secret: 'pageAccessToken' },
   create(caps, config) {
     const url = `${config.graphApiBaseUrl.replace(/\/$/, '')}/${config.graphApiVersion}/me/messages`;
     const post = (token: string, body: unknown) => caps.post(url, { headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../../../shared/app-error.js';
-import { accountsRule, credentialOf } from '../account-list.js';
+import { credentialOf } from '../account-list.js';
 import { defineChannel, respond, type SendResult } from '../define-channel.js';
 import { failedSend } from '../http-post.js';
 import { parseSlack } from './inbound.js';
@@ -14,17 +14,19 @@ const teamSchema = z.object({
   botUserId: z.string().optional().describe("The bot's user id in this team"),
 });
 
-const configSchema = z
-  .object({
-    botToken: z.string().min(1).optional().describe('The bot token (xoxb-…) with chat:write (one team; list several under teams)'),
-    /** One app installed in several teams: each reply goes out with the bot token of the team it answers. */
-    teams: z.array(teamSchema).max(100).default([]).describe('Teams the app is installed in, each with its own bot token'),
-    signingSecret: z.string().min(1).describe('The app signing secret (checks X-Slack-Signature)'),
-    botUserId: z.string().optional().describe("The bot's user id, so its own messages are ignored"),
-    apiBaseUrl: z.url().default('https://slack.com/api'),
-  })
-  .check(accountsRule({ field: 'teams', id: 'teamId', credential: 'botToken' }));
-type SlackConfig = z.infer<typeof configSchema>;
+const configSchema = z.object({
+  /** One app installed in several teams: each reply goes out with the bot token of the team it answers. */
+  teams: z.array(teamSchema).max(100).default([]).describe('Teams the app is installed in, each with its own bot token'),
+  botUserId: z.string().optional().describe("The bot's user id, so its own messages are ignored"),
+  apiBaseUrl: z.url().default('https://slack.com/api'),
+});
+
+/** Credentials: sealed at rest, never shown back. */
+const secretsSchema = z.object({
+  botToken: z.string().min(1).optional().describe('The bot token (xoxb-…) with chat:write (one team; list several under teams)'),
+  signingSecret: z.string().min(1).describe('The app signing secret (checks X-Slack-Signature)'),
+});
+type SlackConfig = z.infer<typeof configSchema> & z.infer<typeof secretsSchema>;
 
 /** A views.open whose trigger is gone: the modal is sent as text instead. */
 const STALE_TRIGGER = new Set(['expired_trigger_id', 'invalid_trigger_id', 'exchanged_trigger_id']);
@@ -55,11 +57,12 @@ function allowedResponseUrl(url: string, apiBaseUrl: string): boolean {
 export const slackChannel = defineChannel({
   id: 'slack',
   configSchema,
-  secretFields: ['botToken', 'signingSecret'],
+  secretsSchema,
   baseUrlFields: ['apiBaseUrl'],
   capabilities: { webhook: 'async', buttons: SLACK_LIMITS.buttons, quickReplies: SLACK_LIMITS.buttons, maxTextLength: SLACK_LIMITS.text },
   account: { name: 'app id (A…) or team id (T…)', pattern: /^[AT][A-Z0-9]{2,30}$/, example: 'T0001ABCD' },
-  accountList: { field: 'teams', id: 'teamId', secretFields: ['botToken'] },
+  recipient: { pattern: /^[UW][A-Z0-9]{2,30}$/, hint: 'a Slack user id (U…)' },
+  accountList: { field: 'teams', id: 'teamId', secret: 'botToken' },
   create(caps, config) {
     const api = config.apiBaseUrl.replace(/\/$/, '');
     const botUserIds = [config.botUserId, ...config.teams.map((t) => t.botUserId)].flatMap((id) => id ?? []);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../../../shared/app-error.js';
-import { accountsRule, credentialOf } from '../account-list.js';
+import { credentialOf } from '../account-list.js';
 import { modalAsPlain } from '../degrade.js';
 import { defineChannel } from '../define-channel.js';
 import { failedSend } from '../http-post.js';
@@ -21,12 +21,9 @@ const numberSchema = z.object({
 });
 
 const configSchema = z.object({
-  phoneNumberId: z.string().min(1).optional().describe('The WhatsApp Business phone number id (the default sender)'),
-  accessToken: z.string().min(1).optional().describe('A system user access token with whatsapp_business_messaging (all numbers of its business account)'),
+  phoneNumberId: z.string().min(1).describe('The WhatsApp Business phone number id (the sender when none is known)'),
   /** Numbers that need a token of their own (another business account); the others use accessToken. */
   numbers: z.array(numberSchema).max(100).default([]).describe('Phone numbers, each with its own access token'),
-  appSecret: z.string().min(1).describe('The Meta app secret (checks X-Hub-Signature-256)'),
-  verifyToken: z.string().min(1).describe('Any string; enter the same one in the Meta webhook settings'),
   graphApiBaseUrl: z.url().default('https://graph.facebook.com'),
   graphApiVersion: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
   listButtonLabel: z.string().min(1).max(20).default('Choose'),
@@ -34,9 +31,14 @@ const configSchema = z.object({
   windowTemplate: templateSchema.optional().describe('An approved template sent in place of a free-form message outside the 24-hour window'),
   /** Shows "typing…" while the bot works on an answer; off by default, as WhatsApp's indicator also marks the message read (blue ticks). */
   typingIndicator: z.boolean().default(false),
-})
-  .check(accountsRule({ field: 'numbers', id: 'phoneNumberId', credential: 'accessToken' }))
-  .refine((c) => c.accessToken === undefined || c.phoneNumberId !== undefined, { path: ['phoneNumberId'], message: 'set the phone number id that accessToken sends from' });
+});
+
+/** Credentials: sealed at rest, never shown back. */
+const secretsSchema = z.object({
+  accessToken: z.string().min(1).optional().describe('A system user access token with whatsapp_business_messaging (all numbers of its business account)'),
+  appSecret: z.string().min(1).describe('The Meta app secret (checks X-Hub-Signature-256)'),
+  verifyToken: z.string().min(1).describe('Any string; enter the same one in the Meta webhook settings'),
+});
 
 const messageIdOf = (body: unknown): string | null => {
   const id = (body as { messages?: { id?: unknown }[] } | null)?.messages?.[0]?.id;
@@ -51,14 +53,15 @@ const asSend = (payload: unknown): WhatsAppSend =>
 export const whatsappChannel = defineChannel({
   id: 'whatsapp',
   configSchema,
-  secretFields: ['accessToken', 'appSecret', 'verifyToken'],
+  secretsSchema,
   baseUrlFields: ['graphApiBaseUrl'],
   capabilities: { webhook: 'async', buttons: WHATSAPP_LIMITS.buttons, quickReplies: WHATSAPP_LIMITS.listRows, maxTextLength: WHATSAPP_LIMITS.text },
   account: { name: 'phone number id', pattern: /^\d{5,30}$/, example: '106540352242922' },
-  accountList: { field: 'numbers', id: 'phoneNumberId', secretFields: ['accessToken'] },
+  recipient: { pattern: /^\d{6,20}$/, hint: 'a phone number in digits with its country code (wa_id), e.g. 15551234567' },
+  accountList: { field: 'numbers', id: 'phoneNumberId', secret: 'accessToken' },
   create(caps, config) {
     const api = `${config.graphApiBaseUrl.replace(/\/$/, '')}/${config.graphApiVersion}`;
-    const defaultNumber = config.phoneNumberId ?? config.numbers[0]?.phoneNumberId ?? '';
+    const defaultNumber = config.phoneNumberId;
     /** From the number the user wrote to, with that number's token (or the account-wide one). */
     const post = (phoneNumberId: string | null, body: unknown) => {
       const from = phoneNumberId ?? defaultNumber;
