@@ -22,6 +22,7 @@ import { createTurnCommits } from './turn-commits.js';
 
 export * from './contract.js';
 export { engineMigrations } from './migrations.js';
+export { engineTenantData } from './tenant-data.js';
 export { createEnginePersonData } from './person-data.js';
 // For benchmarks and tools that run a flow in process, without storage.
 export { runTurnCore as runFlowTurn } from './run-turn.js';
