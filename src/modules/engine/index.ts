@@ -24,6 +24,8 @@ export { createEnginePersonData } from './person-data.js';
 export { runTurnCore as runFlowTurn } from './run-turn.js';
 // For tools that read stored conversations (and run them in process, as the benchmarks do).
 export { readSnapshot, SNAPSHOT_VERSION, type ConversationSnapshot } from './flow/index.js';
+// The state kinds' traits, as `GET /v1/flows/state-types` serves them (editors and their tests).
+export { stateKindTraits } from './flow/index.js';
 // For `mcp-engine test`, which runs conversation tests offline without storage.
 export { parseSuite, runConversationSuite } from './conversation-tests/index.js';
 
