@@ -9,6 +9,7 @@ import { createIntentTrainer } from './nlu/intent-trainer.js';
 import { createOfflineNlu } from './offline-nlu.js';
 import { OFFLINE_PROVIDER, parseMessage } from './parse-message.js';
 import { createProviderDirectory } from './provider-directory.js';
+import { providerKindInfos } from './providers/registry.js';
 import { createResponseCache } from './response-cache.js';
 import { realSleep } from './retry.js';
 import { analyseSentiment } from './sentiment/analyse-sentiment.js';
@@ -138,6 +139,7 @@ export function createModels(deps: ModelsDeps): Models {
 
     getSettings: (tenantId) => settings.get(tenantId),
     updateSettings: (tenantId, input) => settings.update(tenantId, input),
+    listProviderKinds: () => providerKindInfos(),
     testProvider: (tenantId, input) => settings.test(tenantId, input),
     trainingData: createTrainingDataService(trainingStore, trainer),
   };

@@ -67,6 +67,16 @@ export const modelSettingsInputSchema = z.object({
 });
 export type ModelSettingsInput = z.input<typeof modelSettingsInputSchema>;
 
+/** A provider kind as `GET /v1/models/kinds` lists it: what it needs, and the JSON Schema of its settings and credentials. */
+export interface ProviderKindInfo {
+  id: ProviderKind;
+  /** Where calls go without a base URL; null: a provider of this kind must name one. */
+  defaultBaseUrl: string | null;
+  requiresApiKey: boolean;
+  configSchema: unknown;
+  secretsSchema: unknown;
+}
+
 export interface ProviderView {
   kind: ProviderKind;
   baseUrl: string | null;

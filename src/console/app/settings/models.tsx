@@ -3,7 +3,6 @@ import { api, errorMessage } from '../api/client';
 import { AsyncView, Empty, ErrorBanner, formatTime, useAsync } from '../ui/async';
 import { parseTargets, type Target, targetsText } from './model-targets';
 
-const KINDS = ['openai', 'anthropic', 'openai_compatible'] as const;
 const TASKS = ['intent', 'entities', 'generate', 'sentiment'] as const;
 /** The server's rule for provider names (settings-contract.ts): flows and routing refer to them. */
 const PROVIDER_NAME = /^[a-z][a-z0-9_-]{0,39}$/;
@@ -12,8 +11,15 @@ interface Routing {
   cascadeThreshold?: number;
   tasks?: Partial<Record<(typeof TASKS)[number], Target[]>>;
 }
+/** A provider kind of the server's registry (`GET /v1/models/kinds`). */
+interface ProviderKind {
+  id: string;
+  /** Null: a provider of this kind must name its base URL. */
+  defaultBaseUrl: string | null;
+  requiresApiKey: boolean;
+}
 interface ProviderView {
-  kind: (typeof KINDS)[number];
+  kind: string;
   baseUrl: string | null;
   hasApiKey: boolean;
   apiKeyHint: string | null;
@@ -40,9 +46,10 @@ const tenantProviders = (s: Settings): Record<string, ProviderInput> =>
       .map(([name, p]) => [name, { kind: p.kind, ...(p.baseUrl ? { baseUrl: p.baseUrl } : {}) }]),
   );
 
-function NewProvider({ onAdd }: { onAdd: (name: string, provider: ProviderInput) => Promise<void> }) {
+function NewProvider({ kinds, onAdd }: { kinds: ProviderKind[]; onAdd: (name: string, provider: ProviderInput) => Promise<void> }) {
   const [name, setName] = useState('');
-  const [kind, setKind] = useState<string>('openai');
+  const [kind, setKind] = useState<string>(kinds[0]?.id ?? '');
+  const needsBaseUrl = kinds.find((k) => k.id === kind)?.defaultBaseUrl === null;
   const [baseUrl, setBaseUrl] = useState('');
   const [apiKey, setApiKey] = useState('');
   const nameError = name && !PROVIDER_NAME.test(name) ? 'Use 1–40 lowercase letters, digits, - and _, starting with a letter.' : null;
@@ -60,9 +67,9 @@ function NewProvider({ onAdd }: { onAdd: (name: string, provider: ProviderInput)
       <div className="inline-form">
         <input aria-label="Provider name" placeholder="name, e.g. openai" value={name} onChange={(e) => setName(e.target.value)} required aria-invalid={nameError ? true : undefined} />
         <select aria-label="Provider kind" value={kind} onChange={(e) => setKind(e.target.value)}>
-          {KINDS.map((k) => <option key={k} value={k}>{k}</option>)}
+          {kinds.map((k) => <option key={k.id} value={k.id}>{k.id}</option>)}
         </select>
-        <input aria-label="Base URL" placeholder={kind === 'openai_compatible' ? 'https://… (required)' : 'base URL (optional)'} value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} required={kind === 'openai_compatible'} />
+        <input aria-label="Base URL" placeholder={needsBaseUrl ? 'https://… (required)' : 'base URL (optional)'} value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} required={needsBaseUrl} />
         <input aria-label="API key" type="password" placeholder="API key (stored encrypted)" value={apiKey} onChange={(e) => setApiKey(e.target.value)} autoComplete="off" />
         <button type="submit" className="primary" disabled={Boolean(nameError)}>Add</button>
       </div>
@@ -114,6 +121,7 @@ function RoutingForm({ settings, onSave }: { settings: Settings; onSave: (routin
 /** Per-workspace LLM providers (keys go in, never come out) and which model does which task. */
 export function ModelsSettings({ permissions }: { permissions: string[] }) {
   const settings = useAsync(() => api.get<Settings>('/models/settings'), []);
+  const kinds = useAsync(() => api.get<{ kinds: ProviderKind[] }>('/models/kinds').then((r) => r.kinds), []);
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
   const canWrite = permissions.includes('models:write');
 
@@ -173,7 +181,7 @@ export function ModelsSettings({ permissions }: { permissions: string[] }) {
             )}
             {canWrite ? (
               <>
-                <NewProvider onAdd={(name, provider) => put(s, { providers: { ...tenantProviders(s), [name]: provider } }, `Added ${name}.`)} />
+                {kinds.status === 'ready' ? <NewProvider kinds={kinds.data} onAdd={(name, provider) => put(s, { providers: { ...tenantProviders(s), [name]: provider } }, `Added ${name}.`)} /> : null}
                 <RoutingForm key={s.updatedAt ?? 'none'} settings={s} onSave={(routing) => put(s, { routing }, 'Routing saved.')} />
               </>
             ) : null}
