@@ -100,7 +100,7 @@ export function createExecutionService(deps: ExecutionDeps) {
     if (message.id && loaded?.recentMessageIds.includes(message.id)) throw new AlreadyApplied();
     const target = await resolveFlow(tenantId, loaded, message.flowId);
     const flow = await deps.compiledFlows.get(tenantId, target.flowId, target.flowVersion);
-    const { result, replies, trace, sideEffects, nlu } = await runTurnCore(
+    const { result, replies, trace, summary, sideEffects, nlu } = await runTurnCore(
       { models: deps.models, adaptors: deps.adaptors, knowledge: deps.knowledge, clock, maxSteps: deps.maxSteps, subflows: deps.compiledFlows.subflows },
       { tenantId, flow, modelKey: `${target.flowId}@${target.flowVersion}`, context: loaded?.context ?? null, message },
     );
@@ -126,14 +126,13 @@ export function createExecutionService(deps: ExecutionDeps) {
       ...target,
       channel: message.channel,
       turn: result.context.turn,
-      newRun: !loaded || loaded.context.status === 'ended',
       startedAt,
       latencyMs: clock.now() - started,
       lockWaitMs: attempt.lockWaitMs,
       status,
       state: result.context.state,
       replies: replies.length,
-      trace,
+      summary,
       sideEffects,
     };
     const recent = loaded?.recentMessageIds ?? [];
