@@ -16,6 +16,7 @@ import { type Ids, randomIds } from './shared/ids.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { createTelemetry, traceLogFields, traceMethods } from './shared/telemetry.js';
 import { createPersonData, personDataParts } from './person-data.js';
+import { createTenantPurge, tenantDataParts } from './tenant-data.js';
 
 /** Every module's migrations, in dependency order; applied at start and by `mcp-engine migrate`. */
 export const allMigrations: readonly ModuleMigrations[] = [securityMigrations, engineMigrations, chatMigrations, modelsMigrations, analyticsMigrations, adaptorsMigrations, privacyMigrations, knowledgeMigrations];
@@ -57,6 +58,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     clock,
     logger: logger.child({ module: 'security' }),
     masterKey: masterKeys[0]!.key,
+    purgeTenant: createTenantPurge({ sql, parts: tenantDataParts, purgeKeys: storage.purgeTenantKeys, logger: logger.child({ module: 'tenants' }) }),
     config: { accessTokenTtlSeconds: config.security.accessTokenTtlSeconds, platformAdminKey: config.security.platformAdminKey, oidc: config.security.oidc },
   });
   const tenantEgress = createGuardedFetch(config.adaptors);

@@ -17,6 +17,7 @@ import type { AnalyticsRecord } from './records.js';
 
 export * from './contract.js';
 export { analyticsMigrations } from './migrations.js';
+export { analyticsTenantData } from './tenant-data.js';
 export { createAnalyticsPersonData } from './person-data.js';
 
 export interface AnalyticsConfig extends PipelineConfig {

@@ -28,6 +28,7 @@ import { createWebhooks } from './webhooks.js';
 export * from './contract.js';
 export { channelSecretHolder } from './reseal-secrets.js';
 export { chatMigrations } from './migrations.js';
+export { chatTenantData } from './tenant-data.js';
 export { createChatPersonData } from './person-data.js';
 
 const MAX_PAGE = 500;

@@ -22,10 +22,12 @@ import { createTurnCommits } from './turn-commits.js';
 
 export * from './contract.js';
 export { engineMigrations } from './migrations.js';
+export { engineTenantData } from './tenant-data.js';
 export { createEnginePersonData } from './person-data.js';
 // For benchmarks and tools that run a flow in process, without storage.
 export { runTurnCore as runFlowTurn } from './run-turn.js';
-export type { FlowContext } from './flow/index.js';
+// For tools that read stored conversations (and run them in process, as the benchmarks do).
+export { readSnapshot, SNAPSHOT_VERSION, type ConversationSnapshot } from './flow/index.js';
 // For `mcp-engine test`, which runs conversation tests offline without storage.
 export { parseSuite, runConversationSuite } from './conversation-tests/index.js';
 
@@ -81,18 +83,17 @@ export function createEngine(deps: EngineDeps): Engine {
       // From the database: the cache serves lock holders only, so a reader never sees older state.
       const record = await contexts.loadFromDb(tenantId, conversationId);
       if (!record) return null;
-      const { context } = record;
+      const { snapshot } = record;
       return {
         conversationId,
         flowId: record.flowId,
         flowVersion: record.flowVersion,
-        state: context.state,
-        status: context.status,
-        turn: context.turn,
-        slots: context.slots,
-        vars: context.vars,
-        // Contexts stored before sub-flows have no frames.
-        calls: (context.internal.frames ?? []).map((frame) => ({ flow: frame.name, version: frame.version, from: frame.state })),
+        state: snapshot.state,
+        status: snapshot.status,
+        turn: snapshot.turn,
+        slots: snapshot.slots,
+        vars: snapshot.vars,
+        calls: snapshot.frames.map((frame) => ({ flow: frame.name, version: frame.version, from: frame.state })),
         updatedAt: record.updatedAt,
       };
     },

@@ -3,14 +3,26 @@ import type { Adaptors } from '../adaptors/contract.js';
 import type { Knowledge } from '../knowledge/contract.js';
 import type { Models, NluResult } from '../models/contract.js';
 import type { InboundTurn, Reply, TurnSummary } from './contract.js';
-import { addReplies, boundHistory, startHistory } from './conversation-history.js';
+import { addReplies, boundHistory, type HistoryEntry, startHistory } from './conversation-history.js';
 import { readsSentiment } from './reads-sentiment.js';
 import { performEffect } from './effects.js';
 import { LoadedFlows, type SubflowSource } from './subflows.js';
 import { postbackIntent } from './postback-intent.js';
 import { addCalls, newTurnSummary } from './turn-summary.js';
 import { usageToTrace } from './usage-trace.js';
-import { addStep, type CompiledFlow, EvaluationBudget, type FlowContext, type SideEffect, type StepOptions, type StepResult, type TraceEvent, step } from './flow/index.js';
+import {
+  addStep,
+  type CompiledFlow,
+  type ConversationSnapshot,
+  EvaluationBudget,
+  fromSnapshot,
+  type SideEffect,
+  type StepOptions,
+  type StepResult,
+  type TraceEvent,
+  step,
+  toSnapshot,
+} from './flow/index.js';
 
 export interface TurnCoreDeps {
   models: Models;
@@ -23,8 +35,10 @@ export interface TurnCoreDeps {
 }
 
 export interface TurnOutcome {
-  /** The final step: its context is what gets saved; `status` is never 'effect'. */
+  /** The final step; `status` is never 'effect'. */
   result: StepResult;
+  /** What the conversation keeps for its next turn: the final context without the turn's own state. */
+  snapshot: ConversationSnapshot;
   replies: Reply[];
   trace: TraceEvent[];
   /** What the turn decided and the calls it made, for analytics. */
@@ -51,7 +65,7 @@ function logCalls(log: TurnLog, calls: TraceEvent[]): void {
  */
 export async function runTurnCore(
   deps: TurnCoreDeps,
-  input: { tenantId: string; flow: CompiledFlow; modelKey: string; context: FlowContext | null; message: InboundTurn },
+  input: { tenantId: string; flow: CompiledFlow; modelKey: string; snapshot: ConversationSnapshot | null; message: InboundTurn },
 ): Promise<TurnOutcome> {
   const { clock } = deps;
   const { tenantId, flow, message } = input;
@@ -59,15 +73,15 @@ export async function runTurnCore(
   const text = message.text?.trim() ?? '';
   const loaded = new LoadedFlows();
   // Inside a sub-flow, the message is understood with that flow's intents and entities.
-  const running = (await loaded.loadFrames(deps.subflows, tenantId, input.context)) ?? { flow, modelKey: input.modelKey };
+  const running = (await loaded.loadFrames(deps.subflows, tenantId, input.snapshot)) ?? { flow, modelKey: input.modelKey };
   let nlu: NluResult | null = null;
   if (text) {
     nlu = await deps.models.parse(tenantId, { modelKey: running.modelKey, nlu: running.flow.nlu, text, now: clock.isoNow() });
-    logCalls(log, usageToTrace(nlu.usage, input.context?.state ?? null, clock.isoNow()));
+    logCalls(log, usageToTrace(nlu.usage, input.snapshot?.state ?? null, clock.isoNow()));
     if (readsSentiment(running.flow)) {
       const sentiment = await deps.models.analyseSentiment(tenantId, text);
       nlu.sentiment = { label: sentiment.label, score: sentiment.score };
-      logCalls(log, usageToTrace(sentiment.usage, input.context?.state ?? null, clock.isoNow()));
+      logCalls(log, usageToTrace(sentiment.usage, input.snapshot?.state ?? null, clock.isoNow()));
     }
   } else if (message.payload) {
     nlu = await postbackIntent(deps.models, tenantId, { modelKey: running.modelKey, nlu: running.flow.nlu, payload: message.payload });
@@ -77,7 +91,7 @@ export async function runTurnCore(
   const options = { maxSteps: deps.maxSteps, budget: new EvaluationBudget(), flows: loaded.lookup };
   const result = step(
     flow,
-    input.context,
+    input.snapshot && fromSnapshot(input.snapshot),
     {
       type: 'message',
       text: message.text,
@@ -92,35 +106,34 @@ export async function runTurnCore(
     },
     options,
   );
-  return { ...(await settle(deps, { tenantId, flow, loaded, options, userText: text || null }, result, log)), nlu };
+  return { ...(await settle(deps, { tenantId, flow, loaded, options, history: startHistory(input.snapshot, text || null) }, result, log)), nlu };
 }
 
 /** A hand-back: the flow resumes where the handoff left it, performing effects as a message turn does. */
-export async function resumeTurnCore(deps: TurnCoreDeps, input: { tenantId: string; flow: CompiledFlow; context: FlowContext }): Promise<TurnOutcome> {
+export async function resumeTurnCore(deps: TurnCoreDeps, input: { tenantId: string; flow: CompiledFlow; snapshot: ConversationSnapshot }): Promise<TurnOutcome> {
   const loaded = new LoadedFlows();
-  await loaded.loadFrames(deps.subflows, input.tenantId, input.context);
+  await loaded.loadFrames(deps.subflows, input.tenantId, input.snapshot);
   const options = { maxSteps: deps.maxSteps, budget: new EvaluationBudget(), flows: loaded.lookup };
-  const result = step(input.flow, input.context, { type: 'resume', now: deps.clock.isoNow() }, options);
+  const result = step(input.flow, fromSnapshot(input.snapshot), { type: 'resume', now: deps.clock.isoNow() }, options);
   const log: TurnLog = { trace: [], summary: newTurnSummary() };
-  return { ...(await settle(deps, { tenantId: input.tenantId, flow: input.flow, loaded, options, userText: null }, result, log)), nlu: null };
+  return { ...(await settle(deps, { tenantId: input.tenantId, flow: input.flow, loaded, options, history: startHistory(input.snapshot, null) }, result, log)), nlu: null };
 }
 
 /** Performs every effect the run suspends on until it waits for the user or ends. */
 async function settle(
   deps: TurnCoreDeps,
-  run: { tenantId: string; flow: CompiledFlow; loaded: LoadedFlows; options: StepOptions; userText: string | null },
+  run: { tenantId: string; flow: CompiledFlow; loaded: LoadedFlows; options: StepOptions; history: HistoryEntry[] },
   first: StepResult,
   log: TurnLog,
 ): Promise<Omit<TurnOutcome, 'nlu'>> {
   const { clock } = deps;
-  const { tenantId, flow, loaded, options } = run;
+  const { tenantId, flow, loaded, options, history } = run;
   const { trace, summary } = log;
   let result = first;
   const replies = [...result.replies];
   const sideEffects = [...result.sideEffects];
   trace.push(...result.trace);
   addStep(summary, result.summary);
-  const history = startHistory(first.context, run.userText);
   addReplies(history, result.replies);
   while (result.effect) {
     const effect = result.effect;
@@ -136,6 +149,5 @@ async function settle(
     trace.push(...result.trace);
     addStep(summary, result.summary);
   }
-  result.context.history = boundHistory(history);
-  return { result, replies, trace, summary, sideEffects };
+  return { result, snapshot: toSnapshot(result.context, boundHistory(history)), replies, trace, summary, sideEffects };
 }

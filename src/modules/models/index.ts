@@ -25,6 +25,7 @@ import { sentimentTask } from './tasks/sentiment-task.js';
 export * from './contract.js';
 export { modelSecretHolder } from './reseal-secrets.js';
 export { modelsMigrations } from './migrations.js';
+export { modelsTenantData } from './tenant-data.js';
 export type { ModelsConfig } from './model-config.js';
 // For the NLU benchmark, which trains the offline classifier on CLINC150 directly.
 export { trainIntentClassifier } from './nlu/intent-classifier.js';

@@ -20,6 +20,7 @@ import { createUserStore } from './users.js';
 export * from './contract.js';
 export { resolveMasterKeys } from './master-key-file.js';
 export { securityMigrations } from './migrations.js';
+export { securityTenantData } from './tenant-data.js';
 export { createSecurityPersonData } from './person-data.js';
 export { createSecrets, generateMasterKey, parseMasterKeys } from './secrets.js';
 export { resealed } from './reseal.js';
@@ -37,6 +38,8 @@ export interface SecurityDeps {
   logger: Logger;
   /** The current master key: access tokens are signed with a key derived from it. */
   masterKey: Buffer;
+  /** Deletes a tenant and everything of it, in every module (the app wires every module's share). */
+  purgeTenant: (tenantId: string) => Promise<void>;
   config: { accessTokenTtlSeconds: number; platformAdminKey: string | undefined; oidc?: OidcConfig | null };
 }
 
@@ -77,7 +80,7 @@ export function createSecurity(deps: SecurityDeps): Security {
       return tenant;
     },
     deleteTenant: async (tenantId) => {
-      await tenants.remove(tenantId);
+      await tenants.remove(tenantId, deps.purgeTenant);
       evictTenant(tenantId);
     },
     getTenant: (tenantId) => tenants.get(tenantId),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.js';
 import { emailFromClaims } from './oidc-identity.js';
@@ -59,5 +60,16 @@ describe('the e-mail of a signed-in identity', () => {
     expect(() => emailFromClaims({ sub: '1' }, config)).toThrow(/did not give an e-mail address in the 'email' claim/);
     expect(() => emailFromClaims({ email: 'ann@acme.com', email_verified: false }, config)).toThrow(/has not verified ann@acme.com/);
     expect(() => emailFromClaims({ email: 'ann@evil.test' }, config)).toThrow(/evil.test may not sign in here with SSO; use an address at acme.com/);
+  });
+});
+
+describe("the README's SSO example", () => {
+  it('is a configuration the engine starts with', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const block = /<!-- walkthrough:sso-env -->\s*\n```bash\n([\s\S]*?)\n```/.exec(readme)?.[1] ?? '';
+    const env = Object.fromEntries(block.split('\n').map((line) => line.replace(/\s+#.*$/, '').split('=') as [string, string]));
+    const loaded = loadConfig(env);
+    expect(loaded.ok ? [] : loaded.problems).toEqual([]);
+    expect(loaded.ok && loaded.config.security.oidc).toMatchObject({ issuer: 'https://sso.example.com/realms/acme', provisioning: { role: 'agent', workspaces: ['support'] } });
   });
 });

@@ -29,12 +29,10 @@ export function countersContract(name: string, create: () => Promise<{ counters:
       expect(await counters.read(['c'])).toEqual([50]);
     });
 
-    it('a counter expires its TTL after its last change', async () => {
-      await counters.add([{ key: 'short', by: 1, ttlMs: 80 }, { key: 'long', by: 1, ttlMs: 10_000 }]);
-      await sleep(50);
+    it("a counter expires by its last change's TTL", async () => {
+      await counters.add([{ key: 'short', by: 1, ttlMs: 10_000 }, { key: 'long', by: 1, ttlMs: 10_000 }]);
       await counters.add([{ key: 'short', by: 1, ttlMs: 80 }]);
-      expect(await counters.read(['short'])).toEqual([2]);
-      await sleep(120);
+      await sleep(150);
       expect(await counters.read(['short', 'long'])).toEqual([0, 1]);
     });
 

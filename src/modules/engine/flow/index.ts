@@ -7,6 +7,8 @@ export { validateFlow, type FlowValidation, type ValidateOptions } from './flow-
 export type { FlowIssue } from './flow-issue.js';
 export { compileFlow, type CompiledFlow } from './compile-flow.js';
 export { newContext, type FlowContext, type FlowInternals, type TurnMessage } from './context.js';
+export { SNAPSHOT_VERSION, endedSnapshot, fromSnapshot, toSnapshot, type ConversationSnapshot, type HistoryEntry } from './snapshot.js';
+export { readSnapshot, type SnapshotRead } from './snapshot-upgrades.js';
 export { step, DEFAULT_MAX_STEPS } from './step.js';
 export { EvaluationBudget, TURN_LIMITS, type BudgetLimits } from './budget.js';
 export type { StepEvent, Reply, Button, PendingEffect, SideEffect, StepResult, StepOptions } from './step-types.js';

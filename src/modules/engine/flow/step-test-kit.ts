@@ -4,6 +4,7 @@ import { compileFlow, type CompiledFlow } from './compile-flow.js';
 import type { FlowContext } from './context.js';
 import { validateFlow } from './flow-validator.js';
 import { parseFlowSource } from './parse-flow-source.js';
+import { fromSnapshot, toSnapshot } from './snapshot.js';
 import { step } from './step.js';
 import { addStep, newStepSummary, type StepSummary } from './step-summary.js';
 import type { PendingEffect, Reply, StepEvent, StepResult } from './step-types.js';
@@ -47,10 +48,14 @@ export interface TurnOutcome {
   effects: PendingEffect[];
 }
 
-/** What the executor does: step, then perform effects until the turn settles. */
+/**
+ * What the executor does: step, then perform effects until the turn settles. The turn starts from
+ * what the conversation stored (its snapshot), as it does in production, so nothing a turn keeps
+ * only for itself can leak into the next one.
+ */
 export function runTurn(flow: CompiledFlow, context: FlowContext | null, event: StepEvent, effects: EffectHandler = () => ({ ok: false, error: { code: 'none', message: 'no handler' } }), maxSteps?: number): TurnOutcome {
   const options = maxSteps === undefined ? {} : { maxSteps };
-  let result = step(flow, context, event, options);
+  let result = step(flow, context && fromSnapshot(toSnapshot(context, [])), event, options);
   const replies = [...result.replies];
   const trace = [...result.trace];
   const summary = newStepSummary();

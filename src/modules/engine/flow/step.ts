@@ -4,7 +4,7 @@
  * whose result comes back as the next event of the same turn.
  */
 import type { CompiledFlow } from './compile-flow.js';
-import { newContext, newInternals, upgradeContext, type FlowContext, type TurnMessage } from './context.js';
+import { newContext, newInternals, type FlowContext, type TurnMessage } from './context.js';
 import { isStaleHandoffTimer, onHandoffMessage, resumeAfterHandoff } from './handoff.js';
 import { selectRunningFlow } from './subflow.js';
 import { applyEffectResult } from './effects.js';
@@ -81,7 +81,7 @@ function enterRunningFlow(turn: Turn): void {
 export function step(flow: CompiledFlow, context: FlowContext | null, event: StepEvent, options: StepOptions = {}): StepResult {
   const maxSteps = flow.definition.settings?.max_steps ?? options.maxSteps ?? DEFAULT_MAX_STEPS;
   // A private copy keeps `step` pure: the caller's context is never changed.
-  const ctx = context ? upgradeContext(structuredClone(context)) : newContext(event.type === 'message' ? event.user : undefined);
+  const ctx = context ? structuredClone(context) : newContext(event.type === 'message' ? event.user : undefined);
   const turn = new Turn(flow, ctx, event.now, maxSteps);
   if (options.budget) turn.budget = options.budget;
   if (options.flows) turn.flows = options.flows;
