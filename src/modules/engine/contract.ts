@@ -54,6 +54,7 @@ export interface ReplyButton {
 
 export { attachmentSchema, formSchema, locationSchema, type Attachment, type Location, type FormValues } from './flow/inbound-content.js';
 export type { RichContent, ReplyMedia, ReplyCard, ReplyCardButton, ReplyList, ReplyTemplate } from './flow/reply-content.js';
+export type { ReplyModal, ReplyModalField } from './flow/reply-modal.js';
 
 /** A bot message: text, buttons and the rich content a flow may add (channels degrade what they cannot show). */
 export interface Reply extends RichContent {

@@ -3,6 +3,7 @@ import type { Clock } from '../../../shared/clock.js';
 import { defineExtension, type Extension } from '../../../shared/define-extension.js';
 import type { Attachment, FormValues, Location, Reply } from '../../engine/contract.js';
 import type { DeliveryStatus, WebhookRequest, WebhookResponse } from '../contract.js';
+import { accountsRule } from './account-list.js';
 import type { PostResult } from './http-post.js';
 
 /** Where replies of one conversation go on its platform (phone number, PSID, Slack thread …). */
@@ -79,8 +80,19 @@ export interface ChannelInstance {
   startConversation?(target: { to: string; from?: string }, first: Reply): Promise<{ conversationKey: string; address: Address; delivered: boolean }>;
   /** Best effort, off the turn's path: shows the user that the bot is typing (Messenger, WhatsApp). */
   typing?(address: Address, inboundId: string): Promise<void>;
-  /** Synchronous channels answer the webhook with the turn's replies; the others acknowledge at once. */
+  /** Synchronous channels answer the webhook with the turn's replies; the others acknowledge at once (with `null`), by default with `200 ok`. */
   respond?(outcome: TurnOutcome | null, request: WebhookRequest): WebhookResponse;
+}
+
+/**
+ * A config field listing several accounts of the platform, each with its own credential
+ * (Messenger pages, Slack teams, WhatsApp numbers): `id` names the account, `secret` is its
+ * credential, sealed per account; the channel's own `secret` field serves a single account.
+ */
+export interface AccountList {
+  field: string;
+  id: string;
+  secret: string;
 }
 
 /** A channel kind: settings and credentials are flat objects, stored apart and merged for `create`. */
@@ -92,6 +104,8 @@ export interface ChannelDefinition<Id extends string = string, C extends z.ZodOb
   account: { name: string; pattern: RegExp; example: string };
   /** Channels whose instance can `startConversation`: the user address (`to`) they take, and how to write one. */
   recipient?: { pattern: RegExp; hint: string };
+  /** Several accounts in one config, each with its own credential (see AccountList). */
+  accountList?: AccountList;
   create(caps: ChannelCaps, config: z.infer<C> & z.infer<S>): ChannelInstance;
 }
 
@@ -99,7 +113,10 @@ export const defineChannel = <const Id extends string, C extends z.ZodObject, S 
   defineExtension({ kind: 'channel', ...definition });
 
 /** Settings and credentials as one object: what a workspace enters and what `create` receives. */
-export const channelSettingsSchema = (definition: ChannelDefinition): z.ZodObject => definition.configSchema.extend(definition.secretsSchema.shape);
+export function channelSettingsSchema(definition: ChannelDefinition): z.ZodObject {
+  const settings = definition.configSchema.extend(definition.secretsSchema.shape);
+  return definition.accountList ? settings.check(accountsRule(definition.accountList)) : settings;
+}
 
 export const secretFieldsOf = (definition: ChannelDefinition): string[] => Object.keys(definition.secretsSchema.shape);
 

@@ -77,7 +77,7 @@ export function collectSources(flow: FlowDefinition): FlowSources {
     if ('say' in state) sources.templates.push(...h.says(state.say, `${at}.say`));
     if ('buttons' in state) h.addButtons(state.buttons, `${at}.buttons`);
     if ('quick_replies' in state) h.addButtons(state.quick_replies, `${at}.quick_replies`);
-    if ('media' in state || 'cards' in state || 'list' in state || 'template' in state) sources.templates.push(...richTemplates(state as Parameters<typeof richTemplates>[0], at));
+    if ('media' in state || 'cards' in state || 'list' in state || 'template' in state || 'modal' in state) sources.templates.push(...richTemplates(state as Parameters<typeof richTemplates>[0], at));
     switch (state.type) {
       case 'response':
         if (state.generate) {
