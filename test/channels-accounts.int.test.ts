@@ -154,6 +154,27 @@ describe('Messenger: several pages in one channel, each with its own token', () 
   });
 });
 
+describe('WhatsApp: a number with a token of its own', () => {
+  it('sends from a listed number with its token, from the others with the channel’s token', async () => {
+    const [tenant] = await twoTenants(server.app);
+    const { api } = await workspace(tenant);
+    const [own, shared] = [`5${unique()}`, `6${unique()}`];
+    const put = await api.call<{ config: Record<string, unknown> }>('PUT', '/v1/channels/whatsapp', {
+      config: { phoneNumberId: shared, accessToken: 'tok-business', numbers: [{ phoneNumberId: own, accessToken: 'tok-own-number' }], appSecret: 'app-secret', verifyToken: 'v', graphApiBaseUrl: meta.url },
+    });
+    expect(put.status).toBe(200);
+    expect(put.body.config.numbers).toEqual([{ phoneNumberId: own }]);
+    const text = (to: string, from: string) => fixture('whatsapp-text.json').replaceAll('106540352242922', to).replaceAll('16505551234', from).replace(/wamid\.[A-Za-z0-9=]+/, `wamid.${to}${from}`);
+    const post = (body: string) => fetch(`${server.url}/v1/channels/${tenant.slug}/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMeta('app-secret', body) }, body });
+    expect((await post(text(own, '15550000011'))).status).toBe(200);
+    expect((await post(text(shared, '15550000022'))).status).toBe(200);
+    const [fromOwn] = await until(meta, (r) => r.body.to === '15550000011', 1);
+    const [fromShared] = await until(meta, (r) => r.body.to === '15550000022', 1);
+    expect([fromOwn!.path, fromOwn!.headers.authorization]).toEqual([`/v21.0/${own}/messages`, 'Bearer tok-own-number']);
+    expect([fromShared!.path, fromShared!.headers.authorization]).toEqual([`/v21.0/${shared}/messages`, 'Bearer tok-business']);
+  });
+});
+
 describe('Slack: one app installed in two teams', () => {
   it('routes each team to its flow and answers with that team’s bot token; a DM started with `from` uses it too', async () => {
     const [tenant] = await twoTenants(server.app);
