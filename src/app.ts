@@ -78,7 +78,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   // Before engine and chat: they ask it, per workspace, whether to redact what they store.
   const personParts = personDataParts({ sql, kv, locks, lockWaitMs: config.storage.lockWaitMs });
   const privacy = createPrivacy({ sql, clock, logger: logger.child({ module: 'privacy' }), parts: personParts });
-  const engine = traceMethods(telemetry, 'engine', createEngine({
+  const engine = createEngine({
     sql,
     kv,
     locks,
@@ -91,10 +91,12 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     config: { maxStepsPerTurn: config.engine.maxStepsPerTurn, lockTtlMs: config.storage.lockTtlMs, lockWaitMs: config.storage.lockWaitMs },
     turnRows: (record) => analytics.turnRows(record),
     redactFor: (tenantId) => privacy.redactorFor(tenantId),
-  }), ['processMessage']);
+  });
+  const turns = traceMethods(telemetry, 'engine', engine.turns, ['processMessage']);
   const chat = traceMethods(telemetry, 'chat', createChat({
     sql,
-    engine,
+    engine: turns,
+    flows: engine.authoring,
     secrets,
     ids,
     clock,
@@ -105,14 +107,15 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   }), ['handleMessage', 'webchatTurn', 'receiveWebhook']);
 
   const demo: DemoSeed | null = config.bootstrap.seedDemo
-    ? await seedDemo({ security, engine, bootstrapApiKey: config.bootstrap.apiKey, ownerPassword: () => ids.token(12) })
+    ? await seedDemo({ security, flows: engine.authoring, bootstrapApiKey: config.bootstrap.apiKey, ownerPassword: () => ids.token(12) })
     : null;
 
   const gateway = await createGateway({
     config: { ...config.http, limits: config.limits, corsOrigins: config.corsOrigins },
     logger: logger.child({ module: 'gateway' }),
     security,
-    engine,
+    turns,
+    authoring: engine.authoring,
     chat,
     models,
     analytics,

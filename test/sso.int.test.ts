@@ -234,9 +234,33 @@ describe('SSO for the console (OpenID Connect)', () => {
 
   it('answers a bad workspace name and an unknown one-time code with 400 and 401, never 500', async () => {
     const bad = await cookieBrowser('application/json').request(`${app.base}/v1/auth/oidc/login?workspace=Not%20A%20Slug`);
-    expect(bad.status).toBe(400);
+    expect([bad.status, JSON.parse(bad.text).error.message]).toEqual([400, expect.stringMatching(/^Invalid workspace: workspace: use 1–50 lowercase letters/)]);
+    const page = await cookieBrowser().request(`${app.base}/v1/auth/oidc/login`);
+    expect([page.status, page.contentType]).toEqual([400, expect.stringMatching(/text\/html/)]);
     const unknown = await cookieBrowser().request(`${app.base}/v1/auth/oidc/session`, { json: { handoff: `${tenantA.id}.made-up-code-made-up-code` } });
     expect(unknown.status).toBe(401);
+  });
+});
+
+describe('SSO with an issuer that is not an OpenID provider', () => {
+  let idp: FakeIdp;
+  let app: SsoApp;
+
+  beforeAll(async () => {
+    idp = await startFakeIdp([]);
+    app = await startSsoApp(`${idp.issuer}/realms/misspelt`, {}, await freePort());
+  });
+
+  afterAll(async () => {
+    await app?.server.stop();
+    await idp?.close();
+  });
+
+  it('starts, and answers a sign-in with 503 naming the setting to check', async () => {
+    const answer = await cookieBrowser('application/json').request(`${app.base}/v1/auth/oidc/login?workspace=demo`);
+    expect([answer.status, JSON.parse(answer.text).error.message]).toEqual([503, expect.stringContaining(`${idp.issuer}/realms/misspelt did not answer as an OpenID provider`)]);
+    expect(JSON.parse(answer.text).error.message).toContain('check MCP_OIDC_ISSUER');
+    expect((await client(app.base).get('/v1/auth/methods')).body).toEqual({ password: true, sso: true });
   });
 });
 

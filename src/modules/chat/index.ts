@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Engine } from '../engine/contract.js';
+import type { FlowAuthoring, TurnService } from '../engine/contract.js';
 import type { Secrets } from '../security/contract.js';
 import type { Sql } from '../storage/contract.js';
 import { createChannelConfigs } from './channel-configs.js';
@@ -43,7 +43,9 @@ export interface ChatConfig {
 
 export interface ChatDeps {
   sql: Sql;
-  engine: Engine;
+  engine: TurnService;
+  /** Channel routes check that the flow they name exists. */
+  flows: Pick<FlowAuthoring, 'getFlow'>;
   secrets: Secrets;
   ids: Ids;
   clock: Clock;
@@ -70,7 +72,7 @@ export function createChat(deps: ChatDeps): Chat {
   const proactive = createProactive({ sql, configs, botSends, messages, kick, clock });
   const inbox = createInboxStore(deps);
   const inboxWorker = createInboxWorker({ store: inbox, sql, configs, turns, clock, logger, settings: config.inbox });
-  const routes = createChannelRoutes({ sql, clock, engine: deps.engine });
+  const routes = createChannelRoutes({ sql, clock, flows: deps.flows });
   const webhooks = createWebhooks({ sql, ids: deps.ids, configs, routes, inbox, kick: () => inboxWorker.kick(), turns, outbox, messages, logger });
   const webchat = createWebchat({ configs, routes, turns });
   const handoff = createHandoff({ sql, engine: deps.engine, configs, messages, outbox, schedules, kick, now: () => clock.now() });

@@ -7,8 +7,9 @@ import { attachmentSchema, formSchema, locationSchema } from './flow/inbound-con
 import type { RichContent } from './flow/reply-content.js';
 
 /**
- * Engine: flows (drafts, versions, the default) and the execution service that runs one turn of a
- * conversation under its lock. Plain JSON in and out, tenant first.
+ * Engine, in two halves wired apart: `TurnService` runs one turn of a conversation under its
+ * lock (the hot path, with handoffs and conversation state), and `FlowAuthoring` is how bot
+ * builders write, check, try and publish flows. Plain JSON in and out, tenant first.
  */
 
 export const conversationIdSchema = z
@@ -212,7 +213,8 @@ export interface TurnHooks {
   commit?: (tx: SqlExecutor, result: TurnResult) => Promise<void>;
 }
 
-export interface Engine {
+/** The hot path: turns of conversations, and the state they leave (handoffs, reset, traces). */
+export interface TurnService {
   /**
    * Runs one turn under the conversation's lock and commits everything it produced in one
    * transaction. A message whose `id` was already applied gets the stored result back instead.
@@ -227,12 +229,33 @@ export interface Engine {
   handBack(tenantId: string, conversationId: string, hooks?: { commit?: (tx: SqlExecutor, result: HandBackResult) => Promise<void> }): Promise<HandBackResult>;
   /** Who has a handed-off conversation (null: nobody yet); while an agent has it the bot is silent. Conflict when it is not handed off. */
   assignHandoff(tenantId: string, conversationId: string, agent: string | null, hooks?: { commit?: (tx: SqlExecutor) => Promise<void> }): Promise<void>;
+}
+
+/** One state kind of the flow language and its traits (what validation and the console's graph read). */
+export interface StateKindInfo {
+  type: string;
+  /** Stops the run and takes the user's next message. */
+  waitsForInput: boolean;
+  /** The bot's part stops here (the conversation ends, or a person takes over). */
+  ends: boolean;
+  /** The run may wait inside it (a called flow). */
+  mayWaitInside: boolean;
+  /** What validation says of one without `next` or transitions. */
+  missingExit: 'error' | 'warning';
+  /** Fields besides `next` and `transitions[].to` that name a state (dotted paths). */
+  targetFields: string[];
+}
+
+/** Writing flows: drafts, versions, validation, NLU checks, "try it" and conversation tests. */
+export interface FlowAuthoring {
   createFlow(tenantId: string, source: string | object): Promise<FlowDetail>;
   /** Replaces the draft; with `allowErrors` a draft with errors is saved (and listed in `errors`) instead of refused. */
   updateFlow(tenantId: string, flowId: string, source: string | object, options?: { allowErrors?: boolean }): Promise<FlowDetail>;
   validateFlow(tenantId: string, source: string | object): Promise<FlowValidationResult>;
   /** JSON Schema of the flow language. */
   flowSchema(): object;
+  /** The state kinds of the flow language and their traits. */
+  stateKinds(): StateKindInfo[];
   listFlows(tenantId: string): Promise<FlowSummary[]>;
   getFlow(tenantId: string, flowId: string): Promise<FlowDetail>;
   getFlowVersion(tenantId: string, flowId: string, version: number): Promise<FlowVersionDetail>;

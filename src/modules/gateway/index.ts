@@ -10,7 +10,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { Adaptors } from '../adaptors/contract.js';
 import type { Analytics } from '../analytics/contract.js';
 import type { Chat } from '../chat/contract.js';
-import type { Engine } from '../engine/contract.js';
+import type { FlowAuthoring, TurnService } from '../engine/contract.js';
 import type { Knowledge } from '../knowledge/contract.js';
 import type { PersonData } from '../../person-data.js';
 import type { Privacy } from '../privacy/contract.js';
@@ -57,7 +57,8 @@ export interface GatewayDeps {
   config: GatewayConfig;
   logger: Logger;
   security: Security;
-  engine: Engine;
+  turns: TurnService;
+  authoring: FlowAuthoring;
   chat: Chat;
   models: Models;
   analytics: Analytics;

@@ -26,8 +26,15 @@ const clientAuth = (secret: string): oidc.ClientAuth => (as, client, body, heade
 const unreachable = (issuer: string, cause: unknown) =>
   new AppError('unavailable', `The sign-in provider (${issuer}) cannot be reached right now; try again in a minute, or log in with your password.`, { cause, details: { retryAfterSeconds: 30 } });
 
+const misconfigured = (issuer: string, cause: unknown) =>
+  new AppError('unavailable', `Single sign-on is not working: ${issuer} did not answer as an OpenID provider (${cause instanceof Error ? cause.message : String(cause)}). An administrator should check MCP_OIDC_ISSUER; meanwhile, log in with your password.`, { cause, details: { retryAfterSeconds: 30 } });
+
+/** A provider answering 5xx is down for now; any other wrong answer to discovery is a wrong setting. */
+const serverFailed = (error: unknown) => error instanceof oidc.ClientError && error.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' && error.cause instanceof Response && error.cause.status >= 500;
+
+/** fetch's own failure (refused, reset, DNS) or its timeout; not the library's TypeErrors about its arguments, which have a code. */
 const isNetworkFailure = (error: unknown) =>
-  error instanceof TypeError || (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError'));
+  (error instanceof TypeError && !('code' in error)) || (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError'));
 
 /** An answer of the provider's, as something the person at the browser can act on. */
 function asAppError(issuer: string, error: unknown): AppError {
@@ -40,7 +47,7 @@ function asAppError(issuer: string, error: unknown): AppError {
     if (error.status >= 500) return unreachable(issuer, error);
     return new AppError('unauthorized', `The sign-in provider refused the sign-in (${error.error}); it may have expired. Start again from the console.`, { cause: error });
   }
-  if (error instanceof oidc.ClientError && error.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM') return unreachable(issuer, error);
+  if (serverFailed(error)) return unreachable(issuer, error);
   return new AppError('unauthorized', `The sign-in provider's answer did not pass the checks (${error instanceof Error ? error.message : String(error)}). Start again from the console.`, { cause: error });
 }
 
@@ -63,7 +70,7 @@ export function createOidcClient(config: OidcConfig, logger: Logger) {
       .catch((error: unknown) => {
         discovered = null;
         logger.warn({ err: error, issuer: config.issuer }, 'sso: the OpenID provider could not be discovered; SSO sign-ins fail until it can');
-        throw isNetworkFailure(error) || error instanceof oidc.ClientError ? unreachable(config.issuer, error) : asAppError(config.issuer, error);
+        throw isNetworkFailure(error) || serverFailed(error) ? unreachable(config.issuer, error) : misconfigured(config.issuer, error);
       });
     return discovered;
   }

@@ -1,6 +1,7 @@
 /** The flow language and the pure step engine (DESIGN §4). The engine's executor uses only this. */
 export { flowDefinitionSchema, flowJsonSchema, BUILTIN_ENTITY_TYPES, type FlowDefinition } from './flow-schema.js';
 export type { FlowState, FlowTransition, FlowSlot, StateType } from './state-schema.js';
+export { stateKindTraits } from './state-kinds.js';
 export type { Condition, ConditionOperator } from './condition-schema.js';
 export { parseFlowSource, MAX_FLOW_SOURCE_BYTES, MAX_STATES, type ParsedFlowSource } from './parse-flow-source.js';
 export { validateFlow, type FlowValidation, type ValidateOptions } from './flow-validator.js';

@@ -10,6 +10,7 @@ import { selectRunningFlow } from './subflow.js';
 import { applyEffectResult } from './effects.js';
 import { stopOverBudget, type RunOutcome } from './leave.js';
 import { runQueue } from './run-queue.js';
+import { isWaitingState } from './state-schema.js';
 import type { StepEvent, StepOptions, StepResult } from './step-types.js';
 import { Turn } from './turn.js';
 import { deliverMessage } from './waiting.js';
@@ -51,7 +52,7 @@ function onMessage(turn: Turn, event: MessageEvent): RunOutcome {
   }
   const flow = turn.flow;
   const state = ctx.state === null ? undefined : flow.definition.states[ctx.state];
-  const canTake = ctx.status === 'waiting' && (state?.type === 'intent' || state?.type === 'slot_filling' || state?.type === 'agent');
+  const canTake = ctx.status === 'waiting' && isWaitingState(state);
   if (ctx.internal.pending) {
     turn.emit({ type: 'error', state: ctx.state, code: 'effect_abandoned', message: `effect '${ctx.internal.pending.effect.id}' never got a result; the flow starts over` });
   } else if (ctx.status === 'waiting' && !canTake) {

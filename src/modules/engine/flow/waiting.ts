@@ -1,5 +1,5 @@
 /**
- * Waiting states (`intent`, `slot_filling`) and the message they take. Repair (cancel, corrections)
+ * Waiting states (kinds with `waitsForInput`) and the message they take. Repair (cancel, corrections)
  * is tried first, then global transitions, then the state's own handling.
  */
 import { onAgentMessage } from './knowledge-states.js';
@@ -7,6 +7,7 @@ import { endWithError, leave, type RunOutcome } from './leave.js';
 import { tryRepair } from './repair.js';
 import { pushReturn } from './return-stack.js';
 import { namesSlotToChange, onSlotMessage } from './slot-filling.js';
+import { isWaitingState } from './state-schema.js';
 import { chooseTransition } from './state-work.js';
 import type { Turn } from './turn.js';
 
@@ -36,7 +37,7 @@ export function deliverMessage(turn: Turn): RunOutcome | null {
       turn.emit({ type: 'entities', entities: message.entities.map(({ entity, value, text }) => ({ entity, value, text })) });
     }
   }
-  if (!state || (state.type !== 'intent' && state.type !== 'slot_filling' && state.type !== 'agent')) {
+  if (!isWaitingState(state)) {
     return endWithError(turn, 'not_waiting', `state '${name}' does not wait for messages`);
   }
   turn.takenBy = name;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../../shared/app-error.js';
 import { type Chat, conversationListQuerySchema } from '../../chat/contract.js';
-import { conversationIdSchema, type Engine, inboundTurnSchema, messageIdSchema } from '../../engine/contract.js';
+import { conversationIdSchema, inboundTurnSchema, messageIdSchema, type TurnService } from '../../engine/contract.js';
 import type { Api } from '../api.js';
 import { principalOf, tenantOf } from '../auth.js';
 
@@ -31,7 +31,7 @@ function messageIdOf(bodyId: string | undefined, header: string | string[] | und
   return parsed.data;
 }
 
-export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine }): void {
+export function conversationRoutes(app: Api, deps: { chat: Chat; turns: TurnService }): void {
   app.get(
     '/conversations',
     { config: { permission: 'conversations:read' }, schema: { summary: 'Conversations, most recent first: ?status, channel, q (id or text), from, to', tags, querystring: conversationListQuerySchema } },
@@ -101,7 +101,7 @@ export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine 
       const { conversationId } = request.params;
       const [summary, state] = await Promise.all([
         deps.chat.getConversation(tenantId, conversationId),
-        deps.engine.getConversation(tenantId, conversationId),
+        deps.turns.getConversation(tenantId, conversationId),
       ]);
       if (!summary) throw new AppError('conversation_not_found', `No conversation '${conversationId}' in this workspace.`);
       return { ...summary, ...(state ?? {}) };
@@ -126,7 +126,7 @@ export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine 
     async (request) => {
       const tenantId = tenantOf(request);
       const { conversationId } = request.params;
-      const turns = await deps.engine.getTrace(tenantId, conversationId, request.query.limit);
+      const turns = await deps.turns.getTrace(tenantId, conversationId, request.query.limit);
       if (turns.length === 0 && !(await deps.chat.getConversation(tenantId, conversationId))) {
         throw new AppError('conversation_not_found', `No conversation '${conversationId}' in this workspace.`);
       }
@@ -138,7 +138,7 @@ export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine 
     '/conversations/:conversationId/reset',
     { config: { permission: 'conversations:reset', audit: 'conversation.reset' }, schema: { summary: 'Forget the flow context: the next message starts the default flow afresh', tags, params } },
     async (request) => {
-      await deps.engine.resetConversation(tenantOf(request), request.params.conversationId);
+      await deps.turns.resetConversation(tenantOf(request), request.params.conversationId);
       return { reset: true };
     },
   );

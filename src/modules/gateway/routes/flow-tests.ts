@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Engine } from '../../engine/contract.js';
+import type { FlowAuthoring } from '../../engine/contract.js';
 import type { Api } from '../api.js';
 import { tenantOf } from '../auth.js';
 
@@ -11,7 +11,7 @@ const suiteBody = z.union([z.string().refine((s) => s.trim() !== '', 'the test s
   error: 'send the conversation tests as YAML (Content-Type: application/yaml) or as a JSON object with `tests`',
 });
 
-export function flowTestRoutes(app: Api, deps: { engine: Engine }): void {
+export function flowTestRoutes(app: Api, deps: { authoring: FlowAuthoring }): void {
   app.post(
     '/flows/:flowId/test',
     {
@@ -25,6 +25,6 @@ export function flowTestRoutes(app: Api, deps: { engine: Engine }): void {
         body: suiteBody,
       },
     },
-    async (request) => deps.engine.testFlow(tenantOf(request), request.params.flowId, request.body, { draft: request.query.draft }),
+    async (request) => deps.authoring.testFlow(tenantOf(request), request.params.flowId, request.body, { draft: request.query.draft }),
   );
 }

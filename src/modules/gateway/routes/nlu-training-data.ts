@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Engine, nluMissQuerySchema } from '../../engine/contract.js';
+import { type FlowAuthoring, nluMissQuerySchema } from '../../engine/contract.js';
 import { addExampleSchema, type Models, TRAINING_IMPORT_FORMATS, trainingDataNameSchema } from '../../models/contract.js';
 import type { Api } from '../api.js';
 import { tenantOf } from '../auth.js';
@@ -26,7 +26,7 @@ const importBody = z.union([z.string().min(1), z.instanceof(Buffer)], {
  * is bot content, so it takes the flows' permissions; the review list shows users' messages, so it
  * also needs `conversations:read`.
  */
-export function nluTrainingDataRoutes(app: Api, deps: { models: Models; engine: Engine }): void {
+export function nluTrainingDataRoutes(app: Api, deps: { models: Models; authoring: FlowAuthoring }): void {
   const data = deps.models.trainingData;
 
   app.get(base, { config: { permission: 'flows:read' }, schema: { summary: 'The workspace’s NLU training data documents', tags } }, async (request) =>
@@ -125,7 +125,7 @@ export function nluTrainingDataRoutes(app: Api, deps: { models: Models; engine: 
     },
     async (request) => {
       const tenantId = tenantOf(request);
-      const misses = await deps.engine.nluMisses(tenantId, request.query);
+      const misses = await deps.authoring.nluMisses(tenantId, request.query);
       return data.review(tenantId, request.params.name, misses);
     },
   );

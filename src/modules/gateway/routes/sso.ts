@@ -1,13 +1,18 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { isAppError, type AppError } from '../../../shared/app-error.js';
 import { ssoLoginQuerySchema, ssoRedeemSchema, type Security } from '../../security/contract.js';
 import type { Api } from '../api.js';
 import { statusOf } from '../errors.js';
+import { parseInput } from '../parse-input.js';
 
 const tags = ['auth'];
 /** Holds the flow id of a sign-in in progress; sent back only to the SSO routes. */
 const FLOW_COOKIE = 'mcp_sso_flow';
 const COOKIE_PATH = '/v1/auth/oidc';
+
+/** Checked in the handler rather than by the route schema, so that a mistyped name gets the page too. */
+const loginQuery = z.object({ workspace: z.string().max(200).optional().describe('The workspace (slug) to sign in to') });
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -47,10 +52,11 @@ export function ssoRoutes(app: Api, deps: { security: Security }): void {
 
   app.get(
     '/auth/oidc/login',
-    { config: { permission: 'public', rateLimit: 'auth' }, schema: { summary: 'Sign in with SSO: redirects to the identity provider', tags, querystring: ssoLoginQuerySchema, security: [] } },
+    { config: { permission: 'public', rateLimit: 'auth' }, schema: { summary: 'Sign in with SSO: redirects to the identity provider', tags, querystring: loginQuery, security: [] } },
     async (request, reply) =>
       asPageOnRefusal(request, reply, async () => {
-        const started = await security.startSso(request.query.workspace);
+        const { workspace } = parseInput(ssoLoginQuerySchema, request.query, 'workspace');
+        const started = await security.startSso(workspace);
         reply.setCookie(FLOW_COOKIE, started.flow, { ...cookie, maxAge: started.maxAgeSeconds });
         return reply.header('cache-control', 'no-store').redirect(started.authorizationUrl, 302);
       }),
