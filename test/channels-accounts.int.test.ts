@@ -35,8 +35,8 @@ async function workspace(tenant: TestTenant) {
 
 const unique = () => `${Date.now()}${Math.floor(Math.random() * 1000)}`.slice(-12);
 
-function messengerText(pageId: string, psid: string, mid: string): string {
-  const messaging = { sender: { id: psid }, recipient: { id: pageId }, timestamp: Date.now(), message: { mid, text: 'hi' } };
+function messengerText(pageId: string, psid: string, mid: string, event: object = { message: { mid, text: 'hi' } }): string {
+  const messaging = { sender: { id: psid }, recipient: { id: pageId }, timestamp: Date.now(), ...event };
   return JSON.stringify({ object: 'page', entry: [{ id: pageId, time: Date.now(), messaging: [messaging] }] });
 }
 
@@ -56,18 +56,18 @@ async function until(fake: Recorder, match: (r: Received) => boolean, count: num
   }
 }
 
-/** Every Send API call to `psid`, once `count` of them arrived. */
-const sendsTo = (psid: string, count: number) => until(meta, (r) => (r.body.recipient as { id?: string } | undefined)?.id === psid, count);
+/** The Send API messages (not typing indicators) to `psid`, once `count` of them arrived. */
+const sendsTo = (psid: string, count: number) => until(meta, (r) => (r.body.recipient as { id?: string } | undefined)?.id === psid && r.body.message !== undefined, count);
 
 const textsOf = (sends: Received[]) => sends.map((r) => JSON.stringify(r.body.message));
 
 describe('Messenger: several pages in one channel, each with its own token', () => {
-  it('routes two pages to two flows and answers each with its page’s token; keeps tokens left out of a PUT', async () => {
+  it('routes two pages to two flows and answers each with its page’s token (replies, typing, an agent’s reply); keeps tokens left out of a PUT', async () => {
     const [tenant] = await twoTenants(server.app);
     const { api, pizzaId } = await workspace(tenant);
     const [p1, p2] = [`1${unique()}`, `2${unique()}`];
     const put = await api.call<{ config: Record<string, unknown>; secretsSet: string[] }>('PUT', '/v1/channels/messenger', {
-      config: { pages: [{ pageId: p1, pageAccessToken: 'tok-page-1' }, { pageId: p2, pageAccessToken: 'tok-page-2' }], appSecret: 'app-secret', verifyToken: 'v', graphApiBaseUrl: meta.url },
+      config: { pages: [{ pageId: p1, pageAccessToken: 'tok-page-1' }, { pageId: p2, pageAccessToken: 'tok-page-2' }], appSecret: 'app-secret', verifyToken: 'v', graphApiBaseUrl: meta.url, typingIndicator: true },
     });
     expect(put.status).toBe(200);
     expect(put.body.config.pages).toEqual([{ pageId: p1 }, { pageId: p2 }]);
@@ -84,6 +84,16 @@ describe('Messenger: several pages in one channel, each with its own token', () 
     expect(new Set(toPizza.map((r) => r.headers.authorization))).toEqual(new Set(['Bearer tok-page-2']));
     expect(textsOf(toPizza).join()).toContain('Pizza time! Pick one.');
     expect(textsOf(toShop).join()).toContain('What can I do?');
+    const [typing] = await until(meta, (r) => (r.body.recipient as { id?: string } | undefined)?.id === u2 && r.body.sender_action === 'typing_on', 1);
+    expect(typing!.headers.authorization).toBe('Bearer tok-page-2');
+
+    // Handed off on page 1: a person's reply goes out with page 1's token too.
+    await postMessenger(tenant, messengerText(p1, u1, `m_h_${u1}`, { postback: { mid: `m_h_${u1}`, title: 'Talk to a person', payload: 'human' } }));
+    await until(meta, (r) => (r.body.recipient as { id?: string } | undefined)?.id === u1 && JSON.stringify(r.body.message ?? '').includes('Connecting you'), 1);
+    const agent = await api.post(`/v1/conversations/messenger:${p1}:${u1}/agent-reply`, { text: 'Hi, Ana here.' });
+    expect(agent.status).toBeLessThan(300);
+    const [human] = await until(meta, (r) => (r.body.recipient as { id?: string } | undefined)?.id === u1 && JSON.stringify(r.body.message ?? '').includes('Ana here'), 1);
+    expect(human!.headers.authorization).toBe('Bearer tok-page-1');
 
     // The view round-trips: page 1 listed without its token keeps it; page 2 left out is removed.
     const p3 = `3${unique()}`;
@@ -141,6 +151,27 @@ describe('Messenger: several pages in one channel, each with its own token', () 
     expect(new Set((await sendsTo(psid, 1)).map((r) => r.headers.authorization))).toEqual(new Set(['Bearer tok-b-default']));
     // A's webhook refuses B's app secret.
     expect((await postMessenger(a, messengerText(page, psid, `m2_${psid}`), 'secret-b')).status).toBe(401);
+  });
+});
+
+describe('WhatsApp: a number with a token of its own', () => {
+  it('sends from a listed number with its token, from the others with the channel’s token', async () => {
+    const [tenant] = await twoTenants(server.app);
+    const { api } = await workspace(tenant);
+    const [own, shared] = [`5${unique()}`, `6${unique()}`];
+    const put = await api.call<{ config: Record<string, unknown> }>('PUT', '/v1/channels/whatsapp', {
+      config: { phoneNumberId: shared, accessToken: 'tok-business', numbers: [{ phoneNumberId: own, accessToken: 'tok-own-number' }], appSecret: 'app-secret', verifyToken: 'v', graphApiBaseUrl: meta.url },
+    });
+    expect(put.status).toBe(200);
+    expect(put.body.config.numbers).toEqual([{ phoneNumberId: own }]);
+    const text = (to: string, from: string) => fixture('whatsapp-text.json').replaceAll('106540352242922', to).replaceAll('16505551234', from).replace(/wamid\.[A-Za-z0-9=]+/, `wamid.${to}${from}`);
+    const post = (body: string) => fetch(`${server.url}/v1/channels/${tenant.slug}/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMeta('app-secret', body) }, body });
+    expect((await post(text(own, '15550000011'))).status).toBe(200);
+    expect((await post(text(shared, '15550000022'))).status).toBe(200);
+    const [fromOwn] = await until(meta, (r) => r.body.to === '15550000011', 1);
+    const [fromShared] = await until(meta, (r) => r.body.to === '15550000022', 1);
+    expect([fromOwn!.path, fromOwn!.headers.authorization]).toEqual([`/v21.0/${own}/messages`, 'Bearer tok-own-number']);
+    expect([fromShared!.path, fromShared!.headers.authorization]).toEqual([`/v21.0/${shared}/messages`, 'Bearer tok-business']);
   });
 });
 

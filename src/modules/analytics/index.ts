@@ -5,7 +5,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { Counters, Sql, SqlExecutor } from '../storage/contract.js';
 import { stagedRows, type TurnRecord, type TurnRowWriter } from '../engine/contract.js';
 import type { Analytics, AnalyticsQueryInput, CustomMetricInput } from './contract.js';
-import { deriveRecord } from './derive-records.js';
+import { turnAnalytics } from './turn-analytics.js';
 import { createMaintenance } from './maintenance.js';
 import { createOperatorMetrics } from './operator-metrics.js';
 import { createPartitions } from './partitions.js';
@@ -50,7 +50,7 @@ export function createAnalytics(deps: AnalyticsDeps): Analytics {
   function observe(record: TurnRecord): AnalyticsRecord | null {
     try {
       metrics.observeTurn(record);
-      return config.enabled ? deriveRecord(record) : null;
+      return config.enabled ? turnAnalytics(record) : null;
     } catch (error) {
       logger.error({ err: error, turnId: record.turnId }, 'analytics: could not derive the analytics of a turn');
       return null;

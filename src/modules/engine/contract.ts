@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { NluMiss, NluResult } from '../models/contract.js';
 import type { SqlExecutor } from '../storage/contract.js';
-import type { FlowIssue, SideEffect, TraceEvent } from './flow/index.js';
+import type { FlowIssue, SideEffect, StepSummary, TraceEvent } from './flow/index.js';
 import type { SuiteResult } from './conversation-tests/index.js';
 import { attachmentSchema, formSchema, locationSchema } from './flow/inbound-content.js';
 import type { RichContent } from './flow/reply-content.js';
@@ -127,6 +127,19 @@ export interface FlowDetail extends FlowSummary {
 export type { TraceEvent } from './flow/index.js';
 export type { SuiteResult, TestResult, TestFailure, DiffLine, ConversationSuite } from './conversation-tests/index.js';
 
+export type { StepSummary } from './flow/index.js';
+
+/**
+ * What one turn decided, stated by the code that decided it: the flow interpreter (intent,
+ * fallback, goal, handoff, states, slots, errors; see StepSummary) and the executor (the calls it
+ * made). Analytics stores these fields as they are.
+ */
+export interface TurnSummary extends StepSummary {
+  /** Every model call of the turn (understanding the message, generating, answering, agents). */
+  modelCalls: Extract<TraceEvent, { type: 'model_call' }>[];
+  integrationCalls: Extract<TraceEvent, { type: 'integration_call' }>[];
+}
+
 /** Everything one finished turn did, handed to the analytics pipeline (off the hot path). */
 export interface TurnRecord {
   tenantId: string;
@@ -136,8 +149,6 @@ export interface TurnRecord {
   flowVersion: number;
   channel: string;
   turn: number;
-  /** True when this turn started a new run of the flow (a new conversation or one that had ended). */
-  newRun: boolean;
   startedAt: string;
   latencyMs: number;
   /** How long the turn waited for the conversation's lock (messages queued behind each other). */
@@ -145,7 +156,7 @@ export interface TurnRecord {
   status: 'waiting' | 'ended' | 'handoff';
   state: string | null;
   replies: number;
-  trace: TraceEvent[];
+  summary: TurnSummary;
   sideEffects: SideEffect[];
 }
 

@@ -100,12 +100,15 @@ export function createExecutionService(deps: ExecutionDeps) {
     if (message.id && loaded?.recentMessageIds.includes(message.id)) throw new AlreadyApplied();
     const target = await resolveFlow(tenantId, loaded, message.flowId);
     const flow = await deps.compiledFlows.get(tenantId, target.flowId, target.flowVersion);
-    const { result, snapshot, replies, trace, sideEffects, nlu } = await runTurnCore(
+    const { result, snapshot, replies, trace, summary, sideEffects, nlu } = await runTurnCore(
       { models: deps.models, adaptors: deps.adaptors, knowledge: deps.knowledge, clock, maxSteps: deps.maxSteps, subflows: deps.compiledFlows.subflows },
       { tenantId, flow, modelKey: `${target.flowId}@${target.flowVersion}`, snapshot: loaded?.snapshot ?? null, message },
     );
     // The stored state was unreadable and the conversation started over: the trace says why.
-    if (loaded?.discarded) trace.unshift({ type: 'error', state: null, code: 'state_unreadable', message: `${loaded.discarded}; the conversation started over`, at: startedAt });
+    if (loaded?.discarded) {
+      trace.unshift({ type: 'error', state: null, code: 'state_unreadable', message: `${loaded.discarded}; the conversation started over`, at: startedAt });
+      summary.errors.unshift({ state: null, code: 'state_unreadable' });
+    }
 
     const turnId = ids.uuid();
     const status = result.status === 'effect' ? 'waiting' : result.status;
@@ -128,14 +131,13 @@ export function createExecutionService(deps: ExecutionDeps) {
       ...target,
       channel: message.channel,
       turn: result.context.turn,
-      newRun: !loaded || loaded.snapshot.status === 'ended',
       startedAt,
       latencyMs: clock.now() - started,
       lockWaitMs: attempt.lockWaitMs,
       status,
       state: result.context.state,
       replies: replies.length,
-      trace,
+      summary,
       sideEffects,
     };
     const recent = loaded?.recentMessageIds ?? [];

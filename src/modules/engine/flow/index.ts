@@ -14,5 +14,6 @@ export { step, DEFAULT_MAX_STEPS } from './step.js';
 export { EvaluationBudget, TURN_LIMITS, type BudgetLimits } from './budget.js';
 export type { StepEvent, Reply, Button, PendingEffect, SideEffect, StepResult, StepOptions } from './step-types.js';
 export type { TraceEvent, TraceEventType } from './trace.js';
+export { addStep, newStepSummary, type StepSummary } from './step-summary.js';
 export { SAFE_REPLY } from './turn.js';
 export { HANDOFF_TIMER } from './handoff.js';

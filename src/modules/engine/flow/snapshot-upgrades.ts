@@ -2,6 +2,10 @@
  * Reading a stored snapshot of any version this engine has written: older ones are upgraded one
  * version at a time to the current one. Version 1 is the context stored before snapshots were
  * versioned (no `v`): the interpreter's whole working context, per-turn internals included.
+ *
+ * To change what a snapshot holds: freeze the current schema here as that version's (with the
+ * pieces of it that change), bump SNAPSHOT_VERSION, add the upgrade from the frozen version to
+ * UPGRADES, and add real snapshots of the old version to test/fixtures/snapshots.
  */
 import { z } from 'zod';
 import { flowFrameSchema, handoffMarkSchema, historySchema, SNAPSHOT_VERSION, snapshotSchema, type ConversationSnapshot } from './snapshot.js';

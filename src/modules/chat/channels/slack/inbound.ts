@@ -155,7 +155,7 @@ function formOf(values: Record<string, Record<string, z.infer<typeof inputValue>
   return form;
 }
 
-/** Where a modal's submission continues: the conversation it was opened from (see render-modal.ts). */
+/** Where a modal's submission continues: the conversation it was opened from (see modal.ts). */
 const metadata = z.object({ channel: z.string(), thread_ts: z.string().optional(), response_url: z.url().optional(), response_type: z.enum(['ephemeral', 'in_channel']).optional() });
 
 /** The conversation a submission continues: a slash command's private exchange (it has a response_url), a thread, or the user's DM. */

@@ -61,32 +61,35 @@ export const whatsappChannel = defineChannel({
   accountList: { field: 'numbers', id: 'phoneNumberId', secret: 'accessToken' },
   create(caps, config) {
     const api = `${config.graphApiBaseUrl.replace(/\/$/, '')}/${config.graphApiVersion}`;
-    const defaultNumber = config.phoneNumberId;
-    /** From the number the user wrote to, with that number's token (or the account-wide one). */
-    const post = (phoneNumberId: string | null, body: unknown) => {
-      const from = phoneNumberId ?? defaultNumber;
-      const token = credentialOf(config.numbers, 'phoneNumberId', from, 'accessToken', config.accessToken) ?? '';
-      return caps.post(`${api}/${encodeURIComponent(from)}/messages`, { headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    /** The number a send goes out from (the one the user wrote to) and its token (its own, or the account-wide one). */
+    const sender = (phoneNumberId: string | null) => {
+      const from = phoneNumberId ?? config.phoneNumberId;
+      return { from, token: credentialOf(config.numbers, 'phoneNumberId', from, 'accessToken', config.accessToken) };
     };
+    const post = (from: string, token: string, body: unknown) =>
+      caps.post(`${api}/${encodeURIComponent(from)}/messages`, { headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return {
       verify: (request) => verifyMeta(request, config),
       parseInbound: (request) => parseWhatsApp(parseJsonBody(request)),
       render: (reply, address) => renderWhatsApp(modalAsPlain(reply), address, config.listButtonLabel),
       async send(payload) {
         const { phoneNumberId, message } = asSend(payload);
-        const result = await post(phoneNumberId, message);
+        const { from, token } = sender(phoneNumberId);
+        if (!token) return { ok: false, retryable: false, error: `WhatsApp: no access token for number ${from}; set accessToken or add the number to the channel's numbers` };
+        const result = await post(from, token, message);
         return result.ok ? { ok: true, externalId: messageIdOf(result.body) } : failedSend(result, graphError(result.body));
       },
       async startConversation(target) {
-        const phoneNumberId = target.from ?? defaultNumber;
+        const phoneNumberId = target.from ?? config.phoneNumberId;
         if (!/^\d{5,30}$/.test(phoneNumberId)) throw new AppError('bad_request', `from: '${phoneNumberId.slice(0, 100)}' is not a WhatsApp phone number id.`);
         // The same key an inbound message of this user to this number gets: their reply continues it.
         return { conversationKey: `${phoneNumberId}:${target.to}`, address: { to: target.to, phoneNumberId }, delivered: false };
       },
       async typing(address, inboundId) {
-        if (!config.typingIndicator || !inboundId.startsWith('wamid.')) return;
+        const { from, token } = sender(address.phoneNumberId ?? null);
+        if (!config.typingIndicator || !inboundId.startsWith('wamid.') || !token) return;
         // Cloud API: marking the message read with a typing indicator shows "typing…" for up to 25 s.
-        await post(address.phoneNumberId ?? null, { messaging_product: 'whatsapp', status: 'read', message_id: inboundId, typing_indicator: { type: 'text' } });
+        await post(from, token, { messaging_product: 'whatsapp', status: 'read', message_id: inboundId, typing_indicator: { type: 'text' } });
       },
     };
   },
