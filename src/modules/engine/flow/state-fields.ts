@@ -10,7 +10,7 @@ export const target = z.string().min(1, 'name a state');
 /** A template, or a list of variations picked in turn. */
 export const saySchema = z.union([z.string(), z.array(z.string()).min(1)]);
 const buttonSchema = z.strictObject({ title: z.string().min(1), payload: z.string().min(1) });
-export const buttons = z.array(buttonSchema).min(1).max(20);
+const buttons = z.array(buttonSchema).min(1).max(20);
 const actions = z.array(actionSchema);
 
 export const transitionSchema = z.strictObject({

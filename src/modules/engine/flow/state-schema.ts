@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { stateKind, stateKindSchemas, type StateType, type WaitingType } from './state-kinds.js';
 import type { slotSchema, transitionSchema } from './state-fields.js';
 
-export { saySchema, slotSchema, confirmSchema, transitionSchema } from './state-fields.js';
-export type { StateType, WaitingType } from './state-kinds.js';
+export { transitionSchema } from './state-fields.js';
+export type { StateType } from './state-kinds.js';
 
 export const stateSchema = z.discriminatedUnion('type', stateKindSchemas);
 
