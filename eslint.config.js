@@ -64,6 +64,19 @@ export default tseslint.config(
     rules: { 'import-x/no-restricted-paths': ['error', { basePath: root, zones: boundaryZones }] },
   },
   {
+    // Storage opens and owns every connection; other modules get its interfaces (STYLE.md §10.6).
+    files: ['src/**/*.ts'],
+    ignores: ['src/modules/storage/**', 'src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ['ioredis', 'pg', '@electric-sql/pglite'].map((name) => ({
+          name,
+          message: 'Only the storage module connects to Redis or PostgreSQL; take its Sql, Kv, Locks or Counters as a dep.',
+        })),
+      }],
+    },
+  },
+  {
     files: ['src/config.ts', 'test/**/*.ts', 'bench/**/*.ts', 'vitest.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },

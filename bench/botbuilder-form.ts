@@ -1,7 +1,7 @@
 import { ActivityHandler, ConversationState, MemoryStorage, TestAdapter, type TurnContext } from 'botbuilder';
 import { createOfflineTurnDeps } from '../src/cli/offline-deps.js';
 import { loadConfig } from '../src/config.js';
-import { compileFlowSource, type FlowContext, runFlowTurn } from '../src/modules/engine/index.js';
+import { compileFlowSource, type ConversationSnapshot, runFlowTurn } from '../src/modules/engine/index.js';
 import { printRow, summarise } from './stats.js';
 
 /** The same two-question form on both sides: a name, then a number of guests (1–12), then a summary. */
@@ -70,10 +70,10 @@ export async function benchAgainstBotbuilder(turns: number): Promise<void> {
   if (!loaded.ok) throw new Error(loaded.problems.join('; '));
   const offline = await createOfflineTurnDeps(loaded.config);
   const flow = compileFlowSource(FORM_FLOW);
-  let context: FlowContext | null = null;
+  let snapshot: ConversationSnapshot | null = null;
   const ours = await timeSequential(turns, async (i) => {
-    const { result } = await runFlowTurn(offline.turn, { tenantId: TENANT, flow, modelKey: 'bench-form@1', context, message: { text: SCRIPT[i % SCRIPT.length]!, channel: 'api' } });
-    context = result.status === 'ended' ? null : result.context;
+    const outcome = await runFlowTurn(offline.turn, { tenantId: TENANT, flow, modelKey: 'bench-form@1', snapshot, message: { text: SCRIPT[i % SCRIPT.length]!, channel: 'api' } });
+    snapshot = outcome.result.status === 'ended' ? null : outcome.snapshot;
   });
   await offline.close();
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createOfflineTurnDeps } from '../src/cli/offline-deps.js';
 import { loadConfig } from '../src/config.js';
-import { runFlowTurn, compileFlowSource, type FlowContext } from '../src/modules/engine/index.js';
+import { runFlowTurn, compileFlowSource, type ConversationSnapshot } from '../src/modules/engine/index.js';
 
 type CompiledFlow = ReturnType<typeof compileFlowSource>;
 import { printRow, summarise } from './stats.js';
@@ -26,8 +26,8 @@ function threeHundredStates(): string {
 }
 
 /** Sequential turns of `flow` in process (after 50 warm-up turns); per-turn durations in ms. */
-async function timeTurns(run: (flow: CompiledFlow, context: FlowContext | null, text: string) => Promise<FlowContext>, flow: CompiledFlow, turns: number) {
-  let context: FlowContext | null = null;
+async function timeTurns(run: (flow: CompiledFlow, snapshot: ConversationSnapshot | null, text: string) => Promise<ConversationSnapshot>, flow: CompiledFlow, turns: number) {
+  let context: ConversationSnapshot | null = null;
   for (let i = 0; i < 50; i += 1) context = await run(flow, context, SCRIPT[i % SCRIPT.length]!);
   const durations: number[] = [];
   const started = performance.now();
@@ -46,9 +46,9 @@ export async function benchFlowTurn(turns: number): Promise<void> {
   if (!loaded.ok) throw new Error(loaded.problems.join('; '));
   const offline = await createOfflineTurnDeps(loaded.config);
   const deps = offline.turn;
-  const turnOf = async (compiled: CompiledFlow, context: FlowContext | null, text: string) =>
-    (await runFlowTurn(deps, { tenantId: TENANT, flow: compiled, modelKey: `bench-${compiled.definition.name}@1`, context, message: { text, channel: 'api' } })).result.context;
-  const run = (context: FlowContext | null, text: string) => turnOf(flow, context, text);
+  const turnOf = async (compiled: CompiledFlow, snapshot: ConversationSnapshot | null, text: string) =>
+    (await runFlowTurn(deps, { tenantId: TENANT, flow: compiled, modelKey: `bench-${compiled.definition.name}@1`, snapshot, message: { text, channel: 'api' } })).snapshot;
+  const run = (snapshot: ConversationSnapshot | null, text: string) => turnOf(flow, snapshot, text);
 
   const twenty = await timeTurns(turnOf, flow, turns);
   printRow('(c) one turn, 20-state flow, in process (no I/O)', twenty);
@@ -56,10 +56,10 @@ export async function benchFlowTurn(turns: number): Promise<void> {
   printRow('(c) one turn, 300-state flow, in process (no I/O)', large);
   process.stdout.write(`    300 states vs 20: p99 ×${(large.p99 / twenty.p99).toFixed(2)} (target within ×2)\n`);
 
-  // Memory per active conversation: contexts as the cache keeps them (after a few turns each).
-  const contexts: FlowContext[] = [];
+  // Memory per active conversation: snapshots as the cache keeps them (after a few turns each).
+  const contexts: ConversationSnapshot[] = [];
   for (let c = 0; c < 200; c += 1) {
-    let ctx: FlowContext | null = null;
+    let ctx: ConversationSnapshot | null = null;
     for (let t = 0; t < 4; t += 1) ctx = await run(ctx, SCRIPT[t]!);
     contexts.push(ctx!);
   }

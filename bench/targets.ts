@@ -14,7 +14,7 @@ export async function startInProcess(env: Record<string, string>): Promise<{ app
   const app = await createApp(loaded.config, { logger: silentLogger() });
   const tenantId = app.demo!.tenant.id;
   const send: Send = async (conversationId, text) => {
-    await app.engine.processMessage(tenantId, conversationId, { text, channel: 'api' });
+    await app.engine.turns.processMessage(tenantId, conversationId, { text, channel: 'api' });
   };
   return { app, send };
 }

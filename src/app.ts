@@ -16,6 +16,7 @@ import { type Ids, randomIds } from './shared/ids.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { createTelemetry, traceLogFields, traceMethods } from './shared/telemetry.js';
 import { createPersonData, personDataParts } from './person-data.js';
+import { createTenantPurge, tenantDataParts } from './tenant-data.js';
 
 /** Every module's migrations, in dependency order; applied at start and by `mcp-engine migrate`. */
 export const allMigrations: readonly ModuleMigrations[] = [securityMigrations, engineMigrations, chatMigrations, modelsMigrations, analyticsMigrations, adaptorsMigrations, privacyMigrations, knowledgeMigrations];
@@ -41,7 +42,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   const masterKeys = resolveMasterKeys({ configured: config.security.masterKey, dataDir: config.storage.dataDir, serverMode: Boolean(config.storage.databaseUrl) });
   const secrets = createSecrets(masterKeys);
   const storage = await createStorage(config.storage, { logger: logger.child({ module: 'storage' }) });
-  const { sql, kv, locks } = storage;
+  const { sql, kv, locks, counters } = storage;
   try {
     await storage.migrate(allMigrations);
     await checkMasterKeys(secrets, secretHolders({ sql, secrets }), config.security.masterKey ? 'MCP_MASTER_KEY' : join(config.storage.dataDir, 'master.key'));
@@ -57,7 +58,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     clock,
     logger: logger.child({ module: 'security' }),
     masterKey: masterKeys[0]!.key,
-    config: { accessTokenTtlSeconds: config.security.accessTokenTtlSeconds, platformAdminKey: config.security.platformAdminKey },
+    purgeTenant: createTenantPurge({ sql, parts: tenantDataParts, purgeKeys: storage.purgeTenantKeys, logger: logger.child({ module: 'tenants' }) }),
+    config: { accessTokenTtlSeconds: config.security.accessTokenTtlSeconds, platformAdminKey: config.security.platformAdminKey, oidc: config.security.oidc },
   });
   const tenantEgress = createGuardedFetch(config.adaptors);
   const models = traceMethods(telemetry, 'models', createModels({ clock, kv, sql, secrets, logger: logger.child({ module: 'models' }), config: config.models, tenantFetch: tenantEgress.fetch }), ['parse', 'generate', 'converse', 'embed']);
@@ -66,16 +68,17 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   const adaptors = traceMethods(telemetry, 'adaptors', createAdaptors({ sql, ids, secrets, clock, logger: logger.child({ module: 'adaptors' }), config: config.adaptors }), ['execute']);
   const analytics = createAnalytics({
     sql,
+    counters,
     clock,
     ids,
     logger: logger.child({ module: 'analytics' }),
-    config: { ...config.analytics, redisUrl: config.storage.redisUrl, redisKeyPrefix: config.storage.redisKeyPrefix },
+    config: config.analytics,
   });
   await analytics.start();
   // Before engine and chat: they ask it, per workspace, whether to redact what they store.
   const personParts = personDataParts({ sql, kv, locks, lockWaitMs: config.storage.lockWaitMs });
   const privacy = createPrivacy({ sql, clock, logger: logger.child({ module: 'privacy' }), parts: personParts });
-  const engine = traceMethods(telemetry, 'engine', createEngine({
+  const engine = createEngine({
     sql,
     kv,
     locks,
@@ -88,10 +91,12 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     config: { maxStepsPerTurn: config.engine.maxStepsPerTurn, lockTtlMs: config.storage.lockTtlMs, lockWaitMs: config.storage.lockWaitMs },
     turnRows: (record) => analytics.turnRows(record),
     redactFor: (tenantId) => privacy.redactorFor(tenantId),
-  }), ['processMessage']);
+  });
+  const turns = traceMethods(telemetry, 'engine', engine.turns, ['processMessage']);
   const chat = traceMethods(telemetry, 'chat', createChat({
     sql,
-    engine,
+    engine: turns,
+    flows: engine.authoring,
     secrets,
     ids,
     clock,
@@ -102,14 +107,15 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   }), ['handleMessage', 'webchatTurn', 'receiveWebhook']);
 
   const demo: DemoSeed | null = config.bootstrap.seedDemo
-    ? await seedDemo({ security, engine, bootstrapApiKey: config.bootstrap.apiKey, ownerPassword: () => ids.token(12) })
+    ? await seedDemo({ security, flows: engine.authoring, bootstrapApiKey: config.bootstrap.apiKey, ownerPassword: () => ids.token(12) })
     : null;
 
   const gateway = await createGateway({
     config: { ...config.http, limits: config.limits, corsOrigins: config.corsOrigins },
     logger: logger.child({ module: 'gateway' }),
     security,
-    engine,
+    turns,
+    authoring: engine.authoring,
     chat,
     models,
     analytics,

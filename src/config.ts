@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AdaptorsConfig } from './modules/adaptors/index.js';
 import type { ModelsConfig } from './modules/models/index.js';
+import { type OidcConfig, resolveOidcConfig } from './modules/security/index.js';
 
 /**
  * The only reader of process.env. Every variable has an embedded-mode default, so `npm start`
@@ -34,6 +35,23 @@ const envSchema = z.object({
   MCP_PLATFORM_ADMIN_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   // Lifetime of a user's access token; refresh tokens live 30 days and rotate on use.
   MCP_ACCESS_TOKEN_TTL_SECONDS: int(60).max(86_400).default(900),
+  // Single sign-on to the console (OpenID Connect), off unless the issuer is set, e.g.
+  // https://sso.example.com/realms/acme (Keycloak) or https://acme.okta.com (Okta).
+  MCP_OIDC_ISSUER: z.url().optional(),
+  // The client the identity provider registered for the console, and its secret (unset: a public client, PKCE only).
+  MCP_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  MCP_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  // Where the provider sends browsers back; defaults to PUBLIC_URL + /v1/auth/oidc/callback.
+  MCP_OIDC_REDIRECT_URL: z.url().optional(),
+  // Scopes asked for, space- or comma-separated; must include openid.
+  MCP_OIDC_SCOPES: z.string().default('openid email profile'),
+  // The claim that holds the e-mail address people are members by (e.g. `upn` or `preferred_username` in Entra ID).
+  MCP_OIDC_EMAIL_CLAIM: z.string().min(1).default('email'),
+  // E-mail domains that may sign in with SSO, comma-separated (empty: any the provider vouches for).
+  MCP_OIDC_ALLOWED_DOMAINS: list.default([]),
+  // Role given to people who sign in without being members yet, only in MCP_OIDC_PROVISION_WORKSPACES (unset: they are refused).
+  MCP_OIDC_DEFAULT_ROLE: z.string().optional(),
+  MCP_OIDC_PROVISION_WORKSPACES: list.default([]),
   // Requests per minute: per API key or user, per tenant, and per client address on public endpoints.
   MCP_RATE_LIMIT_PER_CREDENTIAL: int(1).default(1200),
   MCP_RATE_LIMIT_PER_TENANT: int(1).default(6000),
@@ -135,7 +153,7 @@ export interface Config {
     lockWaitMs: number;
   };
   bootstrap: { apiKey: string | undefined; seedDemo: boolean };
-  security: { masterKey: string | undefined; platformAdminKey: string | undefined; accessTokenTtlSeconds: number };
+  security: { masterKey: string | undefined; platformAdminKey: string | undefined; accessTokenTtlSeconds: number; oidc: OidcConfig | null };
   limits: { perCredentialPerMinute: number; perTenantPerMinute: number; publicPerIpPerMinute: number; webhookPerIpPerMinute: number };
   corsOrigins: string[];
   engine: { maxStepsPerTurn: number };
@@ -173,6 +191,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     };
   }
   const e = parsed.data;
+  const oidc = resolveOidcConfig({
+    issuer: e.MCP_OIDC_ISSUER,
+    clientId: e.MCP_OIDC_CLIENT_ID,
+    clientSecret: e.MCP_OIDC_CLIENT_SECRET,
+    redirectUrl: e.MCP_OIDC_REDIRECT_URL,
+    publicUrl: e.PUBLIC_URL,
+    scopes: e.MCP_OIDC_SCOPES,
+    emailClaim: e.MCP_OIDC_EMAIL_CLAIM,
+    allowedDomains: e.MCP_OIDC_ALLOWED_DOMAINS,
+    defaultRole: e.MCP_OIDC_DEFAULT_ROLE,
+    provisionWorkspaces: e.MCP_OIDC_PROVISION_WORKSPACES,
+  });
+  if (!oidc.ok) return oidc;
   return {
     ok: true,
     config: {
@@ -186,7 +217,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         lockWaitMs: e.MCP_LOCK_WAIT_MS,
       },
       bootstrap: { apiKey: e.MCP_BOOTSTRAP_API_KEY, seedDemo: e.MCP_SEED_DEMO },
-      security: { masterKey: e.MCP_MASTER_KEY, platformAdminKey: e.MCP_PLATFORM_ADMIN_KEY, accessTokenTtlSeconds: e.MCP_ACCESS_TOKEN_TTL_SECONDS },
+      security: { masterKey: e.MCP_MASTER_KEY, platformAdminKey: e.MCP_PLATFORM_ADMIN_KEY, accessTokenTtlSeconds: e.MCP_ACCESS_TOKEN_TTL_SECONDS, oidc: oidc.config },
       limits: {
         perCredentialPerMinute: e.MCP_RATE_LIMIT_PER_CREDENTIAL,
         perTenantPerMinute: e.MCP_RATE_LIMIT_PER_TENANT,

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { type Analytics, createAnalytics } from '../src/modules/analytics/index.js';
-import type { TurnRecord } from '../src/modules/engine/contract.js';
+import type { TurnRecord, TurnSummary } from '../src/modules/engine/contract.js';
 import { createStorage, type Sql, type SqlExecutor } from '../src/modules/storage/index.js';
 import { systemClock } from '../src/shared/clock.js';
 import { randomIds } from '../src/shared/ids.js';
@@ -20,6 +20,7 @@ export async function sideInstance(app: TestApp, options: { redis: boolean; batc
   const storage = await createStorage({ ...storageConfig, ...(options.redis ? { redisUrl } : {}) }, { logger: silentLogger() });
   const analytics = createAnalytics({
     sql: storage.sql,
+    counters: storage.counters,
     clock: systemClock,
     ids: randomIds,
     logger: silentLogger(),
@@ -27,8 +28,6 @@ export async function sideInstance(app: TestApp, options: { redis: boolean; batc
       ...app.config.analytics,
       batchSize: options.batchSize ?? app.config.analytics.batchSize,
       flushMs: options.flushMs ?? app.config.analytics.flushMs,
-      redisUrl: options.redis ? redisUrl : undefined,
-      redisKeyPrefix: app.config.storage.redisKeyPrefix,
     },
   });
   await analytics.start();
@@ -42,13 +41,20 @@ export async function sideInstance(app: TestApp, options: { redis: boolean; batc
   };
 }
 
+/** What the engine says a turn decided: nothing, unless `decided` says so. */
+export const turnSummary = (decided: Partial<TurnSummary>): TurnSummary => ({
+  started: false, intent: null, fallback: null, ended: false, goal: false, handoff: false,
+  statesEntered: [], statesExited: [], slotsFilled: [], errors: [], modelCalls: [], integrationCalls: [],
+  ...decided,
+});
+
 /** A committed turn as the engine reports it: a new conversation waiting for the next message. */
 export function turnRecord(tenantId: string, conversationId: string): TurnRecord {
   const at = new Date().toISOString();
   return {
-    tenantId, conversationId, turnId: crypto.randomUUID(), flowId: 'f', flowVersion: 1, channel: 'api', turn: 1, newRun: true,
+    tenantId, conversationId, turnId: crypto.randomUUID(), flowId: 'f', flowVersion: 1, channel: 'api', turn: 1,
     startedAt: at, latencyMs: 5, lockWaitMs: 0, status: 'waiting', state: 'ask', replies: 1,
-    trace: [{ type: 'model_call', state: 'ask', task: 'intent', provider: 'offline', model: 'nlu', ok: true, latencyMs: 1, at }],
+    summary: turnSummary({ started: true, modelCalls: [{ type: 'model_call', state: 'ask', task: 'intent', provider: 'offline', model: 'nlu', ok: true, latencyMs: 1, at }] }),
     sideEffects: [{ kind: 'emit', name: 'nps', value: 9 }],
   };
 }

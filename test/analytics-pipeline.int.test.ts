@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { figures, figuresOf, sideInstance, stageTurn, stageTurns, turnRecord } from './analytics-instances.js';
 import { deployShop, runKnownConversations } from './analytics-shop.js';
+import { redisConnectionName } from '../src/modules/storage/index.js';
 import { TEST_REDIS_URL } from './support/env.js';
 import { client } from './support/http.js';
 import { startApp, type TestApp } from './support/start-app.js';
@@ -143,7 +144,7 @@ describe('the relay', () => {
     expect(await relay.analytics.live(tenant.id)).toEqual({ messagesLastMinute: 2, activeConversations: 2 });
   });
 
-  it('keeps live counters after its Redis connection is cut', async () => {
+  it('keeps live counters after its Redis connections are cut', async () => {
     const app = await ownApp(HOLD);
     const tenant = await createTenant(app.app);
     const engine = await side(app, { redis: true });
@@ -151,7 +152,7 @@ describe('the relay', () => {
     await app.app.analytics.flush();
     const admin = new Redis(TEST_REDIS_URL);
     try {
-      const name = `mcp-analytics-${app.config.storage.redisKeyPrefix}`.replace(/[^\w.:-]/g, '_');
+      const name = redisConnectionName(app.config.storage.redisKeyPrefix);
       const list = (await admin.client('LIST')) as string;
       const ids = list.split('\n').filter((line) => line.includes(` name=${name} `)).map((line) => /^id=(\d+)/.exec(line)![1]!);
       expect(ids.length).toBeGreaterThan(0); // the app's and the side instance's

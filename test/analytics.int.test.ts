@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sideInstance, stageTurns } from './analytics-instances.js';
+import { sideInstance, stageTurns, turnSummary } from './analytics-instances.js';
 import { deployShop, runKnownConversations } from './analytics-shop.js';
 import { client } from './support/http.js';
 import { startApp, type TestApp } from './support/start-app.js';
@@ -124,8 +124,9 @@ describe('analytics queries over known conversations', () => {
       [1, [call('openai', 'gpt-4o-mini', 100, 20, 0.0003), call('anthropic', 'claude-haiku-4-5', 50, 10, 0.0002)]],
       [2, [call('openai', 'gpt-4o-mini', 200, 40, 0.0006)]],
     ] as const).map(([turn, calls]) => ({
-      tenantId: tenant.id, conversationId: 'm1', turnId: crypto.randomUUID(), flowId: 'f', flowVersion: 1, channel: 'api', turn, newRun: turn === 1,
-      startedAt: at, latencyMs: 5, lockWaitMs: 0, status: 'waiting' as const, state: 'reply', replies: 1, trace: [...calls], sideEffects: [],
+      tenantId: tenant.id, conversationId: 'm1', turnId: crypto.randomUUID(), flowId: 'f', flowVersion: 1, channel: 'api', turn,
+      startedAt: at, latencyMs: 5, lockWaitMs: 0, status: 'waiting' as const, state: 'reply', replies: 1,
+      summary: turnSummary({ started: turn === 1, modelCalls: [...calls] }), sideEffects: [],
     }));
     const engine = await sideInstance(server, { redis: true });
     try {

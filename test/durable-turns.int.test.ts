@@ -231,6 +231,32 @@ describe('webhooks: stored before acknowledged, then processed from the inbox', 
     expect(sent).toHaveLength(1);
   });
 
+  it('keeps a message for a conversation a newer engine saved, and answers it once this server can read the conversation', async () => {
+    const tenant = await createTenant(server.app);
+    const api = client(server.url, tenant.apiKey);
+    await api.call('PUT', '/v1/channels/whatsapp', { config: { ...whatsapp().config, phoneNumberId: '777000333' } });
+    await deployEcho(tenant);
+    const send = (wamid: string, text: string) => post(tenant, message('4933', wamid, text).replaceAll(phoneNumberId, '777000333'));
+    const conversation = 'whatsapp:777000333:4933';
+    expect((await send('wamid.first', 'one')).status).toBe(200);
+    await until(() => texts(api, conversation), (t) => t.length >= 2);
+    // A newer engine (mid rolling update) saves the conversation in a shape this one does not know.
+    const where = 'WHERE tenant_id = $1 AND conversation_id = $2';
+    await db.query(`UPDATE conversation_contexts SET context = context || '{"v": 99}', version = version + 1 ${where}`, [tenant.id, conversation]);
+    expect((await send('wamid.second', 'two')).status).toBe(200);
+    const refused = await until(
+      async () => (await db.query('SELECT status, last_error FROM channel_inbox WHERE tenant_id = $1 AND last_error IS NOT NULL', [tenant.id])).rows,
+      (rows) => rows.length > 0,
+    );
+    expect(refused[0]).toMatchObject({ status: 'pending', last_error: expect.stringContaining('newer version of the engine') });
+    expect(await texts(api, conversation)).toEqual(['inbound:one', 'outbound:got one #1']);
+
+    // Once every server reads it (here: the state is one this server writes), the kept message is answered.
+    await db.query(`UPDATE conversation_contexts SET context = context || '{"v": 2}' ${where}`, [tenant.id, conversation]);
+    const answered = await until(() => texts(api, conversation), (t) => t.length >= 4);
+    expect(answered).toEqual(['inbound:one', 'outbound:got one #1', 'inbound:two', 'outbound:got two #2']);
+  });
+
   it('processes a burst of one user in arrival order, and drops a redelivered message by its platform id', async () => {
     const tenant = await createTenant(server.app);
     const api = client(server.url, tenant.apiKey);

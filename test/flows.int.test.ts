@@ -100,6 +100,13 @@ describe('validation and the flow language schema', () => {
     expect(Object.keys(schema.body.properties)).toEqual(expect.arrayContaining(['name', 'start', 'states', 'nlu', 'global']));
   });
 
+  it('serves the state kinds with their traits, for editors that draw or check the graph', async () => {
+    const kinds = await client(server.url).get<{ stateTypes: { type: string; waitsForInput: boolean; targetFields: string[] }[] }>('/v1/flows/state-types');
+    expect(kinds.status).toBe(200);
+    expect(kinds.body.stateTypes.filter((k) => k.waitsForInput).map((k) => k.type)).toEqual(['intent', 'slot_filling', 'agent']);
+    expect(kinds.body.stateTypes.find((k) => k.type === 'handoff')?.targetFields).toEqual(['waiting.then']);
+  });
+
   it('reports every problem at once, with paths, hints and warnings, without saving', async () => {
     const tenant = await createTenant(server.app);
     const api = client(server.url, tenant.apiKey);

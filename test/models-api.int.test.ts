@@ -91,6 +91,16 @@ describe('GET/PUT /v1/models/settings', () => {
     expect(dropped.body).toMatchObject({ providers: { mine: { hasApiKey: false } } });
   });
 
+  it('lists the provider kinds of the registry, with what each needs', async () => {
+    const api = client(server.url, (await createTenant(server.app)).apiKey);
+    const kinds = await api.get<{ kinds: { id: string; defaultBaseUrl: string | null; requiresApiKey: boolean; configSchema: { required?: string[] } }[] }>('/v1/models/kinds');
+    expect(kinds.status).toBe(200);
+    expect(kinds.body.kinds.map((k) => k.id)).toEqual(['openai', 'openai_compatible', 'anthropic']);
+    const compatible = kinds.body.kinds.find((k) => k.id === 'openai_compatible')!;
+    expect(compatible).toMatchObject({ defaultBaseUrl: null, requiresApiKey: false, configSchema: { required: ['baseUrl'] } });
+    expect((await client(server.url).get('/v1/models/kinds')).status).toBe(401);
+  });
+
   it('rejects bad settings with a 400 that names the field', async () => {
     const api = client(server.url, (await createTenant(server.app)).apiKey);
     const bad = async (body: unknown) => {

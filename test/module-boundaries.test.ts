@@ -14,11 +14,11 @@ beforeAll(() => {
   eslint = new ESLint({ cwd: root, overrideConfigFile: `${root}eslint.config.js` });
 });
 
-async function boundaryErrors(filePath: string, code: string): Promise<string[]> {
+async function boundaryErrors(filePath: string, code: string, rule = RULE): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
   const messages = result?.messages ?? [];
   expect(messages.filter((m) => m.fatal)).toEqual([]);
-  return messages.filter((m) => m.ruleId === RULE).map((m) => m.message);
+  return messages.filter((m) => m.ruleId === rule).map((m) => m.message);
 }
 
 describe('module boundaries', () => {
@@ -58,5 +58,23 @@ describe('module boundaries', () => {
     expect(await boundaryErrors('src/widget/fixture.ts', "export { x } from '../shared/ids.js';")).toHaveLength(1);
     expect(await boundaryErrors('src/console/app/flows/fixture.ts', "export { x } from '../../../modules/engine/contract.js';")).toHaveLength(1);
     expect(await boundaryErrors('src/console/app/flows/fixture.ts', "export { locateYaml } from '../../../shared/yaml-lines';")).toEqual([]);
+  });
+
+  it('lets only storage import the Redis and PostgreSQL clients', async () => {
+    const clients = [
+      "import { Redis } from 'ioredis';",
+      "import type { Redis as R } from 'ioredis';",
+      "import pg from 'pg';",
+      "import { PGlite } from '@electric-sql/pglite';",
+      'export const all = [Redis, pg, PGlite];',
+      'export type Also = R;',
+    ].join('\n');
+    const errors = await boundaryErrors('src/modules/analytics/fixture.ts', clients, 'no-restricted-imports');
+    expect(errors).toHaveLength(4);
+    for (const error of errors) expect(error).toContain('Only the storage module connects to Redis or PostgreSQL');
+    expect(await boundaryErrors('src/app.ts', "export { Redis } from 'ioredis';", 'no-restricted-imports')).toHaveLength(1);
+    expect(await boundaryErrors('src/modules/storage/fixture.ts', clients, 'no-restricted-imports')).toEqual([]);
+    // Tests reach real infrastructure directly, to set it up and to break it.
+    expect(await boundaryErrors('src/modules/analytics/fixture.int.test.ts', clients, 'no-restricted-imports')).toEqual([]);
   });
 });

@@ -153,7 +153,7 @@ describe('handoff', () => {
     const api = client(server.url, tenant.apiKey);
     await publish(api, helpdesk, { default: true });
     await say(api, 'old', 'hello');
-    // What an older version stored: the context without the fields added since (and no cached copy).
+    // What an older version stored: the unversioned context, without the fields added since (and no cached copy).
     const makeOld = async () => {
       const db = new pg.Client({ connectionString: TEST_DATABASE_URL });
       const redis = new Redis(TEST_REDIS_URL);
@@ -161,7 +161,10 @@ describe('handoff', () => {
         await db.connect();
         const stripped = await db.query(
           `UPDATE conversation_contexts
-           SET context = jsonb_set(context, '{internal}', (context->'internal') - 'returnStack' - 'frames' - 'skipped' - 'choosingSlot' - 'handoff')
+           SET context = jsonb_build_object('state', context->'state', 'status', context->'status', 'slots', context->'slots', 'vars', context->'vars',
+             'user', context->'user', 'turn', context->'turn', 'tags', context->'tags', 'internal', jsonb_build_object(
+               'message', null, 'pendingMessage', null, 'result', context->'result', 'fallbackCount', context->'fallbackCount',
+               'slotAttempts', context->'slotAttempts', 'awaitingConfirmation', context->'awaitingConfirmation', 'visited', '[]'::jsonb, 'effectSeq', 0, 'pending', null))
            WHERE tenant_id = $1 AND conversation_id = 'old' RETURNING context->'internal' AS internal`,
           [tenant.id],
         );

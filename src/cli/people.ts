@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { createSecurity, resolveMasterKeys } from '../modules/security/index.js';
 import { createStorage } from '../modules/storage/index.js';
 import { createPersonData, personDataParts, personSelectorSchema } from '../person-data.js';
+import { createTenantPurge, tenantDataParts } from '../tenant-data.js';
 import { isAppError } from '../shared/app-error.js';
 import { systemClock } from '../shared/clock.js';
 import { randomIds } from '../shared/ids.js';
@@ -37,7 +38,7 @@ export async function runPeopleCommand(argv: string[], config: Config, out: (tex
   try {
     const { sql, kv, locks } = storage;
     const masterKeys = resolveMasterKeys({ configured: config.security.masterKey, dataDir: config.storage.dataDir, serverMode: Boolean(config.storage.databaseUrl) });
-    const security = createSecurity({ sql, kv, ids: randomIds, clock: systemClock, logger: silentLogger(), masterKey: masterKeys[0]!.key, config: { accessTokenTtlSeconds: config.security.accessTokenTtlSeconds, platformAdminKey: undefined } });
+    const security = createSecurity({ sql, kv, ids: randomIds, clock: systemClock, logger: silentLogger(), masterKey: masterKeys[0]!.key, purgeTenant: createTenantPurge({ sql, parts: tenantDataParts, purgeKeys: storage.purgeTenantKeys, logger: silentLogger() }), config: { accessTokenTtlSeconds: config.security.accessTokenTtlSeconds, platformAdminKey: undefined } });
     const tenant = await security.getTenantBySlug(values.workspace);
     if (!tenant) {
       err(`No workspace '${values.workspace}'.\n`);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Engine } from '../modules/engine/index.js';
+import type { FlowAuthoring } from '../modules/engine/index.js';
 import { isAppError } from '../shared/app-error.js';
 import type { Security, Tenant } from '../modules/security/index.js';
 
@@ -24,11 +24,11 @@ export interface DemoSeed {
  */
 export async function seedDemo(deps: {
   security: Security;
-  engine: Engine;
+  flows: FlowAuthoring;
   bootstrapApiKey: string | undefined;
   ownerPassword: () => string;
 }): Promise<DemoSeed> {
-  const { security, engine, bootstrapApiKey } = deps;
+  const { security, flows, bootstrapApiKey } = deps;
   const existing = await security.getTenantBySlug(DEMO_SLUG);
   if (existing) {
     if (bootstrapApiKey && !(await security.authenticate(bootstrapApiKey))) {
@@ -46,8 +46,8 @@ export async function seedDemo(deps: {
   const { secret } = await security.createApiKey(tenant.id, { name: 'admin', secret: bootstrapApiKey });
   const password = deps.ownerPassword();
   await security.createUser(tenant.id, { email: DEMO_OWNER_EMAIL, password, role: 'owner', name: 'Demo owner' });
-  const flow = await engine.createFlow(tenant.id, DEMO_FLOW);
-  await engine.publishFlow(tenant.id, flow.id);
-  await engine.setDefaultFlow(tenant.id, flow.id);
+  const flow = await flows.createFlow(tenant.id, DEMO_FLOW);
+  await flows.publishFlow(tenant.id, flow.id);
+  await flows.setDefaultFlow(tenant.id, flow.id);
   return { tenant, newApiKey: secret, newOwnerPassword: password, created: true };
 }

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { api, errorMessage } from './api/client';
 import { ErrorBanner } from './ui/async';
 
@@ -6,8 +6,25 @@ export function LoginPage() {
   const [workspace, setWorkspace] = useState(() => localStorage.getItem('mcp-console.workspace') ?? '');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(() => api.ssoProblem());
   const [busy, setBusy] = useState(false);
+  const [sso, setSso] = useState(false);
+
+  useEffect(() => {
+    // Without an answer the page still offers the password login, which always works.
+    api.loginMethods().then((methods) => setSso(methods.sso), () => setSso(false));
+  }, []);
+
+  function signInWithSso() {
+    const slug = workspace.trim();
+    if (!slug) {
+      setError('Enter your workspace first, then sign in with SSO.');
+      return;
+    }
+    localStorage.setItem('mcp-console.workspace', slug);
+    setBusy(true);
+    window.location.assign(api.ssoLoginUrl(slug));
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -44,6 +61,14 @@ export function LoginPage() {
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Logging in…' : 'Log in'}
         </button>
+        {sso ? (
+          <>
+            <p className="muted login-or">or</p>
+            <button type="button" onClick={signInWithSso} disabled={busy}>
+              Sign in with SSO
+            </button>
+          </>
+        ) : null}
       </form>
     </main>
   );

@@ -20,6 +20,7 @@ import { testIntegration } from './test-integration.js';
 export * from './contract.js';
 export { integrationSecretHolder } from './reseal-secrets.js';
 export { adaptorsMigrations } from './migrations.js';
+export { adaptorsTenantData } from './tenant-data.js';
 
 /**
  * The adaptors' SSRF-guarded fetch, for other outbound calls to URLs that tenants choose (their

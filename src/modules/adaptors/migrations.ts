@@ -1,5 +1,4 @@
 import type { ModuleMigrations } from '../storage/contract.js';
-import { tenantIsolationSql } from '../storage/index.js';
 
 /** Integrations: config as JSON without secrets; the secrets as one AES-GCM sealed JSON object. */
 export const adaptorsMigrations: ModuleMigrations = {
@@ -21,7 +20,11 @@ export const adaptorsMigrations: ModuleMigrations = {
           updated_at timestamptz NOT NULL DEFAULT now(),
           UNIQUE (tenant_id, name)
         );
-        ${tenantIsolationSql('integrations')}
+        
+    ALTER TABLE integrations ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY integrations_tenant_isolation ON integrations
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON integrations TO mcp_app;
       `,
     },
   ],

@@ -1,6 +1,8 @@
 import type { SqlExecutor } from '../storage/contract.js';
-import { KEY, RAW_TABLES, type RawTable, ROLLUP_COUNTERS } from './migrations.js';
-import { EMITTED_METRIC_FIELDS, INTEGRATION_CALL_FIELDS, MODEL_CALL_FIELDS, type TenantBatch, TURN_FIELDS } from './tenant-batches.js';
+import {
+  type ColumnType, CUSTOM_METRIC_COLUMNS, EMITTED_METRIC_COLUMNS, INTEGRATION_CALL_COLUMNS, KEY, MODEL_CALL_COLUMNS, type RawTable, ROLLUP_COUNTERS, TURN_COLUMNS,
+} from './raw-tables.js';
+import { type TenantBatch, TURN_FIELDS } from './tenant-batches.js';
 
 /** A turn just stored: what the live counters need of it. */
 export interface StoredTurn {
@@ -12,33 +14,25 @@ export interface StoredTurn {
   open: boolean;
 }
 
-/** Column name → SQL type of a table, read from its definition so the inserts cannot drift from it. */
-function typesOf(table: RawTable): Map<string, string> {
-  const columns = RAW_TABLES[table].split(',').map((c) => c.trim().replace(/\s+NOT NULL$/, '').replace(/\s+/g, ' '));
-  return new Map(columns.map((c) => [c.slice(0, c.indexOf(' ')), c.slice(c.indexOf(' ') + 1)]));
-}
-
 /** SQL reading position `index` of the JSON array `source` as a value of `type`. */
-function read(source: string, index: number, type: string): string {
+function read(source: string, index: number, type: ColumnType): string {
   if (type === 'text') return `${source}->>${index}`;
   if (type === 'text[]') return `ARRAY(SELECT jsonb_array_elements_text(${source}->${index}))`;
   if (type === 'jsonb') return `nullif(${source}->${index}, 'null')`;
   return `(${source}->>${index})::${type}`;
 }
 
-/** SQL reading each encoded field (tenant-batches.ts), in order, as a value of its column in `table`. */
-const readAll = (source: string, fields: readonly string[], table: RawTable): string[] => {
-  const types = typesOf(table);
-  return fields.map((field, index) => read(source, index, types.get(field)!));
-};
+/** SQL reading each encoded field (tenant-batches.ts encodes them in the columns' order) as a value of its column. */
+const readAll = (source: string, columns: Record<string, ColumnType>): string[] => Object.values(columns).map((type, index) => read(source, index, type));
 
 /** What a call or metric row takes from its turn. */
 const TURN_SCOPE = 't.flow_id, t.flow_version, t.channel, t.conversation_id, t.id, t.turn';
 const SCOPE_COLUMNS = 'flow_id, flow_version, channel, conversation_id, turn_id, turn';
 
 /** Rows of `table` from a nested array of the fresh turns; ids derive from the turn's, so they are stable too. */
-function insertNested(table: RawTable, nested: number, fields: readonly string[], extra: { columns: string[]; values: string[] }): string {
-  const values = readAll('c.v', fields, table);
+function insertNested(table: RawTable, nested: number, columns: Record<string, ColumnType>, extra: { columns: string[]; values: string[] }): string {
+  const fields = Object.keys(columns);
+  const values = readAll('c.v', columns);
   return `INSERT INTO ${table} (tenant_id, id, ${SCOPE_COLUMNS}, ${[...fields, ...extra.columns].join(', ')})
     SELECT $2::uuid, md5(t.id::text || '/${table}/' || c.n)::uuid, ${TURN_SCOPE}, ${[...values, ...extra.values].join(', ')}
       FROM fresh t CROSS JOIN LATERAL jsonb_array_elements(t.encoded->${nested}) WITH ORDINALITY AS c(v, n)`;
@@ -53,18 +47,18 @@ const NESTED = TURN_FIELDS.length;
  * one. The new turns come back for the live counters.
  */
 const INSERT_TURNS = `WITH x AS (
-    SELECT ${readAll('r', TURN_FIELDS, 'conversation_analytics').map((value, i) => `${value} AS ${TURN_FIELDS[i]}`).join(', ')}, r AS encoded FROM jsonb_array_elements($1::jsonb) AS r
+    SELECT ${readAll('r', TURN_COLUMNS).map((value, i) => `${value} AS ${TURN_FIELDS[i]}`).join(', ')}, r AS encoded FROM jsonb_array_elements($1::jsonb) AS r
   ), ins AS (
     INSERT INTO conversation_analytics (tenant_id, ${TURN_FIELDS.join(', ')}) SELECT $2::uuid, ${TURN_FIELDS.join(', ')} FROM x
     ON CONFLICT (${KEY}) DO NOTHING RETURNING *
   ), fresh AS (
     SELECT x.* FROM x JOIN ins USING (id, time)
   ), models AS (
-    ${insertNested('model_usage_analytics', NESTED, MODEL_CALL_FIELDS, { columns: [], values: [] })}
+    ${insertNested('model_usage_analytics', NESTED, MODEL_CALL_COLUMNS, { columns: [], values: [] })}
   ), integrations AS (
-    ${insertNested('system_metrics', NESTED + 1, INTEGRATION_CALL_FIELDS, { columns: ['metric'], values: [`'integration_call'`] })}
+    ${insertNested('system_metrics', NESTED + 1, INTEGRATION_CALL_COLUMNS, { columns: ['metric'], values: [`'integration_call'`] })}
   ), emitted AS (
-    ${insertNested('custom_metrics', NESTED + 2, EMITTED_METRIC_FIELDS, { columns: ['time'], values: ['t.time'] })}
+    ${insertNested('custom_metrics', NESTED + 2, EMITTED_METRIC_COLUMNS, { columns: ['time'], values: ['t.time'] })}
   ), rolled AS (
     INSERT INTO conversation_analytics_hourly AS h (tenant_id, bucket, flow_id, flow_version, channel, intent, ${ROLLUP_COUNTERS.join(', ')})
     SELECT tenant_id, date_trunc('hour', time, 'UTC'), coalesce(flow_id, ''), coalesce(flow_version, 0), coalesce(channel, ''), coalesce(intent, ''),
@@ -77,7 +71,7 @@ const INSERT_TURNS = `WITH x AS (
   SELECT conversation_id, turn, (extract(epoch FROM time) * 1000)::float8 AS ms, status = 'waiting' AS open FROM ins`;
 
 /** Metrics sent to the API: rows with their own scope and id (the client's, for retries). */
-const METRIC_COLUMNS = [...typesOf('custom_metrics')].filter(([name]) => name !== 'tenant_id');
+const METRIC_COLUMNS = Object.entries(CUSTOM_METRIC_COLUMNS);
 const INSERT_METRICS = `WITH ins AS (
     INSERT INTO custom_metrics (tenant_id, ${METRIC_COLUMNS.map(([name]) => name).join(', ')})
     SELECT $2::uuid, ${METRIC_COLUMNS.map(([name]) => name).join(', ')}

@@ -2,10 +2,10 @@ import { AppError } from '../../shared/app-error.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Sql, SqlExecutor } from '../storage/contract.js';
+import type { Counters, Sql, SqlExecutor } from '../storage/contract.js';
 import { stagedRows, type TurnRecord, type TurnRowWriter } from '../engine/contract.js';
 import type { Analytics, AnalyticsQueryInput, CustomMetricInput } from './contract.js';
-import { deriveRecord } from './derive-records.js';
+import { turnAnalytics } from './turn-analytics.js';
 import { createMaintenance } from './maintenance.js';
 import { createOperatorMetrics } from './operator-metrics.js';
 import { createPartitions } from './partitions.js';
@@ -17,6 +17,7 @@ import type { AnalyticsRecord } from './records.js';
 
 export * from './contract.js';
 export { analyticsMigrations } from './migrations.js';
+export { analyticsTenantData } from './tenant-data.js';
 export { createAnalyticsPersonData } from './person-data.js';
 
 export interface AnalyticsConfig extends PipelineConfig {
@@ -28,6 +29,8 @@ export interface AnalyticsConfig extends PipelineConfig {
 
 export interface AnalyticsDeps {
   sql: Sql;
+  /** Live figures' counters: storage's, shared by every instance through Redis. */
+  counters: Counters;
   clock: Clock;
   ids: Ids;
   logger: Logger;
@@ -39,7 +42,7 @@ const DAY_MS = 86_400_000;
 export function createAnalytics(deps: AnalyticsDeps): Analytics {
   const { sql, clock, ids, logger, config } = deps;
   const partitions = createPartitions({ sql, logger });
-  const pipeline = createPipeline({ sql, partitions, logger, config, onStored: (n) => metrics.stored(n), onRefused: () => metrics.refused() });
+  const pipeline = createPipeline({ sql, counters: deps.counters, partitions, logger, config, onStored: (n) => metrics.stored(n), onRefused: () => metrics.refused() });
   const metrics = createOperatorMetrics({ backlog: pipeline.backlog });
   const maintenance = createMaintenance({ sql, partitions, clock, logger, config });
 
@@ -47,7 +50,7 @@ export function createAnalytics(deps: AnalyticsDeps): Analytics {
   function observe(record: TurnRecord): AnalyticsRecord | null {
     try {
       metrics.observeTurn(record);
-      return config.enabled ? deriveRecord(record) : null;
+      return config.enabled ? turnAnalytics(record) : null;
     } catch (error) {
       logger.error({ err: error, turnId: record.turnId }, 'analytics: could not derive the analytics of a turn');
       return null;
@@ -109,7 +112,7 @@ export function createAnalytics(deps: AnalyticsDeps): Analytics {
     flush: () => pipeline.flush(),
     async start() {
       await maintenance.start();
-      await pipeline.start();
+      pipeline.start();
     },
     async stop() {
       maintenance.stop();

@@ -1,3 +1,4 @@
+import type { Counters } from '../storage/contract.js';
 import type { LiveFigures } from './contract.js';
 import type { StoredTurn } from './event-store.js';
 
@@ -9,17 +10,17 @@ export const ACTIVE_MS = 5 * 60_000;
 
 export const sliceOf = (ms: number): number => Math.floor(ms / SLICE_MS);
 
-/** Real-time figures per tenant: in Redis with several instances, in memory when embedded. */
+/** Real-time figures per tenant, in storage's counters: shared through Redis, in memory when embedded. */
 export interface LiveCounters {
   record(turns: readonly StoredTurn[]): Promise<void>;
   read(tenantId: string, nowMs: number): Promise<LiveFigures>;
 }
 
 /** A conversation got a message (`ms` set) or ended / went to a person (`ms` null), in turn order. */
-export type ActivityChange = { tenantId: string; conversationId: string; ms: number | null };
+type ActivityChange = { tenantId: string; conversationId: string; ms: number | null };
 
 /** What a batch changes: messages per tenant and slice, and conversations' activity. Each turn took one message. */
-export function liveChanges(turns: readonly StoredTurn[]) {
+function liveChanges(turns: readonly StoredTurn[]) {
   const messages = new Map<string, Map<number, number>>();
   const activity: ActivityChange[] = [];
   const ordered = [...turns].sort((a, b) => a.ms - b.ms || a.turn - b.turn);
@@ -32,39 +33,45 @@ export function liveChanges(turns: readonly StoredTurn[]) {
   return { messages, activity };
 }
 
-export function createMemoryLiveCounters(): LiveCounters {
-  const messages = new Map<string, Map<number, number>>();
-  const active = new Map<string, Map<string, number>>();
+/** Per tenant, each conversation's last change in event order (null: it ended or went to a person). */
+function latestActivity(activity: readonly ActivityChange[]): Map<string, Map<string, number | null>> {
+  const byTenant = new Map<string, Map<string, number | null>>();
+  for (const { tenantId, conversationId, ms } of activity) {
+    const latest = byTenant.get(tenantId) ?? new Map<string, number | null>();
+    latest.delete(conversationId);
+    latest.set(conversationId, ms);
+    byTenant.set(tenantId, latest);
+  }
+  return byTenant;
+}
+
+/**
+ * A counter per tenant and 10-second slice (expiring on its own) and a set of active conversations
+ * seen by their last message. The keys are the ones the figures always had in Redis.
+ */
+export function createLiveCounters(counters: Counters): LiveCounters {
+  const sliceKey = (tenantId: string, slice: number) => `analytics:live:messages:${tenantId}:${slice}`;
+  const activeKey = (tenantId: string) => `analytics:live:active:${tenantId}`;
   return {
     async record(turns) {
       const changes = liveChanges(turns);
-      for (const [tenantId, slices] of changes.messages) {
-        const mine = messages.get(tenantId) ?? new Map<number, number>();
-        for (const [slice, n] of slices) mine.set(slice, (mine.get(slice) ?? 0) + n);
-        messages.set(tenantId, mine);
-      }
-      for (const { tenantId, conversationId, ms } of changes.activity) {
-        const mine = active.get(tenantId) ?? new Map<string, number>();
-        if (ms === null) mine.delete(conversationId);
-        else mine.set(conversationId, Math.max(ms, mine.get(conversationId) ?? 0));
-        active.set(tenantId, mine);
-      }
+      const added = [...changes.messages].flatMap(([tenantId, slices]) =>
+        [...slices].map(([slice, n]) => ({ key: sliceKey(tenantId, slice), by: n, ttlMs: SLICE_MS * (SLICES + 1) })),
+      );
+      // One sighting and one removal per tenant and batch, not one per message: only a
+      // conversation's last change in the batch counts, as it would if they were applied one by one.
+      const updates = [...latestActivity(changes.activity)].flatMap(([tenantId, latest]) => {
+        const seen = [...latest].flatMap(([member, at]) => (at === null ? [] : [{ member, at }]));
+        const ended = [...latest].flatMap(([member, at]) => (at === null ? [member] : []));
+        return [counters.markSeen(activeKey(tenantId), seen, ACTIVE_MS), counters.unmark(activeKey(tenantId), ended)];
+      });
+      await Promise.all([counters.add(added), ...updates]);
     },
     async read(tenantId, nowMs) {
       const current = sliceOf(nowMs);
-      const slices = messages.get(tenantId);
-      const conversations = active.get(tenantId);
-      let messagesLastMinute = 0;
-      for (const [slice, n] of slices ?? []) {
-        if (slice > current - SLICES) messagesLastMinute += n;
-        else slices?.delete(slice); // older slices are never read again
-      }
-      let activeConversations = 0;
-      for (const [id, ms] of conversations ?? []) {
-        if (ms > nowMs - ACTIVE_MS) activeConversations += 1;
-        else conversations?.delete(id);
-      }
-      return { messagesLastMinute, activeConversations };
+      const keys = Array.from({ length: SLICES }, (_, i) => sliceKey(tenantId, current - i));
+      const [counts, active] = await Promise.all([counters.read(keys), counters.countSeenAfter(activeKey(tenantId), nowMs - ACTIVE_MS)]);
+      return { messagesLastMinute: counts.reduce((sum, n) => sum + n, 0), activeConversations: active };
     },
   };
 }

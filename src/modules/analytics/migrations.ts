@@ -1,81 +1,89 @@
-import { APP_ROLE, type ModuleMigrations, tenantIsolationSql } from '../storage/index.js';
-import { createHypertable, dropDefaultIndex, revokeChunkGrants } from './timescale.js';
+import type { ModuleMigrations } from '../storage/index.js';
 
 /**
- * The raw tables are time-series: range-partitioned by month on PostgreSQL and PGlite (the
- * maintenance task creates partitions ahead and drops them past the retention), or TimescaleDB
- * hypertables when that extension is installed. The primary key includes `time` because both
- * schemes require it; `id` alone is unique anyway, so a conflict on the key means the row is stored.
- * Since 002 the key is (tenant_id, time, id): one index both keeps rows unique and serves every
- * query (a tenant's time range), where two indexes were paid for on every insert.
+ * Applied migrations are history: each text is frozen as it was applied (the migrator refuses to
+ * start when one changed), so a change of schema is a new migration. The raw tables are
+ * time-series: range-partitioned by month on PostgreSQL and PGlite, or TimescaleDB hypertables
+ * when that extension is installed before the first migration (timescale.ts); raw-tables.ts
+ * describes the columns as they stand after the last migration.
  */
-const SCOPE = `id uuid NOT NULL, tenant_id uuid NOT NULL, time timestamptz NOT NULL,
-  flow_id text, flow_version integer, channel text, conversation_id text`;
-
-/**
- * `conversation_analytics` holds one row per turn (its id is the turn's): every conversation event
- * of the turn is a column, so a turn costs one insert, not one per event. The other tables hold
- * one row per call or metric, with the turn it happened in.
- */
-export const RAW_TABLES = {
-  conversation_analytics: `${SCOPE}, turn integer NOT NULL,
-    started boolean NOT NULL, ended boolean NOT NULL, goal boolean NOT NULL, handoff boolean NOT NULL, fallback boolean NOT NULL,
-    state text, status text NOT NULL, latency_ms double precision NOT NULL, lock_wait_ms double precision NOT NULL, replies integer NOT NULL,
-    states_entered text[] NOT NULL, intent text, intent_confidence double precision, intent_provider text, intent_state text,
-    slots jsonb, errors jsonb`,
-  system_metrics: `${SCOPE}, turn_id uuid, turn integer, metric text NOT NULL, name text, operation text, state text, status text, ok boolean,
-    latency_ms double precision, value double precision`,
-  model_usage_analytics: `${SCOPE}, turn_id uuid, turn integer, task text NOT NULL, provider text NOT NULL, model text NOT NULL, ok boolean NOT NULL,
-    latency_ms double precision NOT NULL, tokens_in integer NOT NULL, tokens_out integer NOT NULL, cost_usd numeric NOT NULL`,
-  custom_metrics: `${SCOPE}, turn_id uuid, turn integer, name text NOT NULL, value double precision NOT NULL, tags jsonb NOT NULL`,
-} as const;
-
-export type RawTable = keyof typeof RAW_TABLES;
-/** The hourly rollup's counters (002), kept by the turns' insert and summed by the counts queries. */
-export const ROLLUP_COUNTERS = ['turns', 'started', 'ended', 'goals', 'handoffs', 'fallbacks', 'sent', 'intent_confidence_sum'] as const;
-
-/** Every raw table's primary key, the target of the inserts' `ON CONFLICT`. */
-export const KEY = 'tenant_id, time, id';
-export const RAW_TABLE_NAMES = Object.keys(RAW_TABLES) as RawTable[];
-
-/** With TimescaleDB a hypertable (timescale.ts holds that path's SQL), else a partitioned table. */
-const createRawTable = (table: string, columns: string, key: string) => `
-  IF timescale THEN
-    EXECUTE '${`CREATE TABLE ${table} (${columns}, PRIMARY KEY (${key}))`.replaceAll("'", "''")}';
-    ${createHypertable(table)}
-  ELSE
-    EXECUTE '${`CREATE TABLE ${table} (${columns}, PRIMARY KEY (${key})) PARTITION BY RANGE (time)`.replaceAll("'", "''")}';
-  END IF;`;
-
-const createRawTables = (tables: Record<string, string>, key: string) => `
-  DO $$
-  DECLARE timescale boolean := EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb');
-  BEGIN
-    ${Object.entries(tables).map(([table, columns]) => createRawTable(table, columns, key)).join('\n')}
-  END $$;`;
-
-/** 001's event-per-row table, replaced by 002; kept verbatim because applied migrations are history. */
-const V1_CONVERSATION_ANALYTICS = `id uuid NOT NULL, tenant_id uuid NOT NULL, time timestamptz NOT NULL,
-  flow_id text, flow_version integer, channel text, conversation_id text, turn_id uuid, turn integer,
-  event_type text NOT NULL, state text, name text, value double precision, detail jsonb`;
-
 export const analyticsMigrations: ModuleMigrations = {
   module: 'analytics',
   migrations: [
     {
       id: '001_event_tables',
       sql: `
-        ${createRawTables({
-          conversation_analytics: V1_CONVERSATION_ANALYTICS,
-          system_metrics: RAW_TABLES.system_metrics,
-          model_usage_analytics: RAW_TABLES.model_usage_analytics,
-          custom_metrics: RAW_TABLES.custom_metrics,
-        }, 'id, time')}
+        
+  DO $$
+  DECLARE timescale boolean := EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb');
+  BEGIN
+    
+  IF timescale THEN
+    EXECUTE 'CREATE TABLE conversation_analytics (id uuid NOT NULL, tenant_id uuid NOT NULL, time timestamptz NOT NULL,
+  flow_id text, flow_version integer, channel text, conversation_id text, turn_id uuid, turn integer,
+  event_type text NOT NULL, state text, name text, value double precision, detail jsonb, PRIMARY KEY (id, time))';
+    PERFORM create_hypertable('conversation_analytics', 'time', chunk_time_interval => interval '1 day', create_default_indexes => false);
+  ELSE
+    EXECUTE 'CREATE TABLE conversation_analytics (id uuid NOT NULL, tenant_id uuid NOT NULL, time timestamptz NOT NULL,
+  flow_id text, flow_version integer, channel text, conversation_id text, turn_id uuid, turn integer,
+  event_type text NOT NULL, state text, name text, value double precision, detail jsonb, PRIMARY KEY (id, time)) PARTITION BY RANGE (time)';
+  END IF;
+
+  IF timescale THEN
+    EXECUTE 'CREATE TABLE system_metrics (id uuid NOT NULL, tenant_id uuid NOT NULL, time timestamptz NOT NULL,
+  flow_id text, flow_version integer, channel text, conversation_id text, turn_id uuid, turn integer, metric text NOT NULL, name text, operation text, state text, status text, ok boolean,
+    latency_ms double precision, value double precision, PRIMARY KEY (id, time))';
+    PERFORM create_hypertable('system_metrics', 'time', chunk_time_interval => interval '1 day', create_default_indexes => false);
+  ELSE
+    EXECUTE 'CREATE TABLE system_metrics (id uuid NOT NULL, tenant_id uuid NOT NULL, time timestamptz NOT NULL,
+  flow_id text, flow_version integer, channel text, conversation_id text, turn_id uuid, turn integer, metric text NOT NULL, name text, operation text, state text, status text, ok boolean,
+    latency_ms double precision, value double precision, PRIMARY KEY (id, time)) PARTITION BY RANGE (time)';
+  END IF;
+
+  IF timescale THEN
+    EXECUTE 'CREATE TABLE model_usage_analytics (id uuid NOT NULL, tenant_id uuid NOT NULL, time timestamptz NOT NULL,
+  flow_id text, flow_version integer, channel text, conversation_id text, turn_id uuid, turn integer, task text NOT NULL, provider text NOT NULL, model text NOT NULL, ok boolean NOT NULL,
+    latency_ms double precision NOT NULL, tokens_in integer NOT NULL, tokens_out integer NOT NULL, cost_usd numeric NOT NULL, PRIMARY KEY (id, time))';
+    PERFORM create_hypertable('model_usage_analytics', 'time', chunk_time_interval => interval '1 day', create_default_indexes => false);
+  ELSE
+    EXECUTE 'CREATE TABLE model_usage_analytics (id uuid NOT NULL, tenant_id uuid NOT NULL, time timestamptz NOT NULL,
+  flow_id text, flow_version integer, channel text, conversation_id text, turn_id uuid, turn integer, task text NOT NULL, provider text NOT NULL, model text NOT NULL, ok boolean NOT NULL,
+    latency_ms double precision NOT NULL, tokens_in integer NOT NULL, tokens_out integer NOT NULL, cost_usd numeric NOT NULL, PRIMARY KEY (id, time)) PARTITION BY RANGE (time)';
+  END IF;
+
+  IF timescale THEN
+    EXECUTE 'CREATE TABLE custom_metrics (id uuid NOT NULL, tenant_id uuid NOT NULL, time timestamptz NOT NULL,
+  flow_id text, flow_version integer, channel text, conversation_id text, turn_id uuid, turn integer, name text NOT NULL, value double precision NOT NULL, tags jsonb NOT NULL, PRIMARY KEY (id, time))';
+    PERFORM create_hypertable('custom_metrics', 'time', chunk_time_interval => interval '1 day', create_default_indexes => false);
+  ELSE
+    EXECUTE 'CREATE TABLE custom_metrics (id uuid NOT NULL, tenant_id uuid NOT NULL, time timestamptz NOT NULL,
+  flow_id text, flow_version integer, channel text, conversation_id text, turn_id uuid, turn integer, name text NOT NULL, value double precision NOT NULL, tags jsonb NOT NULL, PRIMARY KEY (id, time)) PARTITION BY RANGE (time)';
+  END IF;
+  END $$;
         CREATE INDEX system_metrics_tenant_time ON system_metrics (tenant_id, time);
         CREATE INDEX model_usage_analytics_tenant_time ON model_usage_analytics (tenant_id, time);
         CREATE INDEX custom_metrics_tenant_time ON custom_metrics (tenant_id, time);
         CREATE INDEX conversation_analytics_tenant_type_time ON conversation_analytics (tenant_id, event_type, time);
-        ${['conversation_analytics', 'system_metrics', 'model_usage_analytics', 'custom_metrics'].map((t) => tenantIsolationSql(t)).join('\n')}
+        
+    ALTER TABLE conversation_analytics ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY conversation_analytics_tenant_isolation ON conversation_analytics
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON conversation_analytics TO mcp_app;
+
+    ALTER TABLE system_metrics ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY system_metrics_tenant_isolation ON system_metrics
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON system_metrics TO mcp_app;
+
+    ALTER TABLE model_usage_analytics ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY model_usage_analytics_tenant_isolation ON model_usage_analytics
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON model_usage_analytics TO mcp_app;
+
+    ALTER TABLE custom_metrics ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY custom_metrics_tenant_isolation ON custom_metrics
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON custom_metrics TO mcp_app;
         CREATE TABLE conversation_analytics_hourly (
           tenant_id uuid NOT NULL,
           bucket timestamptz NOT NULL,
@@ -88,7 +96,11 @@ export const analyticsMigrations: ModuleMigrations = {
           value_sum double precision NOT NULL,
           PRIMARY KEY (tenant_id, bucket, flow_id, flow_version, channel, event_type, name)
         );
-        ${tenantIsolationSql('conversation_analytics_hourly')}
+        
+    ALTER TABLE conversation_analytics_hourly ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY conversation_analytics_hourly_tenant_isolation ON conversation_analytics_hourly
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON conversation_analytics_hourly TO mcp_app;
       `,
     },
     {
@@ -100,11 +112,36 @@ export const analyticsMigrations: ModuleMigrations = {
         DROP TABLE conversation_analytics_hourly;
         DROP TABLE conversation_analytics;
         DELETE FROM system_metrics WHERE metric = 'turn';
-        ${createRawTables({ conversation_analytics: RAW_TABLES.conversation_analytics }, KEY)}
-        ${tenantIsolationSql('conversation_analytics')}
-        ${['system_metrics', 'model_usage_analytics', 'custom_metrics']
-          .map((t) => `ALTER TABLE ${t} DROP CONSTRAINT ${t}_pkey; ALTER TABLE ${t} ADD PRIMARY KEY (${KEY}); DROP INDEX ${t}_tenant_time;`)
-          .join('\n')}
+        
+  DO $$
+  DECLARE timescale boolean := EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb');
+  BEGIN
+    
+  IF timescale THEN
+    EXECUTE 'CREATE TABLE conversation_analytics (id uuid NOT NULL, tenant_id uuid NOT NULL, time timestamptz NOT NULL,
+  flow_id text, flow_version integer, channel text, conversation_id text, turn integer NOT NULL,
+    started boolean NOT NULL, ended boolean NOT NULL, goal boolean NOT NULL, handoff boolean NOT NULL, fallback boolean NOT NULL,
+    state text, status text NOT NULL, latency_ms double precision NOT NULL, lock_wait_ms double precision NOT NULL, replies integer NOT NULL,
+    states_entered text[] NOT NULL, intent text, intent_confidence double precision, intent_provider text, intent_state text,
+    slots jsonb, errors jsonb, PRIMARY KEY (tenant_id, time, id))';
+    PERFORM create_hypertable('conversation_analytics', 'time', chunk_time_interval => interval '1 day', create_default_indexes => false);
+  ELSE
+    EXECUTE 'CREATE TABLE conversation_analytics (id uuid NOT NULL, tenant_id uuid NOT NULL, time timestamptz NOT NULL,
+  flow_id text, flow_version integer, channel text, conversation_id text, turn integer NOT NULL,
+    started boolean NOT NULL, ended boolean NOT NULL, goal boolean NOT NULL, handoff boolean NOT NULL, fallback boolean NOT NULL,
+    state text, status text NOT NULL, latency_ms double precision NOT NULL, lock_wait_ms double precision NOT NULL, replies integer NOT NULL,
+    states_entered text[] NOT NULL, intent text, intent_confidence double precision, intent_provider text, intent_state text,
+    slots jsonb, errors jsonb, PRIMARY KEY (tenant_id, time, id)) PARTITION BY RANGE (time)';
+  END IF;
+  END $$;
+        
+    ALTER TABLE conversation_analytics ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY conversation_analytics_tenant_isolation ON conversation_analytics
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON conversation_analytics TO mcp_app;
+        ALTER TABLE system_metrics DROP CONSTRAINT system_metrics_pkey; ALTER TABLE system_metrics ADD PRIMARY KEY (tenant_id, time, id); DROP INDEX system_metrics_tenant_time;
+ALTER TABLE model_usage_analytics DROP CONSTRAINT model_usage_analytics_pkey; ALTER TABLE model_usage_analytics ADD PRIMARY KEY (tenant_id, time, id); DROP INDEX model_usage_analytics_tenant_time;
+ALTER TABLE custom_metrics DROP CONSTRAINT custom_metrics_pkey; ALTER TABLE custom_metrics ADD PRIMARY KEY (tenant_id, time, id); DROP INDEX custom_metrics_tenant_time;
 
         -- Hourly counts, kept exactly once by the statement that inserts the turns (only rows really
         -- inserted count); counts queries in whole hours read it instead of scanning the turns.
@@ -125,7 +162,11 @@ export const analyticsMigrations: ModuleMigrations = {
           intent_confidence_sum double precision NOT NULL,
           PRIMARY KEY (tenant_id, bucket, flow_id, flow_version, channel, intent)
         );
-        ${tenantIsolationSql('conversation_analytics_hourly')}
+        
+    ALTER TABLE conversation_analytics_hourly ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY conversation_analytics_hourly_tenant_isolation ON conversation_analytics_hourly
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON conversation_analytics_hourly TO mcp_app;
       `,
     },
     {
@@ -142,8 +183,12 @@ export const analyticsMigrations: ModuleMigrations = {
           payload text NOT NULL,
           created_at timestamptz NOT NULL DEFAULT now()
         );
-        ${tenantIsolationSql('analytics_outbox')}
-        GRANT USAGE ON SEQUENCE analytics_outbox_seq_seq TO ${APP_ROLE};
+        
+    ALTER TABLE analytics_outbox ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY analytics_outbox_tenant_isolation ON analytics_outbox
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON analytics_outbox TO mcp_app;
+        GRANT USAGE ON SEQUENCE analytics_outbox_seq_seq TO mcp_app;
       `,
     },
     {
@@ -160,7 +205,11 @@ export const analyticsMigrations: ModuleMigrations = {
           error text NOT NULL,
           refused_at timestamptz NOT NULL DEFAULT now()
         );
-        ${tenantIsolationSql('analytics_outbox_refused')}
+        
+    ALTER TABLE analytics_outbox_refused ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY analytics_outbox_refused_tenant_isolation ON analytics_outbox_refused
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON analytics_outbox_refused TO mcp_app;
       `,
     },
     {
@@ -172,10 +221,23 @@ export const analyticsMigrations: ModuleMigrations = {
         DO $$
         BEGIN
           IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN
-            ${RAW_TABLE_NAMES.map((t) => dropDefaultIndex(t)).join('\n            ')}
+            EXECUTE 'DROP INDEX IF EXISTS conversation_analytics_time_idx';
+            EXECUTE 'DROP INDEX IF EXISTS system_metrics_time_idx';
+            EXECUTE 'DROP INDEX IF EXISTS model_usage_analytics_time_idx';
+            EXECUTE 'DROP INDEX IF EXISTS custom_metrics_time_idx';
           END IF;
         END $$;
-        DO $$ ${revokeChunkGrants} $$;
+        DO $$ 
+  DECLARE chunk regclass;
+  BEGIN
+    FOR chunk IN
+      SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = '_timescaledb_internal' AND c.relkind = 'r'
+         AND has_table_privilege('mcp_app', c.oid, 'SELECT, INSERT, UPDATE, DELETE')
+    LOOP
+      EXECUTE format('REVOKE ALL ON %s FROM mcp_app', chunk);
+    END LOOP;
+  END $$;
       `,
     },
   ],

@@ -53,14 +53,13 @@ export function createOperatorMetrics(options: { backlog: () => Promise<number> 
       turns.inc({ status: record.status });
       turnSeconds.observe(record.latencyMs / 1000);
       lockWait.observe((record.lockWaitMs ?? 0) / 1000);
-      for (const t of record.trace) {
-        if (t.type === 'model_call') {
-          modelCalls.inc({ provider: t.provider, task: t.task, ok: String(t.ok) });
-          modelSeconds.observe({ provider: t.provider }, t.latencyMs / 1000);
-        } else if (t.type === 'integration_call') {
-          integrationCalls.inc({ ok: String(t.ok) });
-          integrationSeconds.observe(t.latencyMs / 1000);
-        }
+      for (const c of record.summary.modelCalls) {
+        modelCalls.inc({ provider: c.provider, task: c.task, ok: String(c.ok) });
+        modelSeconds.observe({ provider: c.provider }, c.latencyMs / 1000);
+      }
+      for (const c of record.summary.integrationCalls) {
+        integrationCalls.inc({ ok: String(c.ok) });
+        integrationSeconds.observe(c.latencyMs / 1000);
       }
     },
     stored: (count: number) => stored.inc(count),

@@ -1,6 +1,6 @@
 import type { Logger } from '../../shared/logger.js';
 import type { Sql, SqlExecutor } from '../storage/contract.js';
-import { RAW_TABLE_NAMES } from './migrations.js';
+import { RAW_TABLE_NAMES } from './raw-tables.js';
 import { dropChunksSql, LOCK_CHUNKS_SQL, rawTableScheme } from './timescale.js';
 
 // Any constant: only processes maintaining the same database must agree on it.

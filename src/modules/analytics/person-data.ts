@@ -1,6 +1,6 @@
 import type { PersonDataPart } from '../../shared/person-data.js';
 import type { Sql } from '../storage/contract.js';
-import { RAW_TABLE_NAMES } from './migrations.js';
+import { RAW_TABLE_NAMES } from './raw-tables.js';
 
 /** Staged records not yet relayed to the tables are JSON text; a conversation's carry its id as a field. */
 const STAGED = ['analytics_outbox', 'analytics_outbox_refused'] as const;

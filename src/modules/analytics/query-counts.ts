@@ -1,6 +1,6 @@
 import type { SqlExecutor } from '../storage/contract.js';
 import type { ConversationsReport, IntentsReport, MessagesReport } from './contract.js';
-import { ROLLUP_COUNTERS } from './migrations.js';
+import { ROLLUP_COUNTERS } from './raw-tables.js';
 import { hourAligned, num, ratio, type ResolvedQuery, whereClause } from './query-range.js';
 
 type Counters = Record<(typeof ROLLUP_COUNTERS)[number], number>;

@@ -1,20 +1,17 @@
-import type { AnalyticsRecord, CustomMetricRow, EmittedMetric, IntegrationCall, ModelCall, TurnRow } from './records.js';
+import { columnsOf, EMITTED_METRIC_COLUMNS, INTEGRATION_CALL_COLUMNS, MODEL_CALL_COLUMNS, TURN_COLUMNS } from './raw-tables.js';
+import type { AnalyticsRecord, CustomMetricRow } from './records.js';
 
 /**
- * The order of a turn's fields in its encoded form, a JSON array: positions instead of keys make
+ * The order of a turn's fields in its encoded form (raw-tables.ts lists them), a JSON array: positions instead of keys make
  * the payload about half as long, and every byte is paid for several times (encoded, staged in the
  * outbox, read back by the relay, sent to PostgreSQL again, parsed). The insert reads the same
  * lists (event-store.ts). A turn's model calls, integration calls and emitted metrics follow as
  * nested arrays, so the turn's scope is written once.
  */
-export const TURN_FIELDS = [
-  'id', 'time', 'flow_id', 'flow_version', 'channel', 'conversation_id', 'turn',
-  'started', 'ended', 'goal', 'handoff', 'fallback', 'state', 'status', 'latency_ms', 'lock_wait_ms', 'replies',
-  'states_entered', 'intent', 'intent_confidence', 'intent_provider', 'intent_state', 'slots', 'errors',
-] as const satisfies readonly (keyof TurnRow)[];
-export const MODEL_CALL_FIELDS = ['time', 'task', 'provider', 'model', 'ok', 'latency_ms', 'tokens_in', 'tokens_out', 'cost_usd'] as const satisfies readonly (keyof ModelCall)[];
-export const INTEGRATION_CALL_FIELDS = ['time', 'name', 'operation', 'ok', 'latency_ms'] as const satisfies readonly (keyof IntegrationCall)[];
-export const EMITTED_METRIC_FIELDS = ['name', 'value', 'tags'] as const satisfies readonly (keyof EmittedMetric)[];
+export const TURN_FIELDS = columnsOf(TURN_COLUMNS);
+export const MODEL_CALL_FIELDS = columnsOf(MODEL_CALL_COLUMNS);
+export const INTEGRATION_CALL_FIELDS = columnsOf(INTEGRATION_CALL_COLUMNS);
+export const EMITTED_METRIC_FIELDS = columnsOf(EMITTED_METRIC_COLUMNS);
 
 /**
  * The turn as its encoded array, in TURN_FIELDS order and written out field by field: this runs on

@@ -1,8 +1,9 @@
 import { APP_ROLE } from '../storage/index.js';
 
 /**
- * The TimescaleDB path, used when the extension is installed before the first migration. These
- * machines and CI have no extension, so this file is the whole of it and its SQL is unit-tested.
+ * The TimescaleDB path, used when the extension is installed before the first migration (which
+ * then makes one-day hypertables). These machines and CI have no extension, so this file and the
+ * migrations' hypertable branches are the whole of it, and their SQL is unit-tested.
  *
  * Isolation: a chunk is a plain table in `_timescaledb_internal` that copies the hypertable's
  * grants when it is created, but not its row-level security, so the application role could read
@@ -11,15 +12,8 @@ import { APP_ROLE } from '../storage/index.js';
  */
 export const CHUNK_SCHEMA = '_timescaledb_internal';
 
-/** PL/pgSQL: one-day chunks, without TimescaleDB's extra `time DESC` index (the primary key starts with tenant and time). */
-export const createHypertable = (table: string): string =>
-  `PERFORM create_hypertable('${table}', 'time', chunk_time_interval => interval '1 day', create_default_indexes => false);`;
-
-/** PL/pgSQL: the index that hypertables made before 005 got by default; every query is served by the primary key. */
-export const dropDefaultIndex = (table: string): string => `EXECUTE 'DROP INDEX IF EXISTS ${table}_time_idx';`;
-
 /** PL/pgSQL: revokes the application role's rights on every chunk that still grants it any. */
-export const revokeChunkGrants = `
+const revokeChunkGrants = `
   DECLARE chunk regclass;
   BEGIN
     FOR chunk IN

@@ -3,6 +3,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { Reply } from '../engine/contract.js';
 import type { SqlExecutor } from '../storage/contract.js';
 import type { ChannelConfigs } from './channel-configs.js';
+import { channelDefinition } from './channels/registry.js';
 import { channelIdSchema } from './contract.js';
 import type { createMessageStore } from './message-store.js';
 import type { OutboxStore } from './outbox-store.js';
@@ -22,7 +23,10 @@ export function createBotSends(deps: { configs: ChannelConfigs; messages: Return
       const doc = await messages.getDoc(tx, tenantId, conversationId);
       if (!doc) throw new AppError('conversation_not_found', `No conversation '${conversationId}' in this workspace.`);
       const channel = channelIdSchema.safeParse(doc.channel);
-      if (channel.success && channel.data === 'voice') throw new AppError('conflict', 'A voice conversation cannot get a message outside its call; start a new call instead.');
+      // A synchronous channel (a phone call) answers only inside its webhook's response.
+      if (channel.success && channelDefinition(channel.data).capabilities.webhook === 'sync') {
+        throw new AppError('conflict', `A ${channel.data} conversation cannot get a message outside its call; start a new call instead.`);
+      }
       let sent = reply;
       if (channel.success && channel.data === 'whatsapp') {
         const settings = await deps.configs.settings(tenantId, 'whatsapp');

@@ -1,6 +1,6 @@
 import { AppError } from '../../shared/app-error.js';
 import type { Clock } from '../../shared/clock.js';
-import type { Engine } from '../engine/contract.js';
+import type { FlowAuthoring } from '../engine/contract.js';
 import type { Sql } from '../storage/contract.js';
 import { channelDefinition } from './channels/registry.js';
 import type { ChannelId, ChannelRoute } from './contract.js';
@@ -19,7 +19,7 @@ const toRoute = (row: RouteRow): ChannelRoute => ({ channel: row.channel, accoun
  * app or team, a Twilio number, the widget key) routes new conversations to a flow. Messages that
  * match no route start the workspace's default flow.
  */
-export function createChannelRoutes(deps: { sql: Sql; clock: Clock; engine: Pick<Engine, 'getFlow'> }) {
+export function createChannelRoutes(deps: { sql: Sql; clock: Clock; flows: Pick<FlowAuthoring, 'getFlow'> }) {
   const { sql } = deps;
 
   function checkAccount(channel: ChannelId, account: string): void {
@@ -28,7 +28,7 @@ export function createChannelRoutes(deps: { sql: Sql; clock: Clock; engine: Pick
   }
 
   async function checkFlow(tenantId: string, flowId: string): Promise<void> {
-    const flow = await deps.engine.getFlow(tenantId, flowId);
+    const flow = await deps.flows.getFlow(tenantId, flowId);
     if (flow.publishedVersion === null) throw new AppError('flow_not_published', `Publish flow '${flow.name}' before routing a channel to it.`);
   }
 

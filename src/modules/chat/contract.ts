@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { attachmentSchema, type InboundTurn, locationSchema, type Reply, replySchema, type TurnResult } from '../engine/contract.js';
+import { CHANNEL_IDS, type ChannelId, STARTING_CHANNEL_IDS } from './channels/registry.js';
 
 /**
  * Chat: conversations and their messages (JSONB documents), the path from an inbound message to
@@ -7,9 +8,9 @@ import { attachmentSchema, type InboundTurn, locationSchema, type Reply, replySc
  * their webhooks, dedupe and the durable outbox of outbound sends.
  */
 
-export const CHANNEL_IDS = ['web', 'whatsapp', 'messenger', 'slack', 'voice'] as const;
+// Channel ids are the registry's, so a new channel is one file plus one line there.
+export { CHANNEL_IDS, type ChannelId } from './channels/registry.js';
 export const channelIdSchema = z.enum(CHANNEL_IDS);
-export type ChannelId = z.infer<typeof channelIdSchema>;
 
 export const DELIVERY_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -156,7 +157,7 @@ const templateInput = z.object({
 /** Starting a conversation from the API: a WhatsApp template, a Slack DM, or an outbound call. */
 export const startConversationSchema = z
   .object({
-    channel: z.enum(['whatsapp', 'slack', 'voice']),
+    channel: z.enum(STARTING_CHANNEL_IDS),
     /** WhatsApp: the user's number (digits, as wa_id); Slack: a user id (U…); voice: an E.164 number. */
     to: z.string().min(1).max(100),
     /** The sending account when the channel has several: a WhatsApp phone number id, or the caller id of a call. */

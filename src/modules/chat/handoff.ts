@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/app-error.js';
-import { HANDOFF_TIMER, type Engine, type Reply } from '../engine/contract.js';
+import { HANDOFF_TIMER, type Reply, type TurnService } from '../engine/contract.js';
 import type { Sql, SqlExecutor } from '../storage/contract.js';
 import type { ChannelConfigs } from './channel-configs.js';
 import { channelIdSchema, type ConversationSummary, type StoredMessage } from './contract.js';
@@ -17,7 +17,7 @@ import { lastInboundAt, withinWindow } from './whatsapp-window.js';
  */
 export function createHandoff(deps: {
   sql: Sql;
-  engine: Engine;
+  engine: TurnService;
   configs: ChannelConfigs;
   messages: ReturnType<typeof createMessageStore>;
   outbox: OutboxStore;

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Engine } from '../engine/contract.js';
+import type { FlowAuthoring, TurnService } from '../engine/contract.js';
 import type { Secrets } from '../security/contract.js';
 import type { Sql } from '../storage/contract.js';
 import { createChannelConfigs } from './channel-configs.js';
 import { createBotSends } from './bot-sends.js';
 import { createChannelRoutes } from './channel-routes.js';
+import { channelSettingsSchema, secretFieldsOf } from './channels/define-channel.js';
 import { createHttpPost } from './channels/http-post.js';
 import { CHANNELS } from './channels/registry.js';
 import type { Chat } from './contract.js';
@@ -27,6 +28,7 @@ import { createWebhooks } from './webhooks.js';
 export * from './contract.js';
 export { channelSecretHolder } from './reseal-secrets.js';
 export { chatMigrations } from './migrations.js';
+export { chatTenantData } from './tenant-data.js';
 export { createChatPersonData } from './person-data.js';
 
 const MAX_PAGE = 500;
@@ -41,7 +43,9 @@ export interface ChatConfig {
 
 export interface ChatDeps {
   sql: Sql;
-  engine: Engine;
+  engine: TurnService;
+  /** Channel routes check that the flow they name exists. */
+  flows: Pick<FlowAuthoring, 'getFlow'>;
   secrets: Secrets;
   ids: Ids;
   clock: Clock;
@@ -68,7 +72,7 @@ export function createChat(deps: ChatDeps): Chat {
   const proactive = createProactive({ sql, configs, botSends, messages, kick, clock });
   const inbox = createInboxStore(deps);
   const inboxWorker = createInboxWorker({ store: inbox, sql, configs, turns, clock, logger, settings: config.inbox });
-  const routes = createChannelRoutes({ sql, clock, engine: deps.engine });
+  const routes = createChannelRoutes({ sql, clock, flows: deps.flows });
   const webhooks = createWebhooks({ sql, ids: deps.ids, configs, routes, inbox, kick: () => inboxWorker.kick(), turns, outbox, messages, logger });
   const webchat = createWebchat({ configs, routes, turns });
   const handoff = createHandoff({ sql, engine: deps.engine, configs, messages, outbox, schedules, kick, now: () => clock.now() });
@@ -81,7 +85,7 @@ export function createChat(deps: ChatDeps): Chat {
       messages.list(tenantId, conversationId, Math.min(options?.limit ?? 100, MAX_PAGE), options?.newest ?? false),
 
     listChannelKinds: () =>
-      CHANNELS.map((c) => ({ id: c.id, capabilities: c.capabilities, secretFields: [...c.secretFields], configSchema: z.toJSONSchema(c.configSchema, { io: 'input' }) })),
+      CHANNELS.map((c) => ({ id: c.id, capabilities: c.capabilities, secretFields: secretFieldsOf(c), configSchema: z.toJSONSchema(channelSettingsSchema(c), { io: 'input' }) })),
     listChannels: (tenantId) => configs.list(tenantId),
     getChannel: (tenantId, channel) => configs.get(tenantId, channel),
     putChannel: (tenantId, channel, input) => configs.put(tenantId, channel, input, clock.isoNow()),

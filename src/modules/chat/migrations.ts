@@ -1,5 +1,4 @@
 import type { ModuleMigrations } from '../storage/contract.js';
-import { APP_ROLE, tenantIsolationSql } from '../storage/index.js';
 
 /** Conversations and messages are JSONB documents (DESIGN.md §5), keyed and filtered by tenant. */
 export const chatMigrations: ModuleMigrations = {
@@ -25,9 +24,17 @@ export const chatMigrations: ModuleMigrations = {
           created_at timestamptz NOT NULL DEFAULT now()
         );
         CREATE INDEX messages_conversation_idx ON messages (tenant_id, conversation_id, seq);
-        ${tenantIsolationSql('conversations')}
-        ${tenantIsolationSql('messages')}
-        GRANT USAGE ON SEQUENCE messages_seq_seq TO ${APP_ROLE};
+        
+    ALTER TABLE conversations ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY conversations_tenant_isolation ON conversations
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON conversations TO mcp_app;
+        
+    ALTER TABLE messages ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY messages_tenant_isolation ON messages
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON messages TO mcp_app;
+        GRANT USAGE ON SEQUENCE messages_seq_seq TO mcp_app;
       `,
     },
     {
@@ -64,9 +71,17 @@ export const chatMigrations: ModuleMigrations = {
         CREATE INDEX channel_outbox_pending_idx ON channel_outbox (tenant_id, conversation_id, seq) WHERE status = 'pending';
         CREATE INDEX channel_outbox_status_idx ON channel_outbox (tenant_id, status, seq);
         CREATE INDEX channel_outbox_external_idx ON channel_outbox (tenant_id, channel, external_id) WHERE external_id IS NOT NULL;
-        ${tenantIsolationSql('channel_configs')}
-        ${tenantIsolationSql('channel_outbox')}
-        GRANT USAGE ON SEQUENCE channel_outbox_seq_seq TO ${APP_ROLE};
+        
+    ALTER TABLE channel_configs ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY channel_configs_tenant_isolation ON channel_configs
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON channel_configs TO mcp_app;
+        
+    ALTER TABLE channel_outbox ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY channel_outbox_tenant_isolation ON channel_outbox
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON channel_outbox TO mcp_app;
+        GRANT USAGE ON SEQUENCE channel_outbox_seq_seq TO mcp_app;
       `,
     },
     {
@@ -92,8 +107,12 @@ export const chatMigrations: ModuleMigrations = {
         );
         CREATE UNIQUE INDEX channel_inbox_external_idx ON channel_inbox (tenant_id, channel, external_id);
         CREATE INDEX channel_inbox_pending_idx ON channel_inbox (tenant_id, conversation_id, seq) WHERE status = 'pending';
-        ${tenantIsolationSql('channel_inbox')}
-        GRANT USAGE ON SEQUENCE channel_inbox_seq_seq TO ${APP_ROLE};
+        
+    ALTER TABLE channel_inbox ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY channel_inbox_tenant_isolation ON channel_inbox
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON channel_inbox TO mcp_app;
+        GRANT USAGE ON SEQUENCE channel_inbox_seq_seq TO mcp_app;
       `,
     },
     {
@@ -109,7 +128,11 @@ export const chatMigrations: ModuleMigrations = {
           updated_at timestamptz NOT NULL DEFAULT now(),
           PRIMARY KEY (tenant_id, channel, account)
         );
-        ${tenantIsolationSql('channel_routes')}
+        
+    ALTER TABLE channel_routes ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY channel_routes_tenant_isolation ON channel_routes
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON channel_routes TO mcp_app;
       `,
     },
     {
@@ -143,8 +166,16 @@ export const chatMigrations: ModuleMigrations = {
           created_at timestamptz NOT NULL,
           PRIMARY KEY (tenant_id, idempotency_key)
         );
-        ${tenantIsolationSql('chat_schedules')}
-        ${tenantIsolationSql('chat_starts')}
+        
+    ALTER TABLE chat_schedules ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY chat_schedules_tenant_isolation ON chat_schedules
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON chat_schedules TO mcp_app;
+        
+    ALTER TABLE chat_starts ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY chat_starts_tenant_isolation ON chat_starts
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON chat_starts TO mcp_app;
       `,
     },
   ],

@@ -5,6 +5,7 @@ import type { Reply } from '../engine/contract.js';
 import type { Sql } from '../storage/contract.js';
 import type { BotSends } from './bot-sends.js';
 import type { ChannelConfigs } from './channel-configs.js';
+import { channelDefinition } from './channels/registry.js';
 import type { StartConversationInput, StartedConversation } from './contract.js';
 import type { createMessageStore } from './message-store.js';
 import { toConversationId } from './webhooks.js';
@@ -16,8 +17,6 @@ interface StartRow extends Record<string, unknown> {
   created_at: string;
 }
 
-const RECIPIENT = { whatsapp: /^\d{6,20}$/, slack: /^[UW][A-Z0-9]{2,30}$/, voice: /^\+[1-9]\d{6,14}$/ } as const;
-const RECIPIENT_HINT = { whatsapp: 'a phone number in digits with its country code (wa_id), e.g. 15551234567', slack: 'a Slack user id (U…)', voice: 'an E.164 number such as +15551234567' };
 
 /** JSONB keeps keys in its own order: compare values, not text. */
 const sameRequest = (a: StartConversationInput, b: StartConversationInput) => isDeepStrictEqual(a, b);
@@ -44,7 +43,8 @@ export function createProactive(deps: { sql: Sql; configs: ChannelConfigs; botSe
     async start(tenantId: string, input: StartConversationInput): Promise<StartedConversation> {
       const earlier = await existing(tenantId, input);
       if (earlier) return earlier;
-      if (!RECIPIENT[input.channel].test(input.to)) throw new AppError('bad_request', `to: '${input.to.slice(0, 100)}' is not ${RECIPIENT_HINT[input.channel]}.`);
+      const recipient = channelDefinition(input.channel).recipient;
+      if (recipient && !recipient.pattern.test(input.to)) throw new AppError('bad_request', `to: '${input.to.slice(0, 100)}' is not ${recipient.hint}.`);
       if (input.template && input.channel !== 'whatsapp') throw new AppError('bad_request', 'template: only WhatsApp has message templates; send `text` on this channel.');
       const instance = await deps.configs.instance(tenantId, input.channel);
       if (!instance?.startConversation) throw new AppError('bad_request', `The ${input.channel} channel is not configured (or is disabled) in this workspace.`);

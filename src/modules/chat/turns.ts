@@ -1,6 +1,6 @@
 import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
-import { stagedRows, type Engine, type InboundTurn, type StagedRows, type TurnHooks, type TurnResult } from '../engine/contract.js';
+import { stagedRows, type InboundTurn, type StagedRows, type TurnHooks, type TurnResult, type TurnService } from '../engine/contract.js';
 import type { SqlExecutor } from '../storage/contract.js';
 import type { Address, ChannelInstance } from './channels/define-channel.js';
 import type { ChannelId } from './contract.js';
@@ -24,7 +24,7 @@ export interface Origin {
  * is therefore stored whole or not at all, and a retried message id gets the stored result back.
  */
 export function createTurns(deps: {
-  engine: Engine;
+  engine: TurnService;
   clock: Clock;
   ids: Ids;
   messages: ReturnType<typeof createMessageStore>;

@@ -1,6 +1,7 @@
 import type { InboundTurn, TurnResult } from '../engine/contract.js';
 import type { ChannelConfigs } from './channel-configs.js';
 import type { ChannelRoutes } from './channel-routes.js';
+import { modalAsPlain } from './channels/degrade.js';
 import type { Turns } from './turns.js';
 
 /**
@@ -21,7 +22,9 @@ export function createWebchat(deps: { configs: ChannelConfigs; routes: ChannelRo
     async turn(tenantId: string, conversationId: string, session: { widgetKey: string; clientId: string }, message: InboundTurn): Promise<TurnResult> {
       const flowId = await deps.routes.resolve(tenantId, 'web', [session.widgetKey]);
       const routed = flowId ? { ...message, flowId } : message;
-      return deps.turns.run(tenantId, conversationId, { ...routed, id: session.clientId }, { channel: 'web', address: {}, externalId: session.clientId });
+      const result = await deps.turns.run(tenantId, conversationId, { ...routed, id: session.clientId }, { channel: 'web', address: {}, externalId: session.clientId });
+      // The widget has no forms: a modal reaches it as text (and a lone select's options as quick replies).
+      return { ...result, replies: result.replies.map(modalAsPlain) };
     },
   };
 }

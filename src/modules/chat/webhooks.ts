@@ -113,7 +113,7 @@ export function createWebhooks(deps: {
       const routed = await Promise.all(messages.map(async (m) => toInbox(channel, m, await deps.routes.resolve(tenantId, channel, m.accounts ?? []))));
       const stored = await deps.inbox.accept(tenantId, channel, routed.flatMap((m) => m ?? []));
       if (stored.length > 0) deps.kick();
-      return respond(200, 'ok');
+      return instance.respond?.(null, request) ?? respond(200, 'ok');
     },
   };
 }

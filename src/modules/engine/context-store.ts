@@ -1,23 +1,37 @@
 import { AppError } from '../../shared/app-error.js';
+import type { Logger } from '../../shared/logger.js';
 import type { Kv, Sql, SqlExecutor } from '../storage/contract.js';
-import type { FlowContext } from './flow/index.js';
+import { endedSnapshot, readSnapshot, type ConversationSnapshot } from './flow/index.js';
 
-/** What is persisted per conversation: the flow version it runs on and the flow's context. */
+/** What is persisted per conversation: the flow version it runs on and the conversation's snapshot. */
 export interface ConversationRecord {
   flowId: string;
   flowVersion: number;
-  context: FlowContext;
+  snapshot: ConversationSnapshot;
   /** Optimistic-concurrency version: a save must name the version it loaded. */
   version: number;
   updatedAt: string;
   /** Client message ids of the latest turns, newest last: a retry among them is answered from the turn log. */
   recentMessageIds: string[];
+  /** Why the stored snapshot could not be read, when it could not: the conversation then starts over. */
+  discarded?: string;
+}
+
+/** A record as the database row and the cache entry hold it: the snapshot as stored, of whichever version wrote it. */
+interface StoredRecord {
+  flowId: string;
+  flowVersion: number;
+  context: unknown;
+  version: number;
+  updatedAt: string;
+  /** Missing from copies cached before recent ids were kept. */
+  recentMessageIds?: string[];
 }
 
 interface ContextRow extends Record<string, unknown> {
   flow_id: string;
   flow_version: number;
-  context: FlowContext;
+  context: unknown;
   version: number;
   updated_at: string;
   recent_message_ids: string[];
@@ -63,17 +77,45 @@ const SAVE_TURNS = `WITH x AS (
   )
   SELECT conversation_id FROM saved`;
 
+/** The key-value key of a conversation's cached context. */
+export const contextCacheKey = (tenantId: string, conversationId: string) => `conversation:${tenantId}:${conversationId}`;
+
 /** A save over a version someone else wrote: the turn is run again from the database. */
 export const contextConflict = () => new AppError('conflict', 'The conversation changed while this message was processed; send it again.');
 
 /**
  * Context is read from the cache, then the database; it is written to the database first (guarded
  * by the version it was loaded at, so a stale lock holder can never overwrite a newer context) and
- * to the cache after the transaction commits.
+ * to the cache after the transaction commits. Snapshots of older versions are upgraded as they are
+ * read; one this engine cannot read is never run (see `recordOf`).
  */
-export function createContextStore(deps: { sql: Sql; kv: Kv }) {
-  const { sql, kv } = deps;
-  const cacheKey = (tenantId: string, conversationId: string) => `conversation:${tenantId}:${conversationId}`;
+export function createContextStore(deps: { sql: Sql; kv: Kv; logger: Logger }) {
+  const { sql, kv, logger } = deps;
+  const cacheKey = contextCacheKey;
+
+  const recordFields = (stored: StoredRecord) => ({
+    flowId: stored.flowId,
+    flowVersion: stored.flowVersion,
+    version: stored.version,
+    updatedAt: stored.updatedAt,
+    recentMessageIds: stored.recentMessageIds ?? [],
+  });
+
+  /**
+   * A snapshot written by a newer engine (during a rolling deploy, or after a rollback) is refused,
+   * left as it is for a server that reads it; a damaged one is logged and the conversation starts
+   * over, as Botpress and Rasa do with a session they cannot use, rather than failing every message.
+   */
+  function recordOf(ids: { tenantId: string; conversationId: string }, stored: StoredRecord): ConversationRecord {
+    const read = readSnapshot(stored.context);
+    if (read.ok) return { ...recordFields(stored), snapshot: read.snapshot };
+    if (read.problem === 'newer') {
+      logger.warn(ids, `conversation not run: ${read.message}`);
+      throw new AppError('conflict', `Conversation '${ids.conversationId}' was saved by a newer version of the engine; send the message again once every server runs that version.`);
+    }
+    logger.error({ ...ids, problem: read.message }, 'conversation state could not be read; the conversation starts over');
+    return { ...recordFields(stored), snapshot: endedSnapshot(), discarded: read.message };
+  }
 
   async function loadFromDb(tenantId: string, conversationId: string): Promise<ConversationRecord | null> {
     const [row] = await sql.withTenant(tenantId, (tx) =>
@@ -82,9 +124,21 @@ export function createContextStore(deps: { sql: Sql; kv: Kv }) {
         [tenantId, conversationId],
       ),
     );
-    return row
-      ? { flowId: row.flow_id, flowVersion: row.flow_version, context: row.context, version: row.version, updatedAt: row.updated_at, recentMessageIds: row.recent_message_ids }
-      : null;
+    if (!row) return null;
+    const stored = { flowId: row.flow_id, flowVersion: row.flow_version, context: row.context, version: row.version, updatedAt: row.updated_at, recentMessageIds: row.recent_message_ids };
+    return recordOf({ tenantId, conversationId }, stored);
+  }
+
+  /** The cached copy, when this engine can read it; anything else is read from the database instead. */
+  function fromCache(cached: string): ConversationRecord | null {
+    let stored: StoredRecord;
+    try {
+      stored = JSON.parse(cached) as StoredRecord;
+    } catch {
+      return null;
+    }
+    const read = readSnapshot(stored.context);
+    return read.ok ? { ...recordFields(stored), snapshot: read.snapshot } : null;
   }
 
   /**
@@ -97,7 +151,7 @@ export function createContextStore(deps: { sql: Sql; kv: Kv }) {
       conversation_id: conversationId,
       flow_id: record.flowId,
       flow_version: record.flowVersion,
-      context: record.context,
+      context: record.snapshot,
       version: record.version + 1,
       updated_at: record.updatedAt,
       recent_message_ids: record.recentMessageIds,
@@ -122,9 +176,7 @@ export function createContextStore(deps: { sql: Sql; kv: Kv }) {
      */
     async load(tenantId: string, conversationId: string, read?: string | null): Promise<ConversationRecord | null> {
       const cached = read === undefined ? await kv.get(cacheKey(tenantId, conversationId)) : read;
-      // Copies cached by an earlier version have no recent ids yet.
-      if (cached) return { recentMessageIds: [], ...(JSON.parse(cached) as Omit<ConversationRecord, 'recentMessageIds'>) };
-      return loadFromDb(tenantId, conversationId);
+      return (cached ? fromCache(cached) : null) ?? loadFromDb(tenantId, conversationId);
     },
 
     loadFromDb,
@@ -145,7 +197,9 @@ export function createContextStore(deps: { sql: Sql; kv: Kv }) {
      */
     async cache(tenantId: string, conversationId: string, record: ConversationRecord): Promise<void> {
       const key = cacheKey(tenantId, conversationId);
-      await kv.set(key, JSON.stringify(record), { ttlMs: CACHE_TTL_MS }).catch(() => kv.del(key).catch(() => undefined));
+      const { flowId, flowVersion, snapshot, version, updatedAt, recentMessageIds } = record;
+      const cached: StoredRecord = { flowId, flowVersion, context: snapshot, version, updatedAt, recentMessageIds };
+      await kv.set(key, JSON.stringify(cached), { ttlMs: CACHE_TTL_MS }).catch(() => kv.del(key).catch(() => undefined));
     },
 
     async forget(tenantId: string, conversationId: string): Promise<void> {

@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import type { NluMiss, NluResult } from '../models/contract.js';
 import type { SqlExecutor } from '../storage/contract.js';
-import type { SideEffect, TraceEvent } from './flow/index.js';
+import type { SideEffect, StepSummary, TraceEvent } from './flow/index.js';
 import type { SuiteResult } from './conversation-tests/index.js';
 import { attachmentSchema, formSchema, locationSchema } from './flow/inbound-content.js';
 import { replySchema } from './flow/reply-content.js';
 import { flowIssueSchema } from './flow/flow-issue.js';
 
 /**
- * Engine: flows (drafts, versions, the default) and the execution service that runs one turn of a
- * conversation under its lock. Plain JSON in and out, tenant first.
+ * Engine, in two halves wired apart: `TurnService` runs one turn of a conversation under its
+ * lock (the hot path, with handoffs and conversation state), and `FlowAuthoring` is how bot
+ * builders write, check, try and publish flows. Plain JSON in and out, tenant first.
  */
 
 export const conversationIdSchema = z
@@ -52,6 +53,7 @@ export type HandBackResult = z.infer<typeof handBackResultSchema>;
 export { attachmentSchema, formSchema, locationSchema, type Attachment, type Location, type FormValues } from './flow/inbound-content.js';
 export type { RichContent, Reply, ReplyButton, ReplyMedia, ReplyCard, ReplyCardButton, ReplyList, ReplyTemplate } from './flow/reply-content.js';
 export { replySchema };
+export type { ReplyModal, ReplyModalField } from './flow/reply-modal.js';
 
 /** The schedule key and event of a handoff's waiting timeout (chat cancels the key when an agent takes over). */
 export { HANDOFF_TIMER } from './flow/index.js';
@@ -131,6 +133,19 @@ export type { TraceEvent } from './flow/index.js';
 export type { SuiteResult, TestResult, TestFailure, DiffLine, ConversationSuite } from './conversation-tests/index.js';
 export { suiteResultSchema } from './conversation-tests/results.js';
 
+export type { StepSummary } from './flow/index.js';
+
+/**
+ * What one turn decided, stated by the code that decided it: the flow interpreter (intent,
+ * fallback, goal, handoff, states, slots, errors; see StepSummary) and the executor (the calls it
+ * made). Analytics stores these fields as they are.
+ */
+export interface TurnSummary extends StepSummary {
+  /** Every model call of the turn (understanding the message, generating, answering, agents). */
+  modelCalls: Extract<TraceEvent, { type: 'model_call' }>[];
+  integrationCalls: Extract<TraceEvent, { type: 'integration_call' }>[];
+}
+
 /** Everything one finished turn did, handed to the analytics pipeline (off the hot path). */
 export interface TurnRecord {
   tenantId: string;
@@ -140,8 +155,6 @@ export interface TurnRecord {
   flowVersion: number;
   channel: string;
   turn: number;
-  /** True when this turn started a new run of the flow (a new conversation or one that had ended). */
-  newRun: boolean;
   startedAt: string;
   latencyMs: number;
   /** How long the turn waited for the conversation's lock (messages queued behind each other). */
@@ -149,7 +162,7 @@ export interface TurnRecord {
   status: 'waiting' | 'ended' | 'handoff';
   state: string | null;
   replies: number;
-  trace: TraceEvent[];
+  summary: TurnSummary;
   sideEffects: SideEffect[];
 }
 
@@ -233,7 +246,8 @@ export interface TurnHooks {
   commit?: (tx: SqlExecutor, result: TurnResult) => Promise<void>;
 }
 
-export interface Engine {
+/** The hot path: turns of conversations, and the state they leave (handoffs, reset, traces). */
+export interface TurnService {
   /**
    * Runs one turn under the conversation's lock and commits everything it produced in one
    * transaction. A message whose `id` was already applied gets the stored result back instead.
@@ -248,12 +262,36 @@ export interface Engine {
   handBack(tenantId: string, conversationId: string, hooks?: { commit?: (tx: SqlExecutor, result: HandBackResult) => Promise<void> }): Promise<HandBackResult>;
   /** Who has a handed-off conversation (null: nobody yet); while an agent has it the bot is silent. Conflict when it is not handed off. */
   assignHandoff(tenantId: string, conversationId: string, agent: string | null, hooks?: { commit?: (tx: SqlExecutor) => Promise<void> }): Promise<void>;
+}
+
+/** One state kind of the flow language and its traits (what validation and the console's graph read). */
+export const stateKindInfoSchema = z
+  .object({
+    type: z.string(),
+    /** Stops the run and takes the user's next message. */
+    waitsForInput: z.boolean(),
+    /** The bot's part stops here (the conversation ends, or a person takes over). */
+    ends: z.boolean(),
+    /** The run may wait inside it (a called flow). */
+    mayWaitInside: z.boolean(),
+    /** What validation says of one without `next` or transitions. */
+    missingExit: z.enum(['error', 'warning']),
+    /** Fields besides `next` and `transitions[].to` that name a state (dotted paths). */
+    targetFields: z.array(z.string()),
+  })
+  .meta({ id: 'StateKind' });
+export type StateKindInfo = z.infer<typeof stateKindInfoSchema>;
+
+/** Writing flows: drafts, versions, validation, NLU checks, "try it" and conversation tests. */
+export interface FlowAuthoring {
   createFlow(tenantId: string, source: string | object): Promise<FlowDetail>;
   /** Replaces the draft; with `allowErrors` a draft with errors is saved (and listed in `errors`) instead of refused. */
   updateFlow(tenantId: string, flowId: string, source: string | object, options?: { allowErrors?: boolean }): Promise<FlowDetail>;
   validateFlow(tenantId: string, source: string | object): Promise<FlowValidationResult>;
   /** JSON Schema of the flow language. */
   flowSchema(): Record<string, unknown>;
+  /** The state kinds of the flow language and their traits. */
+  stateKinds(): StateKindInfo[];
   listFlows(tenantId: string): Promise<FlowSummary[]>;
   getFlow(tenantId: string, flowId: string): Promise<FlowDetail>;
   getFlowVersion(tenantId: string, flowId: string, version: number): Promise<FlowVersionDetail>;

@@ -3,7 +3,7 @@ import type { Locks, Sql, SqlExecutor } from '../storage/contract.js';
 import type { CompiledFlows } from './compiled-flows.js';
 import type { ContextStore } from './context-store.js';
 import type { HandBackResult, TurnTrace } from './contract.js';
-import type { TraceEvent } from './flow/index.js';
+import type { ConversationSnapshot, TraceEvent } from './flow/index.js';
 import { resumeTurnCore, type TurnCoreDeps } from './run-turn.js';
 
 const lockKey = (tenantId: string, conversationId: string) => `lock:conversation:${tenantId}:${conversationId}`;
@@ -67,16 +67,16 @@ export function createConversationAdmin(deps: { sql: Sql; locks: Locks; contexts
       return underLock(tenantId, conversationId, async () => {
         const record = await contexts.loadFromDb(tenantId, conversationId);
         if (!record) throw notFound(conversationId);
-        let result: HandBackResult = { replies: [], state: record.context.state, resumed: false };
-        let context = record.context;
-        if (context.status === 'handoff') {
+        let result: HandBackResult = { replies: [], state: record.snapshot.state, resumed: false };
+        let snapshot: ConversationSnapshot | null = null;
+        if (record.snapshot.status === 'handoff') {
           const flow = await deps.compiledFlows.get(tenantId, record.flowId, record.flowVersion);
-          const outcome = await resumeTurnCore(deps.turn, { tenantId, flow, context });
-          context = outcome.result.context;
-          result = { replies: outcome.replies, state: context.state, resumed: context.status !== 'ended' };
+          const outcome = await resumeTurnCore(deps.turn, { tenantId, flow, snapshot: record.snapshot });
+          snapshot = outcome.snapshot;
+          result = { replies: outcome.replies, state: snapshot.state, resumed: snapshot.status !== 'ended' };
         }
         const saved = await sql.withTenant(tenantId, async (tx) => {
-          const next = context === record.context ? null : await contexts.save(tx, tenantId, conversationId, { ...record, context });
+          const next = snapshot ? await contexts.save(tx, tenantId, conversationId, { ...record, snapshot }) : null;
           await commit?.(tx, result);
           return next;
         });
@@ -90,14 +90,14 @@ export function createConversationAdmin(deps: { sql: Sql; locks: Locks; contexts
       await underLock(tenantId, conversationId, async () => {
         const record = await contexts.loadFromDb(tenantId, conversationId);
         if (!record) throw notFound(conversationId);
-        if (record.context.status !== 'handoff') {
+        if (record.snapshot.status !== 'handoff') {
           throw new AppError('conflict', `Conversation '${conversationId}' is not handed off to a person; only a handed-off conversation can be assigned.`);
         }
         // A handoff stored before assignment existed has no mark yet: it gets one now.
-        const mark = record.context.internal.handoff ?? { state: record.context.state ?? '', at: record.updatedAt, resume: null, agent: null };
-        const context = { ...record.context, internal: { ...record.context.internal, handoff: { ...mark, agent } } };
+        const mark = record.snapshot.handoff ?? { state: record.snapshot.state ?? '', at: record.updatedAt, resume: null, agent: null };
+        const snapshot = { ...record.snapshot, handoff: { ...mark, agent } };
         const saved = await sql.withTenant(tenantId, async (tx) => {
-          const next = await contexts.save(tx, tenantId, conversationId, { ...record, context });
+          const next = await contexts.save(tx, tenantId, conversationId, { ...record, snapshot });
           await commit?.(tx);
           return next;
         });

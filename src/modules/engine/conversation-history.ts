@@ -1,17 +1,14 @@
-import type { FlowContext, Reply } from './flow/index.js';
+import type { ConversationSnapshot, HistoryEntry, Reply } from './flow/index.js';
 
-export interface HistoryEntry {
-  role: 'user' | 'assistant';
-  text: string;
-}
+export type { HistoryEntry };
 
 /** Messages a conversation keeps for `generate`, `answer` and `agent` states (which each take their last N). */
 export const HISTORY_LIMIT = 30;
 const MAX_ENTRY_CHARS = 2_000;
 
-/** The conversation so far, with this turn's user message. Older contexts have no history: it starts empty. */
-export function startHistory(context: FlowContext | null, userText: string | null): HistoryEntry[] {
-  const history = [...(context?.history ?? [])];
+/** The conversation so far, with this turn's user message. */
+export function startHistory(snapshot: ConversationSnapshot | null, userText: string | null): HistoryEntry[] {
+  const history = [...(snapshot?.history ?? [])];
   if (userText) history.push({ role: 'user', text: userText.slice(0, MAX_ENTRY_CHARS) });
   return history;
 }

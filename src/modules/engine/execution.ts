@@ -58,7 +58,7 @@ export function createExecutionService(deps: ExecutionDeps) {
    * the flow its channel routes to (`message.flowId`), else the default's latest.
    */
   async function resolveFlow(tenantId: string, record: ConversationRecord | null, routed: string | undefined) {
-    if (record && record.context.status !== 'ended') return { flowId: record.flowId, flowVersion: record.flowVersion };
+    if (record && record.snapshot.status !== 'ended') return { flowId: record.flowId, flowVersion: record.flowVersion };
     if (routed) {
       const version = await deps.flows.latestVersion(tenantId, routed).catch((error: unknown) => {
         // A route to a flow deleted or unpublished since: the default flow answers instead of nobody.
@@ -100,10 +100,15 @@ export function createExecutionService(deps: ExecutionDeps) {
     if (message.id && loaded?.recentMessageIds.includes(message.id)) throw new AlreadyApplied();
     const target = await resolveFlow(tenantId, loaded, message.flowId);
     const flow = await deps.compiledFlows.get(tenantId, target.flowId, target.flowVersion);
-    const { result, replies, trace, sideEffects, nlu } = await runTurnCore(
+    const { result, snapshot, replies, trace, summary, sideEffects, nlu } = await runTurnCore(
       { models: deps.models, adaptors: deps.adaptors, knowledge: deps.knowledge, clock, maxSteps: deps.maxSteps, subflows: deps.compiledFlows.subflows },
-      { tenantId, flow, modelKey: `${target.flowId}@${target.flowVersion}`, context: loaded?.context ?? null, message },
+      { tenantId, flow, modelKey: `${target.flowId}@${target.flowVersion}`, snapshot: loaded?.snapshot ?? null, message },
     );
+    // The stored state was unreadable and the conversation started over: the trace says why.
+    if (loaded?.discarded) {
+      trace.unshift({ type: 'error', state: null, code: 'state_unreadable', message: `${loaded.discarded}; the conversation started over`, at: startedAt });
+      summary.errors.unshift({ state: null, code: 'state_unreadable' });
+    }
 
     const turnId = ids.uuid();
     const status = result.status === 'effect' ? 'waiting' : result.status;
@@ -117,7 +122,7 @@ export function createExecutionService(deps: ExecutionDeps) {
       handoff: status === 'handoff',
       ...schedulesOf(sideEffects),
       // A handoff that timed out to the flow: chat clears its mark.
-      ...(loaded?.context.status === 'handoff' && status !== 'handoff' ? { leftHandoff: true } : {}),
+      ...(loaded?.snapshot.status === 'handoff' && status !== 'handoff' ? { leftHandoff: true } : {}),
     };
     const record: TurnRecord = {
       tenantId,
@@ -126,14 +131,13 @@ export function createExecutionService(deps: ExecutionDeps) {
       ...target,
       channel: message.channel,
       turn: result.context.turn,
-      newRun: !loaded || loaded.context.status === 'ended',
       startedAt,
       latencyMs: clock.now() - started,
       lockWaitMs: attempt.lockWaitMs,
       status,
       state: result.context.state,
       replies: replies.length,
-      trace,
+      summary,
       sideEffects,
     };
     const recent = loaded?.recentMessageIds ?? [];
@@ -141,7 +145,7 @@ export function createExecutionService(deps: ExecutionDeps) {
       conversationId,
       record: {
         ...target,
-        context: result.context,
+        snapshot,
         version: loaded?.version ?? 0,
         updatedAt: clock.isoNow(),
         recentMessageIds: message.id ? [...recent.slice(1 - RECENT_IDS), message.id] : recent,

@@ -1,5 +1,4 @@
 import type { ModuleMigrations } from '../storage/contract.js';
-import { tenantIsolationSql } from '../storage/index.js';
 
 export const engineMigrations: ModuleMigrations = {
   module: 'engine',
@@ -54,7 +53,26 @@ export const engineMigrations: ModuleMigrations = {
           created_at timestamptz NOT NULL DEFAULT now()
         );
         CREATE INDEX turn_traces_conversation_idx ON turn_traces (tenant_id, conversation_id, created_at);
-        ${['flows', 'flow_versions', 'conversation_contexts', 'turn_traces'].map((t) => tenantIsolationSql(t)).join('\n')}
+        
+    ALTER TABLE flows ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY flows_tenant_isolation ON flows
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON flows TO mcp_app;
+
+    ALTER TABLE flow_versions ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY flow_versions_tenant_isolation ON flow_versions
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON flow_versions TO mcp_app;
+
+    ALTER TABLE conversation_contexts ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY conversation_contexts_tenant_isolation ON conversation_contexts
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON conversation_contexts TO mcp_app;
+
+    ALTER TABLE turn_traces ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY turn_traces_tenant_isolation ON turn_traces
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON turn_traces TO mcp_app;
       `,
     },
     {

@@ -1,13 +1,13 @@
 import type { PersonDataPart } from '../../shared/person-data.js';
 import type { Kv, Locks, Sql } from '../storage/contract.js';
-import { createContextStore } from './context-store.js';
+import { contextCacheKey } from './context-store.js';
 
 const lockKey = (tenantId: string, conversationId: string) => `lock:conversation:${tenantId}:${conversationId}`;
 
 /** The engine's share of a person's data: flow contexts (with their `user`) and turn traces. */
 export function createEnginePersonData(deps: { sql: Sql; kv: Kv; locks: Locks; lockWaitMs: number }): PersonDataPart {
   const { sql, locks } = deps;
-  const contexts = createContextStore(deps);
+  const forgetCached = (tenantId: string, conversationId: string) => deps.kv.del(contextCacheKey(tenantId, conversationId));
   return {
     module: 'engine',
     async conversationsOf(tenantId, userId) {
@@ -40,7 +40,7 @@ export function createEnginePersonData(deps: { sql: Sql; kv: Kv; locks: Locks; l
             counts.contexts += (await tx.query('DELETE FROM conversation_contexts WHERE tenant_id = $1 AND conversation_id = $2 RETURNING 1', [tenantId, conversationId])).length;
             counts.traces += (await tx.query('DELETE FROM turn_traces WHERE tenant_id = $1 AND conversation_id = $2 RETURNING 1', [tenantId, conversationId])).length;
           });
-          await contexts.forget(tenantId, conversationId);
+          await forgetCached(tenantId, conversationId);
         } finally {
           await lock.release();
         }
@@ -53,7 +53,7 @@ export function createEnginePersonData(deps: { sql: Sql; kv: Kv; locks: Locks; l
         // A conversation quiet for that long starts afresh; a turn racing this one gets a version conflict, not a stale context.
         contexts: await tx.query<{ conversation_id: string }>('DELETE FROM conversation_contexts WHERE tenant_id = $1 AND updated_at < $2::timestamptz RETURNING conversation_id', [tenantId, before]),
       }));
-      for (const row of expired) await contexts.forget(tenantId, row.conversation_id);
+      for (const row of expired) await forgetCached(tenantId, row.conversation_id);
       return { traces, contexts: expired.length };
     },
   };

@@ -6,15 +6,16 @@ import type { Models } from '../models/contract.js';
 import type { Kv } from '../storage/contract.js';
 import type { CompiledFlows } from './compiled-flows.js';
 import type { InboundTurn, PlaygroundTurn } from './contract.js';
-import { compileFlow, type CompiledFlow, type FlowContext } from './flow/index.js';
+import { compileFlow, type CompiledFlow, readSnapshot } from './flow/index.js';
 import type { FlowStore } from './flow-store.js';
 import { modelKeyOf } from './model-keys.js';
 import { runTurnCore } from './run-turn.js';
 
 const SESSION_TTL_MS = 60 * 60_000;
 
+/** `context` is the conversation's snapshot, of whichever version wrote it. */
 interface PlaygroundSession {
-  context: FlowContext;
+  context: unknown;
   version: number | 'draft';
 }
 
@@ -40,11 +41,14 @@ export function createPlayground(deps: { kv: Kv; flows: FlowStore; compiledFlows
       if (session && session.version !== version) {
         throw new AppError('conflict', 'The flow changed since this try-it session started; start a new session.');
       }
+      // A throwaway session whose state this engine cannot read just starts afresh.
+      const read = session ? readSnapshot(session.context) : null;
       const outcome = await runTurnCore(
         { models: deps.models, adaptors: deps.adaptors, knowledge: deps.knowledge, clock: deps.clock, maxSteps: deps.maxSteps, subflows: deps.compiledFlows.subflows },
-        { tenantId, flow, modelKey: modelKeyOf(flowId, version, flow), context: session?.context ?? null, message },
+        { tenantId, flow, modelKey: modelKeyOf(flowId, version, flow), snapshot: read?.ok ? read.snapshot : null, message },
       );
-      await deps.kv.set(key(tenantId, flowId, sessionId), JSON.stringify({ context: outcome.result.context, version }), { ttlMs: SESSION_TTL_MS });
+      const saved: PlaygroundSession = { context: outcome.snapshot, version };
+      await deps.kv.set(key(tenantId, flowId, sessionId), JSON.stringify(saved), { ttlMs: SESSION_TTL_MS });
       return {
         replies: outcome.replies,
         state: outcome.result.context.state,

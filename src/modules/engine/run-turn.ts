@@ -2,14 +2,27 @@ import type { Clock } from '../../shared/clock.js';
 import type { Adaptors } from '../adaptors/contract.js';
 import type { Knowledge } from '../knowledge/contract.js';
 import type { Models, NluResult } from '../models/contract.js';
-import type { InboundTurn, Reply } from './contract.js';
-import { addReplies, boundHistory, startHistory } from './conversation-history.js';
+import type { InboundTurn, Reply, TurnSummary } from './contract.js';
+import { addReplies, boundHistory, type HistoryEntry, startHistory } from './conversation-history.js';
 import { readsSentiment } from './reads-sentiment.js';
 import { performEffect } from './effects.js';
 import { LoadedFlows, type SubflowSource } from './subflows.js';
 import { postbackIntent } from './postback-intent.js';
+import { addCalls, newTurnSummary } from './turn-summary.js';
 import { usageToTrace } from './usage-trace.js';
-import { type CompiledFlow, EvaluationBudget, type FlowContext, type SideEffect, type StepOptions, type StepResult, type TraceEvent, step } from './flow/index.js';
+import {
+  addStep,
+  type CompiledFlow,
+  type ConversationSnapshot,
+  EvaluationBudget,
+  fromSnapshot,
+  type SideEffect,
+  type StepOptions,
+  type StepResult,
+  type TraceEvent,
+  step,
+  toSnapshot,
+} from './flow/index.js';
 
 export interface TurnCoreDeps {
   models: Models;
@@ -22,12 +35,27 @@ export interface TurnCoreDeps {
 }
 
 export interface TurnOutcome {
-  /** The final step: its context is what gets saved; `status` is never 'effect'. */
+  /** The final step; `status` is never 'effect'. */
   result: StepResult;
+  /** What the conversation keeps for its next turn: the final context without the turn's own state. */
+  snapshot: ConversationSnapshot;
   replies: Reply[];
   trace: TraceEvent[];
+  /** What the turn decided and the calls it made, for analytics. */
+  summary: TurnSummary;
   sideEffects: SideEffect[];
   nlu: NluResult | null;
+}
+
+/** A turn's trace and summary as they grow: calls are traced and summarised where they are made. */
+interface TurnLog {
+  trace: TraceEvent[];
+  summary: TurnSummary;
+}
+
+function logCalls(log: TurnLog, calls: TraceEvent[]): void {
+  log.trace.push(...calls);
+  addCalls(log.summary, calls);
 }
 
 /**
@@ -37,23 +65,23 @@ export interface TurnOutcome {
  */
 export async function runTurnCore(
   deps: TurnCoreDeps,
-  input: { tenantId: string; flow: CompiledFlow; modelKey: string; context: FlowContext | null; message: InboundTurn },
+  input: { tenantId: string; flow: CompiledFlow; modelKey: string; snapshot: ConversationSnapshot | null; message: InboundTurn },
 ): Promise<TurnOutcome> {
   const { clock } = deps;
   const { tenantId, flow, message } = input;
-  const trace: TraceEvent[] = [];
+  const log: TurnLog = { trace: [], summary: newTurnSummary() };
   const text = message.text?.trim() ?? '';
   const loaded = new LoadedFlows();
   // Inside a sub-flow, the message is understood with that flow's intents and entities.
-  const running = (await loaded.loadFrames(deps.subflows, tenantId, input.context)) ?? { flow, modelKey: input.modelKey };
+  const running = (await loaded.loadFrames(deps.subflows, tenantId, input.snapshot)) ?? { flow, modelKey: input.modelKey };
   let nlu: NluResult | null = null;
   if (text) {
     nlu = await deps.models.parse(tenantId, { modelKey: running.modelKey, nlu: running.flow.nlu, text, now: clock.isoNow() });
-    trace.push(...usageToTrace(nlu.usage, input.context?.state ?? null, clock.isoNow()));
+    logCalls(log, usageToTrace(nlu.usage, input.snapshot?.state ?? null, clock.isoNow()));
     if (readsSentiment(running.flow)) {
       const sentiment = await deps.models.analyseSentiment(tenantId, text);
       nlu.sentiment = { label: sentiment.label, score: sentiment.score };
-      trace.push(...usageToTrace(sentiment.usage, input.context?.state ?? null, clock.isoNow()));
+      logCalls(log, usageToTrace(sentiment.usage, input.snapshot?.state ?? null, clock.isoNow()));
     }
   } else if (message.payload) {
     nlu = await postbackIntent(deps.models, tenantId, { modelKey: running.modelKey, nlu: running.flow.nlu, payload: message.payload });
@@ -63,7 +91,7 @@ export async function runTurnCore(
   const options = { maxSteps: deps.maxSteps, budget: new EvaluationBudget(), flows: loaded.lookup };
   const result = step(
     flow,
-    input.context,
+    input.snapshot && fromSnapshot(input.snapshot),
     {
       type: 'message',
       text: message.text,
@@ -78,32 +106,34 @@ export async function runTurnCore(
     },
     options,
   );
-  return { ...(await settle(deps, { tenantId, flow, loaded, options, userText: text || null }, result, trace)), nlu };
+  return { ...(await settle(deps, { tenantId, flow, loaded, options, history: startHistory(input.snapshot, text || null) }, result, log)), nlu };
 }
 
 /** A hand-back: the flow resumes where the handoff left it, performing effects as a message turn does. */
-export async function resumeTurnCore(deps: TurnCoreDeps, input: { tenantId: string; flow: CompiledFlow; context: FlowContext }): Promise<TurnOutcome> {
+export async function resumeTurnCore(deps: TurnCoreDeps, input: { tenantId: string; flow: CompiledFlow; snapshot: ConversationSnapshot }): Promise<TurnOutcome> {
   const loaded = new LoadedFlows();
-  await loaded.loadFrames(deps.subflows, input.tenantId, input.context);
+  await loaded.loadFrames(deps.subflows, input.tenantId, input.snapshot);
   const options = { maxSteps: deps.maxSteps, budget: new EvaluationBudget(), flows: loaded.lookup };
-  const result = step(input.flow, input.context, { type: 'resume', now: deps.clock.isoNow() }, options);
-  return { ...(await settle(deps, { tenantId: input.tenantId, flow: input.flow, loaded, options, userText: null }, result, [])), nlu: null };
+  const result = step(input.flow, fromSnapshot(input.snapshot), { type: 'resume', now: deps.clock.isoNow() }, options);
+  const log: TurnLog = { trace: [], summary: newTurnSummary() };
+  return { ...(await settle(deps, { tenantId: input.tenantId, flow: input.flow, loaded, options, history: startHistory(input.snapshot, null) }, result, log)), nlu: null };
 }
 
 /** Performs every effect the run suspends on until it waits for the user or ends. */
 async function settle(
   deps: TurnCoreDeps,
-  run: { tenantId: string; flow: CompiledFlow; loaded: LoadedFlows; options: StepOptions; userText: string | null },
+  run: { tenantId: string; flow: CompiledFlow; loaded: LoadedFlows; options: StepOptions; history: HistoryEntry[] },
   first: StepResult,
-  trace: TraceEvent[],
+  log: TurnLog,
 ): Promise<Omit<TurnOutcome, 'nlu'>> {
   const { clock } = deps;
-  const { tenantId, flow, loaded, options } = run;
+  const { tenantId, flow, loaded, options, history } = run;
+  const { trace, summary } = log;
   let result = first;
   const replies = [...result.replies];
   const sideEffects = [...result.sideEffects];
   trace.push(...result.trace);
-  const history = startHistory(first.context, run.userText);
+  addStep(summary, result.summary);
   addReplies(history, result.replies);
   while (result.effect) {
     const effect = result.effect;
@@ -111,13 +141,13 @@ async function settle(
       effect.kind === 'flow'
         ? await loaded.find(deps.subflows, tenantId, effect, clock.isoNow())
         : await performEffect(deps, tenantId, effect, { state: result.context.state, now: () => clock.isoNow(), history });
-    trace.push(...outcome.calls);
+    logCalls(log, outcome.calls);
     result = step(flow, result.context, outcome.event, options);
     replies.push(...result.replies);
     addReplies(history, result.replies);
     sideEffects.push(...result.sideEffects);
     trace.push(...result.trace);
+    addStep(summary, result.summary);
   }
-  result.context.history = boundHistory(history);
-  return { result, replies, trace, sideEffects };
+  return { result, snapshot: toSnapshot(result.context, boundHistory(history)), replies, trace, summary, sideEffects };
 }

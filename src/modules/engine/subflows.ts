@@ -1,6 +1,6 @@
 import { isAppError } from '../../shared/app-error.js';
 import type { EffectOutcome } from './effects.js';
-import type { CompiledFlow, FlowContext, PendingEffect } from './flow/index.js';
+import type { CompiledFlow, ConversationSnapshot, PendingEffect } from './flow/index.js';
 
 /** Where a turn finds the flows that `flow` states call: always within the turn's own tenant. */
 export interface SubflowSource {
@@ -20,14 +20,14 @@ export class LoadedFlows {
   }
 
   /**
-   * Loads the flows of the context's sub-flow calls; returns the running one (the innermost) with
+   * Loads the flows of the snapshot's sub-flow calls; returns the running one (the innermost) with
    * its model key, or null when the conversation's own flow runs. A flow that cannot be loaded is
    * left out: `step` then starts the conversation over with an error in the trace.
    */
-  async loadFrames(source: SubflowSource | undefined, tenantId: string, context: FlowContext | null): Promise<{ flow: CompiledFlow; modelKey: string } | null> {
+  async loadFrames(source: SubflowSource | undefined, tenantId: string, snapshot: ConversationSnapshot | null): Promise<{ flow: CompiledFlow; modelKey: string } | null> {
     let running: { flow: CompiledFlow; modelKey: string } | null = null;
-    if (context?.status === 'ended') return null;
-    for (const frame of context?.internal.frames ?? []) {
+    if (snapshot?.status === 'ended') return null;
+    for (const frame of snapshot?.frames ?? []) {
       const flow = await source?.get(tenantId, frame.flowId, frame.version).catch((error: unknown) => {
         if (isAppError(error)) return undefined;
         throw error;

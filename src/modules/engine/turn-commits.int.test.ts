@@ -5,6 +5,7 @@ import { silentLogger } from '../../shared/logger.js';
 import { createStorage, type Storage } from '../storage/index.js';
 import { createContextStore } from './context-store.js';
 import { stagedRows, type TurnRowWriter } from './contract.js';
+import { endedSnapshot } from './flow/index.js';
 import { createTurnCommits, type TurnWrite } from './turn-commits.js';
 
 let storage: Storage;
@@ -21,7 +22,7 @@ const write = (conversationId: string, staged: TurnWrite['staged']): TurnWrite =
     record: {
       flowId: 'flow_x',
       flowVersion: 1,
-      context: { state: 'start', status: 'waiting', turn: 1, slots: {}, vars: {}, internal: {} } as never,
+      snapshot: { ...endedSnapshot(), state: 'start', status: 'waiting', turn: 1 },
       version: 0,
       updatedAt: new Date().toISOString(),
       recentMessageIds: [],
@@ -34,7 +35,7 @@ const write = (conversationId: string, staged: TurnWrite['staged']): TurnWrite =
 describe('group commits', () => {
   it('commits the turns that finish together, and one failing turn fails alone', async () => {
     const tenantId = randomUUID();
-    const contexts = createContextStore({ sql: storage.sql, kv: storage.kv });
+    const contexts = createContextStore({ sql: storage.sql, kv: storage.kv, logger: silentLogger() });
     const commits = createTurnCommits({ sql: storage.sql, contexts });
     const calls: string[][] = [];
     const writer: TurnRowWriter<string> = async (_tx, _tenantId, rows) => {
@@ -58,7 +59,7 @@ describe('group commits', () => {
 
   it('does not save a context someone saved first, nor its trace or rows', async () => {
     const tenantId = randomUUID();
-    const contexts = createContextStore({ sql: storage.sql, kv: storage.kv });
+    const contexts = createContextStore({ sql: storage.sql, kv: storage.kv, logger: silentLogger() });
     const commits = createTurnCommits({ sql: storage.sql, contexts });
     const written: string[] = [];
     const writer: TurnRowWriter<string> = async (_tx, _tenantId, rows) => void written.push(...rows);

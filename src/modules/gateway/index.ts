@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
@@ -9,7 +10,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { Adaptors } from '../adaptors/contract.js';
 import type { Analytics } from '../analytics/contract.js';
 import type { Chat } from '../chat/contract.js';
-import type { Engine } from '../engine/contract.js';
+import type { FlowAuthoring, TurnService } from '../engine/contract.js';
 import type { Knowledge } from '../knowledge/contract.js';
 import type { PersonData } from '../../person-data.js';
 import type { Privacy } from '../privacy/contract.js';
@@ -29,6 +30,7 @@ import { responseSerializer } from './response-serializer.js';
 import { logResponse, requestLogSerializers } from './request-log.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { authRoutes } from './routes/auth.js';
+import { ssoRoutes } from './routes/sso.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { flowTestRoutes } from './routes/flow-tests.js';
 import { flowRoutes } from './routes/flows.js';
@@ -56,7 +58,8 @@ export interface GatewayDeps {
   config: GatewayConfig;
   logger: Logger;
   security: Security;
-  engine: Engine;
+  turns: TurnService;
+  authoring: FlowAuthoring;
   chat: Chat;
   models: Models;
   analytics: Analytics;
@@ -121,6 +124,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   if (deps.config.corsOrigins.length > 0) {
     await app.register(cors, { origin: deps.config.corsOrigins, credentials: false, maxAge: 600 });
   }
+  // Read by the SSO routes only (the flow of a sign-in in progress); the API itself takes bearer tokens.
+  await app.register(cookie);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await registerDocs(app);
 
@@ -135,6 +140,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       v1.addHook('onRequest', accessControl(deps.security, deps.config.limits));
       v1.addHook('onSend', auditHook(deps.security));
       authRoutes(v1, deps);
+      ssoRoutes(v1, deps);
       workspaceRoutes(v1, deps);
       tenantRoutes(v1, deps);
       peopleRoutes(v1, deps);

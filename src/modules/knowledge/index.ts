@@ -12,6 +12,7 @@ import { getSourceRow, insertSource, listSourceRows, markFailed, replaceChunks, 
 
 export * from './contract.js';
 export { knowledgeMigrations } from './migrations.js';
+export { knowledgeTenantData } from './tenant-data.js';
 
 export interface KnowledgeDeps {
   sql: Sql;

@@ -1,5 +1,4 @@
 import type { ModuleMigrations } from '../storage/contract.js';
-import { tenantIsolationSql } from '../storage/index.js';
 
 /**
  * The knowledge base: sources (an uploaded document or a URL), their chunks, and a BM25 postings
@@ -28,7 +27,11 @@ export const knowledgeMigrations: ModuleMigrations = {
           indexed_at timestamptz
         );
         CREATE INDEX knowledge_sources_tenant_idx ON knowledge_sources (tenant_id, created_at);
-        ${tenantIsolationSql('knowledge_sources')}
+        
+    ALTER TABLE knowledge_sources ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY knowledge_sources_tenant_isolation ON knowledge_sources
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON knowledge_sources TO mcp_app;
 
         CREATE TABLE knowledge_chunks (
           id text PRIMARY KEY,
@@ -42,7 +45,11 @@ export const knowledgeMigrations: ModuleMigrations = {
           embedding real[]
         );
         CREATE INDEX knowledge_chunks_source_idx ON knowledge_chunks (tenant_id, source_id, position);
-        ${tenantIsolationSql('knowledge_chunks')}
+        
+    ALTER TABLE knowledge_chunks ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY knowledge_chunks_tenant_isolation ON knowledge_chunks
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON knowledge_chunks TO mcp_app;
 
         CREATE TABLE knowledge_terms (
           tenant_id uuid NOT NULL,
@@ -52,7 +59,11 @@ export const knowledgeMigrations: ModuleMigrations = {
           PRIMARY KEY (tenant_id, term, chunk_id)
         );
         CREATE INDEX knowledge_terms_chunk_idx ON knowledge_terms (chunk_id);
-        ${tenantIsolationSql('knowledge_terms')}
+        
+    ALTER TABLE knowledge_terms ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY knowledge_terms_tenant_isolation ON knowledge_terms
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON knowledge_terms TO mcp_app;
       `,
     },
   ],

@@ -3,7 +3,16 @@
  */
 import { z } from 'zod';
 import type { ConverseInput, ConverseResult, EmbedResult } from './agent-contract.js';
-import { type ModelRouting, type ModelSettingsInput, type ModelSettingsView, type ModelTestInput, type ModelTestResult, type ModelUsage, modelUsageSchema } from './settings-contract.js';
+import {
+  type ModelRouting,
+  type ModelSettingsInput,
+  type ModelSettingsView,
+  type ModelTestInput,
+  type ModelTestResult,
+  type ModelUsage,
+  modelUsageSchema,
+  type ProviderKindInfo,
+} from './settings-contract.js';
 import type { TrainingDataApi, TrainingDataRef } from './training-data-contract.js';
 
 export * from './settings-contract.js';
@@ -81,6 +90,8 @@ export interface Models {
   getSettings(tenantId: string): Promise<ModelSettingsView>;
   /** Replaces the tenant's settings; an omitted `apiKey` keeps the stored one, `null` removes it. */
   updateSettings(tenantId: string, input: ModelSettingsInput): Promise<ModelSettingsView>;
+  /** The provider kinds this server has (its registry), with what each needs. */
+  listProviderKinds(): ProviderKindInfo[];
   /** Checks a provider's credentials by listing its models (no tokens spent). */
   testProvider(tenantId: string, input: ModelTestInput): Promise<ModelTestResult>;
   /**

@@ -2,6 +2,7 @@ import type { EmbedResult } from './agent-contract.js';
 import type { ResolvedProvider } from './provider-directory.js';
 import type { createProviderDirectory } from './provider-directory.js';
 import { ProviderCallError } from './providers/provider-error.js';
+import { providerDefinition } from './providers/registry.js';
 import type { EffectiveRouting } from './routing.js';
 
 /** OpenAI's small embeddings model; OpenAI-compatible servers (vLLM, Ollama) are asked for the same name. */
@@ -21,7 +22,7 @@ export async function embedTexts(
 ): Promise<EmbedResult> {
   const provider = at.routing.tasks.generate
     .map((t) => at.resolve(t.provider))
-    .find((p): p is ResolvedProvider => p !== null && (p.kind === 'openai' || p.kind === 'openai_compatible') && (p.kind !== 'openai' || p.apiKey !== null));
+    .find((p): p is ResolvedProvider => p !== null && (p.apiKey !== null || !providerDefinition(p.kind).requiresApiKey) && deps.directory.client(p).embed !== undefined);
   const client = provider ? deps.directory.client(provider) : null;
   if (!provider || !client?.embed) return { ok: false, error: { code: 'no_model', message: 'No OpenAI or OpenAI-compatible provider is configured for embeddings.' } };
   const breaker = deps.directory.breaker(provider);

@@ -9,6 +9,7 @@ import { createIntentTrainer } from './nlu/intent-trainer.js';
 import { createOfflineNlu } from './offline-nlu.js';
 import { OFFLINE_PROVIDER, parseMessage } from './parse-message.js';
 import { createProviderDirectory } from './provider-directory.js';
+import { providerKindInfos } from './providers/registry.js';
 import { createResponseCache } from './response-cache.js';
 import { realSleep } from './retry.js';
 import { analyseSentiment } from './sentiment/analyse-sentiment.js';
@@ -25,6 +26,7 @@ import { sentimentTask } from './tasks/sentiment-task.js';
 export * from './contract.js';
 export { modelSecretHolder } from './reseal-secrets.js';
 export { modelsMigrations } from './migrations.js';
+export { modelsTenantData } from './tenant-data.js';
 export type { ModelsConfig } from './model-config.js';
 // For the NLU benchmark, which trains the offline classifier on CLINC150 directly.
 export { trainIntentClassifier } from './nlu/intent-classifier.js';
@@ -137,6 +139,7 @@ export function createModels(deps: ModelsDeps): Models {
 
     getSettings: (tenantId) => settings.get(tenantId),
     updateSettings: (tenantId, input) => settings.update(tenantId, input),
+    listProviderKinds: () => providerKindInfos(),
     testProvider: (tenantId, input) => settings.test(tenantId, input),
     trainingData: createTrainingDataService(trainingStore, trainer),
   };

@@ -1,5 +1,4 @@
 import type { ModuleMigrations } from '../storage/contract.js';
-import { tenantIsolationSql } from '../storage/index.js';
 
 export const modelsMigrations: ModuleMigrations = {
   module: 'models',
@@ -14,7 +13,11 @@ export const modelsMigrations: ModuleMigrations = {
           routing jsonb NOT NULL DEFAULT '{}'::jsonb,
           updated_at timestamptz NOT NULL DEFAULT now()
         );
-        ${tenantIsolationSql('model_settings')}
+        
+    ALTER TABLE model_settings ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY model_settings_tenant_isolation ON model_settings
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON model_settings TO mcp_app;
       `,
     },
     {
@@ -47,7 +50,21 @@ export const modelsMigrations: ModuleMigrations = {
           evaluated_at timestamptz NOT NULL DEFAULT now(),
           PRIMARY KEY (tenant_id, name, revision)
         );
-        ${['nlu_training_data_revisions', 'nlu_training_data', 'nlu_training_evaluations'].map((t) => tenantIsolationSql(t)).join('\n')}
+        
+    ALTER TABLE nlu_training_data_revisions ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY nlu_training_data_revisions_tenant_isolation ON nlu_training_data_revisions
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON nlu_training_data_revisions TO mcp_app;
+
+    ALTER TABLE nlu_training_data ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY nlu_training_data_tenant_isolation ON nlu_training_data
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON nlu_training_data TO mcp_app;
+
+    ALTER TABLE nlu_training_evaluations ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY nlu_training_evaluations_tenant_isolation ON nlu_training_evaluations
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON nlu_training_evaluations TO mcp_app;
       `,
     },
   ],

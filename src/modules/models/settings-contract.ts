@@ -3,12 +3,13 @@
  * concern LLM providers. Zod schemas validate them at the edges (HTTP bodies, stored rows).
  */
 import { z } from 'zod';
+import { PROVIDER_KINDS, type ProviderKind } from './providers/registry.js';
 
 export const MODEL_TASKS = ['intent', 'entities', 'generate', 'sentiment'] as const;
 export type ModelTask = (typeof MODEL_TASKS)[number];
 
-export const PROVIDER_KINDS = ['openai', 'anthropic', 'openai_compatible'] as const;
-export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+// Provider kinds are the registry's ids, so a new provider is one file plus one line there.
+export { PROVIDER_KINDS, type ProviderKind } from './providers/registry.js';
 
 /** One model call, for the turn trace and analytics. Offline calls appear too, at zero cost. */
 export const modelUsageSchema = z
@@ -68,6 +69,19 @@ export const modelSettingsInputSchema = z.object({
   routing: modelRoutingSchema.default({}),
 });
 export type ModelSettingsInput = z.input<typeof modelSettingsInputSchema>;
+
+/** A provider kind as `GET /v1/models/kinds` lists it: what it needs, and the JSON Schema of its settings and credentials. */
+export const providerKindInfoSchema = z
+  .object({
+    id: z.enum(PROVIDER_KINDS),
+    /** Where calls go without a base URL; null: a provider of this kind must name one. */
+    defaultBaseUrl: z.string().nullable(),
+    requiresApiKey: z.boolean(),
+    configSchema: z.unknown(),
+    secretsSchema: z.unknown(),
+  })
+  .meta({ id: 'ProviderKind' });
+export type ProviderKindInfo = z.infer<typeof providerKindInfoSchema>;
 
 export const providerViewSchema = z.object({
   kind: z.enum(PROVIDER_KINDS),

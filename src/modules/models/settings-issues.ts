@@ -18,11 +18,11 @@ export function settingsIssues(input: ParsedSettings, current: StoredSettings, i
     const previous = current.providers[name];
     const keepsKey = p.apiKey === undefined && previous?.apiKey != null;
     const hasKey = typeof p.apiKey === 'string' || keepsKey;
-    if (providerDefinition(p.kind).requiresApiKey && !hasKey) {
-      issues.push({ path: `providers.${name}.apiKey`, message: `Provider '${name}' (${p.kind}) needs an API key.` });
-    }
-    if (p.kind === 'openai_compatible' && !p.baseUrl) {
-      issues.push({ path: `providers.${name}.baseUrl`, message: `Provider '${name}' is OpenAI-compatible: give the base URL of its server, e.g. http://localhost:11434/v1.` });
+    // The kind's own schemas say what it needs (a key, a base URL); a kept key counts as given.
+    const { configSchema, secretsSchema } = providerDefinition(p.kind);
+    const missing = [...(configSchema.safeParse({ baseUrl: p.baseUrl }).error?.issues ?? []), ...(secretsSchema.safeParse({ apiKey: hasKey ? 'kept' : undefined }).error?.issues ?? [])];
+    for (const issue of missing) {
+      issues.push({ path: `providers.${name}.${issue.path.join('.')}`, message: `Provider '${name}' (${p.kind}): ${issue.message}.` });
     }
     // The whole URL, not just its origin: a model server's path is not otherwise editable, and shared gateways route accounts by path.
     if (secretsToReenter({ before: [previous?.baseUrl ?? ''], after: [p.baseUrl ?? ''], kept: keepsKey ? ['apiKey'] : [] }).length > 0) {

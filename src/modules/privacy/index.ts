@@ -8,6 +8,7 @@ import { runRetention } from './retention.js';
 
 export * from './contract.js';
 export { privacyMigrations } from './migrations.js';
+export { privacyTenantData } from './tenant-data.js';
 
 const EVERY_MS = 60 * 60_000;
 /** How long an instance trusts the redaction setting it read: a change made on another instance applies within this. */

@@ -1,4 +1,4 @@
-import { type ModuleMigrations, tenantIsolationSql } from '../storage/index.js';
+import type { ModuleMigrations } from '../storage/index.js';
 
 export const privacyMigrations: ModuleMigrations = {
   module: 'privacy',
@@ -11,7 +11,11 @@ export const privacyMigrations: ModuleMigrations = {
           message_retention_days integer CHECK (message_retention_days > 0),
           updated_at timestamptz NOT NULL
         );
-        ${tenantIsolationSql('data_policies')}
+        
+    ALTER TABLE data_policies ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY data_policies_tenant_isolation ON data_policies
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON data_policies TO mcp_app;
       `,
     },
     {

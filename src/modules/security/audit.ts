@@ -57,3 +57,5 @@ export function createAuditLog(deps: { sql: Sql; ids: Ids; clock: Clock }) {
     },
   };
 }
+
+export type AuditLog = ReturnType<typeof createAuditLog>;

@@ -55,6 +55,10 @@ export const auditQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
+/** `?workspace=` of GET /auth/oidc/login: the workspace the person signs in to. */
+export const ssoLoginQuerySchema = z.object({ workspace: tenantSlugSchema });
+export const ssoRedeemSchema = z.object({ handoff: z.string().min(20).max(400) });
+
 export type LoginInput = z.infer<typeof loginSchema>;
 export type InviteUserInput = z.infer<typeof inviteUserSchema>;
 export type AcceptInviteInput = z.infer<typeof acceptInviteSchema>;
@@ -93,6 +97,24 @@ export const sessionSchema = z
   })
   .meta({ id: 'Session' });
 export type Session = z.infer<typeof sessionSchema>;
+
+/** The way to the provider's sign-in page, and the flow id the browser keeps (in a cookie) until it returns. */
+export interface SsoStart {
+  authorizationUrl: string;
+  flow: string;
+  maxAgeSeconds: number;
+}
+
+/** A one-time code the console trades, from the same browser, for its session (see Security.redeemSso). */
+export interface SsoFinish {
+  handoff: string;
+}
+
+/** Whether the console offers "Sign in with SSO", and where the provider sends browsers back. */
+export interface SsoSettings {
+  enabled: boolean;
+  callbackUrl: string | null;
+}
 
 /** Where a request came from, for the audit log. */
 export interface RequestOrigin {
@@ -200,6 +222,13 @@ export interface Security {
   authenticate(bearer: string): Promise<Principal | null>;
 
   login(input: LoginInput): Promise<Session>;
+  ssoSettings(): SsoSettings;
+  /** Begins a single sign-on (OpenID Connect) to `workspace`; not_found when SSO is off, unavailable when the provider is. */
+  startSso(workspace: string): Promise<SsoStart>;
+  /** Checks the provider's answer (`query` of the callback) against the flow the browser holds and finds the workspace member. */
+  finishSso(input: { flow: string | undefined; query: string; origin: RequestOrigin }): Promise<SsoFinish>;
+  /** The session of a finished sign-in, once, for the browser that holds its flow. */
+  redeemSso(input: { handoff: string; flow: string | undefined }): Promise<Session>;
   refresh(refreshToken: string): Promise<Session>;
   /** Revokes every token of the user (all devices). */
   logout(tenantId: string, userId: string): Promise<void>;

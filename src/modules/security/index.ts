@@ -9,6 +9,9 @@ import { createAuthenticator } from './authenticate.js';
 import { createPrincipalCache } from './principal-cache.js';
 import type { Security } from './contract.js';
 import { createAccessTokens } from './jwt.js';
+import { createOidcClient } from './oidc-client.js';
+import type { OidcConfig } from './oidc-config.js';
+import { createOidcSignIn } from './oidc-sign-in.js';
 import { consumeDailyQuota, createRateLimiter } from './rate-limits.js';
 import { createSessions } from './sessions.js';
 import { createTenantStore } from './tenants.js';
@@ -17,10 +20,12 @@ import { createUserStore } from './users.js';
 export * from './contract.js';
 export { resolveMasterKeys } from './master-key-file.js';
 export { securityMigrations } from './migrations.js';
+export { securityTenantData } from './tenant-data.js';
 export { createSecurityPersonData } from './person-data.js';
 export { createSecrets, generateMasterKey, parseMasterKeys } from './secrets.js';
 export { resealed } from './reseal.js';
 export { checkMasterKeys } from './check-master-keys.js';
+export { resolveOidcConfig, type OidcConfig } from './oidc-config.js';
 
 /** How long a resolved credential or a tenant's quota is reused before it is read again. */
 const PRINCIPAL_CACHE_MS = 5_000;
@@ -33,7 +38,9 @@ export interface SecurityDeps {
   logger: Logger;
   /** The current master key: access tokens are signed with a key derived from it. */
   masterKey: Buffer;
-  config: { accessTokenTtlSeconds: number; platformAdminKey: string | undefined };
+  /** Deletes a tenant and everything of it, in every module (the app wires every module's share). */
+  purgeTenant: (tenantId: string) => Promise<void>;
+  config: { accessTokenTtlSeconds: number; platformAdminKey: string | undefined; oidc?: OidcConfig | null };
 }
 
 export function createSecurity(deps: SecurityDeps): Security {
@@ -49,6 +56,15 @@ export function createSecurity(deps: SecurityDeps): Security {
     onError: (error) => deps.logger.warn({ err: error }, 'security: adding rate-limit counts to the shared store failed; they are kept and retried'),
   });
   const loadPrincipal = createAuthenticator({ ...deps, users, tokens, apiKeys, platformKey: deps.config.platformAdminKey });
+  const oidc = deps.config.oidc ?? null;
+  const oidcClient = oidc ? createOidcClient(oidc, deps.logger) : null;
+  // Discovered now rather than at the first sign-in; a provider that is down does not stop the start.
+  oidcClient?.warmUp();
+  const sso = oidc && oidcClient ? createOidcSignIn({ ...deps, users, tenants, sessions, audit: auditLog, client: oidcClient, config: oidc }) : null;
+  const ssoOn = () => {
+    if (!sso) throw new AppError('not_found', 'Single sign-on is not set up on this server; log in with your e-mail and password.');
+    return sso;
+  };
   const quotas = new Map<string, { quota: number; expiresAt: number }>();
   const evictTenant = (tenantId: string) => {
     principals.evictTenant(tenantId);
@@ -64,7 +80,7 @@ export function createSecurity(deps: SecurityDeps): Security {
       return tenant;
     },
     deleteTenant: async (tenantId) => {
-      await tenants.remove(tenantId);
+      await tenants.remove(tenantId, deps.purgeTenant);
       evictTenant(tenantId);
     },
     getTenant: (tenantId) => tenants.get(tenantId),
@@ -82,6 +98,10 @@ export function createSecurity(deps: SecurityDeps): Security {
 
     login: (input) => sessions.login(input),
     refresh: (refreshToken) => sessions.refresh(refreshToken),
+    ssoSettings: () => ({ enabled: oidc !== null, callbackUrl: oidc?.redirectUrl ?? null }),
+    startSso: (workspace) => ssoOn().start(workspace),
+    finishSso: (input) => ssoOn().finish(input),
+    redeemSso: (input) => ssoOn().redeem(input),
     logout: async (tenantId, userId) => {
       await sessions.logout(tenantId, userId);
       principals.evictUser(userId);

@@ -1,5 +1,4 @@
 import type { ModuleMigrations } from '../storage/contract.js';
-import { tenantIsolationSql } from '../storage/index.js';
 
 export const securityMigrations: ModuleMigrations = {
   module: 'security',
@@ -27,8 +26,16 @@ export const securityMigrations: ModuleMigrations = {
           revoked_at timestamptz
         );
         CREATE INDEX api_keys_tenant_idx ON api_keys (tenant_id);
-        ${tenantIsolationSql('tenants', 'id')}
-        ${tenantIsolationSql('api_keys')}
+        
+    ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY tenants_tenant_isolation ON tenants
+      USING (id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON tenants TO mcp_app;
+        
+    ALTER TABLE api_keys ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY api_keys_tenant_isolation ON api_keys
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON api_keys TO mcp_app;
       `,
     },
     {
@@ -72,9 +79,21 @@ export const securityMigrations: ModuleMigrations = {
           user_agent text
         );
         CREATE INDEX audit_log_tenant_at_idx ON audit_log (tenant_id, at DESC);
-        ${tenantIsolationSql('users')}
-        ${tenantIsolationSql('refresh_tokens')}
-        ${tenantIsolationSql('audit_log')}
+        
+    ALTER TABLE users ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY users_tenant_isolation ON users
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON users TO mcp_app;
+        
+    ALTER TABLE refresh_tokens ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY refresh_tokens_tenant_isolation ON refresh_tokens
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON refresh_tokens TO mcp_app;
+        
+    ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY audit_log_tenant_isolation ON audit_log
+      USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+    GRANT SELECT, INSERT, UPDATE, DELETE ON audit_log TO mcp_app;
       `,
     },
     {

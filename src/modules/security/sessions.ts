@@ -103,6 +103,16 @@ export function createSessions(deps: {
       return outcome.session;
     },
 
+    /** A session for someone whom another proof signed in (single sign-on), like a password login's. */
+    async startFor(tenantId: string, userId: string): Promise<Session> {
+      return sql.withTenant(tenantId, async (tx) => {
+        const user = await users.byId(tx, tenantId, userId);
+        if (user?.status !== 'active') throw new AppError('unauthorized', 'This sign-in is not valid any more; sign in again.');
+        await tx.query('UPDATE users SET last_login_at = $3 WHERE tenant_id = $1 AND id = $2', [tenantId, user.id, clock.isoNow()]);
+        return issue(tx, { ...user, last_login_at: clock.isoNow() });
+      });
+    },
+
     async logout(tenantId: string, userId: string): Promise<void> {
       await sql.withTenant(tenantId, (tx) => revokeAll(tx, tenantId, userId));
     },
@@ -136,3 +146,5 @@ export function createSessions(deps: {
     },
   };
 }
+
+export type Sessions = ReturnType<typeof createSessions>;

@@ -37,23 +37,6 @@ export function createTenantStore(deps: { sql: Sql; ids: Ids }) {
     return row ? toTenant(row) : null;
   }
 
-  /** Every module's tenant tables carry the row-level security policy; that is how they are found. */
-  async function purge(tenantId: string): Promise<void> {
-    const tables = await sql.query<{ tablename: string }>(
-      `SELECT DISTINCT tablename FROM pg_policies WHERE schemaname = 'public' AND policyname LIKE '%_tenant_isolation' AND tablename <> 'tenants'`,
-    );
-    // Foreign keys between modules' tables may demand an order; retrying the failed ones finds it.
-    let pending = tables.map((t) => t.tablename);
-    for (let pass = 0; pending.length > 0 && pass < 5; pass += 1) {
-      const failed: string[] = [];
-      for (const table of pending) {
-        await sql.query(`DELETE FROM "${table}" WHERE tenant_id = $1`, [tenantId]).catch(() => failed.push(table));
-      }
-      pending = failed;
-    }
-    if (pending.length > 0) throw new AppError('conflict', `Could not delete the tenant's rows in ${pending.join(', ')}.`);
-  }
-
   return {
     get,
     async create(input: CreateTenantInput): Promise<Tenant> {
@@ -82,10 +65,10 @@ export function createTenantStore(deps: { sql: Sql; ids: Ids }) {
       if (!row) throw notFound(tenantId);
       return toTenant(row);
     },
-    async remove(tenantId: string): Promise<void> {
+    /** Deletes the tenant with all of its data through `purge`, every module's share (the tenant row included). */
+    async remove(tenantId: string, purge: (tenantId: string) => Promise<void>): Promise<void> {
       if (!(await get(tenantId))) throw notFound(tenantId);
       await purge(tenantId);
-      await sql.query('DELETE FROM tenants WHERE id = $1', [tenantId]);
     },
     async getBySlug(slug: string): Promise<Tenant | null> {
       const [row] = await sql.query<TenantRow>('SELECT * FROM tenants WHERE slug = $1', [slug]);
@@ -97,3 +80,5 @@ export function createTenantStore(deps: { sql: Sql; ids: Ids }) {
     },
   };
 }
+
+export type TenantStore = ReturnType<typeof createTenantStore>;

@@ -105,6 +105,20 @@ export function createUserStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {
       return row ?? null;
     },
 
+    /** A member created by a single sign-on: no password, they sign in through the provider. */
+    provision: (tx: SqlExecutor, tenantId: string, input: { email: string; name: string | null; role: Role }) =>
+      insert(tx, tenantId, { ...input, status: 'active' }),
+
+    /** An invited person who proved their address another way (single sign-on) becomes a member. */
+    async activateInvited(tx: SqlExecutor, tenantId: string, userId: string): Promise<UserRow> {
+      const [row] = await tx.query<UserRow>(
+        `UPDATE users SET status = 'active', invite_hash = NULL, invite_expires_at = NULL WHERE tenant_id = $1 AND id = $2 RETURNING *`,
+        [tenantId, userId],
+      );
+      if (!row) throw notFound(userId);
+      return row;
+    },
+
     async byInvite(tx: SqlExecutor, tenantId: string, inviteToken: string): Promise<UserRow | null> {
       const [row] = await tx.query<UserRow>(
         `SELECT * FROM users WHERE tenant_id = $1 AND invite_hash = $2 AND status = 'invited' AND invite_expires_at > $3`,

@@ -1,6 +1,7 @@
 /**
- * Storage: one SQL layer over PostgreSQL and embedded PGlite (one dialect: PostgreSQL's), and one
- * key-value / lock interface over Redis and process memory. Other modules receive these as deps.
+ * Storage: one SQL layer over PostgreSQL and embedded PGlite (one dialect: PostgreSQL's), and
+ * key-value, lock and counter interfaces over Redis and process memory. Storage opens and owns
+ * every connection; other modules receive these interfaces as deps.
  */
 
 export type Row = Record<string, unknown>;
@@ -58,6 +59,42 @@ export interface Kv {
   incr(key: string, options?: { by?: number; ttlMs?: number }): Promise<number>;
   /** Remaining time to live in ms; null when the key does not exist or has none. */
   ttl(key: string): Promise<number | null>;
+  /** Deletes every key that contains `fragment` (a tenant id: keys carry their tenant); returns how many. */
+  deleteMatching(fragment: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface CounterChange {
+  key: string;
+  by: number;
+  /** The counter expires this long after this change. */
+  ttlMs: number;
+}
+
+export interface Sighting {
+  member: string;
+  /** When it was seen, epoch ms. */
+  at: number;
+}
+
+/**
+ * Counters and "last seen" sets shared by every instance, for live figures (messages in the last
+ * minute, active conversations). Keys are namespaced like Kv's; callers include the tenant.
+ */
+export interface Counters {
+  readonly kind: 'redis' | 'memory';
+  /** Applies every change, in one round trip where the backend can (Redis). */
+  add(changes: readonly CounterChange[]): Promise<void>;
+  /** The counters' values in the order asked; 0 for a missing or expired one. */
+  read(keys: readonly string[]): Promise<number[]>;
+  /** Records sightings in the set `key` (a later time already there stays); the set expires `ttlMs` after. */
+  markSeen(key: string, sightings: readonly Sighting[], ttlMs: number): Promise<void>;
+  /** Takes members out of the set `key`. */
+  unmark(key: string, members: readonly string[]): Promise<void>;
+  /** How many members of the set `key` were seen after `afterMs`; the older ones are dropped. */
+  countSeenAfter(key: string, afterMs: number): Promise<number>;
+  /** Deletes every counter and set whose key contains `fragment`; returns how many. */
+  deleteMatching(fragment: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -74,11 +111,12 @@ export interface LockOptions {
 }
 
 export interface LockHandle {
-  /** Strictly increasing per key: a later holder always has a larger fence. */
-  readonly fence: number;
   /** The `read` key's value at grant time (null: absent); undefined when not asked for, or where the backend does not read (memory). */
   readonly read?: string | null;
-  /** True once renewal failed: another holder may have the lock, so writes must be fenced. */
+  /**
+   * True once renewal failed: another holder may have the lock. Writes made under the lock must be
+   * conditional on what was read (the conversation save checks the context version), not on the lock.
+   */
   readonly lost: boolean;
   release(): Promise<void>;
 }
@@ -98,10 +136,22 @@ export interface StorageConfig {
   lockWaitMs: number;
 }
 
+/**
+ * One module's share of deleting a tenant: it deletes its own rows in `tx`, a transaction shared by
+ * every module's share, in an order that satisfies the foreign keys within the module.
+ */
+export interface TenantDataPart {
+  readonly module: string;
+  purgeTenant(tx: SqlExecutor, tenantId: string): Promise<void>;
+}
+
 export interface Storage {
   sql: Sql;
   kv: Kv;
   locks: Locks;
+  counters: Counters;
+  /** Deletes every key of the tenant in Kv and Counters (locks' keys included in Redis). */
+  purgeTenantKeys(tenantId: string): Promise<void>;
   /** Applies pending migrations of every module, in the order given; returns the ids applied. */
   migrate(modules: readonly ModuleMigrations[]): Promise<string[]>;
   close(): Promise<void>;

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger } from '../../shared/logger.js';
-import type { Kv, Locks, Sql, Storage, StorageConfig } from './contract.js';
+import type { Counters, Kv, Locks, Sql, Storage, StorageConfig } from './contract.js';
+import { createMemoryCounters } from './counters-memory.js';
+import { createRedisCounters } from './counters-redis.js';
 import { createMemoryKv } from './kv-memory.js';
 import { createRedisKv } from './kv-redis.js';
 import { createMemoryLocks } from './locks-memory.js';
@@ -18,12 +20,21 @@ export { isUniqueViolation } from './sql-types.js';
 // Other modules' unit tests build on the in-memory store instead of reaching into storage's files.
 export { createMemoryKv } from './kv-memory.js';
 export { asOutage, isOutage } from './outage.js';
-export { APP_ROLE, tenantIsolationSql } from './tenant-scope.js';
+export { APP_ROLE } from './tenant-scope.js';
+export { tenantTables } from './tenant-data.js';
+/** Storage's own migrations (applied before every module's) and a migration's checksum, as the migrator records them. */
+export { storageMigrations };
+export { checksumOf } from './migrator.js';
 
-async function connectRedis(url: string, logger: Logger): Promise<Redis> {
+const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What CLIENT LIST shows for an instance's connection, so that an operator (or a test) can find it. */
+export const redisConnectionName = (keyPrefix: string) => `mcp-storage-${keyPrefix}`.replace(/[^\w.:-]/g, '_');
+
+async function connectRedis(url: string, keyPrefix: string, logger: Logger): Promise<Redis> {
   // Auto-pipelining sends the commands issued in one tick in one write: a turn's cache update and
   // lock release, and the commands of concurrent requests, cost one round trip instead of several.
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true });
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true, connectionName: redisConnectionName(keyPrefix) });
   // Without a listener ioredis reports every reconnect attempt as an unhandled 'error' event.
   // ioredis rejects connect() with a bare "Connection is closed"; the socket's own error says why.
   let socketError: unknown = null;
@@ -65,16 +76,19 @@ export async function createStorage(config: StorageConfig, deps: { logger: Logge
 
   let kv: Kv;
   let locks: Locks;
+  let counters: Counters;
   let redis: Redis | undefined;
   const defaults = { ttlMs: config.lockTtlMs, waitMs: config.lockWaitMs };
   try {
     if (config.redisUrl) {
-      redis = await connectRedis(config.redisUrl, logger);
+      redis = await connectRedis(config.redisUrl, config.redisKeyPrefix, logger);
       kv = createRedisKv(redis, config.redisKeyPrefix);
       locks = createRedisLocks({ redis, prefix: config.redisKeyPrefix, defaults, logger });
+      counters = createRedisCounters(redis, config.redisKeyPrefix);
     } else {
       kv = createMemoryKv();
       locks = createMemoryLocks(defaults);
+      counters = createMemoryCounters();
     }
   } catch (error) {
     await sql.close();
@@ -92,6 +106,14 @@ export async function createStorage(config: StorageConfig, deps: { logger: Logge
     sql,
     kv,
     locks,
+    counters,
+    async purgeTenantKeys(tenantId) {
+      // A fragment matches by substring: anything shorter than a whole tenant id could match every key.
+      if (!TENANT_ID.test(tenantId)) throw new Error(`storage: '${tenantId}' is not a tenant id`);
+      // In Redis both share one keyspace (locks' keys too), so the second scan finds nothing left.
+      await kv.deleteMatching(tenantId);
+      await counters.deleteMatching(tenantId);
+    },
     async migrate(modules) {
       const applied = await migrate(sql, [storageMigrations, ...modules]);
       if (applied.length > 0) logger.info({ applied }, `storage: applied ${applied.length} migration(s)`);
@@ -99,6 +121,7 @@ export async function createStorage(config: StorageConfig, deps: { logger: Logge
     },
     async close() {
       await locks.close();
+      await counters.close();
       await kv.close();
       await redis?.quit();
       await sql.close();

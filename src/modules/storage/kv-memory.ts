@@ -66,6 +66,16 @@ export function createMemoryKv(): Kv {
       return expiresAt === undefined ? null : Math.max(0, expiresAt - Date.now());
     },
 
+    async deleteMatching(fragment) {
+      let deleted = 0;
+      for (const key of [...entries.keys()]) {
+        if (!key.includes(fragment) || !live(key)) continue;
+        entries.delete(key);
+        deleted += 1;
+      }
+      return deleted;
+    },
+
     async close() {
       clearInterval(sweep);
       entries.clear();

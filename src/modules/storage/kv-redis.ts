@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Kv } from './contract.js';
+import { deleteMatching } from './redis-delete-matching.js';
 import { defineScript } from './redis-script.js';
 
 // INCRBY and the TTL must be one step: a crash between them would leave a counter that never expires.
@@ -39,6 +40,8 @@ export function createRedisKv(redis: Redis, prefix: string): Kv {
       const ms = await redis.pttl(k(key));
       return ms < 0 ? null : ms;
     },
+
+    deleteMatching: (fragment) => deleteMatching(redis, prefix, fragment),
 
     async close() {},
   };

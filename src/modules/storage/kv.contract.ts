@@ -72,6 +72,19 @@ export function kvContract(name: string, create: () => Promise<{ kv: Kv; dispose
       expect(await kv.get('c')).toBe('100');
     });
 
+    it('deletes the keys that contain a fragment, wherever it sits, and no other', async () => {
+      const mine = '4a0f8d4e-0000-4000-8000-000000000001';
+      await kv.set(`conversation:${mine}:c1`, 'v');
+      await kv.set(`lock:conversation:${mine}:c1`, 'v', { ttlMs: 10_000 });
+      await kv.incr(`rate:${mine}`);
+      await kv.set('conversation:other:c1', 'v');
+      expect(await kv.deleteMatching(mine)).toBe(3);
+      expect(await kv.get(`conversation:${mine}:c1`)).toBeNull();
+      expect(await kv.get(`rate:${mine}`)).toBeNull();
+      expect(await kv.get('conversation:other:c1')).toBe('v');
+      expect(await kv.deleteMatching(mine)).toBe(0);
+    });
+
     it('incr on a non-integer value fails', async () => {
       await kv.set('text', 'hello');
       await expect(kv.incr('text')).rejects.toThrow();

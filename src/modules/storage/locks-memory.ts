@@ -19,7 +19,6 @@ interface KeyState {
 export function createMemoryLocks(defaults: LockDefaults): Locks {
   const keys = new Map<string, KeyState>();
   const renewals = new Set<NodeJS.Timeout>();
-  let fence = 0;
   let closed = false;
 
   const state = (key: string): KeyState => {
@@ -63,7 +62,6 @@ export function createMemoryLocks(defaults: LockDefaults): Locks {
     };
 
     waiter.grant({
-      fence: ++fence,
       get lost() {
         return lost || !ours();
       },

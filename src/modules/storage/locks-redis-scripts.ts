@@ -1,13 +1,12 @@
 import { defineScript } from './redis-script.js';
 
-/** Redis keys of one lock. Fence and ticket counters are global, so they never need to expire. */
+/** Redis keys of one lock. The ticket counter is global, so it never needs to expire. */
 export function lockKeys(prefix: string, key: string) {
   return {
     lock: `${prefix}lock:${key}`,
     queue: `${prefix}lock-queue:${key}`,
     alive: `${prefix}lock-alive:${key}`,
     ticket: `${prefix}lock-seq:ticket`,
-    fence: `${prefix}lock-seq:fence`,
   };
 }
 
@@ -15,13 +14,12 @@ export function lockKeys(prefix: string, key: string) {
  * One waiter's turn: join the queue (scored by a global ticket, so FIFO across processes) unless
  * already in it, renew its heartbeat, drop waiters whose heartbeat ran out (crashed processes),
  * and grant the lock when it is free and this waiter is at the head of the queue.
- * KEYS: lock, queue, alive, ticket, fence, and optionally a key to read at grant time.
- * ARGV: token, ttlMs, heartbeatMs. Returns {fence, value of the read key} when granted (fence > 0),
- * {0} otherwise: the holder gets what it needs first (its conversation's cached context) in the same
+ * KEYS: lock, queue, alive, ticket, and optionally a key to read at grant time.
+ * ARGV: token, ttlMs, heartbeatMs. Returns {1, value of the read key} when granted, {0} otherwise: the holder gets what it needs first (its conversation's cached context) in the same
  * round trip.
  */
 export const pollLock = defineScript(`
-local lock, queue, alive, ticket, fence = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local lock, queue, alive, ticket = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local token, heartbeat = ARGV[1], tonumber(ARGV[3])
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -39,10 +37,9 @@ if redis.call('EXISTS', lock) == 1 then return {0} end
 if redis.call('ZRANGE', queue, 0, 0)[1] ~= token then return {0} end
 redis.call('ZREM', queue, token)
 redis.call('ZREM', alive, token)
-local granted = redis.call('INCR', fence)
 redis.call('SET', lock, token, 'PX', ARGV[2])
-if KEYS[6] then return {granted, redis.call('GET', KEYS[6])} end
-return {granted}`);
+if KEYS[5] then return {1, redis.call('GET', KEYS[5])} end
+return {1}`);
 
 /** KEYS: lock. ARGV: token, ttlMs. 1 when the lock was still ours and got a new TTL. */
 export const renewLock = defineScript(`

@@ -36,7 +36,7 @@ export interface RedisLocksDeps {
 
 /**
  * Redis locks: FIFO across processes through a Redis queue, mutual exclusion by a lock key with a
- * TTL renewed while held, and a global fence counter. The connection belongs to the caller;
+ * TTL renewed while held. The connection belongs to the caller;
  * `close` stops this instance's timers and waiters but leaves held locks to expire by TTL, as a
  * crashed process would.
  */
@@ -57,7 +57,7 @@ export function createRedisLocks({ redis, prefix, defaults, logger }: RedisLocks
       local.wake = done;
     });
 
-  function hold(key: string, token: string, fence: number, ttlMs: number, sentAt: number, read: string | null | undefined): LockHandle {
+  function hold(key: string, token: string, ttlMs: number, sentAt: number, read: string | null | undefined): LockHandle {
     const keys = lockKeys(prefix, key);
     let confirmedAt = sentAt;
     let lost = false;
@@ -91,7 +91,6 @@ export function createRedisLocks({ redis, prefix, defaults, logger }: RedisLocks
     }
 
     return {
-      fence,
       read,
       get lost() {
         return isLost();
@@ -120,9 +119,9 @@ export function createRedisLocks({ redis, prefix, defaults, logger }: RedisLocks
       for (;;) {
         if (closed) throw closedError();
         const sentAt = Date.now();
-        const keyList = [keys.lock, keys.queue, keys.alive, keys.ticket, keys.fence, ...(waiter.read === undefined ? [] : [prefix + waiter.read])];
-        const [fence, value] = (await pollLock(redis, keyList, [token, waiter.ttlMs, HEARTBEAT_MS])) as [number, string | null | undefined];
-        if (fence > 0) return waiter.resolve(hold(key, token, fence, waiter.ttlMs, sentAt, waiter.read === undefined ? undefined : (value ?? null)));
+        const keyList = [keys.lock, keys.queue, keys.alive, keys.ticket, ...(waiter.read === undefined ? [] : [prefix + waiter.read])];
+        const [granted, value] = (await pollLock(redis, keyList, [token, waiter.ttlMs, HEARTBEAT_MS])) as [number, string | null | undefined];
+        if (granted === 1) return waiter.resolve(hold(key, token, waiter.ttlMs, sentAt, waiter.read === undefined ? undefined : (value ?? null)));
         if (Date.now() >= waiter.deadline) {
           await leave();
           return waiter.reject(busyError());

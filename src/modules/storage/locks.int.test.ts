@@ -122,12 +122,11 @@ describe('Redis locks across processes', () => {
   it('a crashed holder loses the lock when its TTL runs out', async () => {
     const dying = start();
     const survivor = start();
-    const held = await dying.locks.acquire('crash', { ttlMs: 200 });
+    await dying.locks.acquire('crash', { ttlMs: 200 });
     await dying.stop();
     const before = Date.now();
     const taken = await survivor.locks.acquire('crash', { waitMs: 3_000 });
     expect(Date.now() - before).toBeGreaterThanOrEqual(100);
-    expect(taken.fence).toBeGreaterThan(held.fence);
     await taken.release();
   });
 
@@ -144,7 +143,6 @@ describe('Redis locks across processes', () => {
     await lock.release();
     // The crashed waiter queued first; it is skipped once its heartbeat runs out.
     const granted = await next;
-    expect(granted.fence).toBeGreaterThan(lock.fence);
     await granted.release();
     expect(await lostWaiter).toBeInstanceOf(Error);
   });

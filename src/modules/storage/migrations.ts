@@ -1,5 +1,4 @@
 import type { ModuleMigrations } from './contract.js';
-import { APP_ROLE } from './tenant-scope.js';
 
 /** Storage's own migrations run first: the application role that every tenant table grants to. */
 export const storageMigrations: ModuleMigrations = {
@@ -10,17 +9,17 @@ export const storageMigrations: ModuleMigrations = {
       sql: `
         DO $$
         BEGIN
-          CREATE ROLE ${APP_ROLE} NOLOGIN;
+          CREATE ROLE mcp_app NOLOGIN;
         EXCEPTION WHEN duplicate_object THEN NULL; -- roles are cluster-wide: another database made it
         END $$;
         DO $$
         BEGIN
           -- A non-superuser connection may only switch to roles it is a member of.
           IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
-            EXECUTE format('GRANT ${APP_ROLE} TO %I', current_user);
+            EXECUTE format('GRANT mcp_app TO %I', current_user);
           END IF;
         END $$;
-        GRANT USAGE ON SCHEMA public TO ${APP_ROLE};
+        GRANT USAGE ON SCHEMA public TO mcp_app;
       `,
     },
   ],

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { storageMigrations } from './migrations.js';
 import { tenantIsolationSql } from './tenant-scope.js';
 import type { Sql } from './contract.js';
-import { migrate } from './migrator.js';
+import { checksumOf, migrate } from './migrator.js';
 import { isUniqueViolation } from './sql-types.js';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -143,6 +143,34 @@ export function sqlContract(name: string, create: () => Promise<SqlFixture>): vo
       await expect(migrate(sql, modules)).rejects.toThrow(`migration '${broken}/001_bad' failed`);
       expect(await sql.query(`SELECT to_regclass($1) AS found`, [t])).toEqual([{ found: null }]);
       expect(await sql.query(`SELECT id FROM schema_migrations WHERE module = $1`, [broken])).toEqual([]);
+    });
+
+    it('refuses to migrate when an applied migration was edited, naming its module and id, and applies nothing', async () => {
+      const delta = `delta_${suffix}`;
+      const t = table('frozen');
+      const first = [{ module: delta, migrations: [{ id: '001_table', sql: `CREATE TABLE ${t} (id integer PRIMARY KEY)` }] }];
+      expect(await migrate(sql, first)).toEqual([`${delta}/001_table`]);
+      const [row] = await sql.query<{ checksum: string }>('SELECT checksum FROM schema_migrations WHERE id = $1', [`${delta}/001_table`]);
+      expect(row?.checksum).toBe(checksumOf(`CREATE TABLE ${t} (id integer PRIMARY KEY)`));
+
+      const edited = [{ module: delta, migrations: [
+        { id: '001_table', sql: `CREATE TABLE ${t} (id bigint PRIMARY KEY)` },
+        { id: '002_column', sql: `ALTER TABLE ${t} ADD COLUMN note text` },
+      ] }];
+      await expect(migrate(sql, edited)).rejects.toThrow(`migration '001_table' of module '${delta}' was edited after it was applied`);
+      expect(await sql.query('SELECT id FROM schema_migrations WHERE module = $1 ORDER BY id', [delta])).toEqual([{ id: `${delta}/001_table` }]);
+    });
+
+    it('records the checksum of a migration applied before checksums existed, then holds it to it', async () => {
+      const epsilon = `epsilon_${suffix}`;
+      const t = table('older');
+      const text = `CREATE TABLE ${t} (id integer PRIMARY KEY)`;
+      const modules = [{ module: epsilon, migrations: [{ id: '001_table', sql: text }] }];
+      await migrate(sql, modules);
+      await sql.query('UPDATE schema_migrations SET checksum = NULL WHERE module = $1', [epsilon]);
+      expect(await migrate(sql, modules)).toEqual([]);
+      expect(await sql.query('SELECT checksum FROM schema_migrations WHERE module = $1', [epsilon])).toEqual([{ checksum: checksumOf(text) }]);
+      await expect(migrate(sql, [{ module: epsilon, migrations: [{ id: '001_table', sql: `${text};` }] }])).rejects.toThrow(`of module '${epsilon}' was edited`);
     });
 
     it('lets two migrators start at once: each migration applies exactly once', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../shared/logger.js';
-import { createStorage, isUniqueViolation, type StorageConfig } from './index.js';
+import { createStorage, isUniqueViolation, redisConnectionName, type StorageConfig } from './index.js';
 import { deletePrefix } from '../../../test/support/redis-keys.js';
 import { TEST_REDIS_URL as REDIS_URL } from '../../../test/support/env.js';
 
@@ -24,7 +24,7 @@ describe('createStorage', () => {
       expect(await first.migrate(modules)).toEqual(['storage/001_application_role', 'notes/001']);
       await first.sql.query('INSERT INTO notes VALUES ($1)', ['kept']);
       const lock = await first.locks.acquire('k');
-      expect(lock.fence).toBeGreaterThan(0);
+      expect(lock.lost).toBe(false);
       await lock.release();
       await first.close();
 
@@ -51,16 +51,40 @@ describe('createStorage', () => {
     const storage = await createStorage(config, deps);
     const redis = new Redis(REDIS_URL);
     try {
-      expect([storage.sql.dialect, storage.kv.kind]).toEqual(['postgres', 'redis']);
+      expect([storage.sql.dialect, storage.kv.kind, storage.counters.kind]).toEqual(['postgres', 'redis', 'redis']);
       await storage.kv.set('session:t1:c1', 'v');
+      await storage.counters.add([{ key: 'live:t1', by: 1, ttlMs: 10_000 }]);
       const lock = await storage.locks.acquire('conversation:t1:c1');
       expect(await redis.get(`${prefix}session:t1:c1`)).toBe('v');
+      expect(await redis.get(`${prefix}live:t1`)).toBe('1');
       expect(await redis.exists(`${prefix}lock:conversation:t1:c1`)).toBe(1);
       await lock.release();
+      // Its one connection, named for CLIENT LIST.
+      expect(((await redis.client('LIST')) as string).split('\n').filter((line) => line.includes(` name=${redisConnectionName(prefix)} `))).toHaveLength(1);
     } finally {
       await storage.close();
       await deletePrefix(redis, prefix);
       await redis.quit();
+    }
+  });
+
+  it("purges a tenant's keys in Kv and Counters, no other tenant's, and refuses anything but a tenant id", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'mcp-engine-storage-'));
+    const storage = await createStorage({ ...base, dataDir }, deps);
+    const [gone, kept] = [randomUUID(), randomUUID()];
+    try {
+      for (const tenant of [gone, kept]) {
+        await storage.kv.set(`conversation:${tenant}:c1`, 'v');
+        await storage.counters.add([{ key: `live:${tenant}:1`, by: 1, ttlMs: 10_000 }]);
+      }
+      await expect(storage.purgeTenantKeys('')).rejects.toThrow(/not a tenant id/);
+      await expect(storage.purgeTenantKeys('conversation')).rejects.toThrow(/not a tenant id/);
+      await storage.purgeTenantKeys(gone);
+      expect([await storage.kv.get(`conversation:${gone}:c1`), await storage.kv.get(`conversation:${kept}:c1`)]).toEqual([null, 'v']);
+      expect(await storage.counters.read([`live:${gone}:1`, `live:${kept}:1`])).toEqual([0, 1]);
+    } finally {
+      await storage.close();
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 

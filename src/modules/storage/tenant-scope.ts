@@ -32,8 +32,9 @@ export function addTenantScope(sql: BaseSql): Sql {
 }
 
 /**
- * Row-level security for one tenant table, for a module's migration: only rows of the tenant set
- * by `withTenant` are visible or writable by the application role.
+ * Row-level security for one tenant table: only rows of the tenant set by `withTenant` are visible
+ * or writable by the application role. Every tenant table's migration spells this text out
+ * (migrations are frozen text, never built from code that may change); tests use it for theirs.
  */
 export function tenantIsolationSql(table: string, column = 'tenant_id'): string {
   const current = `nullif(current_setting('app.tenant_id', true), '')::uuid`;

@@ -26,10 +26,22 @@ const REFRESH_MARGIN_MS = 60_000;
 
 type Listener = (session: Session | null) => void;
 
+/**
+ * The one-time code an SSO sign-in leaves in the address (`#sso=…`, a fragment, so no server
+ * logs it), taken out of the address bar at once so that a reload or a bookmark does not reuse it.
+ */
+function takeSsoHandoff(): string | null {
+  const match = /^#sso=([^&]+)$/.exec(location.hash);
+  if (!match?.[1]) return null;
+  history.replaceState(null, '', location.pathname + location.search);
+  return decodeURIComponent(match[1]);
+}
+
 export function createApiClient(baseUrl = '') {
   let session: Session | null = null;
   let refreshing: Promise<boolean> | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let ssoProblem: string | null = null;
   const listeners = new Set<Listener>();
 
   function setSession(next: Session | null): void {
@@ -123,8 +135,25 @@ export function createApiClient(baseUrl = '') {
       setSession(next);
       return next;
     },
-    /** Picks the session back up after a reload, from the tab's refresh token. */
-    resume: () => refresh(),
+    /** How people may log in here: the console offers "Sign in with SSO" when the server has it. */
+    loginMethods: async () => parse<{ password: boolean; sso: boolean }>(await send('GET', '/auth/methods', undefined, null)),
+    /** The server's SSO sign-in for a workspace: a full-page navigation (it goes on to the identity provider). */
+    ssoLoginUrl: (workspace: string) => `${baseUrl}/v1/auth/oidc/login?workspace=${encodeURIComponent(workspace)}`,
+    /** Why the last SSO sign-in could not be finished here, for the login page to say. */
+    ssoProblem: () => ssoProblem,
+    /** Picks the session up after a reload (the tab's refresh token) or on return from an SSO sign-in. */
+    async resume(): Promise<boolean> {
+      const handoff = takeSsoHandoff();
+      if (!handoff) return refresh();
+      try {
+        // The server checks that this browser started the sign-in (its flow cookie goes along).
+        setSession(await parse<Session>(await send('POST', '/auth/oidc/session', { handoff }, null)));
+        return true;
+      } catch (error) {
+        ssoProblem = errorMessage(error);
+        return false;
+      }
+    },
     async logout(): Promise<void> {
       if (session) await send('POST', '/auth/logout', {}, session.accessToken).catch(() => undefined);
       setSession(null);

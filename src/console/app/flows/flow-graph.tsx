@@ -1,5 +1,6 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { type GraphNode, layoutFlow, NODE_H, NODE_W } from './graph-layout';
+import { useTargetFields } from './state-types';
 
 const MIN_ZOOM = 0.25;
 const MAX_ZOOM = 2;
@@ -32,7 +33,8 @@ function useZoom(width: number, height: number) {
 
 /** The flow as a picture: states as boxes, transitions as arrows; the try-it path highlighted. */
 export function FlowGraph(props: { definition: unknown; visited?: readonly string[]; current?: string | null }) {
-  const graph = useMemo(() => layoutFlow(props.definition), [props.definition]);
+  const targetFields = useTargetFields();
+  const graph = useMemo(() => layoutFlow(props.definition, targetFields), [props.definition, targetFields]);
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const visited = new Set(props.visited ?? []);
   const view = useZoom(graph.width + 80, graph.height);

@@ -43,8 +43,17 @@ function conditionLabel(when: unknown): string {
   return JSON.stringify(when);
 }
 
-/** Every transition the flow declares, from a parsed definition (whatever shape it has while being typed). */
-export function collectEdges(definition: unknown): { states: Map<string, string>; edges: GraphEdge[]; start: string | null } {
+/** The value at a dotted path (`waiting.then`), or undefined. */
+function at(value: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((current, key) => (isObj(current) ? current[key] : undefined), value);
+}
+
+/**
+ * Every transition the flow declares, from a parsed definition (whatever shape it has while being
+ * typed): `next`, transitions, global transitions, and each state kind's own target fields as the
+ * server's registry lists them (`targetFields`, by state type).
+ */
+export function collectEdges(definition: unknown, targetFields: ReadonlyMap<string, readonly string[]> = new Map()): { states: Map<string, string>; edges: GraphEdge[]; start: string | null } {
   const states = new Map<string, string>();
   const edges: GraphEdge[] = [];
   if (!isObj(definition)) return { states, edges, start: null };
@@ -60,11 +69,7 @@ export function collectEdges(definition: unknown): { states: Map<string, string>
     if (Array.isArray(state.transitions)) {
       for (const t of state.transitions) if (isObj(t)) push(name, t.to, conditionLabel(t.when));
     }
-    if (isObj(state.fallback)) push(name, state.fallback.then, 'fallback');
-    push(name, state.on_error, 'on_error');
-    push(name, state.on_exhausted, 'on_exhausted');
-    push(name, state.on_no_answer, 'no answer');
-    if (isObj(state.confirm)) push(name, state.confirm.no, 'confirm: no');
+    for (const field of targetFields.get(str(state.type) ?? '') ?? []) push(name, at(state, field), field);
   }
   if (Array.isArray(definition.global)) {
     for (const t of definition.global) if (isObj(t)) push('*', t.to, `global: ${conditionLabel(t.when)}`, true);
@@ -72,8 +77,8 @@ export function collectEdges(definition: unknown): { states: Map<string, string>
   return { states, edges, start: str(definition.start) };
 }
 
-export function layoutFlow(definition: unknown): FlowGraph {
-  const { states, edges, start } = collectEdges(definition);
+export function layoutFlow(definition: unknown, targetFields?: ReadonlyMap<string, readonly string[]>): FlowGraph {
+  const { states, edges, start } = collectEdges(definition, targetFields);
   const rank = new Map<string, number>();
   const queue: string[] = [];
   if (start && states.has(start)) {

@@ -4,13 +4,14 @@ import { api, errorMessage } from '../api/client';
 import { AsyncView, Empty, ErrorBanner, formatTime, useAsync } from '../ui/async';
 import { parseTargets, targetsText } from './model-targets';
 
-const KINDS = ['openai', 'anthropic', 'openai_compatible'] as const;
 const TASKS = ['intent', 'entities', 'generate', 'sentiment'] as const;
 /** The server's rule for provider names (settings-contract.ts): flows and routing refer to them. */
 const PROVIDER_NAME = /^[a-z][a-z0-9_-]{0,39}$/;
 
 type Settings = components['schemas']['ModelSettings'];
 type Routing = Settings['routing'];
+/** A provider kind of the server's registry (`GET /v1/models/kinds`). */
+type ProviderKind = components['schemas']['ProviderKind'];
 interface ProviderInput {
   kind: string;
   baseUrl?: string;
@@ -25,9 +26,10 @@ const tenantProviders = (s: Settings): Record<string, ProviderInput> =>
       .map(([name, p]) => [name, { kind: p.kind, ...(p.baseUrl ? { baseUrl: p.baseUrl } : {}) }]),
   );
 
-function NewProvider({ onAdd }: { onAdd: (name: string, provider: ProviderInput) => Promise<void> }) {
+function NewProvider({ kinds, onAdd }: { kinds: ProviderKind[]; onAdd: (name: string, provider: ProviderInput) => Promise<void> }) {
   const [name, setName] = useState('');
-  const [kind, setKind] = useState<string>('openai');
+  const [kind, setKind] = useState<string>(kinds[0]?.id ?? '');
+  const needsBaseUrl = kinds.find((k) => k.id === kind)?.defaultBaseUrl === null;
   const [baseUrl, setBaseUrl] = useState('');
   const [apiKey, setApiKey] = useState('');
   const nameError = name && !PROVIDER_NAME.test(name) ? 'Use 1–40 lowercase letters, digits, - and _, starting with a letter.' : null;
@@ -45,9 +47,9 @@ function NewProvider({ onAdd }: { onAdd: (name: string, provider: ProviderInput)
       <div className="inline-form">
         <input aria-label="Provider name" placeholder="name, e.g. openai" value={name} onChange={(e) => setName(e.target.value)} required aria-invalid={nameError ? true : undefined} />
         <select aria-label="Provider kind" value={kind} onChange={(e) => setKind(e.target.value)}>
-          {KINDS.map((k) => <option key={k} value={k}>{k}</option>)}
+          {kinds.map((k) => <option key={k.id} value={k.id}>{k.id}</option>)}
         </select>
-        <input aria-label="Base URL" placeholder={kind === 'openai_compatible' ? 'https://… (required)' : 'base URL (optional)'} value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} required={kind === 'openai_compatible'} />
+        <input aria-label="Base URL" placeholder={needsBaseUrl ? 'https://… (required)' : 'base URL (optional)'} value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} required={needsBaseUrl} />
         <input aria-label="API key" type="password" placeholder="API key (stored encrypted)" value={apiKey} onChange={(e) => setApiKey(e.target.value)} autoComplete="off" />
         <button type="submit" className="primary" disabled={Boolean(nameError)}>Add</button>
       </div>
@@ -99,6 +101,7 @@ function RoutingForm({ settings, onSave }: { settings: Settings; onSave: (routin
 /** Per-workspace LLM providers (keys go in, never come out) and which model does which task. */
 export function ModelsSettings({ permissions }: { permissions: string[] }) {
   const settings = useAsync(() => api.get<Settings>('/models/settings'), []);
+  const kinds = useAsync(() => api.get<{ kinds: ProviderKind[] }>('/models/kinds').then((r) => r.kinds), []);
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
   const canWrite = permissions.includes('models:write');
 
@@ -158,7 +161,7 @@ export function ModelsSettings({ permissions }: { permissions: string[] }) {
             )}
             {canWrite ? (
               <>
-                <NewProvider onAdd={(name, provider) => put(s, { providers: { ...tenantProviders(s), [name]: provider } }, `Added ${name}.`)} />
+                {kinds.status === 'ready' ? <NewProvider kinds={kinds.data} onAdd={(name, provider) => put(s, { providers: { ...tenantProviders(s), [name]: provider } }, `Added ${name}.`)} /> : null}
                 <RoutingForm key={s.updatedAt ?? 'none'} settings={s} onSave={(routing) => put(s, { routing }, 'Routing saved.')} />
               </>
             ) : null}

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Clock } from '../../../shared/clock.js';
+import { defineExtension, type Extension } from '../../../shared/define-extension.js';
 import type { Logger } from '../../../shared/logger.js';
 import type { OperationInfo } from '../contract.js';
 import type { HttpClient } from '../http/http-client.js';
@@ -37,13 +38,10 @@ export interface IntegrationClient {
  */
 export type Destination = { path: string; url: string } | { path: string; process: string };
 
-export interface IntegrationKind<C = unknown, S = unknown> {
-  id: string;
+/** `secretsSchema` holds string fields only: they are redacted from traces by value. */
+export interface IntegrationKind<C = unknown, S = unknown> extends Extension<'integration', string, z.ZodType<C>, z.ZodType<S>> {
   title: string;
   description: string;
-  configSchema: z.ZodType<C>;
-  /** Secret fields (all strings); stored encrypted, never returned, redacted from traces. */
-  secretsSchema: z.ZodType<S>;
   /** Presets list their operations as data; generic kinds get theirs from config or the server. */
   operations?: OperationInfo[];
   /** Problems a bot builder must fix (a missing secret, a command the operator does not allow). */
@@ -54,8 +52,8 @@ export interface IntegrationKind<C = unknown, S = unknown> {
 }
 
 /** Identity function for type inference: a kind is data plus one factory. */
-export function defineIntegrationKind<C, S>(kind: IntegrationKind<C, S>): IntegrationKind<C, S> {
-  return kind;
+export function defineIntegrationKind<C, S>(kind: Omit<IntegrationKind<C, S>, 'kind'>): IntegrationKind<C, S> {
+  return defineExtension({ kind: 'integration', ...kind });
 }
 
 /**

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import type { Clock } from '../../../shared/clock.js';
+import { defineExtension, type Extension } from '../../../shared/define-extension.js';
 import type { Attachment, FormValues, Location, Reply } from '../../engine/contract.js';
-import type { ChannelId, DeliveryStatus, WebhookRequest, WebhookResponse } from '../contract.js';
+import type { DeliveryStatus, WebhookRequest, WebhookResponse } from '../contract.js';
+import { accountsRule } from './account-list.js';
 import type { PostResult } from './http-post.js';
 
 /** Where replies of one conversation go on its platform (phone number, PSID, Slack thread …). */
@@ -78,24 +80,45 @@ export interface ChannelInstance {
   startConversation?(target: { to: string; from?: string }, first: Reply): Promise<{ conversationKey: string; address: Address; delivered: boolean }>;
   /** Best effort, off the turn's path: shows the user that the bot is typing (Messenger, WhatsApp). */
   typing?(address: Address, inboundId: string): Promise<void>;
-  /** Synchronous channels answer the webhook with the turn's replies; the others acknowledge at once. */
+  /** Synchronous channels answer the webhook with the turn's replies; the others acknowledge at once (with `null`), by default with `200 ok`. */
   respond?(outcome: TurnOutcome | null, request: WebhookRequest): WebhookResponse;
 }
 
-export interface ChannelDefinition<S extends z.ZodType = z.ZodType> {
-  id: ChannelId;
-  configSchema: S;
-  /** Fields of the config that are credentials: encrypted at rest, never returned. */
-  secretFields: readonly string[];
-  /** Fields holding outbound base URLs, pinned to their defaults unless overrides are allowed. */
+/**
+ * A config field listing several accounts of the platform, each with its own credential
+ * (Messenger pages, Slack teams, WhatsApp numbers): `id` names the account, `secret` is its
+ * credential, sealed per account; the channel's own `secret` field serves a single account.
+ */
+export interface AccountList {
+  field: string;
+  id: string;
+  secret: string;
+}
+
+/** A channel kind: settings and credentials are flat objects, stored apart and merged for `create`. */
+export interface ChannelDefinition<Id extends string = string, C extends z.ZodObject = z.ZodObject, S extends z.ZodObject = z.ZodObject> extends Extension<'channel', Id, C, S> {
+  /** Fields of the config holding outbound base URLs, pinned to their defaults unless overrides are allowed. */
   baseUrlFields: readonly string[];
   capabilities: { webhook: 'async' | 'sync' | 'none'; buttons: number; quickReplies: number; maxTextLength: number };
   /** What identifies one account of this channel (routes are keyed by it) and how to check one. */
   account: { name: string; pattern: RegExp; example: string };
-  create(caps: ChannelCaps, config: z.infer<S>): ChannelInstance;
+  /** Channels whose instance can `startConversation`: the user address (`to`) they take, and how to write one. */
+  recipient?: { pattern: RegExp; hint: string };
+  /** Several accounts in one config, each with its own credential (see AccountList). */
+  accountList?: AccountList;
+  create(caps: ChannelCaps, config: z.infer<C> & z.infer<S>): ChannelInstance;
 }
 
-export const defineChannel = <S extends z.ZodType>(definition: ChannelDefinition<S>): ChannelDefinition<S> => definition;
+export const defineChannel = <const Id extends string, C extends z.ZodObject, S extends z.ZodObject>(definition: Omit<ChannelDefinition<Id, C, S>, 'kind'>): ChannelDefinition<Id, C, S> =>
+  defineExtension({ kind: 'channel', ...definition });
+
+/** Settings and credentials as one object: what a workspace enters and what `create` receives. */
+export function channelSettingsSchema(definition: ChannelDefinition): z.ZodObject {
+  const settings = definition.configSchema.extend(definition.secretsSchema.shape);
+  return definition.accountList ? settings.check(accountsRule(definition.accountList)) : settings;
+}
+
+export const secretFieldsOf = (definition: ChannelDefinition): string[] => Object.keys(definition.secretsSchema.shape);
 
 /** The webhook acknowledgements every channel uses. */
 export const respond = (status: number, body = '', contentType = 'text/plain; charset=utf-8'): WebhookResponse => ({ status, body, contentType });

@@ -9,9 +9,9 @@ describe('Messenger inbound', () => {
   it('reads text, quick replies and postbacks; skips echoes; reports delivery and read', () => {
     const events = parseMessenger(fixture('messenger-events.json'));
     expect(events).toEqual([
-      { kind: 'message', externalId: 'm_text_1', conversationKey: 'PAGE_ID:PSID_1', userId: 'PSID_1', address: { psid: 'PSID_1' }, accounts: ['PAGE_ID'], text: 'where is my order' },
-      { kind: 'message', externalId: 'm_quick_1', conversationKey: 'PAGE_ID:PSID_1', userId: 'PSID_1', address: { psid: 'PSID_1' }, accounts: ['PAGE_ID'], text: 'Track an order', payload: 'track_order' },
-      { kind: 'message', externalId: 'm_postback_1', conversationKey: 'PAGE_ID:PSID_1', userId: 'PSID_1', address: { psid: 'PSID_1' }, accounts: ['PAGE_ID'], payload: 'human', text: 'Talk to a person' },
+      { kind: 'message', externalId: 'm_text_1', conversationKey: 'PAGE_ID:PSID_1', userId: 'PSID_1', address: { psid: 'PSID_1', pageId: 'PAGE_ID' }, accounts: ['PAGE_ID'], text: 'where is my order' },
+      { kind: 'message', externalId: 'm_quick_1', conversationKey: 'PAGE_ID:PSID_1', userId: 'PSID_1', address: { psid: 'PSID_1', pageId: 'PAGE_ID' }, accounts: ['PAGE_ID'], text: 'Track an order', payload: 'track_order' },
+      { kind: 'message', externalId: 'm_postback_1', conversationKey: 'PAGE_ID:PSID_1', userId: 'PSID_1', address: { psid: 'PSID_1', pageId: 'PAGE_ID' }, accounts: ['PAGE_ID'], payload: 'human', text: 'Talk to a person' },
       { kind: 'status', status: 'delivered', at: '2025-06-18T16:22:57.000Z', externalIds: ['m_out_1'] },
       { kind: 'status', status: 'read', at: '2025-06-18T16:22:58.000Z', upTo: { conversationKey: 'PAGE_ID:PSID_1', at: '2025-06-18T16:22:58.000Z' } },
     ]);
@@ -24,7 +24,7 @@ describe('Messenger inbound', () => {
         externalId: 'm_bWNwLWVuZ2luZS1pbmJvdW5kLTAwMDAwNQ',
         conversationKey: '100000000000100:7000000000000001',
         userId: '7000000000000001',
-        address: { psid: '7000000000000001' },
+        address: { psid: '7000000000000001', pageId: '100000000000100' },
         accounts: ['100000000000100'],
         attachments: [{ type: 'image', url: 'https://scontent.xx.fbcdn.net/v/t1.15752-9/000000000_0000000000000000_n.jpg?_nc_cat=1&oh=fake&oe=fake' }],
       },
@@ -107,9 +107,20 @@ describe('Messenger typing indicator', () => {
   it('sends sender_action typing_on to the user, unless turned off', async () => {
     const posted: { url: string; body: unknown }[] = [];
     const caps = { clock: { now: () => 0, isoNow: () => '' }, post: async (url: string, init: { body: string }) => (posted.push({ url, body: JSON.parse(init.body) }), { ok: true as const, status: 200, body: {} }) };
-    const config = { pageId: '1', pageAccessToken: 't', appSecret: 'a', verifyToken: 'v', graphApiBaseUrl: 'https://graph.facebook.com', graphApiVersion: 'v21.0', typingIndicator: true };
+    const config = { pageId: '1', pageAccessToken: 't', appSecret: 'a', verifyToken: 'v', graphApiBaseUrl: 'https://graph.facebook.com', graphApiVersion: 'v21.0', typingIndicator: true, pages: [] };
     await messengerChannel.create(caps as never, config).typing!({ psid: 'PSID_1' }, 'm_1');
     await messengerChannel.create(caps as never, { ...config, typingIndicator: false }).typing!({ psid: 'PSID_1' }, 'm_2');
     expect(posted).toEqual([{ url: 'https://graph.facebook.com/v21.0/me/messages', body: { recipient: { id: 'PSID_1' }, sender_action: 'typing_on' } }]);
+  });
+});
+
+describe('Messenger modal replies', () => {
+  it('shows the modal as text, a lone select’s options as quick replies; sends with the page of the address', () => {
+    const caps = { clock: { now: () => 0, isoNow: () => '' }, post: async () => ({ ok: true as const, status: 200, body: {} }) };
+    const config = { pageAccessToken: 't', pages: [], appSecret: 'a', verifyToken: 'v', graphApiBaseUrl: 'https://graph.facebook.com', graphApiVersion: 'v21.0', typingIndicator: false };
+    const modal = { title: 'Size', submit: 'Pick', fields: [{ name: 'size', label: 'Size', type: 'select' as const, options: [{ title: 'Large', value: 'size_l' }] }] };
+    expect(messengerChannel.create(caps as never, config).render({ type: 'text', text: 'Pick one', modal }, { psid: 'P1', pageId: '1234567' })).toEqual([
+      { pageId: '1234567', body: { recipient: { id: 'P1' }, messaging_type: 'RESPONSE', message: { text: 'Pick one\n\nSize\n• Size: Large', quick_replies: [{ content_type: 'text', title: 'Large', payload: 'size_l' }] } } },
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Attachment, Location, Reply, ReplyButton, ReplyCard, ReplyMedia } from '../../engine/contract.js';
-import { listOptions } from './degrade.js';
+import { credentialOf } from './account-list.js';
+import { listOptions, modalAsPlain } from './degrade.js';
 import { type Address, defineChannel, type InboundEvent } from './define-channel.js';
 import { failedSend } from './http-post.js';
 import { graphError, parseJsonBody, truncate, unixToIso, verifyMeta } from './meta-webhook.js';
@@ -9,15 +10,28 @@ import { splitText } from './split-text.js';
 /** Messenger's limits: text 2,000; button template text 640 with 3 buttons; 13 quick replies (title 20); generic template 10 elements (title and subtitle 80). */
 export const MESSENGER_LIMITS = { text: 2000, templateText: 640, buttons: 3, quickReplies: 13, title: 20, elements: 10, elementText: 80 };
 
+const PAGE_ID = /^\d{5,30}$/;
+
+const pageSchema = z.object({
+  pageId: z.string().regex(PAGE_ID, 'a Facebook Page id (digits)'),
+  pageAccessToken: z.string().min(1).describe('The Page access token of this page'),
+});
+
 const configSchema = z.object({
-  pageId: z.string().min(1).describe('The Facebook Page id'),
-  pageAccessToken: z.string().min(1).describe('A Page access token with pages_messaging'),
-  appSecret: z.string().min(1).describe('The Meta app secret (checks X-Hub-Signature-256)'),
-  verifyToken: z.string().min(1).describe('Any string; enter the same one in the Meta webhook settings'),
+  pageId: z.string().min(1).optional().describe('The Facebook Page id (one page; list several under pages)'),
+  /** Several pages of one Meta app: each reply goes out with the token of the page the user wrote to. */
+  pages: z.array(pageSchema).max(100).default([]).describe('Pages, each with its own Page access token'),
   graphApiBaseUrl: z.url().default('https://graph.facebook.com'),
   graphApiVersion: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
   /** Shows "typing…" while the bot works on an answer; off by default, as each one is another Send API call against the page's rate limit. */
   typingIndicator: z.boolean().default(false),
+});
+
+/** Credentials: sealed at rest, never shown back. */
+const secretsSchema = z.object({
+  pageAccessToken: z.string().min(1).optional().describe('A Page access token with pages_messaging (one page; list several under pages)'),
+  appSecret: z.string().min(1).describe('The Meta app secret (checks X-Hub-Signature-256)'),
+  verifyToken: z.string().min(1).describe('Any string; enter the same one in the Meta webhook settings'),
 });
 
 const messaging = z.object({
@@ -61,7 +75,8 @@ function toEvent(raw: unknown): InboundEvent | null {
   const parsed = messaging.safeParse(raw);
   if (!parsed.success) return null;
   const { sender, recipient, timestamp, message, postback, delivery, read } = parsed.data;
-  const base = { conversationKey: `${recipient.id}:${sender.id}`, userId: sender.id, address: { psid: sender.id }, accounts: [recipient.id] };
+  // The page is part of the address: its replies go out with that page's token.
+  const base = { conversationKey: `${recipient.id}:${sender.id}`, userId: sender.id, address: { psid: sender.id, pageId: recipient.id }, accounts: [recipient.id] };
   const media = message?.attachments ? readAttachments(message.attachments) : {};
   if (message && !message.is_echo && (message.text !== undefined || message.quick_reply || media.attachments || media.location)) {
     return {
@@ -147,31 +162,47 @@ const messageIdOf = (body: unknown): string | null => {
   return typeof id === 'string' ? id : null;
 };
 
+/** One Send API body and the page it goes out from (null: the channel's single page). */
+export interface MessengerSend {
+  pageId: string | null;
+  body: unknown;
+}
+
+/** Outbox entries written before replies carried their page are bare Send API bodies. */
+const asSend = (payload: unknown): MessengerSend =>
+  typeof payload === 'object' && payload !== null && 'body' in payload && 'pageId' in payload ? (payload as MessengerSend) : { pageId: null, body: payload };
+
+type MessengerConfig = z.infer<typeof configSchema> & z.infer<typeof secretsSchema>;
+
+const tokenOf = (config: MessengerConfig, pageId: string | null | undefined): string | null => credentialOf(config.pages, 'pageId', pageId, 'pageAccessToken', config.pageAccessToken);
+
 /** Facebook Messenger: webhooks from Meta, replies through the Send API. */
 export const messengerChannel = defineChannel({
   id: 'messenger',
   configSchema,
-  secretFields: ['pageAccessToken', 'appSecret', 'verifyToken'],
+  secretsSchema,
   baseUrlFields: ['graphApiBaseUrl'],
   capabilities: { webhook: 'async', buttons: MESSENGER_LIMITS.buttons, quickReplies: MESSENGER_LIMITS.quickReplies, maxTextLength: MESSENGER_LIMITS.text },
   account: { name: 'page id', pattern: /^\d{5,30}$/, example: '104858002312345' },
+  accountList: { field: 'pages', id: 'pageId', secret: 'pageAccessToken' },
   create(caps, config) {
     const url = `${config.graphApiBaseUrl.replace(/\/$/, '')}/${config.graphApiVersion}/me/messages`;
-    const headers = { authorization: `Bearer ${config.pageAccessToken}`, 'content-type': 'application/json' };
+    const post = (token: string, body: unknown) => caps.post(url, { headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return {
       verify: (request) => verifyMeta(request, config),
       parseInbound: (request) => parseMessenger(parseJsonBody(request)),
-      render: renderMessenger,
+      render: (reply, address): MessengerSend[] => renderMessenger(modalAsPlain(reply), address).map((body) => ({ pageId: address.pageId ?? null, body })),
       async send(payload) {
-        const result = await caps.post(url, {
-          headers: { authorization: `Bearer ${config.pageAccessToken}`, 'content-type': 'application/json' },
-          body: JSON.stringify(payload),
-        });
+        const { pageId, body } = asSend(payload);
+        const token = tokenOf(config, pageId);
+        if (!token) return { ok: false, retryable: false, error: `Messenger: no Page access token for page ${pageId ?? '(unknown)'}; add the page to the channel's pages` };
+        const result = await post(token, body);
         return result.ok ? { ok: true, externalId: messageIdOf(result.body) } : failedSend(result, graphError(result.body));
       },
       async typing(address) {
-        if (!config.typingIndicator || !address.psid) return;
-        await caps.post(url, { headers, body: JSON.stringify({ recipient: { id: address.psid }, sender_action: 'typing_on' }) });
+        const token = tokenOf(config, address.pageId);
+        if (!config.typingIndicator || !address.psid || !token) return;
+        await post(token, { recipient: { id: address.psid }, sender_action: 'typing_on' });
       },
     };
   },

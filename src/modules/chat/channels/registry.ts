@@ -1,4 +1,3 @@
-import type { ChannelId } from '../contract.js';
 import type { ChannelDefinition } from './define-channel.js';
 import { messengerChannel } from './messenger.js';
 import { slackChannel } from './slack/index.js';
@@ -7,9 +6,15 @@ import { webChannel } from './web.js';
 import { whatsappChannel } from './whatsapp/index.js';
 
 /** Every channel kind; a new one is one file (or folder) plus one line here. */
-export const CHANNELS: readonly ChannelDefinition[] = [webChannel, whatsappChannel, messengerChannel, slackChannel, voiceChannel];
+export const CHANNELS = [webChannel, whatsappChannel, messengerChannel, slackChannel, voiceChannel] as const;
 
-const byId = new Map<ChannelId, ChannelDefinition>(CHANNELS.map((c) => [c.id, c]));
+export type ChannelId = (typeof CHANNELS)[number]['id'];
+export const CHANNEL_IDS = CHANNELS.map((c) => c.id) as [ChannelId, ...ChannelId[]];
+
+/** Channels a conversation can be started on from the API (`POST /v1/conversations`). */
+export const STARTING_CHANNEL_IDS = CHANNELS.filter((c: ChannelDefinition) => c.recipient !== undefined).map((c) => c.id) as [ChannelId, ...ChannelId[]];
+
+const byId = new Map<ChannelId, ChannelDefinition>(CHANNELS.map((c): [ChannelId, ChannelDefinition] => [c.id, c]));
 
 export function channelDefinition(id: ChannelId): ChannelDefinition {
   const definition = byId.get(id);

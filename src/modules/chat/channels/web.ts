@@ -15,7 +15,7 @@ const configSchema = z.object({
 export const webChannel = defineChannel({
   id: 'web',
   configSchema,
-  secretFields: [],
+  secretsSchema: z.object({}),
   baseUrlFields: [],
   capabilities: { webhook: 'none', buttons: 10, quickReplies: 10, maxTextLength: 4000 },
   // The web chat's account is the workspace's widget key (`GET /v1/channels/web/widget`).

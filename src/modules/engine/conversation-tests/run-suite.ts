@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../../../shared/app-error.js';
 import type { Clock } from '../../../shared/clock.js';
-import { type CompiledFlow, type FlowContext, type FlowIssue, compileFlow, parseFlowSource, validateFlow } from '../flow/index.js';
+import { type CompiledFlow, type ConversationSnapshot, type FlowIssue, compileFlow, parseFlowSource, validateFlow } from '../flow/index.js';
 import { type TurnCoreDeps, type TurnOutcome, runTurnCore } from '../run-turn.js';
 import type { SubflowSource } from '../subflows.js';
 import { checkTurn, type TurnActual } from './expectations.js';
@@ -58,7 +58,7 @@ function toActual(outcome: TurnOutcome): TurnActual {
 async function runTest(input: RunSuiteInput, flow: CompiledFlow, modelKey: string, test: ConversationTest): Promise<TestResult> {
   const now = test.now ?? input.suite.now;
   const deps = now ? { ...input.deps, clock: fixedClock(now) } : input.deps;
-  let context: FlowContext | null = null;
+  let snapshot: ConversationSnapshot | null = null;
   for (const [index, turn] of test.turns.entries()) {
     const failure = (fields: Omit<TestFailure, 'turn' | 'input'>): TestFailure => ({ turn: index + 1, input: describeInput(turn), ...fields });
     let outcome: TurnOutcome;
@@ -67,7 +67,7 @@ async function runTest(input: RunSuiteInput, flow: CompiledFlow, modelKey: strin
         tenantId: input.tenantId ?? LOCAL_TENANT,
         flow,
         modelKey,
-        context,
+        snapshot,
         message: {
           ...(turn.say !== undefined ? { text: turn.say } : {}),
           ...(turn.payload !== undefined ? { payload: turn.payload } : {}),
@@ -79,7 +79,7 @@ async function runTest(input: RunSuiteInput, flow: CompiledFlow, modelKey: strin
       const message = error instanceof Error ? error.message : String(error);
       return { name: test.name, ok: false, turns: index + 1, failures: [failure({ field: 'error', expected: 'the turn to run', actual: message, message })] };
     }
-    context = outcome.result.context;
+    snapshot = outcome.snapshot;
     const failures = turn.expect ? checkTurn(turn.expect, toActual(outcome)).map(failure) : [];
     if (failures.length > 0) return { name: test.name, ok: false, turns: index + 1, failures };
   }

@@ -1,6 +1,6 @@
 /**
- * The conversation's flow context: what `step` reads and returns. Everything is plain JSON so the
- * executor can cache and store it as is.
+ * The conversation's flow context: what `step` reads and returns, all plain JSON. Between turns a
+ * conversation keeps only its snapshot (snapshot.ts); `internal` also holds what one turn needs.
  */
 import type { ExtractedEntity, IntentScore } from '../../models/contract.js';
 import type { MessageContent } from './inbound-content.js';
@@ -109,8 +109,6 @@ export interface FlowContext {
   turn: number;
   tags: string[];
   internal: FlowInternals;
-  /** Recent messages of the conversation, oldest first (kept by the executor, bounded). */
-  history?: { role: 'user' | 'assistant'; text: string }[];
 }
 
 export function newInternals(): FlowInternals {
@@ -130,17 +128,6 @@ export function newInternals(): FlowInternals {
     choosingSlot: false,
     handoff: null,
   };
-}
-
-/** A context stored before a field existed gets that field's starting value (it is changed in place). */
-export function upgradeContext(ctx: FlowContext): FlowContext {
-  const internal = ctx.internal as Partial<FlowInternals>;
-  internal.returnStack ??= [];
-  internal.frames ??= [];
-  internal.skipped ??= [];
-  internal.choosingSlot ??= false;
-  internal.handoff ??= null;
-  return ctx;
 }
 
 export function newContext(user: Record<string, unknown> = {}): FlowContext {

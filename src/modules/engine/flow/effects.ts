@@ -26,7 +26,7 @@ export function applyEffectResult(turn: Turn, event: EffectResultEvent): RunOutc
   const ctx = turn.ctx;
   const pending = ctx.internal.pending;
   if (!pending || pending.effect.id !== event.effectId) {
-    turn.emit({ type: 'error', state: ctx.state, code: 'unexpected_effect_result', message: `no effect '${event.effectId}' is pending; the result was ignored` });
+    turn.error('unexpected_effect_result', `no effect '${event.effectId}' is pending; the result was ignored`);
     return ctx.status === 'ended' || ctx.status === 'handoff' ? ctx.status : pending ? 'effect' : 'waiting';
   }
   ctx.internal.pending = null;

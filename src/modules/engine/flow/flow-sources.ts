@@ -7,6 +7,8 @@ import { actionParts, type FlowAction } from './actions/registry.js';
 import type { Condition } from './condition-schema.js';
 import type { FlowDefinition } from './flow-schema.js';
 import { richTemplates } from './reply-content.js';
+import { getPath } from './paths.js';
+import { stateKind } from './state-kinds.js';
 import type { FlowState, FlowTransition } from './state-schema.js';
 
 export interface FlowSources {
@@ -65,19 +67,20 @@ export function collectSources(flow: FlowDefinition): FlowSources {
     addActions(state.on_exit, `${at}.on_exit`);
     addTransitions(state.transitions, `${at}.transitions`, name);
     if (state.next !== undefined) out.targets.push({ path: `${at}.next`, from: name, to: state.next });
+    for (const field of stateKind(state.type).targetFields) {
+      const to = getPath(state, field);
+      if (typeof to === 'string') out.targets.push({ path: `${at}.${field}`, from: name, to });
+    }
     addStateKind(out, name, state, { says, addButtons });
   }
   return out;
 
   function addStateKind(sources: FlowSources, name: string, state: FlowState, h: { says: typeof says; addButtons: typeof addButtons }): void {
     const at = `states.${name}`;
-    const target = (path: string, to: string | undefined): void => {
-      if (to !== undefined) sources.targets.push({ path, from: name, to });
-    };
     if ('say' in state) sources.templates.push(...h.says(state.say, `${at}.say`));
     if ('buttons' in state) h.addButtons(state.buttons, `${at}.buttons`);
     if ('quick_replies' in state) h.addButtons(state.quick_replies, `${at}.quick_replies`);
-    if ('media' in state || 'cards' in state || 'list' in state || 'template' in state) sources.templates.push(...richTemplates(state as Parameters<typeof richTemplates>[0], at));
+    if ('media' in state || 'cards' in state || 'list' in state || 'template' in state || 'modal' in state) sources.templates.push(...richTemplates(state as Parameters<typeof richTemplates>[0], at));
     switch (state.type) {
       case 'response':
         if (state.generate) {
@@ -87,7 +90,6 @@ export function collectSources(flow: FlowDefinition): FlowSources {
         return;
       case 'intent':
         sources.templates.push(...h.says(state.fallback?.say, `${at}.fallback.say`));
-        target(`${at}.fallback.then`, state.fallback?.then);
         return;
       case 'slot_filling':
         state.slots.forEach((slot, i) => {
@@ -101,27 +103,22 @@ export function collectSources(flow: FlowDefinition): FlowSources {
           sources.templates.push(...h.says(state.confirm.say, `${at}.confirm.say`), ...h.says(state.confirm.change_prompt, `${at}.confirm.change_prompt`));
           h.addButtons(state.confirm.buttons, `${at}.confirm.buttons`);
         }
-        target(`${at}.on_exhausted`, state.on_exhausted);
         return;
       case 'integration':
         sources.templates.push(...valueTemplates(state.with ?? {}, `${at}.with`));
         sources.integrations.push({ path: `${at}.integration`, name: state.integration });
         if (state.save_as) sources.saves.push({ path: `${at}.save_as`, name: state.save_as });
-        target(`${at}.on_error`, state.on_error);
         return;
       case 'handoff':
         sources.templates.push(...h.says(state.waiting?.say, `${at}.waiting.say`));
-        target(`${at}.waiting.then`, state.waiting?.then);
         return;
       case 'flow':
         sources.templates.push(...valueTemplates(state.input ?? {}, `${at}.input`), ...valueTemplates(state.output ?? {}, `${at}.output`));
         sources.calls.push({ path: `${at}.flow`, flow: state.flow, version: state.version ?? null });
-        target(`${at}.on_error`, state.on_error);
         return;
       case 'answer':
         sources.templates.push(...h.says(state.question, `${at}.question`), ...h.says(state.instructions, `${at}.instructions`), ...h.says(state.no_answer, `${at}.no_answer`));
         if (state.save_as) sources.saves.push({ path: `${at}.save_as`, name: state.save_as });
-        target(`${at}.on_no_answer`, state.on_no_answer);
         return;
       case 'agent':
         sources.templates.push(...h.says(state.goal, `${at}.goal`), ...h.says(state.instructions, `${at}.instructions`), ...h.says(state.fallback, `${at}.fallback`));

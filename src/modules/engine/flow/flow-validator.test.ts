@@ -72,7 +72,7 @@ describe('validateFlow', () => {
   it('finds loops that never wait for the user', () => {
     const issues = find(withStates({ done: { type: 'response', next: 'again' }, again: { type: 'integration', integration: 'x', operation: 'y', transitions: [{ to: 'done' }] } }), 'loop_without_wait');
     expect(issues).toHaveLength(1);
-    expect(issues[0]?.message).toBe("states done → again → done loop without waiting for the user; make one of them wait (intent or slot_filling) or add a condition");
+    expect(issues[0]?.message).toBe("states done → again → done loop without waiting for the user; make one of them wait (intent, slot_filling, agent) or add a condition");
   });
 
   it('checks entities, slots, integrations, action paths, saved names and global transitions', () => {

@@ -19,6 +19,7 @@ export const HANDOFF_TIMER = { key: '@handoff', event: '@handoff_timeout' } as c
 export function enterHandoff(turn: Turn, name: string): RunOutcome {
   const { ctx } = turn;
   turn.emit({ type: 'handoff', state: name });
+  turn.summary.handoff = true;
   ctx.status = 'handoff';
   ctx.internal.pendingMessage = null;
   ctx.internal.handoff = { state: name, at: turn.now, resume: turn.takenBy, agent: null };

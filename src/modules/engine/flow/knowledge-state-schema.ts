@@ -1,8 +1,8 @@
 /** Fields of the `answer` (knowledge base) and `agent` (LLM with tools) states. */
 import { z } from 'zod';
 import { identifierSchema } from './actions/call.js';
+import { target } from './state-fields.js';
 
-const target = z.string().min(1, 'name a state');
 const history = z.number().int().min(0).max(50);
 
 export const answerFields = {

@@ -22,9 +22,9 @@ export function endWithError(turn: Turn, code: string, message: string): RunOutc
   if (turn.budget.exceeded) {
     if (turn.budgetReported) return stopAsEnded(turn);
     turn.budgetReported = true;
-    turn.emit({ type: 'error', state: turn.ctx.state, code: 'budget_exceeded', message: overBudgetMessage(turn) });
+    turn.error('budget_exceeded', overBudgetMessage(turn));
   } else {
-    turn.emit({ type: 'error', state: turn.ctx.state, code, message });
+    turn.error(code, message);
   }
   turn.sendText(SAFE_REPLY);
   return stopAsEnded(turn);
@@ -63,12 +63,7 @@ export function stopOverBudget(turn: Turn): RunOutcome {
 export function stopAtStepLimit(turn: Turn): RunOutcome {
   const states = cycleOf(turn.ctx.internal.visited);
   turn.emit({ type: 'step_limit', state: turn.ctx.state, limit: turn.maxSteps, states });
-  turn.emit({
-    type: 'error',
-    state: turn.ctx.state,
-    code: 'step_limit',
-    message: `stopped after ${turn.maxSteps} states in one turn: ${states.join(' → ')} loops without waiting for the user`,
-  });
+  turn.error('step_limit', `stopped after ${turn.maxSteps} states in one turn: ${states.join(' → ')} loops without waiting for the user`);
   // The cycle's own replies would be a wall of repeats; the user gets only the safe reply.
   turn.replies.length = 0;
   turn.sendText(SAFE_REPLY);

@@ -10,10 +10,11 @@ import type { FlowSlot, StateOf } from './state-schema.js';
 import { cancelTarget, unwindTo } from './subflow.js';
 import type { Turn } from './turn.js';
 
-type WaitingState = StateOf<'intent'> | StateOf<'slot_filling'>;
+/** Waiting states whose message may be a cancel or a correction (an agent handles its own). */
+type RepairableState = StateOf<'intent'> | StateOf<'slot_filling'>;
 
 /** An outcome when the message was a repair, undefined when it was not. */
-export function tryRepair(turn: Turn, name: string, state: WaitingState): RunOutcome | null | undefined {
+export function tryRepair(turn: Turn, name: string, state: RepairableState): RunOutcome | null | undefined {
   const text = turn.ctx.internal.message?.text ?? null;
   if (!text) return undefined;
   const target = cancelTarget(turn);
@@ -30,14 +31,14 @@ export function tryRepair(turn: Turn, name: string, state: WaitingState): RunOut
 }
 
 /** The named slot: one of this state's, else one the flow filled earlier. */
-function slotToCorrect(turn: Turn, state: WaitingState, words: string): FlowSlot | undefined {
+function slotToCorrect(turn: Turn, state: RepairableState, words: string): FlowSlot | undefined {
   const named = (slot: FlowSlot) => [slot.name, slot.name.replace(/_/g, ' '), ...(slot.aliases ?? [])].some((n) => n.toLowerCase() === words.replace(/^(?:the|my)\s+/, ''));
   const own = state.type === 'slot_filling' ? state.slots.find(named) : undefined;
   if (own) return own;
   return flowSlots(turn.flow.definition).find((slot) => named(slot) && (turn.ctx.slots[slot.name] ?? null) !== null);
 }
 
-function correct(turn: Turn, name: string, state: WaitingState, correction: { slot: string; value: string }): RunOutcome | null | undefined {
+function correct(turn: Turn, name: string, state: RepairableState, correction: { slot: string; value: string }): RunOutcome | null | undefined {
   const slot = slotToCorrect(turn, state, correction.slot);
   const message = turn.ctx.internal.message;
   if (!slot || !message) return undefined;

@@ -80,3 +80,52 @@ describe('rich replies', () => {
     expect(check({ cards: [{ title: 'A', buttons: [{ title: 'b' }] }] }).length).toBeGreaterThan(0);
   });
 });
+
+describe('modal replies', () => {
+  const modal = {
+    title: 'Delivery for {{ user.name }}',
+    submit: 'Order',
+    callback: 'delivery_details',
+    fields: [
+      { name: 'address', label: 'Address', placeholder: 'Street, {{ user.shop }}' },
+      { name: 'size', label: 'Size', type: 'select', options: [{ title: 'Large {{ user.name }}', value: 'size_l' }] },
+      { name: 'notes', label: 'Notes', multiline: true, optional: true },
+    ],
+  };
+
+  it('renders its templates; a field without type is text', () => {
+    const flow = loadFlow({ name: 'm', start: 'a', states: { a: { type: 'end', say: 'Where to?', modal } } });
+    const { replies } = runTurn(flow, null, message('hi', null, { user: { name: 'Ana', shop: 'Lisbon' } }));
+    expect(replies).toEqual([
+      {
+        type: 'text',
+        text: 'Where to?',
+        modal: {
+          title: 'Delivery for Ana',
+          submit: 'Order',
+          callback: 'delivery_details',
+          fields: [
+            { name: 'address', label: 'Address', type: 'text', placeholder: 'Street, Lisbon' },
+            { name: 'size', label: 'Size', type: 'select', options: [{ title: 'Large Ana', value: 'size_l' }] },
+            { name: 'notes', label: 'Notes', type: 'text', multiline: true, optional: true },
+          ],
+        },
+      },
+    ]);
+  });
+
+  it('refuses a select without options, options on a text field, a bad or repeated name, a broken template', () => {
+    const check = (fields: object[], extra: object = {}) => {
+      const parsed = parseFlowSource({ name: 'x', start: 'a', states: { a: { type: 'end', modal: { title: 'T', fields, ...extra } } } });
+      if (!parsed.ok) return parsed.issues;
+      const validated = validateFlow(parsed.value);
+      return validated.ok ? [] : validated.issues;
+    };
+    expect(check([{ name: 'size', label: 'Size', type: 'select' }])).toContainEqual(expect.objectContaining({ path: 'states.a.modal.fields[0].options', message: 'a select field lists its options' }));
+    expect(check([{ name: 'a', label: 'A', options: [{ title: 'x', value: 'x' }] }])).toContainEqual(expect.objectContaining({ path: 'states.a.modal.fields[0].options' }));
+    expect(check([{ name: 'Delivery Address', label: 'A' }])).toContainEqual(expect.objectContaining({ path: 'states.a.modal.fields[0].name', message: expect.stringContaining('lowercase') }));
+    expect(check([{ name: 'a', label: 'A' }, { name: 'a', label: 'B' }])).toContainEqual(expect.objectContaining({ path: 'states.a.modal.fields[1].name', message: expect.stringContaining('named twice') }));
+    expect(check([{ name: 'a', label: '{{ oops' }])).toContainEqual(expect.objectContaining({ path: 'states.a.modal.fields[0].label' }));
+    expect(check([])).toContainEqual(expect.objectContaining({ path: 'states.a.modal.fields' }));
+  });
+});

@@ -1,9 +1,10 @@
 /**
- * Rich reply content authored in a flow (`media`, `cards`, `list`, `template` next to `say`):
+ * Rich reply content authored in a flow (`media`, `cards`, `list`, `template`, `modal` next to `say`):
  * the schema, the templates it holds (compiled and validated like `say`), and its rendering into
  * the reply a channel receives. Channels render what they support and degrade the rest to text.
  */
 import { z } from 'zod';
+import { modalSpecSchema, modalTemplates, renderModal, replyModalSchema } from './reply-modal.js';
 
 const text = z.string().min(1);
 const payloadButton = z.strictObject({ title: text, payload: text });
@@ -50,6 +51,7 @@ export const richContentFields = {
   cards: z.array(cardSpecSchema).min(1).max(10, 'a carousel has at most 10 cards').optional(),
   list: listSpecSchema.optional(),
   template: templateSpecSchema.optional(),
+  modal: modalSpecSchema.optional(),
 };
 
 export type RichContentSpec = { [K in keyof typeof richContentFields]?: z.output<(typeof richContentFields)[K]> };
@@ -87,6 +89,8 @@ const richContentShape = {
   cards: z.array(replyCardSchema).optional(),
   list: replyListSchema.optional(),
   template: replyTemplateSchema.optional(),
+  /** A form to fill in: a modal on Slack, text elsewhere. */
+  modal: replyModalSchema.optional(),
 };
 
 /** A bot message: text, buttons and the rich content a flow may add (channels degrade what they cannot show). */
@@ -111,8 +115,8 @@ export type Reply = z.infer<typeof replySchema>;
 
 /** The rich fields of a state (or anything with them), without the rest. */
 export function richSpecOf(source: RichContentSpec): RichContentSpec | undefined {
-  const { media, cards, list, template } = source;
-  return media || cards || list || template ? { media, cards, list, template } : undefined;
+  const { media, cards, list, template, modal } = source;
+  return media || cards || list || template || modal ? { media, cards, list, template, modal } : undefined;
 }
 
 /** Every template inside rich content, with its path, for compilation and validation. */
@@ -137,6 +141,7 @@ export function richTemplates(spec: RichContentSpec, at: string): { path: string
     });
   });
   spec.template?.params?.forEach((p, i) => add(`template.params[${i}]`, p));
+  if (spec.modal) modalTemplates(spec.modal, 'modal').forEach((t) => add(t.path, t.source));
   return out;
 }
 
@@ -200,7 +205,8 @@ export function renderRichContent(spec: RichContentSpec, render: (source: string
     };
   }
   if (spec.template) out.template = { name: spec.template.name, language: spec.template.language, params: (spec.template.params ?? []).map(render) };
+  if (spec.modal) out.modal = renderModal(spec.modal, render);
   return out;
 }
 
-export const hasRichContent = (content: RichContent): boolean => Boolean(content.media || content.cards?.length || content.list || content.template);
+export const hasRichContent = (content: RichContent): boolean => Boolean(content.media || content.cards?.length || content.list || content.template || content.modal);

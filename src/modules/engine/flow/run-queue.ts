@@ -59,6 +59,7 @@ function enter(turn: Turn, target: string): RunOutcome | null {
   ctx.internal.slotAttempts = {};
   ctx.internal.awaitingConfirmation = false;
   turn.emit({ type: 'state_entered', state: name });
+  if (!turn.summary.statesEntered.includes(name)) turn.summary.statesEntered.push(name);
   // Going back to an interrupted state asks again without re-running its entry actions.
   if (back) turn.queue.unshift({ at: 'work', state: name });
   else turn.queue.unshift({ at: 'actions', ref: { list: 'on_entry', state: name }, index: 0, state: name }, { at: 'work', state: name });
@@ -85,6 +86,7 @@ export function runQueue(turn: Turn): RunOutcome {
         break;
       case 'exited':
         turn.emit({ type: 'state_exited', state: phase.state });
+        turn.summary.statesExited.push(phase.state);
         outcome = null;
         break;
       default: {

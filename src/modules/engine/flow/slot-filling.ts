@@ -31,7 +31,7 @@ export function isValid(turn: Turn, slot: FlowSlot, found: SlotValue): boolean {
 export function setSlot(turn: Turn, name: string, slot: FlowSlot, found: SlotValue): void {
   turn.ctx.slots[slot.name] = found.value;
   turn.ctx.internal.skipped = turn.ctx.internal.skipped.filter((skipped) => skipped !== slot.name);
-  turn.emit({ type: 'slot_set', state: name, slot: slot.name, value: found.value, source: found.source });
+  turn.slotSet(name, slot.name, found.value, found.source);
 }
 
 /** Fills missing slots from the turn's message; tells whether the asked slot got a valid value. */
@@ -171,6 +171,7 @@ function onConfirmation(turn: Turn, name: string, state: SlotState): RunOutcome 
   const clear = answer === 'no' && confirm.on_no === 'clear';
   if (!clear && changeFromMessage(turn, name, state)) return askOrComplete(turn, name, state);
   if (answer === null) {
+    turn.summary.fallback = { state: name, reason: 'unclear_answer', then: null };
     turn.reply(confirm.say, confirmButtons(state));
     return 'waiting';
   }
@@ -197,7 +198,11 @@ function onChangeChoice(turn: Turn, name: string, state: SlotState): RunOutcome 
   const chosen =
     state.slots.find((slot) => message.payload === `change:${slot.name}`) ??
     (message.text ? slotNamed(state.slots, message.text) : undefined);
-  if (!chosen) return changeFromMessage(turn, name, state) ? askOrComplete(turn, name, state) : askWhichSlot(turn, state);
+  if (!chosen) {
+    if (changeFromMessage(turn, name, state)) return askOrComplete(turn, name, state);
+    turn.summary.fallback = { state: name, reason: 'unclear_answer', then: null };
+    return askWhichSlot(turn, state);
+  }
   delete turn.ctx.slots[chosen.name];
   turn.ctx.internal.slotAttempts = {};
   turn.emit({ type: 'repair', state: name, kind: 'change', slot: chosen.name });

@@ -66,6 +66,7 @@ export function doStateWork(turn: Turn, name: string): RunOutcome | null {
       // The end of a called flow is a return to its caller, not the conversation's end.
       if (turn.ctx.internal.frames.length > 0) return returnFromFlow(turn);
       turn.emit({ type: 'ended', state: name, goal: state.goal === true });
+      Object.assign(turn.summary, { ended: true, goal: state.goal === true });
       return stopAsEnded(turn);
     default: {
       const unreachable: never = state;

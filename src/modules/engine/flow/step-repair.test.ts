@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FlowContext } from './context.js';
+import { fromSnapshot } from './snapshot.js';
+import { readSnapshot } from './snapshot-upgrades.js';
 import { entity, loadFlow, message, nlu, runTurn } from './step-test-kit.js';
 
 const flow = loadFlow({
@@ -87,7 +89,9 @@ describe('conversation repair', () => {
     const old = structuredClone(first.result.context) as FlowContext;
     const internal = old.internal as unknown as Record<string, unknown>;
     for (const key of ['returnStack', 'frames', 'skipped', 'choosingSlot', 'handoff']) delete internal[key];
-    const next = runTurn(flow, old, message('olives', nlu('none', 0.1, [entity('topping', 'olives')])));
+    const read = readSnapshot(old);
+    if (!read.ok) throw new Error(read.message);
+    const next = runTurn(flow, fromSnapshot(read.snapshot), message('olives', nlu('none', 0.1, [entity('topping', 'olives')])));
     expect(next.texts).toEqual(['Notes for the kitchen?']);
     expect(next.result.context.internal).toMatchObject({ returnStack: [], frames: [], skipped: [], choosingSlot: false, handoff: null });
   });

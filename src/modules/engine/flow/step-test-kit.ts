@@ -4,7 +4,9 @@ import { compileFlow, type CompiledFlow } from './compile-flow.js';
 import type { FlowContext } from './context.js';
 import { validateFlow } from './flow-validator.js';
 import { parseFlowSource } from './parse-flow-source.js';
+import { fromSnapshot, toSnapshot } from './snapshot.js';
 import { step } from './step.js';
+import { addStep, newStepSummary, type StepSummary } from './step-summary.js';
 import type { PendingEffect, Reply, StepEvent, StepResult } from './step-types.js';
 import type { TraceEvent } from './trace.js';
 
@@ -38,18 +40,26 @@ export type EffectHandler = (effect: PendingEffect) => { ok: true; value: unknow
 
 export interface TurnOutcome {
   result: StepResult;
+  /** What the turn's steps decided, merged as the executor merges them. */
+  summary: StepSummary;
   replies: Reply[];
   texts: string[];
   trace: TraceEvent[];
   effects: PendingEffect[];
 }
 
-/** What the executor does: step, then perform effects until the turn settles. */
+/**
+ * What the executor does: step, then perform effects until the turn settles. The turn starts from
+ * what the conversation stored (its snapshot), as it does in production, so nothing a turn keeps
+ * only for itself can leak into the next one.
+ */
 export function runTurn(flow: CompiledFlow, context: FlowContext | null, event: StepEvent, effects: EffectHandler = () => ({ ok: false, error: { code: 'none', message: 'no handler' } }), maxSteps?: number): TurnOutcome {
   const options = maxSteps === undefined ? {} : { maxSteps };
-  let result = step(flow, context, event, options);
+  let result = step(flow, context && fromSnapshot(toSnapshot(context, [])), event, options);
   const replies = [...result.replies];
   const trace = [...result.trace];
+  const summary = newStepSummary();
+  addStep(summary, result.summary);
   const performed: PendingEffect[] = [];
   for (let guard = 0; result.effect && guard < 20; guard += 1) {
     const effect = result.effect;
@@ -58,8 +68,9 @@ export function runTurn(flow: CompiledFlow, context: FlowContext | null, event: 
     result = step(flow, result.context, { type: 'effect_result', effectId: effect.id, now: NOW, ...outcome }, options);
     replies.push(...result.replies);
     trace.push(...result.trace);
+    addStep(summary, result.summary);
   }
-  return { result, replies, texts: replies.map((r) => r.text), trace, effects: performed };
+  return { result, summary, replies, texts: replies.map((r) => r.text), trace, effects: performed };
 }
 
 export const traceTypes = (trace: readonly TraceEvent[]): string[] => trace.map((t) => t.type);

@@ -6,6 +6,7 @@ import type { Reply } from './reply-content.js';
 import type { CompiledFlow } from './compile-flow.js';
 import type { FlowContext } from './context.js';
 import type { AgentTool } from './knowledge-state-schema.js';
+import type { StepSummary } from './step-summary.js';
 import type { TraceEvent } from './trace.js';
 
 export type StepEvent =
@@ -53,6 +54,7 @@ export interface StepResult {
   replies: Reply[];
   trace: TraceEvent[];
   sideEffects: SideEffect[];
+  summary: StepSummary;
   effect?: PendingEffect;
   status: 'waiting' | 'ended' | 'handoff' | 'effect';
 }

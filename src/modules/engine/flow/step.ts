@@ -4,12 +4,13 @@
  * whose result comes back as the next event of the same turn.
  */
 import type { CompiledFlow } from './compile-flow.js';
-import { newContext, newInternals, upgradeContext, type FlowContext, type TurnMessage } from './context.js';
+import { newContext, newInternals, type FlowContext, type TurnMessage } from './context.js';
 import { isStaleHandoffTimer, onHandoffMessage, resumeAfterHandoff } from './handoff.js';
 import { selectRunningFlow } from './subflow.js';
 import { applyEffectResult } from './effects.js';
 import { stopOverBudget, type RunOutcome } from './leave.js';
 import { runQueue } from './run-queue.js';
+import { isWaitingState } from './state-schema.js';
 import type { StepEvent, StepOptions, StepResult } from './step-types.js';
 import { Turn } from './turn.js';
 import { deliverMessage } from './waiting.js';
@@ -36,6 +37,7 @@ function toTurnMessage(flow: CompiledFlow, event: MessageEvent): TurnMessage {
 
 /** A new run keeps who the user is, the turn count and tags; slots, vars and bookkeeping start over. */
 function restart(turn: Turn): void {
+  turn.summary.started = true;
   Object.assign(turn.ctx, { state: null, status: 'active', slots: {}, vars: {}, internal: newInternals() });
   turn.flow = turn.rootFlow;
 }
@@ -51,11 +53,11 @@ function onMessage(turn: Turn, event: MessageEvent): RunOutcome {
   }
   const flow = turn.flow;
   const state = ctx.state === null ? undefined : flow.definition.states[ctx.state];
-  const canTake = ctx.status === 'waiting' && (state?.type === 'intent' || state?.type === 'slot_filling' || state?.type === 'agent');
+  const canTake = ctx.status === 'waiting' && isWaitingState(state);
   if (ctx.internal.pending) {
-    turn.emit({ type: 'error', state: ctx.state, code: 'effect_abandoned', message: `effect '${ctx.internal.pending.effect.id}' never got a result; the flow starts over` });
+    turn.error('effect_abandoned', `effect '${ctx.internal.pending.effect.id}' never got a result; the flow starts over`);
   } else if (ctx.status === 'waiting' && !canTake) {
-    turn.emit({ type: 'error', state: ctx.state, code: 'unknown_state', message: `state '${ctx.state ?? ''}' cannot take a message in this flow version; the flow starts over` });
+    turn.error('unknown_state', `state '${ctx.state ?? ''}' cannot take a message in this flow version; the flow starts over`);
   }
   const message = toTurnMessage(flow, event);
   if (canTake && !ctx.internal.pending) {
@@ -72,7 +74,7 @@ function onMessage(turn: Turn, event: MessageEvent): RunOutcome {
 function enterRunningFlow(turn: Turn): void {
   if (selectRunningFlow(turn)) return;
   const frame = turn.ctx.internal.frames[turn.ctx.internal.frames.length - 1];
-  turn.emit({ type: 'error', state: turn.ctx.state, code: 'flow_unavailable', message: `sub-flow '${frame?.name ?? ''}' version ${frame?.version ?? ''} could not be loaded; the flow starts over` });
+  turn.error('flow_unavailable', `sub-flow '${frame?.name ?? ''}' version ${frame?.version ?? ''} could not be loaded; the flow starts over`);
   turn.ctx.internal.frames = [];
   turn.ctx.status = 'ended';
 }
@@ -80,7 +82,7 @@ function enterRunningFlow(turn: Turn): void {
 export function step(flow: CompiledFlow, context: FlowContext | null, event: StepEvent, options: StepOptions = {}): StepResult {
   const maxSteps = flow.definition.settings?.max_steps ?? options.maxSteps ?? DEFAULT_MAX_STEPS;
   // A private copy keeps `step` pure: the caller's context is never changed.
-  const ctx = context ? upgradeContext(structuredClone(context)) : newContext(event.type === 'message' ? event.user : undefined);
+  const ctx = context ? structuredClone(context) : newContext(event.type === 'message' ? event.user : undefined);
   const turn = new Turn(flow, ctx, event.now, maxSteps);
   if (options.budget) turn.budget = options.budget;
   if (options.flows) turn.flows = options.flows;
@@ -93,7 +95,7 @@ export function step(flow: CompiledFlow, context: FlowContext | null, event: Ste
         : (applyEffectResult(turn, event) ?? runQueue(turn));
   // A waiting state's message handling may run out too, without going through the queue.
   if (turn.budget.exceeded) status = stopOverBudget(turn);
-  const result: StepResult = { context: turn.ctx, replies: turn.replies, trace: turn.trace, sideEffects: turn.sideEffects, status };
+  const result: StepResult = { context: turn.ctx, replies: turn.replies, trace: turn.trace, sideEffects: turn.sideEffects, summary: turn.summary, status };
   const effect = turn.ctx.internal.pending?.effect;
   if (status === 'effect' && effect) result.effect = effect;
   return result;

@@ -35,7 +35,7 @@ export function selectRunningFlow(turn: Turn): boolean {
 function callFailed(turn: Turn, name: string, state: FlowCallState, code: string, message: string): RunOutcome | null {
   turn.ctx.internal.result = { error: { code, message } };
   if (state.on_error === undefined) return endWithError(turn, code, message);
-  turn.emit({ type: 'error', state: name, code, message });
+  turn.error(code, message, name);
   return leave(turn, name, state.on_error, null, 'on_error');
 }
 

@@ -12,6 +12,7 @@ import type { FlowContext, Phase } from './context.js';
 import { getPath, isObject, parseWritablePath, setPath, unsetPath } from './paths.js';
 import { hasRichContent, renderRichContent, type RichContentSpec } from './reply-content.js';
 import { buildScope } from './scope.js';
+import { newStepSummary, type StepSummary } from './step-summary.js';
 import type { Button, Reply, SideEffect } from './step-types.js';
 import type { TraceEvent, TraceEventBody } from './trace.js';
 
@@ -21,6 +22,8 @@ export class Turn {
   readonly replies: Reply[] = [];
   readonly trace: TraceEvent[] = [];
   readonly sideEffects: SideEffect[] = [];
+  /** What this step decided (fallback, goal, handoff…), noted where it decides it. */
+  readonly summary: StepSummary = newStepSummary();
   queue: Phase[] = [];
   /** Shared by every condition and template of the turn; `step` may hand in the turn's own. */
   budget = new EvaluationBudget();
@@ -46,6 +49,18 @@ export class Turn {
 
   emit(body: TraceEventBody): void {
     this.trace.push({ ...body, at: this.now } as TraceEvent);
+  }
+
+  /** A problem of the flow or its run, for the bot builder's trace and the turn's summary. */
+  error(code: string, message: string, state: string | null = this.ctx.state): void {
+    this.emit({ type: 'error', state, code, message });
+    this.summary.errors.push({ state, code });
+  }
+
+  /** A slot got a value. */
+  slotSet(state: string | null, slot: string, value: unknown, source: Extract<TraceEventBody, { type: 'slot_set' }>['source']): void {
+    this.emit({ type: 'slot_set', state, slot, value, source });
+    this.summary.slotsFilled.push({ state, slot });
   }
 
   scope(extra?: Record<string, unknown>): Record<string, unknown> {
@@ -107,11 +122,11 @@ export class Turn {
   write(path: string, value: unknown, source: 'action' = 'action'): void {
     const target = parseWritablePath(path);
     if (!target) {
-      this.emit({ type: 'error', state: this.ctx.state, code: 'invalid_path', message: `cannot write '${path}'` });
+      this.error('invalid_path', `cannot write '${path}'`);
       return;
     }
     setPath(this.ctx[target.root], target.rest, value);
-    if (target.root === 'slots') this.emit({ type: 'slot_set', state: this.ctx.state, slot: target.rest.join('.'), value, source });
+    if (target.root === 'slots') this.slotSet(this.ctx.state, target.rest.join('.'), value, source);
     else this.emit({ type: 'var_set', state: this.ctx.state, path, value });
   }
 
@@ -128,6 +143,7 @@ export class Turn {
         if (target) unsetPath(this.ctx[target.root], target.rest);
       },
       trace: (body) => this.emit(body),
+      error: (code, message) => this.error(code, message),
       sideEffect: (effect) => this.sideEffects.push(effect),
       nextEffectId: () => this.nextEffectId(),
     };

@@ -6,7 +6,9 @@ import { didYouMean } from './did-you-mean.js';
 import { flowError, flowWarning, type FlowIssue } from './flow-issue.js';
 import type { FlowSources } from './flow-sources.js';
 import { RETURN_TARGET } from './return-stack.js';
-import { WAITING_TYPES, type FlowState } from './state-schema.js';
+import { getPath } from './paths.js';
+import { stateKind, WAITING_TYPES } from './state-kinds.js';
+import type { FlowState } from './state-schema.js';
 
 export interface GraphInput {
   start: string | undefined;
@@ -31,12 +33,16 @@ export function validateReferences(input: GraphInput): FlowIssue[] {
   return issues;
 }
 
+/** Whether a state sets any of its kind's own target fields (`on_error`, `fallback.then` …). */
+const hasTargetField = (state: FlowState): boolean => stateKind(state.type).targetFields.some((field) => getPath(state, field) !== null);
+
 function deadEnds(states: Record<string, FlowState>): FlowIssue[] {
   return Object.entries(states).flatMap(([name, state]): FlowIssue[] => {
+    const kind = stateKind(state.type);
     const exits = (state.transitions?.length ?? 0) > 0 || state.next !== undefined;
-    if (state.type === 'end' || state.type === 'handoff') return [];
-    if (state.type === 'intent') {
-      return exits || state.fallback?.then ? [] : [flowWarning(`states.${name}`, 'no_exit', `intent state '${name}' has no transitions: only global transitions can leave it`)];
+    if (kind.ends) return [];
+    if (kind.missingExit === 'warning') {
+      return exits || hasTargetField(state) ? [] : [flowWarning(`states.${name}`, 'no_exit', `${state.type} state '${name}' has no transitions: only global transitions can leave it`)];
     }
     if (!exits) return [flowError(`states.${name}`, 'no_exit', `state '${name}' has no next or transitions: add next, or make it an end state`)];
     const unconditional = state.next !== undefined || state.transitions?.some((t) => t.when === undefined);
@@ -44,10 +50,10 @@ function deadEnds(states: Record<string, FlowState>): FlowIssue[] {
   });
 }
 
-/** The state a non-waiting state always goes to, or null when it may go elsewhere or wait. */
+/** The state a state that moves on always goes to, or null when it may go elsewhere, wait or stop. */
 function forcedNext(state: FlowState): string | null {
-  // A called flow may wait, so a `flow` state counts as one that may.
-  if (WAITING_TYPES.has(state.type) || state.type === 'end' || state.type === 'handoff' || state.type === 'flow') return null;
+  const kind = stateKind(state.type);
+  if (kind.waitsForInput || kind.ends || kind.mayWaitInside) return null;
   const first = state.transitions?.[0];
   if (first) return first.when === undefined ? first.to : null;
   return state.next ?? null;
@@ -67,7 +73,7 @@ function loops(states: Record<string, FlowState>): FlowIssue[] {
     if (current === null || reported.has(current)) continue;
     const cycle = path.slice(path.indexOf(current));
     cycle.forEach((name) => reported.add(name));
-    issues.push(flowError(`states.${current}`, 'loop_without_wait', `states ${[...cycle, current].join(' → ')} loop without waiting for the user; make one of them wait (intent or slot_filling) or add a condition`));
+    issues.push(flowError(`states.${current}`, 'loop_without_wait', `states ${[...cycle, current].join(' → ')} loop without waiting for the user; make one of them wait (${WAITING_TYPES.join(', ')}) or add a condition`));
   }
   return issues;
 }
@@ -86,7 +92,7 @@ function unreachable({ start, states, sources }: GraphInput): FlowIssue[] {
     const state = states[name];
     const next = [...(edges.get(name) ?? [])];
     // Global transitions leave any waiting state, so they count once one is reachable.
-    if (state && WAITING_TYPES.has(state.type) && !globalsAdded) {
+    if (state && stateKind(state.type).waitsForInput && !globalsAdded) {
       globalsAdded = true;
       next.push(...globalTargets);
     }

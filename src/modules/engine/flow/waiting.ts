@@ -1,12 +1,14 @@
 /**
- * Waiting states (`intent`, `slot_filling`) and the message they take. Repair (cancel, corrections)
+ * Waiting states (kinds with `waitsForInput`) and the message they take. Repair (cancel, corrections)
  * is tried first, then global transitions, then the state's own handling.
  */
+import { FALLBACK_INTENT } from '../../models/contract.js';
 import { onAgentMessage } from './knowledge-states.js';
 import { endWithError, leave, type RunOutcome } from './leave.js';
 import { tryRepair } from './repair.js';
 import { pushReturn } from './return-stack.js';
 import { namesSlotToChange, onSlotMessage } from './slot-filling.js';
+import { isWaitingState } from './state-schema.js';
 import { chooseTransition } from './state-work.js';
 import type { Turn } from './turn.js';
 
@@ -32,11 +34,12 @@ export function deliverMessage(turn: Turn): RunOutcome | null {
   if (message) {
     const { intent: name, confidence, provider, alternatives, text } = message;
     turn.emit({ type: 'intent', name, confidence, provider, alternatives, ...(text ? { text } : {}) });
+    turn.summary.intent = { name: name ?? FALLBACK_INTENT, confidence, provider, state: ctx.state };
     if (message.entities.length > 0) {
       turn.emit({ type: 'entities', entities: message.entities.map(({ entity, value, text }) => ({ entity, value, text })) });
     }
   }
-  if (!state || (state.type !== 'intent' && state.type !== 'slot_filling' && state.type !== 'agent')) {
+  if (!isWaitingState(state)) {
     return endWithError(turn, 'not_waiting', `state '${name}' does not wait for messages`);
   }
   turn.takenBy = name;
@@ -60,9 +63,11 @@ export function deliverMessage(turn: Turn): RunOutcome | null {
   // A miss: up to `max` consecutive misses say the fallback and stay; the next one goes to `then`.
   const count = (ctx.internal.fallbackCount += 1);
   const fallback = state.fallback;
-  if (fallback?.then !== undefined && count > (fallback.max ?? 1)) {
+  const then = fallback?.then !== undefined && count > (fallback.max ?? 1) ? fallback.then : null;
+  turn.summary.fallback = { state: name, reason: 'no_match', then };
+  if (then !== null) {
     ctx.internal.fallbackCount = 0;
-    return leave(turn, name, fallback.then, null, 'fallback');
+    return leave(turn, name, then, null, 'fallback');
   }
   turn.reply(fallback?.say ?? DEFAULT_FALLBACK, state.buttons, state.quick_replies);
   return 'waiting';

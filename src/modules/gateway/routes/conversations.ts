@@ -4,12 +4,12 @@ import { type Chat, conversationListQuerySchema, conversationSummarySchema, stor
 import {
   conversationIdSchema,
   conversationStateSchema,
-  type Engine,
   inboundTurnSchema,
   messageIdSchema,
   replySchema,
   turnResultSchema,
   turnTraceSchema,
+  type TurnService,
 } from '../../engine/contract.js';
 import type { Api } from '../api.js';
 import { listOf, responses } from '../responses.js';
@@ -43,7 +43,7 @@ function messageIdOf(bodyId: string | undefined, header: string | string[] | und
   return parsed.data;
 }
 
-export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine }): void {
+export function conversationRoutes(app: Api, deps: { chat: Chat; turns: TurnService }): void {
   app.get(
     '/conversations',
     { config: { permission: 'conversations:read' }, schema: { summary: 'Conversations, most recent first: ?status, channel, q (id or text), from, to', tags, querystring: conversationListQuerySchema, response: responses({ 200: listOf('conversations', conversationSummarySchema) }) } },
@@ -115,7 +115,7 @@ export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine 
       const { conversationId } = request.params;
       const [summary, state] = await Promise.all([
         deps.chat.getConversation(tenantId, conversationId),
-        deps.engine.getConversation(tenantId, conversationId),
+        deps.turns.getConversation(tenantId, conversationId),
       ]);
       if (!summary) throw new AppError('conversation_not_found', `No conversation '${conversationId}' in this workspace.`);
       return { ...summary, ...(state ?? {}) };
@@ -140,7 +140,7 @@ export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine 
     async (request) => {
       const tenantId = tenantOf(request);
       const { conversationId } = request.params;
-      const turns = await deps.engine.getTrace(tenantId, conversationId, request.query.limit);
+      const turns = await deps.turns.getTrace(tenantId, conversationId, request.query.limit);
       if (turns.length === 0 && !(await deps.chat.getConversation(tenantId, conversationId))) {
         throw new AppError('conversation_not_found', `No conversation '${conversationId}' in this workspace.`);
       }
@@ -152,7 +152,7 @@ export function conversationRoutes(app: Api, deps: { chat: Chat; engine: Engine 
     '/conversations/:conversationId/reset',
     { config: { permission: 'conversations:reset', audit: 'conversation.reset' }, schema: { summary: 'Forget the flow context: the next message starts the default flow afresh', tags, params, response: responses({ 200: z.object({ reset: z.boolean() }) }) } },
     async (request) => {
-      await deps.engine.resetConversation(tenantOf(request), request.params.conversationId);
+      await deps.turns.resetConversation(tenantOf(request), request.params.conversationId);
       return { reset: true };
     },
   );

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Engine, suiteResultSchema } from '../../engine/contract.js';
+import { type FlowAuthoring, suiteResultSchema } from '../../engine/contract.js';
 import type { Api } from '../api.js';
 import { responses } from '../responses.js';
 import { tenantOf } from '../auth.js';
@@ -12,7 +12,7 @@ const suiteBody = z.union([z.string().refine((s) => s.trim() !== '', 'the test s
   error: 'send the conversation tests as YAML (Content-Type: application/yaml) or as a JSON object with `tests`',
 });
 
-export function flowTestRoutes(app: Api, deps: { engine: Engine }): void {
+export function flowTestRoutes(app: Api, deps: { authoring: FlowAuthoring }): void {
   app.post(
     '/flows/:flowId/test',
     {
@@ -27,6 +27,6 @@ export function flowTestRoutes(app: Api, deps: { engine: Engine }): void {
         response: responses({ 200: suiteResultSchema }),
       },
     },
-    async (request) => deps.engine.testFlow(tenantOf(request), request.params.flowId, request.body, { draft: request.query.draft }),
+    async (request) => deps.authoring.testFlow(tenantOf(request), request.params.flowId, request.body, { draft: request.query.draft }),
   );
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   conversationIdSchema,
-  type Engine,
+  type FlowAuthoring,
   flowDetailSchema,
   flowSummarySchema,
   flowValidationResultSchema,
@@ -9,6 +9,7 @@ import {
   inboundTurnSchema,
   nluParseSchema,
   playgroundTurnSchema,
+  stateKindInfoSchema,
 } from '../../engine/contract.js';
 import { nluResultSchema } from '../../models/contract.js';
 import type { Api } from '../api.js';
@@ -29,21 +30,34 @@ const flowSource = z.union([z.string().refine((s) => s.trim() !== '', 'the flow 
   error: 'send the flow as YAML (Content-Type: application/yaml) or as a JSON object',
 });
 
-export function flowRoutes(app: Api, deps: { engine: Engine }): void {
+export function flowRoutes(app: Api, deps: { authoring: FlowAuthoring }): void {
   app.post(
     '/flows',
     { config: { permission: 'flows:write', audit: 'flow.create' }, schema: { summary: 'Create a flow (draft) from YAML or JSON', tags, body: flowSource, response: responses({ 201: flowDetailSchema }) } },
-    async (request, reply) => reply.status(201).send(await deps.engine.createFlow(tenantOf(request), request.body)),
+    async (request, reply) => reply.status(201).send(await deps.authoring.createFlow(tenantOf(request), request.body)),
   );
 
   app.get('/flows/schema', { config: { permission: 'public' }, schema: { summary: 'JSON Schema of the flow language', tags, response: responses({ 200: z.record(z.string(), z.unknown()) }) } }, async () =>
-    deps.engine.flowSchema(),
+    deps.authoring.flowSchema(),
+  );
+
+  app.get(
+    '/flows/state-types',
+    {
+      config: { permission: 'public' },
+      schema: {
+        summary: 'State kinds of the flow language: which wait for input, which end, which fields name target states',
+        tags,
+        response: responses({ 200: listOf('stateTypes', stateKindInfoSchema) }),
+      },
+    },
+    async () => ({ stateTypes: deps.authoring.stateKinds() }),
   );
 
   app.post(
     '/flows/validate',
     { config: { permission: 'flows:read' }, schema: { summary: 'Check a flow without saving it: every error and warning, with paths', tags, body: flowSource, response: responses({ 200: flowValidationResultSchema }) } },
-    async (request) => deps.engine.validateFlow(tenantOf(request), request.body),
+    async (request) => deps.authoring.validateFlow(tenantOf(request), request.body),
   );
 
   app.put(
@@ -59,13 +73,13 @@ export function flowRoutes(app: Api, deps: { engine: Engine }): void {
         response: flow,
       },
     },
-    async (request) => deps.engine.updateFlow(tenantOf(request), request.params.flowId, request.body, { allowErrors: request.query.allowErrors }),
+    async (request) => deps.authoring.updateFlow(tenantOf(request), request.params.flowId, request.body, { allowErrors: request.query.allowErrors }),
   );
 
   app.get(
     '/flows/:flowId/versions/:version',
     { config: { permission: 'flows:read' }, schema: { summary: 'One published version, as it was published', tags, params: versionParams, response: responses({ 200: flowVersionDetailSchema }) } },
-    async (request) => deps.engine.getFlowVersion(tenantOf(request), request.params.flowId, request.params.version),
+    async (request) => deps.authoring.getFlowVersion(tenantOf(request), request.params.flowId, request.params.version),
   );
 
   app.post(
@@ -74,7 +88,7 @@ export function flowRoutes(app: Api, deps: { engine: Engine }): void {
       config: { permission: 'flows:read' },
       schema: { summary: 'What the flow’s NLU makes of a text (latest published version, or ?draft=true)', tags, params, querystring: draftQuery, body: nluParseSchema, response: responses({ 200: nluResultSchema }) },
     },
-    async (request) => deps.engine.parseNlu(tenantOf(request), request.params.flowId, request.body.text, { draft: request.query.draft }),
+    async (request) => deps.authoring.parseNlu(tenantOf(request), request.params.flowId, request.body.text, { draft: request.query.draft }),
   );
 
   app.post(
@@ -91,26 +105,26 @@ export function flowRoutes(app: Api, deps: { engine: Engine }): void {
         response: responses({ 200: playgroundTurnSchema }),
       },
     },
-    async (request) => deps.engine.tryFlow(tenantOf(request), request.params.flowId, request.params.sessionId, request.body, { draft: request.query.draft }),
+    async (request) => deps.authoring.tryFlow(tenantOf(request), request.params.flowId, request.params.sessionId, request.body, { draft: request.query.draft }),
   );
 
   app.get('/flows', { config: { permission: 'flows:read' }, schema: { summary: 'List flows', tags, response: responses({ 200: listOf('flows', flowSummarySchema) }) } }, async (request) => ({
-    flows: await deps.engine.listFlows(tenantOf(request)),
+    flows: await deps.authoring.listFlows(tenantOf(request)),
   }));
 
   app.get('/flows/:flowId', { config: { permission: 'flows:read' }, schema: { summary: 'A flow with its draft and versions', tags, params, response: flow } }, async (request) =>
-    deps.engine.getFlow(tenantOf(request), request.params.flowId),
+    deps.authoring.getFlow(tenantOf(request), request.params.flowId),
   );
 
   app.post(
     '/flows/:flowId/publish',
     { config: { permission: 'flows:publish', audit: 'flow.publish' }, schema: { summary: 'Freeze the draft as the next immutable version', tags, params, response: responses({ 201: z.object({ flowId: z.string(), version: z.number() }) }) } },
-    async (request, reply) => reply.status(201).send(await deps.engine.publishFlow(tenantOf(request), request.params.flowId)),
+    async (request, reply) => reply.status(201).send(await deps.authoring.publishFlow(tenantOf(request), request.params.flowId)),
   );
 
   app.post(
     '/flows/:flowId/default',
     { config: { permission: 'flows:publish', audit: 'flow.set_default' }, schema: { summary: 'Make the flow the one new conversations start on', tags, params, response: responses({ 200: flowSummarySchema }) } },
-    async (request) => deps.engine.setDefaultFlow(tenantOf(request), request.params.flowId),
+    async (request) => deps.authoring.setDefaultFlow(tenantOf(request), request.params.flowId),
   );
 }

@@ -15,6 +15,12 @@ export function modelRoutes(app: Api, deps: { models: Models }): void {
     async (request) => deps.models.getSettings(tenantOf(request)),
   );
 
+  app.get(
+    '/models/kinds',
+    { config: { permission: 'models:read' }, schema: { summary: 'Provider kinds with what each needs and the JSON Schema of its settings and credentials', tags } },
+    async () => ({ kinds: deps.models.listProviderKinds() }),
+  );
+
   app.put(
     '/models/settings',
     {

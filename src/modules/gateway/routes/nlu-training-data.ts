@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Engine, nluMissQuerySchema } from '../../engine/contract.js';
+import { type FlowAuthoring, nluMissQuerySchema } from '../../engine/contract.js';
 import {
   addExampleSchema,
   importResultSchema,
@@ -38,7 +38,7 @@ const importBody = z.union([z.string().min(1), z.instanceof(Buffer)], {
  * is bot content, so it takes the flows' permissions; the review list shows users' messages, so it
  * also needs `conversations:read`.
  */
-export function nluTrainingDataRoutes(app: Api, deps: { models: Models; engine: Engine }): void {
+export function nluTrainingDataRoutes(app: Api, deps: { models: Models; authoring: FlowAuthoring }): void {
   const data = deps.models.trainingData;
 
   app.get(base, { config: { permission: 'flows:read' }, schema: { summary: 'The workspace’s NLU training data documents', tags, response: responses({ 200: z.array(trainingDataSummarySchema) }) } }, async (request) =>
@@ -139,7 +139,7 @@ export function nluTrainingDataRoutes(app: Api, deps: { models: Models; engine: 
     },
     async (request) => {
       const tenantId = tenantOf(request);
-      const misses = await deps.engine.nluMisses(tenantId, request.query);
+      const misses = await deps.authoring.nluMisses(tenantId, request.query);
       return data.review(tenantId, request.params.name, misses);
     },
   );

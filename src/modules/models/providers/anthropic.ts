@@ -52,7 +52,7 @@ function answerText(message: Anthropic.Message, request: ChatRequest): string {
 }
 
 export const anthropicProvider = defineProvider({
-  kind: 'anthropic',
+  id: 'anthropic',
   defaultBaseUrl: 'https://api.anthropic.com',
   requiresApiKey: true,
   create(connection, deps) {

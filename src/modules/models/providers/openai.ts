@@ -54,9 +54,9 @@ function toolAnswer(message: OpenAI.Chat.ChatCompletionMessage | undefined): str
 }
 
 /** The OpenAI chat completions API, also spoken by vLLM, Ollama, LiteLLM and Azure-style gateways. */
-function openAiKind(kind: 'openai' | 'openai_compatible', defaultBaseUrl: string | null, requiresApiKey: boolean): ProviderDefinition {
+function openAiKind<const Id extends string>(id: Id, defaultBaseUrl: string | null, requiresApiKey: boolean): ProviderDefinition<Id> {
   return defineProvider({
-    kind,
+    id,
     defaultBaseUrl,
     requiresApiKey,
     create(connection, deps) {

@@ -1,4 +1,5 @@
-import type { ProviderKind } from '../settings-contract.js';
+import { z } from 'zod';
+import { defineExtension, type Extension } from '../../../shared/define-extension.js';
 
 /** A tool call the model asked for; `arguments` is what it passed (parsed JSON). */
 export interface ToolCall {
@@ -62,12 +63,28 @@ export interface ProviderClient {
   embed?(request: { model: string; input: string[] }, options: { timeoutMs: number }): Promise<{ vectors: number[][]; tokensIn: number }>;
 }
 
+const missingOr = (missing: string, invalid?: string) => (issue: { input?: unknown }) => (issue.input === undefined ? missing : invalid);
+const baseUrlSchema = (missing: string) => z.url({ protocol: /^https?$/, error: missingOr(missing, 'use an http:// or https:// URL') }).max(500);
+const apiKeySchema = z.string({ error: missingOr('needs an API key') }).trim().min(1).max(1000);
+
+type ProviderConfigSchema = z.ZodObject<{ baseUrl: z.ZodType<string | undefined> }>;
+type ProviderSecretsSchema = z.ZodObject<{ apiKey: z.ZodType<string | undefined> }>;
+
 /** A provider kind, as data plus a factory (STYLE §4). Failures surface as `ProviderCallError`. */
-export interface ProviderDefinition {
-  kind: ProviderKind;
+export interface ProviderDefinition<Id extends string = string> extends Extension<'model-provider', Id, ProviderConfigSchema, ProviderSecretsSchema> {
+  /** Where calls go when a provider of this kind names no base URL; null: it must name one. */
   defaultBaseUrl: string | null;
   requiresApiKey: boolean;
   create(connection: ProviderConnection, deps: { now: () => number }): ProviderClient;
 }
 
-export const defineProvider = (definition: ProviderDefinition): ProviderDefinition => definition;
+/** The settings and credential schemas follow from whether the kind has a public API and needs a key. */
+export function defineProvider<const Id extends string>(definition: Omit<ProviderDefinition<Id>, 'kind' | 'configSchema' | 'secretsSchema'>): ProviderDefinition<Id> {
+  const baseUrl = baseUrlSchema('give the base URL of its server, e.g. http://localhost:11434/v1');
+  return defineExtension({
+    kind: 'model-provider',
+    ...definition,
+    configSchema: z.object({ baseUrl: definition.defaultBaseUrl === null ? baseUrl : baseUrl.optional() }),
+    secretsSchema: z.object({ apiKey: definition.requiresApiKey ? apiKeySchema : apiKeySchema.optional() }),
+  });
+}

@@ -25,6 +25,7 @@ const blockActions = z.object({
   channel: z.object({ id: z.string() }),
   container: z.object({ is_ephemeral: z.boolean().optional() }).optional(),
   response_url: z.url().optional(),
+  trigger_id: z.string().optional(),
   message: z.object({ ts: z.string(), thread_ts: z.string().optional() }).optional(),
   actions: z.array(z.object({ value: z.string().optional(), selected_option: option.optional(), action_ts: z.string(), text: z.object({ text: z.string() }).optional() })),
 });
@@ -87,13 +88,13 @@ const MENTION = /<@[A-Z0-9]+>\s*/g;
 const isDm = (channel: string) => channel.startsWith('D');
 const privateKey = (team: string, channel: string, user: string) => (isDm(channel) ? conversationKey(team, channel, undefined) : `${team}:${channel}:user:${user}`);
 
-function fromEvent(team: string, app: string | undefined, raw: unknown, botUserId: string | undefined): InboundMessage | null {
+function fromEvent(team: string, app: string | undefined, raw: unknown, botUserIds: readonly string[]): InboundMessage | null {
   const parsed = event.safeParse(raw);
   if (!parsed.success) return null;
   const e = parsed.data;
   if (e.type !== 'message' && e.type !== 'app_mention') return null;
   // Edits, deletions, joins and bots (ourselves included) are not user messages.
-  if (e.subtype !== undefined || e.bot_id !== undefined || !e.user || e.user === botUserId) return null;
+  if (e.subtype !== undefined || e.bot_id !== undefined || !e.user || botUserIds.includes(e.user)) return null;
   const text = (e.text ?? '').replace(MENTION, '').trim();
   if (text === '') return null;
   // In a channel every top-level message starts a thread (a conversation); a DM is one conversation.
@@ -105,7 +106,7 @@ function fromEvent(team: string, app: string | undefined, raw: unknown, botUserI
     conversationKey: conversationKey(team, e.channel, threadRoot),
     userId: e.user,
     text,
-    address: { channel: e.channel, ...(threadRoot ? { threadTs: threadRoot } : {}) },
+    address: { channel: e.channel, ...(threadRoot ? { threadTs: threadRoot } : {}), team },
     accounts: accountsOf(team, app),
   };
 }
@@ -113,12 +114,14 @@ function fromEvent(team: string, app: string | undefined, raw: unknown, botUserI
 function fromActions(raw: unknown): InboundMessage[] | null {
   const parsed = blockActions.safeParse(raw);
   if (!parsed.success) return null;
-  const { team, user, channel, message, actions, container, response_url: responseUrl } = parsed.data;
+  const { team, user, channel, message, actions, container, response_url: responseUrl, trigger_id: triggerId } = parsed.data;
   const threadRoot = message?.thread_ts;
   // A button under an ephemeral reply (a slash command's) can only be answered through its response_url.
   const ephemeral = container?.is_ephemeral === true && responseUrl !== undefined;
   const key = ephemeral ? privateKey(team.id, channel.id, user.id) : conversationKey(team.id, channel.id, threadRoot);
-  const address: Record<string, string> = ephemeral ? { channel: channel.id, responseUrl: responseUrl!, responseType: isDm(channel.id) ? 'in_channel' : 'ephemeral' } : { channel: channel.id, ...(threadRoot ? { threadTs: threadRoot } : {}) };
+  const where: Record<string, string> = ephemeral ? { channel: channel.id, responseUrl: responseUrl!, responseType: isDm(channel.id) ? 'in_channel' : 'ephemeral' } : { channel: channel.id, ...(threadRoot ? { threadTs: threadRoot } : {}) };
+  // The team picks the bot token; the trigger lets the reply open a modal (for 3 seconds).
+  const address = { ...where, team: team.id, ...(triggerId ? { triggerId } : {}) };
   return actions.flatMap((action) => {
     // A button has a value; a select its selected option.
     const value = action.value ?? action.selected_option?.value;
@@ -152,7 +155,17 @@ function formOf(values: Record<string, Record<string, z.infer<typeof inputValue>
   return form;
 }
 
-const metadata = z.object({ channel: z.string(), thread_ts: z.string().optional() });
+/** Where a modal's submission continues: the conversation it was opened from (see modal.ts). */
+const metadata = z.object({ channel: z.string(), thread_ts: z.string().optional(), response_url: z.url().optional(), response_type: z.enum(['ephemeral', 'in_channel']).optional() });
+
+/** The conversation a submission continues: a slash command's private exchange (it has a response_url), a thread, or the user's DM. */
+function submittedIn(team: string, user: string, where: z.infer<typeof metadata> | null): { key: string; address: Record<string, string> } {
+  if (!where) return { key: `${team}:dm:${user}`, address: { channel: user, team } };
+  if (where.response_url) {
+    return { key: privateKey(team, where.channel, user), address: { channel: where.channel, responseUrl: where.response_url, responseType: where.response_type ?? 'ephemeral', team } };
+  }
+  return { key: conversationKey(team, where.channel, where.thread_ts), address: { channel: where.channel, ...(where.thread_ts ? { threadTs: where.thread_ts } : {}), team } };
+}
 
 function fromViewSubmission(raw: unknown): InboundMessage | null {
   const parsed = viewSubmission.safeParse(raw);
@@ -166,15 +179,16 @@ function fromViewSubmission(raw: unknown): InboundMessage | null {
   } catch {
     where = null;
   }
+  const { key, address } = submittedIn(team.id, user.id, where);
   return {
     kind: 'message',
     externalId: `view:${view.id}:${view.hash ?? ''}`,
-    conversationKey: where ? conversationKey(team.id, where.channel, where.thread_ts) : `${team.id}:dm:${user.id}`,
+    conversationKey: key,
     userId: user.id,
     ...(user.name ? { userName: user.name } : {}),
     ...(view.callback_id ? { payload: view.callback_id } : {}),
     form: formOf(view.state.values),
-    address: where ? { channel: where.channel, ...(where.thread_ts ? { threadTs: where.thread_ts } : {}) } : { channel: user.id },
+    address,
     accounts: accountsOf(team.id, parsed.data.api_app_id),
   };
 }
@@ -193,7 +207,7 @@ function fromSlashCommand(form: Interaction): InboundMessage | null {
     // The command is the payload (`payload == "/order"` in a flow), its argument the text the NLU reads.
     payload: c.command,
     ...(text ? { text } : {}),
-    address: { channel: c.channel_id, responseUrl: c.response_url, responseType: isDm(c.channel_id) ? 'in_channel' : 'ephemeral' },
+    address: { channel: c.channel_id, responseUrl: c.response_url, responseType: isDm(c.channel_id) ? 'in_channel' : 'ephemeral', team: c.team_id, triggerId: c.trigger_id },
     accounts: accountsOf(c.team_id, c.api_app_id),
   };
 }
@@ -202,12 +216,12 @@ function fromSlashCommand(form: Interaction): InboundMessage | null {
  * Pure: Events API `message` / `app_mention` events, slash commands, and the interactions
  * `block_actions` (buttons, selects) and `view_submission` (modals) → user messages.
  */
-export function parseSlack(rawBody: string, contentType: string | undefined, botUserId: string | undefined): InboundEvent[] {
+export function parseSlack(rawBody: string, contentType: string | undefined, botUserIds: readonly string[]): InboundEvent[] {
   const { json, form } = bodyOf(rawBody, contentType);
   if (form) return [fromSlashCommand(form)].flatMap((m) => m ?? []);
   const callback = eventCallback.safeParse(json);
   if (callback.success) {
-    const message = fromEvent(callback.data.team_id, callback.data.api_app_id, callback.data.event, botUserId);
+    const message = fromEvent(callback.data.team_id, callback.data.api_app_id, callback.data.event, botUserIds);
     return message ? [message] : [];
   }
   const submitted = fromViewSubmission(json);

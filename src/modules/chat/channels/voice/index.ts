@@ -9,7 +9,6 @@ import { dial, document, gather, hangup, MAX_KEYPAD_OPTIONS, optionsOf, say, typ
 
 const configSchema = z.object({
   accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'a Twilio Account SID (AC…)'),
-  authToken: z.string().min(1).describe('The Twilio auth token (checks X-Twilio-Signature)'),
   handoffNumber: z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +15551234567').optional(),
   greeting: z.string().min(1).default('Hello! How can I help you?'),
   noInputPrompt: z.string().min(1).default("Sorry, I didn't catch that. Could you say it again?"),
@@ -25,7 +24,12 @@ const configSchema = z.object({
   callerId: z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +15551234567').optional(),
   apiBaseUrl: z.url().default('https://api.twilio.com'),
 });
-type VoiceConfig = z.infer<typeof configSchema>;
+
+/** Credentials: sealed at rest, never shown back. */
+const secretsSchema = z.object({
+  authToken: z.string().min(1).describe('The Twilio auth token (checks X-Twilio-Signature)'),
+});
+type VoiceConfig = z.infer<typeof configSchema> & z.infer<typeof secretsSchema>;
 
 const formOf = (request: WebhookRequest): Record<string, string> => Object.fromEntries(new URLSearchParams(request.rawBody));
 
@@ -107,10 +111,11 @@ function answer(outcome: TurnOutcome | null, request: WebhookRequest, config: Vo
 export const voiceChannel = defineChannel({
   id: 'voice',
   configSchema,
-  secretFields: ['authToken'],
+  secretsSchema,
   baseUrlFields: ['apiBaseUrl'],
   capabilities: { webhook: 'sync', buttons: 0, quickReplies: 0, maxTextLength: 4000 },
   account: { name: 'phone number (E.164)', pattern: /^\+[1-9]\d{6,14}$/, example: '+15550001111' },
+  recipient: { pattern: /^\+[1-9]\d{6,14}$/, hint: 'an E.164 number such as +15551234567' },
   create(caps, config) {
     const speech = speechOf(config);
     const basic = Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64');

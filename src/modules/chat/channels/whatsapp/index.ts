@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../../../shared/app-error.js';
+import { credentialOf } from '../account-list.js';
+import { modalAsPlain } from '../degrade.js';
 import { defineChannel } from '../define-channel.js';
 import { failedSend } from '../http-post.js';
 import { graphError, parseJsonBody, verifyMeta } from '../meta-webhook.js';
@@ -11,11 +13,17 @@ const templateSchema = z.object({
   language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'a language code such as en or en_US'),
 });
 
+const PHONE_NUMBER_ID = /^\d{5,30}$/;
+
+const numberSchema = z.object({
+  phoneNumberId: z.string().regex(PHONE_NUMBER_ID, 'a WhatsApp phone number id (digits)'),
+  accessToken: z.string().min(1).describe('The access token that may send from this number'),
+});
+
 const configSchema = z.object({
-  phoneNumberId: z.string().min(1).describe('The WhatsApp Business phone number id'),
-  accessToken: z.string().min(1).describe('A system user access token with whatsapp_business_messaging'),
-  appSecret: z.string().min(1).describe('The Meta app secret (checks X-Hub-Signature-256)'),
-  verifyToken: z.string().min(1).describe('Any string; enter the same one in the Meta webhook settings'),
+  phoneNumberId: z.string().min(1).describe('The WhatsApp Business phone number id (the sender when none is known)'),
+  /** Numbers that need a token of their own (another business account); the others use accessToken. */
+  numbers: z.array(numberSchema).max(100).default([]).describe('Phone numbers, each with its own access token'),
   graphApiBaseUrl: z.url().default('https://graph.facebook.com'),
   graphApiVersion: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
   listButtonLabel: z.string().min(1).max(20).default('Choose'),
@@ -23,6 +31,13 @@ const configSchema = z.object({
   windowTemplate: templateSchema.optional().describe('An approved template sent in place of a free-form message outside the 24-hour window'),
   /** Shows "typing…" while the bot works on an answer; off by default, as WhatsApp's indicator also marks the message read (blue ticks). */
   typingIndicator: z.boolean().default(false),
+});
+
+/** Credentials: sealed at rest, never shown back. */
+const secretsSchema = z.object({
+  accessToken: z.string().min(1).optional().describe('A system user access token with whatsapp_business_messaging (all numbers of its business account)'),
+  appSecret: z.string().min(1).describe('The Meta app secret (checks X-Hub-Signature-256)'),
+  verifyToken: z.string().min(1).describe('Any string; enter the same one in the Meta webhook settings'),
 });
 
 const messageIdOf = (body: unknown): string | null => {
@@ -38,24 +53,30 @@ const asSend = (payload: unknown): WhatsAppSend =>
 export const whatsappChannel = defineChannel({
   id: 'whatsapp',
   configSchema,
-  secretFields: ['accessToken', 'appSecret', 'verifyToken'],
+  secretsSchema,
   baseUrlFields: ['graphApiBaseUrl'],
   capabilities: { webhook: 'async', buttons: WHATSAPP_LIMITS.buttons, quickReplies: WHATSAPP_LIMITS.listRows, maxTextLength: WHATSAPP_LIMITS.text },
   account: { name: 'phone number id', pattern: /^\d{5,30}$/, example: '106540352242922' },
+  recipient: { pattern: /^\d{6,20}$/, hint: 'a phone number in digits with its country code (wa_id), e.g. 15551234567' },
+  accountList: { field: 'numbers', id: 'phoneNumberId', secret: 'accessToken' },
   create(caps, config) {
     const api = `${config.graphApiBaseUrl.replace(/\/$/, '')}/${config.graphApiVersion}`;
-    const post = (phoneNumberId: string | null, body: unknown) =>
-      caps.post(`${api}/${encodeURIComponent(phoneNumberId ?? config.phoneNumberId)}/messages`, {
-        headers: { authorization: `Bearer ${config.accessToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+    /** The number a send goes out from (the one the user wrote to) and its token (its own, or the account-wide one). */
+    const sender = (phoneNumberId: string | null) => {
+      const from = phoneNumberId ?? config.phoneNumberId;
+      return { from, token: credentialOf(config.numbers, 'phoneNumberId', from, 'accessToken', config.accessToken) };
+    };
+    const post = (from: string, token: string, body: unknown) =>
+      caps.post(`${api}/${encodeURIComponent(from)}/messages`, { headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return {
       verify: (request) => verifyMeta(request, config),
       parseInbound: (request) => parseWhatsApp(parseJsonBody(request)),
-      render: (reply, address) => renderWhatsApp(reply, address, config.listButtonLabel),
+      render: (reply, address) => renderWhatsApp(modalAsPlain(reply), address, config.listButtonLabel),
       async send(payload) {
         const { phoneNumberId, message } = asSend(payload);
-        const result = await post(phoneNumberId, message);
+        const { from, token } = sender(phoneNumberId);
+        if (!token) return { ok: false, retryable: false, error: `WhatsApp: no access token for number ${from}; set accessToken or add the number to the channel's numbers` };
+        const result = await post(from, token, message);
         return result.ok ? { ok: true, externalId: messageIdOf(result.body) } : failedSend(result, graphError(result.body));
       },
       async startConversation(target) {
@@ -65,9 +86,10 @@ export const whatsappChannel = defineChannel({
         return { conversationKey: `${phoneNumberId}:${target.to}`, address: { to: target.to, phoneNumberId }, delivered: false };
       },
       async typing(address, inboundId) {
-        if (!config.typingIndicator || !inboundId.startsWith('wamid.')) return;
+        const { from, token } = sender(address.phoneNumberId ?? null);
+        if (!config.typingIndicator || !inboundId.startsWith('wamid.') || !token) return;
         // Cloud API: marking the message read with a typing indicator shows "typing…" for up to 25 s.
-        await post(address.phoneNumberId ?? null, { messaging_product: 'whatsapp', status: 'read', message_id: inboundId, typing_indicator: { type: 'text' } });
+        await post(from, token, { messaging_product: 'whatsapp', status: 'read', message_id: inboundId, typing_indicator: { type: 'text' } });
       },
     };
   },

@@ -20,6 +20,8 @@ export interface ActionRuntime {
   write(path: string, value: unknown): void;
   remove(path: string): void;
   trace(body: TraceEventBody): void;
+  /** Reports a problem (traced, and counted in the turn's summary). */
+  error(code: string, message: string): void;
   sideEffect(effect: SideEffect): void;
   nextEffectId(): string;
 }

@@ -13,7 +13,7 @@ export const emitAction = defineAction({
     const raw = arg.value === undefined ? 1 : rt.value(arg.value);
     const value = typeof raw === 'number' ? raw : Number(raw);
     if (!Number.isFinite(value)) {
-      rt.trace({ type: 'error', state: rt.state, code: 'emit_value', message: `emit '${arg.name}': value ${JSON.stringify(raw)} is not a number; not emitted` });
+      rt.error('emit_value', `emit '${arg.name}': value ${JSON.stringify(raw)} is not a number; not emitted`);
       return;
     }
     const tags = arg.tags ? Object.fromEntries(Object.entries(arg.tags).map(([k, v]) => [k, rt.text(v)])) : undefined;

@@ -39,7 +39,7 @@ export const scheduleAction = defineAction({
     const inMs = parseDelay(arg.in) ?? 0;
     const message = arg.message === undefined ? undefined : rt.text(arg.message);
     if (message !== undefined && message.trim() === '') {
-      rt.trace({ type: 'error', state: rt.state, code: 'schedule_empty', message: `schedule${arg.key ? ` '${arg.key}'` : ''}: the message rendered empty; nothing was scheduled` });
+      rt.error('schedule_empty', `schedule${arg.key ? ` '${arg.key}'` : ''}: the message rendered empty; nothing was scheduled`);
       return;
     }
     rt.sideEffect({ kind: 'schedule', key: arg.key ?? null, inMs, ...(message === undefined ? {} : { message }), ...(arg.event === undefined ? {} : { event: arg.event }) });

@@ -1,0 +1,3 @@
+import { tenantTables } from '../storage/index.js';
+
+export const adaptorsTenantData = tenantTables('adaptors', ['integrations']);
