@@ -1267,6 +1267,230 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How people may log in to the console */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            password: boolean;
+                            sso: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the identity provider sends the browser back */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description To the console, with a one-time code in the fragment */
+                303: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/oidc/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sign in with SSO: redirects to the identity provider */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The workspace (slug) to sign in to */
+                    workspace?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description To the identity provider */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/oidc/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Trade the one-time code of a finished SSO sign-in for tokens */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        handoff: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Session"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/password": {
         parameters: {
             query?: never;
@@ -3355,6 +3579,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/flows/state-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** State kinds of the flow language: which wait for input, which end, which fields name target states */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            stateTypes: components["schemas"]["StateKind"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/flows/validate": {
         parameters: {
             query?: never;
@@ -4299,6 +4579,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/models/kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Provider kinds with what each needs and the JSON Schema of its settings and credentials */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            kinds: components["schemas"]["ProviderKind"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/models/settings": {
         parameters: {
             query?: never;
@@ -4363,7 +4699,7 @@ export interface paths {
                                 /** Format: uri */
                                 baseUrl?: string;
                                 /** @enum {string} */
-                                kind: "openai" | "anthropic" | "openai_compatible";
+                                kind: "openai" | "openai_compatible" | "anthropic";
                             };
                         };
                         /** @default {} */
@@ -4453,7 +4789,7 @@ export interface paths {
                             /** Format: uri */
                             baseUrl?: string;
                             /** @enum {string} */
-                            kind: "openai" | "anthropic" | "openai_compatible";
+                            kind: "openai" | "openai_compatible" | "anthropic";
                         };
                     };
                 };
@@ -6730,7 +7066,7 @@ export interface components {
                     defaultModel?: string;
                     hasApiKey: boolean;
                     /** @enum {string} */
-                    kind: "openai" | "anthropic" | "openai_compatible";
+                    kind: "openai" | "openai_compatible" | "anthropic";
                     /** @enum {string} */
                     source: "tenant" | "installation";
                 };
@@ -6787,7 +7123,7 @@ export interface components {
                     defaultModel?: string;
                     hasApiKey: boolean;
                     /** @enum {string} */
-                    kind: "openai" | "anthropic" | "openai_compatible";
+                    kind: "openai" | "openai_compatible" | "anthropic";
                     /** @enum {string} */
                     source: "tenant" | "installation";
                 };
@@ -7099,11 +7435,28 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        ProviderKind: {
+            configSchema: unknown;
+            defaultBaseUrl: string | null;
+            /** @enum {string} */
+            id: "openai" | "openai_compatible" | "anthropic";
+            requiresApiKey: boolean;
+            secretsSchema: unknown;
+        };
+        ProviderKindInput: {
+            configSchema: unknown;
+            defaultBaseUrl: string | null;
+            /** @enum {string} */
+            id: "openai" | "openai_compatible" | "anthropic";
+            requiresApiKey: boolean;
+            secretsSchema: unknown;
+        };
         Reply: {
             buttons?: components["schemas"]["ReplyButton"][];
             cards?: components["schemas"]["ReplyCard"][];
             list?: components["schemas"]["ReplyList"];
             media?: components["schemas"]["ReplyMedia"];
+            modal?: components["schemas"]["ReplyModal"];
             quickReplies?: components["schemas"]["ReplyButton"][];
             template?: components["schemas"]["ReplyTemplate"];
             text: string;
@@ -7147,6 +7500,7 @@ export interface components {
             cards?: components["schemas"]["ReplyCardInput"][];
             list?: components["schemas"]["ReplyListInput"];
             media?: components["schemas"]["ReplyMediaInput"];
+            modal?: components["schemas"]["ReplyModalInput"];
             quickReplies?: components["schemas"]["ReplyButtonInput"][];
             template?: components["schemas"]["ReplyTemplateInput"];
             text: string;
@@ -7188,6 +7542,44 @@ export interface components {
             /** @enum {string} */
             type: "image" | "video" | "audio" | "file";
             url: string;
+        };
+        ReplyModal: {
+            callback?: string;
+            fields: components["schemas"]["ReplyModalField"][];
+            submit: string;
+            title: string;
+        };
+        ReplyModalField: {
+            label: string;
+            multiline?: boolean;
+            name: string;
+            optional?: boolean;
+            options?: {
+                title: string;
+                value: string;
+            }[];
+            placeholder?: string;
+            /** @enum {string} */
+            type: "text" | "select";
+        };
+        ReplyModalFieldInput: {
+            label: string;
+            multiline?: boolean;
+            name: string;
+            optional?: boolean;
+            options?: {
+                title: string;
+                value: string;
+            }[];
+            placeholder?: string;
+            /** @enum {string} */
+            type: "text" | "select";
+        };
+        ReplyModalInput: {
+            callback?: string;
+            fields: components["schemas"]["ReplyModalFieldInput"][];
+            submit: string;
+            title: string;
         };
         ReplyTemplate: {
             language: string;
@@ -7314,6 +7706,24 @@ export interface components {
             created: boolean;
             createdAt: string;
             idempotencyKey: string;
+        };
+        StateKind: {
+            ends: boolean;
+            mayWaitInside: boolean;
+            /** @enum {string} */
+            missingExit: "error" | "warning";
+            targetFields: string[];
+            type: string;
+            waitsForInput: boolean;
+        };
+        StateKindInput: {
+            ends: boolean;
+            mayWaitInside: boolean;
+            /** @enum {string} */
+            missingExit: "error" | "warning";
+            targetFields: string[];
+            type: string;
+            waitsForInput: boolean;
         };
         StoredMessage: {
             attachments?: {

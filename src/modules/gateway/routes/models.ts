@@ -1,7 +1,7 @@
 import type { Models } from '../../models/contract.js';
-import { modelSettingsInputSchema, modelSettingsViewSchema, modelTestInputSchema, modelTestResultSchema } from '../../models/contract.js';
+import { modelSettingsInputSchema, modelSettingsViewSchema, modelTestInputSchema, modelTestResultSchema, providerKindInfoSchema } from '../../models/contract.js';
 import type { Api } from '../api.js';
-import { responses } from '../responses.js';
+import { listOf, responses } from '../responses.js';
 import { tenantOf } from '../auth.js';
 
 const tags = ['models'];
@@ -17,7 +17,7 @@ export function modelRoutes(app: Api, deps: { models: Models }): void {
 
   app.get(
     '/models/kinds',
-    { config: { permission: 'models:read' }, schema: { summary: 'Provider kinds with what each needs and the JSON Schema of its settings and credentials', tags } },
+    { config: { permission: 'models:read' }, schema: { summary: 'Provider kinds with what each needs and the JSON Schema of its settings and credentials', tags, response: responses({ 200: listOf('kinds', providerKindInfoSchema) }) } },
     async () => ({ kinds: deps.models.listProviderKinds() }),
   );
 

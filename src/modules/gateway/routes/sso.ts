@@ -1,12 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isAppError, type AppError } from '../../../shared/app-error.js';
-import { ssoLoginQuerySchema, ssoRedeemSchema, type Security } from '../../security/contract.js';
+import { type Security, sessionSchema, ssoLoginQuerySchema, ssoRedeemSchema } from '../../security/contract.js';
 import type { Api } from '../api.js';
+import { responses } from '../responses.js';
 import { statusOf } from '../errors.js';
 import { parseInput } from '../parse-input.js';
 
 const tags = ['auth'];
+/** A redirect has no body; where it leads is in `Location`. (A browser asking for HTML gets a refusal as a page, API clients the error body.) */
+const redirect = (to: string) => z.null().describe(to);
 /** Holds the flow id of a sign-in in progress; sent back only to the SSO routes. */
 const FLOW_COOKIE = 'mcp_sso_flow';
 const COOKIE_PATH = '/v1/auth/oidc';
@@ -45,14 +48,14 @@ export function ssoRoutes(app: Api, deps: { security: Security }): void {
   const settings = security.ssoSettings();
   const cookie = { path: COOKIE_PATH, httpOnly: true, sameSite: 'lax' as const, secure: settings.callbackUrl?.startsWith('https:') ?? false };
 
-  app.get('/auth/methods', { config: { permission: 'public' }, schema: { summary: 'How people may log in to the console', tags, security: [] } }, async () => ({
+  app.get('/auth/methods', { config: { permission: 'public' }, schema: { summary: 'How people may log in to the console', tags, security: [], response: responses({ 200: z.object({ password: z.boolean(), sso: z.boolean() }) }) } }, async () => ({
     password: true,
     sso: settings.enabled,
   }));
 
   app.get(
     '/auth/oidc/login',
-    { config: { permission: 'public', rateLimit: 'auth' }, schema: { summary: 'Sign in with SSO: redirects to the identity provider', tags, querystring: loginQuery, security: [] } },
+    { config: { permission: 'public', rateLimit: 'auth' }, schema: { summary: 'Sign in with SSO: redirects to the identity provider', tags, querystring: loginQuery, security: [], response: responses({ 302: redirect('To the identity provider') }) } },
     async (request, reply) =>
       asPageOnRefusal(request, reply, async () => {
         const { workspace } = parseInput(ssoLoginQuerySchema, request.query, 'workspace');
@@ -64,7 +67,7 @@ export function ssoRoutes(app: Api, deps: { security: Security }): void {
 
   app.get(
     '/auth/oidc/callback',
-    { config: { permission: 'public', rateLimit: 'auth' }, schema: { summary: 'Where the identity provider sends the browser back', tags, security: [] } },
+    { config: { permission: 'public', rateLimit: 'auth' }, schema: { summary: 'Where the identity provider sends the browser back', tags, security: [], response: responses({ 303: redirect('To the console, with a one-time code in the fragment') }) } },
     async (request, reply) =>
       asPageOnRefusal(request, reply, async () => {
         const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
@@ -77,7 +80,7 @@ export function ssoRoutes(app: Api, deps: { security: Security }): void {
 
   app.post(
     '/auth/oidc/session',
-    { config: { permission: 'public', rateLimit: 'auth' }, schema: { summary: 'Trade the one-time code of a finished SSO sign-in for tokens', tags, body: ssoRedeemSchema, security: [] } },
+    { config: { permission: 'public', rateLimit: 'auth' }, schema: { summary: 'Trade the one-time code of a finished SSO sign-in for tokens', tags, body: ssoRedeemSchema, security: [], response: responses({ 200: sessionSchema }) } },
     async (request, reply) => {
       const session = await security.redeemSso({ handoff: request.body.handoff, flow: request.cookies[FLOW_COOKIE] });
       reply.clearCookie(FLOW_COOKIE, cookie);
