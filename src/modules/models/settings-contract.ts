@@ -3,7 +3,7 @@
  * concern LLM providers. Zod schemas validate them at the edges (HTTP bodies, stored rows).
  */
 import { z } from 'zod';
-import { PROVIDER_KINDS, type ProviderKind } from './providers/registry.js';
+import { PROVIDER_KINDS } from './providers/registry.js';
 
 export const MODEL_TASKS = ['intent', 'entities', 'generate', 'sentiment'] as const;
 export type ModelTask = (typeof MODEL_TASKS)[number];
