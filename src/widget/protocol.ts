@@ -7,8 +7,8 @@ export type ReplyButton = Schemas['ReplyButton'];
 export type ReplyMedia = Schemas['ReplyMedia'];
 export type CardButton = Schemas['ReplyCardButton'];
 export type ReplyCard = Schemas['ReplyCard'];
-/** The server's reply as the widget shows it: a list's rows become buttons, and WhatsApp templates are not for the web. */
-export type Reply = Omit<Schemas['Reply'], 'list' | 'template'>;
+/** The server's reply as the widget shows it: a list's rows become buttons; WhatsApp templates and Slack modals are not for the web. */
+export type Reply = Omit<Schemas['Reply'], 'list' | 'template' | 'modal'>;
 
 /** What the page sends; the id makes a resend safe (the server answers a known id from memory). */
 export interface OutgoingMessage {
