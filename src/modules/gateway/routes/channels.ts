@@ -79,7 +79,8 @@ function widgetKeyRoute(app: Api, deps: { security: Security }): void {
 
 export function channelRoutes(app: Api, deps: { chat: Chat; security: Security }): void {
   widgetKeyRoute(app, deps);
-  app.get('/channels/kinds', { config: { permission: 'channels:read' }, schema: { summary: 'Channel kinds with the JSON Schema of their settings', tags } }, async () => ({
+  // Static data: whoever reads conversations may see which channels a conversation can come from.
+  app.get('/channels/kinds', { config: { permission: ['channels:read', 'conversations:read'] }, schema: { summary: 'Channel kinds with the JSON Schema of their settings', tags } }, async () => ({
     kinds: deps.chat.listChannelKinds(),
   }));
 
