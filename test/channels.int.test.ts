@@ -55,7 +55,7 @@ describe('channel settings API', () => {
 
   it('lets whoever reads conversations list the channel kinds (the conversation filter), and nobody else', async () => {
     const tenant = await createTenant(server.app);
-    const asKey = async (scope: string) => client(server.url, (await server.app.security.createApiKey(tenant.id, { name: scope, scopes: [scope] })).secret);
+    const asKey = async (scope: 'conversations:read' | 'analytics:read') => client(server.url, (await server.app.security.createApiKey(tenant.id, { name: scope, scopes: [scope] })).secret);
     const reader = await (await asKey('conversations:read')).get<{ kinds: { id: string }[] }>('/v1/channels/kinds');
     expect(reader.status).toBe(200);
     expect(reader.body.kinds.map((k) => k.id)).toContain('whatsapp');
