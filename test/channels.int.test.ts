@@ -53,6 +53,15 @@ describe('channel settings API', () => {
     expect(whatsapp.secretFields).toEqual(['accessToken', 'appSecret', 'verifyToken']);
   });
 
+  it('lets whoever reads conversations list the channel kinds (the conversation filter), and nobody else', async () => {
+    const tenant = await createTenant(server.app);
+    const asKey = async (scope: 'conversations:read' | 'analytics:read') => client(server.url, (await server.app.security.createApiKey(tenant.id, { name: scope, scopes: [scope] })).secret);
+    const reader = await (await asKey('conversations:read')).get<{ kinds: { id: string }[] }>('/v1/channels/kinds');
+    expect(reader.status).toBe(200);
+    expect(reader.body.kinds.map((k) => k.id)).toContain('whatsapp');
+    expect((await (await asKey('analytics:read')).get('/v1/channels/kinds')).status).toBe(403);
+  });
+
   it('stores secrets encrypted, never returns them, keeps them when left out, and isolates tenants', async () => {
     const [a, b] = await twoTenants(server.app);
     const apiA = client(server.url, a.apiKey);

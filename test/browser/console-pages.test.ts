@@ -351,6 +351,10 @@ describe('console behaviours (1280×800)', () => {
       await visit(analyst.page, '/conversations/web%3Ashopper-1');
       await analyst.page.locator('.transcript').waitFor();
       expect(await analyst.page.getByRole('button', { name: 'Reset' }).count()).toBe(0);
+      // The channel filter lists the server's channel kinds, which a conversation reader may see.
+      const channel = analyst.page.getByLabel('Channel');
+      await channel.locator('option[value="whatsapp"]').waitFor({ state: 'attached' });
+      expect(await channel.locator('option').allTextContents()).toEqual(['any channel', 'web', 'whatsapp', 'messenger', 'slack', 'voice', 'api']);
       await analyst.shot('analyst-conversation');
       expect(analyst.problems).toEqual([]);
     } finally {

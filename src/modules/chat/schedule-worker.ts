@@ -5,7 +5,7 @@ import type { Sql } from '../storage/contract.js';
 import { type BackoffSettings, nextDelayMs } from './backoff.js';
 import type { BotSends } from './bot-sends.js';
 import type { ChannelConfigs } from './channel-configs.js';
-import { channelDefinition } from './channels/registry.js';
+import { pushesReplies } from './channels/registry.js';
 import type { createMessageStore } from './message-store.js';
 import { createQueueWorker } from './queue-worker.js';
 import type { ClaimedSchedule, ScheduleStore } from './schedule-store.js';
@@ -53,8 +53,7 @@ export function createScheduleWorker(deps: {
     const doc = await deps.sql.withTenant(item.tenantId, (tx) => deps.messages.getDoc(tx, item.tenantId, item.conversationId));
     if (!doc) throw new Error(`conversation '${item.conversationId}' no longer exists`);
     // Only channels that push (asynchronous webhooks) can deliver an event's replies later; web chat and calls answer in their own request.
-    const pushes = channelDefinition(item.channel).capabilities.webhook === 'async';
-    const instance = doc.address && pushes ? await deps.configs.instance(item.tenantId, item.channel) : null;
+    const instance = doc.address && pushesReplies(item.channel) ? await deps.configs.instance(item.tenantId, item.channel) : null;
     let outbound = instance ?? undefined;
     if (instance && item.channel === 'whatsapp') {
       // The event's replies obey the window like any message sent without the user writing first.

@@ -6,12 +6,14 @@ import { Transcript } from './transcript';
 import { useFlowNames } from './use-flow-names';
 import { type ConversationFilters, listConversations, useConversation } from './use-conversation';
 
-const CHANNELS = ['', 'web', 'api', 'whatsapp', 'messenger', 'slack', 'voice'];
+/** The server's channel kinds, and `api` (conversations posted to the API name no channel kind). */
+const loadChannels = () => api.get<{ kinds: { id: string }[] }>('/channels/kinds').then((r) => [...r.kinds.map((k) => k.id), 'api']);
 
 function ConversationList({ selected }: { selected: string | null }) {
   const [draft, setDraft] = useState<ConversationFilters>({});
   const [filters, setFilters] = useState<ConversationFilters>({});
   const list = useAsync(() => listConversations(filters), [JSON.stringify(filters)]);
+  const channels = useAsync(loadChannels, []);
   const set = (k: keyof ConversationFilters) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [k]: e.target.value }));
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -27,9 +29,10 @@ function ConversationList({ selected }: { selected: string | null }) {
           <option value="handoff">handed off</option>
         </select>
         <select value={draft.channel ?? ''} onChange={set('channel')} aria-label="Channel">
-          {CHANNELS.map((c) => (
+          <option value="">any channel</option>
+          {(channels.status === 'ready' ? channels.data : []).map((c) => (
             <option key={c} value={c}>
-              {c || 'any channel'}
+              {c}
             </option>
           ))}
         </select>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { channelIdSchema, startConversationSchema } from '../contract.js';
 import { channelSettingsSchema, secretFieldsOf } from './define-channel.js';
-import { CHANNEL_IDS, CHANNELS, STARTING_CHANNEL_IDS } from './registry.js';
+import { CHANNEL_IDS, CHANNELS, pushesReplies, STARTING_CHANNEL_IDS } from './registry.js';
 
 describe('channel registry', () => {
   it('is the one list of channel ids: the contract schema accepts exactly the registered channels', () => {
@@ -15,6 +15,11 @@ describe('channel registry', () => {
     const start = (channel: string) => startConversationSchema.safeParse({ channel, to: 'x', idempotencyKey: 'k', text: 'hi' }).success;
     expect(STARTING_CHANNEL_IDS.every(start)).toBe(true);
     expect(start('messenger')).toBe(false);
+  });
+
+  it('tells channels that push replies later from those that answer in their own request, and API conversations', () => {
+    expect(CHANNEL_IDS.filter(pushesReplies)).toEqual(['whatsapp', 'messenger', 'slack']);
+    expect(pushesReplies('api')).toBe(false);
   });
 
   it('keeps credentials apart from settings, and merges them for the form and create', () => {

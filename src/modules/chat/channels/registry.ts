@@ -16,6 +16,9 @@ export const STARTING_CHANNEL_IDS = CHANNELS.filter((c: ChannelDefinition) => c.
 
 const byId = new Map<ChannelId, ChannelDefinition>(CHANNELS.map((c): [ChannelId, ChannelDefinition] => [c.id, c]));
 
+/** Whether a conversation's channel sends replies on its own later (false for web chat, calls, and API conversations). */
+export const pushesReplies = (channel: string): boolean => byId.get(channel as ChannelId)?.capabilities.webhook === 'async';
+
 export function channelDefinition(id: ChannelId): ChannelDefinition {
   const definition = byId.get(id);
   if (!definition) throw new Error(`channel '${id}' is not in channels/registry.ts`);

@@ -1,7 +1,8 @@
 /**
  * The one registry of flow state kinds (DESIGN §4): each kind's schema and the traits that
  * validation, the interpreter and the console read, so none of them lists kinds of its own.
- * A new kind is an entry here plus its work in state-work.ts (the exhaustive switch says so).
+ * A new kind is an entry here, its work in state-work.ts and what it holds in flow-sources.ts
+ * (their exhaustive switches say so); ARCHITECTURE.md lists the steps.
  */
 import { z } from 'zod';
 import { identifierSchema } from './actions/call.js';

@@ -94,9 +94,12 @@ function widgetKeyRoute(app: Api, deps: { security: Security }): void {
 
 export function channelRoutes(app: Api, deps: { chat: Chat; security: Security }): void {
   widgetKeyRoute(app, deps);
-  app.get('/channels/kinds', { config: { permission: 'channels:read' }, schema: { summary: 'Channel kinds with the JSON Schema of their settings', tags, response: responses({ 200: listOf('kinds', channelKindInfoSchema) }) } }, async () => ({
-    kinds: deps.chat.listChannelKinds(),
-  }));
+  // Static data: whoever reads conversations may see which channels a conversation can come from.
+  app.get(
+    '/channels/kinds',
+    { config: { permission: ['channels:read', 'conversations:read'] }, schema: { summary: 'Channel kinds with the JSON Schema of their settings', tags, response: responses({ 200: listOf('kinds', channelKindInfoSchema) }) } },
+    async () => ({ kinds: deps.chat.listChannelKinds() }),
+  );
 
   app.get('/channels', { config: { permission: 'channels:read' }, schema: { summary: 'The workspace’s channels (no secrets)', tags, response: responses({ 200: listOf('channels', channelConfigViewSchema) }) } }, async (request) => ({
     channels: await withWebhookUrls(deps.security, tenantOf(request), await deps.chat.listChannels(tenantOf(request))),
