@@ -13,7 +13,34 @@ const modules = readdirSync(join(root, 'src/modules'), { withFileTypes: true })
 
 // Zones are checked on resolved file paths, so `../chat/turns.js` from inside engine is caught
 // as well as `../../modules/chat/turns.js` (an import-string pattern only sees the latter).
+// Which modules each module may use: dependencies point one way (ARCHITECTURE.md), so a message's
+// path inbox → engine → outbox never calls back upstream. A module missing here stops lint.
+const moduleDependencies = {
+  storage: [],
+  security: ['storage'],
+  privacy: ['storage'],
+  models: ['security', 'storage'],
+  adaptors: ['security', 'storage'],
+  knowledge: ['models', 'storage'],
+  engine: ['models', 'adaptors', 'knowledge', 'storage'],
+  analytics: ['engine', 'storage'],
+  chat: ['engine', 'security', 'storage'],
+  gateway: modules.filter((m) => m !== 'gateway'),
+};
+for (const m of modules) {
+  if (!moduleDependencies[m]) throw new Error(`eslint.config.js: add src/modules/${m} to moduleDependencies (which modules may it use?)`);
+}
+
 const boundaryZones = [
+  ...modules.flatMap((m) =>
+    modules
+      .filter((other) => other !== m && !moduleDependencies[m].includes(other))
+      .map((other) => ({
+        target: `src/modules/${m}/**`,
+        from: `src/modules/${other}`,
+        message: `${m} may not use ${other}: module dependencies point one way (eslint.config.js moduleDependencies, ARCHITECTURE.md).`,
+      })),
+  ),
   // A module's public entry is its index.ts (and contract.ts); deep imports would couple modules.
   ...modules.map((m) => ({
     target: [`src/modules/!(${m})/**`, 'src/!(modules)/**', 'src/*', 'test/**', 'bench/**'],

@@ -24,27 +24,36 @@ async function boundaryErrors(filePath: string, code: string, rule = RULE): Prom
 describe('module boundaries', () => {
   it('rejects a relative deep import of another module that never names modules/', async () => {
     const errors = await boundaryErrors('src/modules/engine/boundary-fixture.ts', [
-      "import { x } from '../chat/turns.js';",
-      "export { y } from '../chat/turns.js';",
-      "import type { Z } from '../chat/turns.js';",
-      "export const later = () => import('../chat/turns.js');",
+      "import { x } from '../models/model-caller.js';",
+      "export { y } from '../models/model-caller.js';",
+      "import type { Z } from '../models/model-caller.js';",
+      "export const later = () => import('../models/model-caller.js');",
       'export const all = [x];',
       'export type Also = Z;',
     ].join('\n'));
     expect(errors).toHaveLength(4);
-    for (const error of errors) expect(error).toContain('Import the chat module through modules/chat/index.js or contract.js only');
+    for (const error of errors) expect(error).toContain('Import the models module through modules/models/index.js or contract.js only');
   });
 
   it("allows another module's index and contract, and a module's own files", async () => {
     const errors = await boundaryErrors('src/modules/engine/boundary-fixture.ts', [
-      "import { createChat } from '../chat/index.js';",
-      "import type { Chat } from '../chat/contract.js';",
+      "import { createModels } from '../models/index.js';",
+      "import type { Models } from '../models/contract.js';",
       "import { createFlowStore } from './flow-store.js';",
       "import { compileFlow } from './flow/compile-flow.js';",
-      'export const all = [createChat, createFlowStore, compileFlow];',
-      'export type Also = Chat;',
+      'export const all = [createModels, createFlowStore, compileFlow];',
+      'export type Also = Models;',
     ].join('\n'));
     expect(errors).toEqual([]);
+  });
+
+  it('keeps dependencies one way: a module may not use one upstream of it, even through its index', async () => {
+    const upstream = await boundaryErrors('src/modules/engine/boundary-fixture.ts', "export { createChat } from '../chat/index.js';");
+    expect(upstream).toHaveLength(1);
+    expect(upstream[0]).toContain('engine may not use chat: module dependencies point one way');
+    expect(await boundaryErrors('src/modules/analytics/boundary-fixture.ts', "export type { Chat } from '../chat/contract.js';")).toHaveLength(1);
+    expect(await boundaryErrors('src/modules/storage/boundary-fixture.ts', "export type { Tenant } from '../security/contract.js';")).toHaveLength(1);
+    expect(await boundaryErrors('src/modules/chat/boundary-fixture.ts', "export type { TurnService } from '../engine/contract.js';")).toEqual([]);
   });
 
   it('rejects deep imports from outside src/modules too, such as the composition root and tests', async () => {
