@@ -6286,28 +6286,7 @@ export interface components {
             text: string;
             usage: components["schemas"]["ModelUsage"][];
         };
-        AnswerResultInput: {
-            citations: components["schemas"]["CitationInput"][];
-            hits: components["schemas"]["SearchHitInput"][];
-            /** @enum {string} */
-            method: "model" | "passage" | "none";
-            note?: string;
-            text: string;
-            usage: components["schemas"]["ModelUsageInput"][];
-        };
         ApiKeyInfo: {
-            createdAt: string;
-            createdBy: string | null;
-            expiresAt: string | null;
-            id: string;
-            lastUsedAt: string | null;
-            name: string;
-            prefix: string;
-            revokedAt: string | null;
-            scopes: ("flows:read" | "flows:write" | "flows:publish" | "flows:run" | "conversations:read" | "conversations:write" | "conversations:reset" | "handoff:reply" | "integrations:read" | "integrations:write" | "knowledge:read" | "knowledge:write" | "channels:read" | "channels:write" | "models:read" | "models:write" | "analytics:read" | "analytics:write" | "users:read" | "users:write" | "api_keys:read" | "api_keys:write" | "audit:read" | "tenant:admin" | "platform:admin")[];
-            tenantId: string;
-        };
-        ApiKeyInfoInput: {
             createdAt: string;
             createdBy: string | null;
             expiresAt: string | null;
@@ -6333,30 +6312,7 @@ export interface components {
             target?: string;
             userAgent: string | null;
         };
-        AuditRecordInput: {
-            action: string;
-            actorId: string | null;
-            /** @enum {string} */
-            actorType: "api_key" | "user" | "platform" | "system";
-            at: string;
-            details?: {
-                [key: string]: unknown;
-            };
-            id: string;
-            ip: string | null;
-            target?: string;
-            userAgent: string | null;
-        };
         ChannelKind: {
-            capabilities: {
-                [key: string]: unknown;
-            };
-            configSchema: unknown;
-            /** @enum {string} */
-            id: "web" | "whatsapp" | "messenger" | "slack" | "voice";
-            secretFields: string[];
-        };
-        ChannelKindInput: {
             capabilities: {
                 [key: string]: unknown;
             };
@@ -6372,25 +6328,7 @@ export interface components {
             flowId: string;
             updatedAt: string;
         };
-        ChannelRouteInput: {
-            account: string;
-            /** @enum {string} */
-            channel: "web" | "whatsapp" | "messenger" | "slack" | "voice";
-            flowId: string;
-            updatedAt: string;
-        };
         ChannelView: {
-            /** @enum {string} */
-            channel: "web" | "whatsapp" | "messenger" | "slack" | "voice";
-            config: {
-                [key: string]: unknown;
-            };
-            enabled: boolean;
-            secretsSet: string[];
-            updatedAt: string;
-            webhookPath: string | null;
-        };
-        ChannelViewInput: {
             /** @enum {string} */
             channel: "web" | "whatsapp" | "messenger" | "slack" | "voice";
             config: {
@@ -6410,47 +6348,7 @@ export interface components {
             start: number;
             url: string | null;
         };
-        CitationInput: {
-            chunk: number;
-            chunkId: string;
-            end: number;
-            sourceId: string;
-            sourceName: string;
-            start: number;
-            url: string | null;
-        };
         Conversation: {
-            calls?: {
-                flow: string;
-                from: string;
-                version: number;
-            }[];
-            channel: string;
-            conversationId?: string;
-            flowId?: string;
-            flowVersion?: number;
-            handoff: {
-                assignee?: string | null;
-                at: string;
-                /** @constant */
-                by: "flow";
-            } | null;
-            id: string;
-            lastMessageAt: string;
-            messageCount: number;
-            slots?: {
-                [key: string]: unknown;
-            };
-            startedAt: string;
-            state?: string | null;
-            status: string;
-            turn?: number;
-            updatedAt?: string;
-            vars?: {
-                [key: string]: unknown;
-            };
-        };
-        ConversationInput: {
             calls?: {
                 flow: string;
                 from: string;
@@ -6503,44 +6401,7 @@ export interface components {
                 started: number;
             };
         };
-        ConversationsReportInput: {
-            /** @enum {string} */
-            bucket: "minute" | "hour" | "day";
-            from: string;
-            series: {
-                bucket: string;
-                ended: number;
-                goalsReached: number;
-                handoffs: number;
-                started: number;
-            }[];
-            to: string;
-            totals: {
-                averageTurns: number | null;
-                containmentRate: number | null;
-                ended: number;
-                goalCompletionRate: number | null;
-                goalsReached: number;
-                handoffs: number;
-                started: number;
-            };
-        };
         ConversationSummary: {
-            channel: string;
-            handoff: {
-                assignee?: string | null;
-                at: string;
-                /** @constant */
-                by: "flow";
-            } | null;
-            id: string;
-            lastMessageAt: string;
-            messageCount: number;
-            startedAt: string;
-            /** @enum {string} */
-            status: "active" | "handoff";
-        };
-        ConversationSummaryInput: {
             channel: string;
             handoff: {
                 assignee?: string | null;
@@ -6559,26 +6420,7 @@ export interface components {
             key: components["schemas"]["ApiKeyInfo"];
             secret: string;
         };
-        CreatedApiKeyInput: {
-            key: components["schemas"]["ApiKeyInfoInput"];
-            secret: string;
-        };
         CustomMetricsReport: {
-            /** @enum {string} */
-            bucket: "minute" | "hour" | "day";
-            from: string;
-            series: {
-                average: number;
-                bucket: string;
-                count: number;
-                max: number;
-                min: number;
-                name: string;
-                sum: number;
-            }[];
-            to: string;
-        };
-        CustomMetricsReportInput: {
             /** @enum {string} */
             bucket: "minute" | "hour" | "day";
             from: string;
@@ -6598,19 +6440,7 @@ export interface components {
             redactPersonalData: boolean;
             updatedAt: string | null;
         };
-        DataPolicyInput: {
-            messageRetentionDays: number | null;
-            redactPersonalData: boolean;
-            updatedAt: string | null;
-        };
         Error: {
-            error: {
-                code: string;
-                details?: unknown;
-                message: string;
-            };
-        };
-        ErrorInput: {
             error: {
                 code: string;
                 details?: unknown;
@@ -6633,22 +6463,6 @@ export interface components {
             }[];
             warnings: components["schemas"]["FlowIssue"][];
         };
-        FlowDetailInput: {
-            createdAt: string;
-            definition: unknown;
-            errors: components["schemas"]["FlowIssueInput"][];
-            id: string;
-            isDefault: boolean;
-            name: string;
-            publishedVersion: number | null;
-            source: string;
-            updatedAt: string;
-            versions: {
-                publishedAt: string;
-                version: number;
-            }[];
-            warnings: components["schemas"]["FlowIssueInput"][];
-        };
         FlowIssue: {
             code: string;
             line?: number;
@@ -6657,23 +6471,7 @@ export interface components {
             /** @enum {string} */
             severity: "error" | "warning";
         };
-        FlowIssueInput: {
-            code: string;
-            line?: number;
-            message: string;
-            path: string;
-            /** @enum {string} */
-            severity: "error" | "warning";
-        };
         FlowSummary: {
-            createdAt: string;
-            id: string;
-            isDefault: boolean;
-            name: string;
-            publishedVersion: number | null;
-            updatedAt: string;
-        };
-        FlowSummaryInput: {
             createdAt: string;
             id: string;
             isDefault: boolean;
@@ -6690,15 +6488,6 @@ export interface components {
             /** @constant */
             valid: false;
         };
-        FlowValidationInput: {
-            /** @constant */
-            valid: true;
-            warnings: components["schemas"]["FlowIssueInput"][];
-        } | {
-            issues: components["schemas"]["FlowIssueInput"][];
-            /** @constant */
-            valid: false;
-        };
         FlowVersion: {
             definition: unknown;
             flowId: string;
@@ -6706,26 +6495,7 @@ export interface components {
             source: string;
             version: number;
         };
-        FlowVersionInput: {
-            definition: unknown;
-            flowId: string;
-            publishedAt: string;
-            source: string;
-            version: number;
-        };
         FunnelReport: {
-            /** @enum {string} */
-            bucket: "minute" | "hour" | "day";
-            from: string;
-            states: {
-                dropOffRate: number;
-                droppedOff: number;
-                entered: number;
-                state: string;
-            }[];
-            to: string;
-        };
-        FunnelReportInput: {
             /** @enum {string} */
             bucket: "minute" | "hour" | "day";
             from: string;
@@ -6749,31 +6519,11 @@ export interface components {
             secretsSet: string[];
             updatedAt: string;
         };
-        IntegrationInput: {
-            config: {
-                [key: string]: unknown;
-            };
-            createdAt: string;
-            description: string | null;
-            id: string;
-            kind: string;
-            name: string;
-            secretsSet: string[];
-            updatedAt: string;
-        };
         IntegrationKind: {
             configSchema: unknown;
             description: string;
             id: string;
             operations?: components["schemas"]["IntegrationOperation"][];
-            secretsSchema: unknown;
-            title: string;
-        };
-        IntegrationKindInput: {
-            configSchema: unknown;
-            description: string;
-            id: string;
-            operations?: components["schemas"]["IntegrationOperationInput"][];
             secretsSchema: unknown;
             title: string;
         };
@@ -6783,28 +6533,7 @@ export interface components {
             inputSchema?: unknown;
             name: string;
         };
-        IntegrationOperationInput: {
-            description?: string;
-            idempotent: boolean;
-            inputSchema?: unknown;
-            name: string;
-        };
         IntegrationsReport: {
-            /** @enum {string} */
-            bucket: "minute" | "hour" | "day";
-            from: string;
-            integrations: {
-                calls: number;
-                integration: string;
-                operation: string;
-                p50: number | null;
-                p95: number | null;
-                successes: number;
-                successRate: number;
-            }[];
-            to: string;
-        };
-        IntegrationsReportInput: {
             /** @enum {string} */
             bucket: "minute" | "hour" | "day";
             from: string;
@@ -6839,26 +6568,6 @@ export interface components {
             /** @constant */
             scope: "instance";
         };
-        IntegrationStatusInput: {
-            /** @enum {string} */
-            circuit: "closed" | "open" | "half_open";
-            integrationId: string;
-            lastError: {
-                at: string;
-                code: string;
-                message: string;
-            } | null;
-            lastSuccessAt: string | null;
-            latencyMs: {
-                p50: number | null;
-                p95: number | null;
-                samples: number;
-            };
-            name: string;
-            reachable: boolean | null;
-            /** @constant */
-            scope: "instance";
-        };
         IntegrationTestResult: {
             error?: {
                 code: string;
@@ -6870,30 +6579,7 @@ export interface components {
             operations?: components["schemas"]["IntegrationOperation"][];
             value?: unknown;
         };
-        IntegrationTestResultInput: {
-            error?: {
-                code: string;
-                message: string;
-                status?: number;
-            };
-            latencyMs: number;
-            ok: boolean;
-            operations?: components["schemas"]["IntegrationOperationInput"][];
-            value?: unknown;
-        };
         IntentsReport: {
-            /** @enum {string} */
-            bucket: "minute" | "hour" | "day";
-            from: string;
-            intents: {
-                averageConfidence: number | null;
-                count: number;
-                intent: string;
-                share: number;
-            }[];
-            to: string;
-        };
-        IntentsReportInput: {
             /** @enum {string} */
             bucket: "minute" | "hour" | "day";
             from: string;
@@ -6909,25 +6595,7 @@ export interface components {
             inviteToken: string;
             user: components["schemas"]["User"];
         };
-        InvitedUserInput: {
-            inviteToken: string;
-            user: components["schemas"]["UserInput"];
-        };
         KnowledgeSource: {
-            chunkCount: number;
-            createdAt: string;
-            embeddingModel: string | null;
-            error: string | null;
-            id: string;
-            indexedAt: string | null;
-            /** @enum {string} */
-            kind: "markdown" | "text" | "html" | "pdf" | "url";
-            name: string;
-            /** @enum {string} */
-            status: "indexed" | "failed";
-            url: string | null;
-        };
-        KnowledgeSourceInput: {
             chunkCount: number;
             createdAt: string;
             embeddingModel: string | null;
@@ -6960,41 +6628,11 @@ export interface components {
                 turns: number;
             };
         };
-        LatencyReportInput: {
-            /** @enum {string} */
-            bucket: "minute" | "hour" | "day";
-            from: string;
-            series: {
-                bucket: string;
-                p50: number | null;
-                p95: number | null;
-                p99: number | null;
-                turns: number;
-            }[];
-            to: string;
-            totals: {
-                p50: number | null;
-                p95: number | null;
-                p99: number | null;
-                turns: number;
-            };
-        };
         LiveFigures: {
             activeConversations: number;
             messagesLastMinute: number;
         };
-        LiveFiguresInput: {
-            activeConversations: number;
-            messagesLastMinute: number;
-        };
         Me: {
-            /** @enum {string} */
-            kind: "api_key" | "user" | "platform";
-            permissions: ("flows:read" | "flows:write" | "flows:publish" | "flows:run" | "conversations:read" | "conversations:write" | "conversations:reset" | "handoff:reply" | "integrations:read" | "integrations:write" | "knowledge:read" | "knowledge:write" | "channels:read" | "channels:write" | "models:read" | "models:write" | "analytics:read" | "analytics:write" | "users:read" | "users:write" | "api_keys:read" | "api_keys:write" | "audit:read" | "tenant:admin" | "platform:admin")[];
-            role: ("owner" | "admin" | "editor" | "analyst" | "agent") | null;
-            tenantId: string | null;
-        };
-        MeInput: {
             /** @enum {string} */
             kind: "api_key" | "user" | "platform";
             permissions: ("flows:read" | "flows:write" | "flows:publish" | "flows:run" | "conversations:read" | "conversations:write" | "conversations:reset" | "handoff:reply" | "integrations:read" | "integrations:write" | "knowledge:read" | "knowledge:write" | "channels:read" | "channels:write" | "models:read" | "models:write" | "analytics:read" | "analytics:write" | "users:read" | "users:write" | "api_keys:read" | "api_keys:write" | "audit:read" | "tenant:admin" | "platform:admin")[];
@@ -7019,82 +6657,7 @@ export interface components {
                 sent: number;
             };
         };
-        MessagesReportInput: {
-            /** @enum {string} */
-            bucket: "minute" | "hour" | "day";
-            from: string;
-            series: {
-                bucket: string;
-                fallbacks: number;
-                received: number;
-                sent: number;
-            }[];
-            to: string;
-            totals: {
-                fallbackRate: number | null;
-                fallbacks: number;
-                received: number;
-                sent: number;
-            };
-        };
         ModelSettings: {
-            effectiveRouting: {
-                cascadeThreshold: number;
-                tasks: {
-                    entities?: {
-                        model: string;
-                        provider: string;
-                    }[];
-                    generate?: {
-                        model: string;
-                        provider: string;
-                    }[];
-                    intent?: {
-                        model: string;
-                        provider: string;
-                    }[];
-                    sentiment?: {
-                        model: string;
-                        provider: string;
-                    }[];
-                };
-            };
-            providers: {
-                [key: string]: {
-                    apiKeyHint: string | null;
-                    baseUrl: string | null;
-                    defaultModel?: string;
-                    hasApiKey: boolean;
-                    /** @enum {string} */
-                    kind: "openai" | "openai_compatible" | "anthropic";
-                    /** @enum {string} */
-                    source: "tenant" | "installation";
-                };
-            };
-            routing: {
-                cascadeThreshold?: number;
-                tasks?: {
-                    entities?: {
-                        model: string;
-                        provider: string;
-                    }[];
-                    generate?: {
-                        model: string;
-                        provider: string;
-                    }[];
-                    intent?: {
-                        model: string;
-                        provider: string;
-                    }[];
-                    sentiment?: {
-                        model: string;
-                        provider: string;
-                    }[];
-                };
-            };
-            updatedAt: string | null;
-        };
-        ModelSettingsInput: {
             effectiveRouting: {
                 cascadeThreshold: number;
                 tasks: {
@@ -7177,32 +6740,6 @@ export interface components {
                 tokensOut: number;
             }[];
         };
-        ModelsReportInput: {
-            /** @enum {string} */
-            bucket: "minute" | "hour" | "day";
-            from: string;
-            series: {
-                bucket: string;
-                calls: number;
-                costUsd: number;
-                failures: number;
-                model: string;
-                provider: string;
-                tokensIn: number;
-                tokensOut: number;
-            }[];
-            to: string;
-            totals: {
-                averageLatencyMs: number | null;
-                calls: number;
-                costUsd: number;
-                failures: number;
-                model: string;
-                provider: string;
-                tokensIn: number;
-                tokensOut: number;
-            }[];
-        };
         ModelTestResult: {
             latencyMs: number;
             models: string[];
@@ -7217,38 +6754,7 @@ export interface components {
             /** @constant */
             ok: false;
         };
-        ModelTestResultInput: {
-            latencyMs: number;
-            models: string[];
-            /** @constant */
-            ok: true;
-        } | {
-            error: {
-                code: string;
-                message: string;
-            };
-            latencyMs: number;
-            /** @constant */
-            ok: false;
-        };
         ModelUsage: {
-            cached: boolean;
-            costUsd: number;
-            error?: {
-                code: string;
-                message: string;
-            };
-            latencyMs: number;
-            model: string;
-            ok: boolean;
-            priced: boolean;
-            provider: string;
-            /** @enum {string} */
-            task: "intent" | "entities" | "generate" | "sentiment";
-            tokensIn: number;
-            tokensOut: number;
-        };
-        ModelUsageInput: {
             cached: boolean;
             costUsd: number;
             error?: {
@@ -7289,47 +6795,7 @@ export interface components {
             };
             usage: components["schemas"]["ModelUsage"][];
         };
-        NluResultInput: {
-            alternatives: {
-                confidence: number;
-                name: string;
-            }[];
-            entities: {
-                end: number;
-                entity: string;
-                start: number;
-                text: string;
-                value: unknown;
-            }[];
-            intent: {
-                confidence: number;
-                name: string;
-            };
-            provider: string;
-            sentiment?: {
-                /** @enum {string} */
-                label: "positive" | "negative" | "neutral";
-                score: number;
-            };
-            usage: components["schemas"]["ModelUsageInput"][];
-        };
         OutboxEntry: {
-            attempts: number;
-            /** @enum {string} */
-            channel: "web" | "whatsapp" | "messenger" | "slack" | "voice";
-            conversationId: string;
-            createdAt: string;
-            delivery: ("sent" | "delivered" | "read" | "failed") | null;
-            externalId: string | null;
-            id: string;
-            lastError: string | null;
-            nextAttemptAt: string;
-            payload: unknown;
-            /** @enum {string} */
-            status: "pending" | "sent" | "dead";
-            updatedAt: string;
-        };
-        OutboxEntryInput: {
             attempts: number;
             /** @enum {string} */
             channel: "web" | "whatsapp" | "messenger" | "slack" | "voice";
@@ -7352,24 +6818,7 @@ export interface components {
             };
             subject: string;
         };
-        PersonErasureInput: {
-            conversationIds: string[];
-            deleted: {
-                [key: string]: number;
-            };
-            subject: string;
-        };
         PersonExport: {
-            conversationIds: string[];
-            data: {
-                [key: string]: {
-                    [key: string]: unknown[];
-                };
-            };
-            exportedAt: string;
-            userId: string | null;
-        };
-        PersonExportInput: {
             conversationIds: string[];
             data: {
                 [key: string]: {
@@ -7407,43 +6856,7 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        PlaygroundTurnInput: {
-            confidence: number | null;
-            ended: boolean;
-            handoff: boolean;
-            intent: string | null;
-            leftHandoff?: boolean;
-            replies: components["schemas"]["ReplyInput"][];
-            schedules?: ({
-                event?: string;
-                inMs: number;
-                key: string | null;
-                /** @constant */
-                kind: "schedule";
-                message?: string;
-            } | {
-                key: string;
-                /** @constant */
-                kind: "unschedule";
-            })[];
-            slots: {
-                [key: string]: unknown;
-            };
-            state: string | null;
-            trace: components["schemas"]["TraceEventInput"][];
-            vars: {
-                [key: string]: unknown;
-            };
-        };
         ProviderKind: {
-            configSchema: unknown;
-            defaultBaseUrl: string | null;
-            /** @enum {string} */
-            id: "openai" | "openai_compatible" | "anthropic";
-            requiresApiKey: boolean;
-            secretsSchema: unknown;
-        };
-        ProviderKindInput: {
             configSchema: unknown;
             defaultBaseUrl: string | null;
             /** @enum {string} */
@@ -7467,10 +6880,6 @@ export interface components {
             payload: string;
             title: string;
         };
-        ReplyButtonInput: {
-            payload: string;
-            title: string;
-        };
         ReplyCard: {
             buttons?: components["schemas"]["ReplyCardButton"][];
             imageUrl?: string;
@@ -7483,30 +6892,6 @@ export interface components {
             title: string;
             url?: string;
         };
-        ReplyCardButtonInput: {
-            payload?: string;
-            title: string;
-            url?: string;
-        };
-        ReplyCardInput: {
-            buttons?: components["schemas"]["ReplyCardButtonInput"][];
-            imageUrl?: string;
-            subtitle?: string;
-            title: string;
-            url?: string;
-        };
-        ReplyInput: {
-            buttons?: components["schemas"]["ReplyButtonInput"][];
-            cards?: components["schemas"]["ReplyCardInput"][];
-            list?: components["schemas"]["ReplyListInput"];
-            media?: components["schemas"]["ReplyMediaInput"];
-            modal?: components["schemas"]["ReplyModalInput"];
-            quickReplies?: components["schemas"]["ReplyButtonInput"][];
-            template?: components["schemas"]["ReplyTemplateInput"];
-            text: string;
-            /** @constant */
-            type: "text";
-        };
         ReplyList: {
             button: string;
             sections: {
@@ -7518,25 +6903,7 @@ export interface components {
                 title?: string;
             }[];
         };
-        ReplyListInput: {
-            button: string;
-            sections: {
-                rows: {
-                    description?: string;
-                    payload: string;
-                    title: string;
-                }[];
-                title?: string;
-            }[];
-        };
         ReplyMedia: {
-            caption?: string;
-            filename?: string;
-            /** @enum {string} */
-            type: "image" | "video" | "audio" | "file";
-            url: string;
-        };
-        ReplyMediaInput: {
             caption?: string;
             filename?: string;
             /** @enum {string} */
@@ -7562,31 +6929,7 @@ export interface components {
             /** @enum {string} */
             type: "text" | "select";
         };
-        ReplyModalFieldInput: {
-            label: string;
-            multiline?: boolean;
-            name: string;
-            optional?: boolean;
-            options?: {
-                title: string;
-                value: string;
-            }[];
-            placeholder?: string;
-            /** @enum {string} */
-            type: "text" | "select";
-        };
-        ReplyModalInput: {
-            callback?: string;
-            fields: components["schemas"]["ReplyModalFieldInput"][];
-            submit: string;
-            title: string;
-        };
         ReplyTemplate: {
-            language: string;
-            name: string;
-            params: string[];
-        };
-        ReplyTemplateInput: {
             language: string;
             name: string;
             params: string[];
@@ -7599,31 +6942,7 @@ export interface components {
             suggestedIntent: string | null;
             text: string;
         };
-        ReviewItemInput: {
-            confidence: number | null;
-            conversationId: string;
-            count: number;
-            lastAt: string;
-            suggestedIntent: string | null;
-            text: string;
-        };
         ScheduledMessage: {
-            attempts: number;
-            /** @enum {string} */
-            channel: "web" | "whatsapp" | "messenger" | "slack" | "voice";
-            conversationId: string;
-            createdAt: string;
-            dueAt: string;
-            event?: string;
-            id: string;
-            key: string | null;
-            lastError: string | null;
-            message?: string;
-            /** @enum {string} */
-            status: "pending" | "sent" | "cancelled" | "failed";
-            updatedAt: string;
-        };
-        ScheduledMessageInput: {
             attempts: number;
             /** @enum {string} */
             channel: "web" | "whatsapp" | "messenger" | "slack" | "voice";
@@ -7653,28 +6972,8 @@ export interface components {
                 similarity: number;
             } | null;
         };
-        SearchHitInput: {
-            bm25: {
-                rank: number;
-                score: number;
-            } | null;
-            citation: components["schemas"]["CitationInput"];
-            coverage: number;
-            score: number;
-            text: string;
-            vector: {
-                rank: number;
-                similarity: number;
-            } | null;
-        };
         SearchResult: {
             hits: components["schemas"]["SearchHit"][];
-            /** @enum {string} */
-            mode: "bm25" | "hybrid";
-            relevant: boolean;
-        };
-        SearchResultInput: {
-            hits: components["schemas"]["SearchHitInput"][];
             /** @enum {string} */
             mode: "bm25" | "hybrid";
             relevant: boolean;
@@ -7685,12 +6984,6 @@ export interface components {
             refreshToken: string;
             user: components["schemas"]["User"];
         };
-        SessionInput: {
-            accessToken: string;
-            expiresIn: number;
-            refreshToken: string;
-            user: components["schemas"]["UserInput"];
-        };
         StartedConversation: {
             /** @enum {string} */
             channel: "web" | "whatsapp" | "messenger" | "slack" | "voice";
@@ -7699,24 +6992,7 @@ export interface components {
             createdAt: string;
             idempotencyKey: string;
         };
-        StartedConversationInput: {
-            /** @enum {string} */
-            channel: "web" | "whatsapp" | "messenger" | "slack" | "voice";
-            conversationId: string;
-            created: boolean;
-            createdAt: string;
-            idempotencyKey: string;
-        };
         StateKind: {
-            ends: boolean;
-            mayWaitInside: boolean;
-            /** @enum {string} */
-            missingExit: "error" | "warning";
-            targetFields: string[];
-            type: string;
-            waitsForInput: boolean;
-        };
-        StateKindInput: {
             ends: boolean;
             mayWaitInside: boolean;
             /** @enum {string} */
@@ -7766,76 +7042,10 @@ export interface components {
             text: string | null;
             turnId: string | null;
         };
-        StoredMessageInput: {
-            attachments?: {
-                caption?: string;
-                filename?: string;
-                id?: string;
-                mimeType?: string;
-                /** @enum {string} */
-                type: "image" | "video" | "audio" | "file" | "sticker";
-                /** Format: uri */
-                url?: string;
-            }[];
-            /** @enum {string} */
-            author?: "bot" | "agent";
-            channel: string;
-            confidence?: number;
-            conversationId: string;
-            createdAt: string;
-            delivery?: {
-                at: string;
-                error?: string;
-                /** @enum {string} */
-                status: "sent" | "delivered" | "read" | "failed";
-            };
-            /** @enum {string} */
-            direction: "inbound" | "outbound";
-            externalId?: string;
-            form?: {
-                [key: string]: string;
-            };
-            id: string;
-            location?: {
-                address?: string;
-                latitude: number;
-                longitude: number;
-                name?: string;
-            };
-            payload: string | null;
-            reply: components["schemas"]["ReplyInput"] | null;
-            text: string | null;
-            turnId: string | null;
-        };
         SuiteResult: {
             failed: number;
             flow: string | null;
             flowIssues: components["schemas"]["FlowIssue"][];
-            ok: boolean;
-            passed: number;
-            results: {
-                failures: {
-                    actual: unknown;
-                    diff?: {
-                        /** @enum {string} */
-                        kind: "same" | "missing" | "unexpected";
-                        text: string;
-                    }[];
-                    expected: unknown;
-                    field: string;
-                    input: string | null;
-                    message?: string;
-                    turn: number;
-                }[];
-                name: string;
-                ok: boolean;
-                turns: number;
-            }[];
-        };
-        SuiteResultInput: {
-            failed: number;
-            flow: string | null;
-            flowIssues: components["schemas"]["FlowIssueInput"][];
             ok: boolean;
             passed: number;
             results: {
@@ -7867,23 +7077,7 @@ export interface components {
             status: "active" | "suspended";
             widgetKey: string;
         };
-        TenantInput: {
-            createdAt: string;
-            dailyMessageQuota: number;
-            id: string;
-            name: string;
-            slug: string;
-            /** @enum {string} */
-            status: "active" | "suspended";
-            widgetKey: string;
-        };
         TraceEvent: {
-            at: string;
-            type: string;
-        } & {
-            [key: string]: unknown;
-        };
-        TraceEventInput: {
             at: string;
             type: string;
         } & {
@@ -7923,46 +7117,8 @@ export interface components {
             revision: number;
             updatedAt: string;
         };
-        TrainingDataDetailInput: {
-            description: string | null;
-            document: {
-                description?: string;
-                /** @default {} */
-                entities: {
-                    [key: string]: {
-                        flags?: string;
-                        pattern: string;
-                        /** @constant */
-                        type: "regex";
-                    } | {
-                        /** @constant */
-                        type: "list";
-                        values: string[] | {
-                            [key: string]: string[];
-                        };
-                    } | {
-                        /** @enum {string} */
-                        type: "email" | "phone" | "number" | "ordinal" | "date" | "time" | "datetime" | "url" | "money";
-                    };
-                };
-                /** @default {} */
-                intents: {
-                    [key: string]: string[];
-                };
-            };
-            entities: number;
-            examples: number;
-            intents: number;
-            name: string;
-            revision: number;
-            updatedAt: string;
-        };
         TrainingDataImport: {
             trainingData: components["schemas"]["TrainingDataDetail"];
-            warnings: string[];
-        };
-        TrainingDataImportInput: {
-            trainingData: components["schemas"]["TrainingDataDetailInput"];
             warnings: string[];
         };
         TrainingDataSummary: {
@@ -7974,25 +7130,7 @@ export interface components {
             revision: number;
             updatedAt: string;
         };
-        TrainingDataSummaryInput: {
-            description: string | null;
-            entities: number;
-            examples: number;
-            intents: number;
-            name: string;
-            revision: number;
-            updatedAt: string;
-        };
         TrainingEvaluation: {
-            accuracy: number | null;
-            correct: number;
-            evaluatedAt: string;
-            name: string;
-            revision: number;
-            testExamples: number;
-            trainExamples: number;
-        };
-        TrainingEvaluationInput: {
             accuracy: number | null;
             correct: number;
             evaluatedAt: string;
@@ -8023,39 +7161,9 @@ export interface components {
             state: string | null;
             turnId: string;
         };
-        TurnResultInput: {
-            confidence: number | null;
-            ended: boolean;
-            handoff: boolean;
-            intent: string | null;
-            leftHandoff?: boolean;
-            replies: components["schemas"]["ReplyInput"][];
-            schedules?: ({
-                event?: string;
-                inMs: number;
-                key: string | null;
-                /** @constant */
-                kind: "schedule";
-                message?: string;
-            } | {
-                key: string;
-                /** @constant */
-                kind: "unschedule";
-            })[];
-            state: string | null;
-            turnId: string;
-        };
         TurnTrace: {
             createdAt: string;
             events: components["schemas"]["TraceEvent"][];
-            flowId: string;
-            flowVersion: number;
-            turn: number;
-            turnId: string;
-        };
-        TurnTraceInput: {
-            createdAt: string;
-            events: components["schemas"]["TraceEventInput"][];
             flowId: string;
             flowVersion: number;
             turn: number;
@@ -8073,24 +7181,52 @@ export interface components {
             status: "active" | "invited" | "disabled";
             tenantId: string;
         };
-        UserInput: {
-            createdAt: string;
-            email: string;
+        WebchatClientFrame: {
             id: string;
-            lastLoginAt: string | null;
-            name: string | null;
-            /** @enum {string} */
-            role: "owner" | "admin" | "editor" | "analyst" | "agent";
-            /** @enum {string} */
-            status: "active" | "invited" | "disabled";
-            tenantId: string;
+            payload?: string;
+            text?: string;
+            /** @constant */
+            type: "message";
+        };
+        WebchatServerFrame: {
+            id: string;
+            /** @constant */
+            type: "ack";
+        } | {
+            confidence: number | null;
+            ended: boolean;
+            handoff: boolean;
+            id: string;
+            intent: string | null;
+            leftHandoff?: boolean;
+            replies: components["schemas"]["Reply"][];
+            schedules?: ({
+                event?: string;
+                inMs: number;
+                key: string | null;
+                /** @constant */
+                kind: "schedule";
+                message?: string;
+            } | {
+                key: string;
+                /** @constant */
+                kind: "unschedule";
+            })[];
+            state: string | null;
+            turnId: string;
+            /** @constant */
+            type: "reply";
+        } | {
+            error: {
+                code: string;
+                details?: unknown;
+                message: string;
+            };
+            id?: string;
+            /** @constant */
+            type: "error";
         };
         WidgetEmbed: {
-            scriptUrl: string;
-            snippet: string;
-            widgetKey: string;
-        };
-        WidgetEmbedInput: {
             scriptUrl: string;
             snippet: string;
             widgetKey: string;

@@ -11,18 +11,16 @@ export type ReplyCard = Schemas['ReplyCard'];
 export type Reply = Omit<Schemas['Reply'], 'list' | 'template' | 'modal'>;
 
 /** What the page sends; the id makes a resend safe (the server answers a known id from memory). */
-export interface OutgoingMessage {
-  id: string;
-  text?: string;
-  payload?: string;
-}
+export type OutgoingMessage = Omit<Schemas['WebchatClientFrame'], 'type'>;
 
 export type ErrorBody = Omit<Schemas['Error']['error'], 'details'>;
 
+type Frame = Schemas['WebchatServerFrame'];
+/** A frame from the server as the widget keeps it: of an answer, only what it shows. */
 export type ServerFrame =
-  | { type: 'ack'; id: string }
-  | { type: 'reply'; id: string; replies: Reply[]; ended: boolean; handoff: boolean }
-  | { type: 'error'; id?: string; error: ErrorBody };
+  | Extract<Frame, { type: 'ack' }>
+  | (Pick<Extract<Frame, { type: 'reply' }>, 'type' | 'id' | 'ended' | 'handoff'> & { replies: Reply[] })
+  | (Omit<Extract<Frame, { type: 'error' }>, 'error'> & { error: ErrorBody });
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 

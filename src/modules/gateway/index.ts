@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
-import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from '../../shared/logger.js';
 import type { Adaptors } from '../adaptors/contract.js';
 import type { Analytics } from '../analytics/contract.js';
@@ -26,6 +26,7 @@ import type { Gateway, GatewayConfig } from './contract.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { httpMetricsHook } from './http-metrics.js';
 import { rejectUnsafeInput } from './input-guard.js';
+import { transformComponents } from './openapi-components.js';
 import { responseSerializer } from './response-serializer.js';
 import { logResponse, requestLogSerializers } from './request-log.js';
 import { analyticsRoutes } from './routes/analytics.js';
@@ -85,8 +86,7 @@ async function registerDocs(app: Api): Promise<void> {
       security: [{ apiKey: [] }],
     },
     transform: jsonSchemaTransform,
-    // Schemas with a `meta({id})` become components, so that generated client types have their names.
-    transformObject: jsonSchemaTransformObject,
+    transformObject: transformComponents,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/v1/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());

@@ -7,7 +7,7 @@ import { type Chat, storedMessageSchema, webchatMessageSchema } from '../../chat
 import { inboundTurnSchema, turnResultSchema } from '../../engine/contract.js';
 import type { Security, Tenant } from '../../security/contract.js';
 import type { Api } from '../api.js';
-import { listOf, responses } from '../responses.js';
+import { errorResponseSchema, listOf, responses } from '../responses.js';
 import { parseInput } from '../parse-input.js';
 
 const connectQuery = webchatMessageSchema.pick({ key: true, conversation: true });
@@ -15,12 +15,26 @@ const HEARTBEAT_MS = 30_000;
 const historyQuery = connectQuery.extend({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
 /** What the page sends: one message, with a client id so that the page can match the answer (and resend safely). */
-const frameSchema = z.object({
-  type: z.literal('message'),
-  id: z.string().min(1).max(100),
-  text: z.string().optional(),
-  payload: z.string().optional(),
-});
+const frameSchema = z
+  .object({
+    type: z.literal('message'),
+    id: z.string().min(1).max(100),
+    text: z.string().optional(),
+    payload: z.string().optional(),
+  })
+  .meta({ id: 'WebchatClientFrame' });
+
+/**
+ * What the server sends on the socket: the message was received (`ack`), the bot's answer to it, or
+ * why it failed. Named in the OpenAPI document's components, where the widget's types come from.
+ */
+export const serverFrameSchema = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('ack'), id: z.string() }),
+    turnResultSchema.extend({ type: z.literal('reply'), id: z.string() }),
+    z.object({ type: z.literal('error'), id: z.string().optional(), error: errorResponseSchema.shape.error }),
+  ])
+  .meta({ id: 'WebchatServerFrame' });
 
 /** The HTTP fallback takes JSON, also sent as text/plain so that browsers need no CORS preflight. */
 const fallbackBody = z.union([z.string(), z.record(z.string(), z.unknown())]);
@@ -30,7 +44,7 @@ const webchatAnswer = turnResultSchema.extend({ id: z.string() });
 /** A message of the conversation as the page shows it: who wrote it, and the bot's or an agent's reply. */
 const webchatMessage = storedMessageSchema.pick({ id: true, direction: true, text: true, reply: true, createdAt: true }).extend({ author: z.enum(['user', 'bot', 'agent']) });
 
-function send(socket: WebSocket, frame: unknown): void {
+function send(socket: WebSocket, frame: z.infer<typeof serverFrameSchema>): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
 }
 
