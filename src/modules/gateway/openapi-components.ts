@@ -2,7 +2,7 @@ import type { SwaggerTransformObject } from '@fastify/swagger';
 import { jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 
 const REF = /"#\/components\/schemas\/([^"]+)"/g;
-const refsIn = (value: unknown): string[] => [...(JSON.stringify(value ?? null).matchAll(REF) ?? [])].flatMap((m) => (m[1] ? [m[1]] : []));
+const refsIn = (value: unknown): string[] => [...JSON.stringify(value ?? null).matchAll(REF)].flatMap((m) => (m[1] ? [m[1]] : []));
 
 /**
  * The document's named schemas: every zod schema with a `.meta({id})` becomes a component, so that

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifySerializerCompiler } from 'fastify';
-import { safeEncode, type $ZodType } from 'zod/v4/core';
+import { z } from 'zod';
 
 /** Paths of fields in `sent` that `declared` (the schema's output) does not have. */
 function undeclaredPaths(sent: unknown, declared: unknown, at = ''): string[] {
@@ -18,10 +18,10 @@ function undeclaredPaths(sent: unknown, declared: unknown, at = ''): string[] {
  * the answer goes out whole, as the route made it, and the mismatch is logged. Either way no field
  * is silently dropped (zod's own serializer would strip the undeclared ones).
  */
-export function responseSerializer(options: { strict: boolean; logger: FastifyBaseLogger }): FastifySerializerCompiler<$ZodType> {
+export function responseSerializer(options: { strict: boolean; logger: FastifyBaseLogger }): FastifySerializerCompiler<z.ZodType> {
   return ({ schema, method, url, httpStatus }) =>
     (data) => {
-      const result = safeEncode(schema, data);
+      const result = z.safeEncode(schema, data);
       const problem = result.success
         ? undeclaredPaths(data, result.data).map((path) => `'${path}' is not in the response schema`)
         : result.error.issues.map((issue) => `'${issue.path.join('.')}': ${issue.message}`);
