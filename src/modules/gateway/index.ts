@@ -110,7 +110,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   const telemetry = deps.telemetry;
   if (telemetry) app.addHook('onRequest', async (request) => telemetry.nameRequest(`${request.method} ${request.routeOptions.url ?? 'unmatched'}`));
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(responseSerializer({ strict: deps.config.strictResponses, logger: app.log }));
+  app.setSerializerCompiler(responseSerializer({ strict: deps.config.strictResponses }));
   registerBodyParsers(app);
   app.addHook('preValidation', rejectUnsafeInput);
   app.setErrorHandler(errorHandler);
