@@ -38,14 +38,61 @@ async function startInstances(count: number, redisUrl: string, profileDir: strin
   return servers;
 }
 
-/** One open-loop run against `servers` (round robin), printed with the load average and the servers' CPU per message. */
+/** A gauge or a counter's value from a Prometheus text page (summed over its labels). */
+function metricValue(page: string, name: string): number {
+  let sum = 0;
+  for (const line of page.split('\n')) {
+    if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}
+
+const scrape = async (server: BenchServer) => (await fetch(`${server.url}/metrics`)).text();
+
+/** A histogram's cumulative bucket counts by upper bound. */
+function buckets(page: string, name: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const match of page.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)$`, 'gm'))) counts.set(match[1]!, Number(match[2]));
+  return counts;
+}
+
+/** The bucket bound under which 99% of what a histogram counted between two scrapes falls. */
+function p99Bound(before: Map<string, number>, after: Map<string, number>): string {
+  const delta = [...after].map(([le, n]) => [le, n - (before.get(le) ?? 0)] as const);
+  const total = delta.at(-1)?.[1] ?? 0;
+  const bound = delta.find(([, n]) => n >= total * 0.99)?.[0];
+  return total === 0 || bound === undefined ? 'n/a' : bound === '+Inf' ? '> 5 s' : `≤ ${Number(bound) * 1000} ms`;
+}
+
+/**
+ * Where a server's tail latency comes from: turns waiting for their group commit, its event loop's
+ * worst delays and the time spent in garbage collection during the run (prom-client's defaults; the loop-delay histogram restarts at
+ * each scrape, so the scrape before the run leaves only the run's delays in the one after).
+ */
+async function stallsDuring<T>(server: BenchServer, run: () => Promise<T>): Promise<{ result: T; stalls: string }> {
+  const before = await scrape(server);
+  const result = await run();
+  const page = await scrape(server);
+  const ms = (name: string) => (metricValue(page, name) * 1000).toFixed(0);
+  const gcMs = (metricValue(page, 'nodejs_gc_duration_seconds_sum') - metricValue(before, 'nodejs_gc_duration_seconds_sum')) * 1000;
+  const commit = p99Bound(buckets(before, 'mcp_turn_commit_wait_seconds'), buckets(page, 'mcp_turn_commit_wait_seconds'));
+  return {
+    result,
+    stalls: `commit wait p99 ${commit}, loop delay p99 ${ms('nodejs_eventloop_lag_p99_seconds')} ms max ${ms('nodejs_eventloop_lag_max_seconds')} ms, GC ${(gcMs / SECONDS).toFixed(0)} ms/s`,
+  };
+}
+
+/**
+ * One open-loop run against `servers` (round robin), printed with the load average, the servers'
+ * CPU per message and, for one server, its event-loop stalls.
+ */
 async function loadRow(label: string, servers: BenchServer[], rate: number, seconds = SECONDS): Promise<void> {
   const cpuBefore = servers.map((s) => processCpuMs(s.pid));
   const load = loadAverage();
-  const result = await openLoop(servers, { rate, seconds, conversations: CONVERSATIONS, runId: `r${rate}-${Date.now()}` });
+  const { result, stalls } = await stallsDuring(servers[0]!, () => openLoop(servers, { rate, seconds, conversations: CONVERSATIONS, runId: `r${rate}-${Date.now()}` }));
   const cpu = servers.reduce((sum, s, i) => sum + processCpuMs(s.pid) - cpuBefore[i]!, 0);
   const perMessage = result.ok > 0 ? `${((cpu / result.ok) * 1000).toFixed(0)} µs server CPU/msg` : '';
-  process.stdout.write(`${formatOpenLoop(label, result)}   ${perMessage}   (${load})\n`);
+  process.stdout.write(`${formatOpenLoop(label, result)}   ${perMessage}   ${servers.length === 1 ? stalls : `first instance: ${stalls}`}   (${load})\n`);
 }
 
 /** What a turn costs in storage: PostgreSQL transactions and Redis commands per turn, on a database and Redis of the bench's own. */

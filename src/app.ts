@@ -90,6 +90,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     logger: logger.child({ module: 'engine' }),
     config: { maxStepsPerTurn: config.engine.maxStepsPerTurn, lockTtlMs: config.storage.lockTtlMs, lockWaitMs: config.storage.lockWaitMs },
     turnRows: (record) => analytics.turnRows(record),
+    observeCommitWait: (seconds) => analytics.observeCommitWait(seconds),
     redactFor: (tenantId) => privacy.redactorFor(tenantId),
   });
   const turns = traceMethods(telemetry, 'engine', engine.turns, ['processMessage']);

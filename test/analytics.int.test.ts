@@ -237,6 +237,7 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/mcp_http_request_duration_seconds_bucket\{le="[^"]+",method="POST",route="\/v1\/conversations\/:conversationId\/messages",status="200"\} \d+/);
     expect(text).toMatch(/mcp_turns_total\{status="ended"\} \d+/);
     expect(text).toMatch(/mcp_lock_wait_seconds_count \d+/);
+    expect(text).toMatch(/mcp_turn_commit_wait_seconds_count [1-9]\d*/);
     expect(text).toMatch(/mcp_model_calls_total\{provider="[^"]+",task="intent",ok="true"\} \d+/);
     expect(text).toContain('mcp_integration_calls_total{ok="true"} 1');
     expect(text).toMatch(/mcp_analytics_events_stored_total \d+/);

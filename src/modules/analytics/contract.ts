@@ -142,6 +142,8 @@ export interface Analytics {
   live(tenantId: string): Promise<LiveFigures>;
   /** The gateway's per-request figure for the HTTP latency histogram. */
   observeHttp(sample: HttpSample): void;
+  /** A turn's wait for its group commit (queue and transaction), for the commit-wait histogram. */
+  observeCommitWait(seconds: number): void;
   /** Prometheus text exposition of every operator figure. */
   prometheus(): Promise<{ contentType: string; text: string }>;
   /** Resolves once every record staged before the call is stored, by any instance (tests, benchmarks). */

@@ -108,6 +108,7 @@ export function createAnalytics(deps: AnalyticsDeps): Analytics {
     customMetrics: report(customMetricsReport),
     live: (tenantId) => pipeline.live(tenantId, clock.now()),
     observeHttp: (sample) => metrics.observeHttp(sample),
+    observeCommitWait: (seconds) => metrics.observeCommitWait(seconds),
     prometheus: () => metrics.render(),
     flush: () => pipeline.flush(),
     async start() {

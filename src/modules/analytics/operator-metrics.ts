@@ -22,6 +22,12 @@ export function createOperatorMetrics(options: { backlog: () => Promise<number> 
   });
   const turns = new Counter({ name: 'mcp_turns_total', help: 'Committed turns by outcome', labelNames: ['status'] as const, registers: [registry] });
   const turnSeconds = new Histogram({ name: 'mcp_turn_duration_seconds', help: 'Turn processing time under the lock', buckets: SECONDS, registers: [registry] });
+  const commitWait = new Histogram({
+    name: 'mcp_turn_commit_wait_seconds',
+    help: 'Time a finished turn waited for its group commit (queued behind other batches, then its transaction)',
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 5],
+    registers: [registry],
+  });
   const lockWait = new Histogram({ name: 'mcp_lock_wait_seconds', help: 'Time a message waited for its conversation lock', buckets: SECONDS, registers: [registry] });
   const modelCalls = new Counter({ name: 'mcp_model_calls_total', help: 'Model calls by provider, task and outcome', labelNames: ['provider', 'task', 'ok'] as const, registers: [registry] });
   const modelSeconds = new Histogram({ name: 'mcp_model_call_duration_seconds', help: 'Model call latency', labelNames: ['provider'] as const, buckets: SECONDS, registers: [registry] });
@@ -62,6 +68,7 @@ export function createOperatorMetrics(options: { backlog: () => Promise<number> 
         integrationSeconds.observe(c.latencyMs / 1000);
       }
     },
+    observeCommitWait: (seconds: number) => commitWait.observe(seconds),
     stored: (count: number) => stored.inc(count),
     refused: () => refused.inc(),
     async render() {

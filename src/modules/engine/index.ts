@@ -50,6 +50,8 @@ export interface EngineDeps {
   config: { maxStepsPerTurn: number; lockTtlMs: number; lockWaitMs: number };
   /** The analytics rows of every finished turn, stored in the turn's transaction (so none is lost or counted twice). */
   turnRows?: (record: TurnRecord) => StagedRows | null;
+  /** Each turn's wait for its group commit, in seconds (operator metrics). */
+  observeCommitWait?: (seconds: number) => void;
   /** The workspace's redaction of personal data before a message or trace is stored (privacy), when it asks for one. */
   redactFor?: (tenantId: string) => Promise<(<T>(value: T) => T) | null>;
 }
@@ -71,7 +73,7 @@ export function createEngine(deps: EngineDeps): { turns: TurnService; authoring:
     maxSteps: deps.config.maxStepsPerTurn,
     lockTtlMs: deps.config.lockTtlMs,
     lockWaitMs: deps.config.lockWaitMs,
-    commits: createTurnCommits({ sql: deps.sql, contexts }),
+    commits: createTurnCommits({ sql: deps.sql, contexts, ...(deps.observeCommitWait ? { observeWait: deps.observeCommitWait } : {}) }),
     turnRows: deps.turnRows ?? (() => null),
   });
   const turn = { ...deps, maxSteps: deps.config.maxStepsPerTurn, subflows: compiledFlows.subflows };

@@ -30,7 +30,12 @@ const MAX_IN_FLIGHT = { postgres: 2, pglite: 1 } as const;
  * until its batch commits, so a batch never holds two turns of one conversation, and each turn
  * still commits whole or not at all.
  */
-export function createTurnCommits(deps: { sql: Sql; contexts: ContextStore }) {
+export function createTurnCommits(deps: {
+  sql: Sql;
+  contexts: ContextStore;
+  /** Each turn's seconds from finishing to committed (the queue and its batch's transaction): where a busy tenant's latency goes. */
+  observeWait?: (seconds: number) => void;
+}) {
   const queues = new Map<string, { waiting: Pending[]; inFlight: number }>();
 
   async function writeBatch(tx: SqlExecutor, tenantId: string, writes: readonly TurnWrite[]): Promise<boolean[]> {
@@ -93,12 +98,15 @@ export function createTurnCommits(deps: { sql: Sql; contexts: ContextStore }) {
   return {
     /** Commits the turn with whichever others are ready; resolves false when its context was saved by someone else first. */
     commit(tenantId: string, write: TurnWrite): Promise<boolean> {
-      return new Promise<boolean>((resolve, reject) => {
+      const finishedAt = performance.now();
+      const committed = new Promise<boolean>((resolve, reject) => {
         let queue = queues.get(tenantId);
         if (!queue) queues.set(tenantId, (queue = { waiting: [], inFlight: 0 }));
         queue.waiting.push({ write, resolve, reject });
         pump(tenantId);
       });
+      const { observeWait } = deps;
+      return observeWait ? committed.finally(() => observeWait((performance.now() - finishedAt) / 1000)) : committed;
     },
   };
 }
