@@ -74,8 +74,25 @@ const SAVE_TURNS = `WITH x AS (
     INSERT INTO turn_traces (id, tenant_id, conversation_id, turn, flow_id, flow_version, trace, message_id, result)
     SELECT x.turn_id, $1, x.conversation_id, x.turn, x.flow_id, x.flow_version, x.trace, x.message_id, x.result
       FROM x JOIN saved USING (conversation_id) WHERE x.turn_id IS NOT NULL
-  )
-  SELECT conversation_id FROM saved`;
+  )`;
+const SAVED = 'SELECT conversation_id FROM saved';
+
+/** A statement sent along with a save, as one more part of its WITH: one INSERT, UPDATE or DELETE whose result nobody reads. */
+export interface RiderStatement {
+  text: string;
+  params: readonly unknown[];
+}
+
+/** The save with `riders` appended to its WITH, their parameters numbered after the ones before them. */
+function saveWithRiders(params: unknown[], riders: readonly RiderStatement[]): string {
+  const parts = [SAVE_TURNS];
+  riders.forEach((rider, i) => {
+    const offset = params.length;
+    parts.push(`, r${i} AS (${rider.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`);
+    params.push(...rider.params);
+  });
+  return `${parts.join('')}\n  ${SAVED}`;
+}
 
 /** The key-value key of a conversation's cached context. */
 export const contextCacheKey = (tenantId: string, conversationId: string) => `conversation:${tenantId}:${conversationId}`;
@@ -144,9 +161,11 @@ export function createContextStore(deps: { sql: Sql; kv: Kv; logger: Logger }) {
   /**
    * Writes each context as the version after the one it was loaded at, with its turn's trace,
    * inside the caller's tenant transaction, in one statement; says which were saved. One that
-   * someone saved in between is not (nor its trace), and its cached copy is dropped.
+   * someone saved in between is not (nor its trace), and its cached copy is dropped. `riders` go
+   * in the same statement and are written whatever was saved: the caller sends them only when it
+   * may roll them back (a group commit's optimistic path).
    */
-  async function saveTurns(tx: SqlExecutor, tenantId: string, turns: readonly SavedTurn[]): Promise<boolean[]> {
+  async function saveTurns(tx: SqlExecutor, tenantId: string, turns: readonly SavedTurn[], riders: readonly RiderStatement[] = []): Promise<boolean[]> {
     const rows = turns.map(({ save: { conversationId, record }, trace }) => ({
       conversation_id: conversationId,
       flow_id: record.flowId,
@@ -159,7 +178,9 @@ export function createContextStore(deps: { sql: Sql; kv: Kv; logger: Logger }) {
         ? { turn_id: trace.turnId, turn: trace.turn, trace: trace.trace, message_id: trace.messageId, result: trace.result }
         : {}),
     }));
-    const savedIds = new Set((await tx.query<{ conversation_id: string }>(SAVE_TURNS, [tenantId, JSON.stringify(rows)])).map((row) => row.conversation_id));
+    const params: unknown[] = [tenantId, JSON.stringify(rows)];
+    const text = saveWithRiders(params, riders);
+    const savedIds = new Set((await tx.query<{ conversation_id: string }>(text, params)).map((row) => row.conversation_id));
     const saved = turns.map(({ save }) => savedIds.has(save.conversationId));
     const stale = turns.filter((_, i) => !saved[i]).map(({ save }) => cacheKey(tenantId, save.conversationId));
     await Promise.all(stale.map((key) => kv.del(key).catch(() => undefined)));

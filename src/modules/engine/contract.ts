@@ -221,7 +221,9 @@ export interface PlaygroundTurn extends Omit<z.infer<typeof playgroundTurnSchema
 
 /**
  * Writes rows that several turns of one tenant staged, in one statement, inside the transaction
- * that commits those turns (rows come in the turns' order).
+ * that commits those turns (rows come in the turns' order). The statement is a plain INSERT,
+ * UPDATE or DELETE whose result the writer does not read: the group commit sends it inside the
+ * contexts' own statement.
  */
 export type TurnRowWriter<Row> = (tx: SqlExecutor, tenantId: string, rows: readonly Row[]) => Promise<void>;
 

@@ -57,16 +57,40 @@ describe('group commits', () => {
     expect(traces).toHaveLength(4);
   });
 
+  it("stores every module's rows of a batch with its contexts, each writer's statement once", async () => {
+    const tenantId = randomUUID();
+    const contexts = createContextStore({ sql: storage.sql, kv: storage.kv, logger: silentLogger() });
+    const commits = createTurnCommits({ sql: storage.sql, contexts });
+    const conversations: TurnRowWriter<string> = async (tx, tenantId, rows) => {
+      await tx.query(`INSERT INTO conversations (tenant_id, id, doc, created_at, updated_at) SELECT $1, x, '{}'::jsonb, now(), now() FROM unnest($2::text[]) AS x`, [tenantId, rows]);
+    };
+    const messages: TurnRowWriter<string> = async (tx, tenantId, rows) => {
+      await tx.query(`INSERT INTO messages (id, tenant_id, conversation_id, doc) SELECT gen_random_uuid(), $2, x, jsonb_build_object('text', $1::text || x) FROM unnest($3::text[]) AS x`, ['hello ', tenantId, rows]);
+    };
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    const saved = await Promise.all(names.map((n) => commits.commit(tenantId, write(`conv-${n}`, [stagedRows(conversations, [n]), stagedRows(messages, [n])]))));
+    expect(saved).toEqual(names.map(() => true));
+    const stored = await storage.sql.withTenant(tenantId, async (tx) => ({
+      conversations: (await tx.query<{ id: string }>('SELECT id FROM conversations WHERE tenant_id = $1 ORDER BY id', [tenantId])).map((r) => r.id),
+      messages: (await tx.query<{ text: string }>("SELECT doc->>'text' AS text FROM messages WHERE tenant_id = $1 ORDER BY 1", [tenantId])).map((r) => r.text),
+      traces: (await tx.query('SELECT 1 FROM turn_traces WHERE tenant_id = $1', [tenantId])).length,
+    }));
+    expect(stored).toEqual({ conversations: names, messages: names.map((n) => `hello ${n}`), traces: names.length });
+  });
+
   it('does not save a context someone saved first, nor its trace or rows', async () => {
     const tenantId = randomUUID();
     const contexts = createContextStore({ sql: storage.sql, kv: storage.kv, logger: silentLogger() });
     const commits = createTurnCommits({ sql: storage.sql, contexts });
-    const written: string[] = [];
-    const writer: TurnRowWriter<string> = async (_tx, _tenantId, rows) => void written.push(...rows);
+    // A writer as chat's are: one statement, its result unread (so it may ride in the contexts' statement).
+    const writer: TurnRowWriter<string> = async (tx, tenantId, rows) => {
+      await tx.query(`INSERT INTO conversations (tenant_id, id, doc, created_at, updated_at) SELECT $1, x, '{}'::jsonb, now(), now() FROM unnest($2::text[]) AS x`, [tenantId, rows]);
+    };
     expect(await commits.commit(tenantId, write('conv-1', [stagedRows(writer, ['first'])]))).toBe(true);
     // Loaded at version 0 as well, so it is stale now.
     expect(await commits.commit(tenantId, write('conv-1', [stagedRows(writer, ['stale'])]))).toBe(false);
-    expect(written).toEqual(['first']);
+    const written = await storage.sql.withTenant(tenantId, (tx) => tx.query<{ id: string }>('SELECT id FROM conversations WHERE tenant_id = $1', [tenantId]));
+    expect(written.map((r) => r.id)).toEqual(['first']);
     const traces = await storage.sql.withTenant(tenantId, (tx) => tx.query('SELECT 1 FROM turn_traces WHERE tenant_id = $1', [tenantId]));
     expect(traces).toHaveLength(1);
   });

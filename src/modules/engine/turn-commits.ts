@@ -1,5 +1,5 @@
 import { isOutage, type Sql, type SqlExecutor } from '../storage/index.js';
-import type { ContextStore, SavedTurn } from './context-store.js';
+import type { ContextStore, RiderStatement, SavedTurn } from './context-store.js';
 import type { StagedRows, TurnRowWriter } from './contract.js';
 
 /** Everything one finished turn stores. */
@@ -23,12 +23,45 @@ const MAX_BATCH = 128;
  */
 const MAX_IN_FLIGHT = { postgres: 2, pglite: 1 } as const;
 
+/** The rows of `writes`, each writer once, in the order turns first staged them (a transcript's conversation before its messages). */
+function rowsByWriter(writes: readonly TurnWrite[]): Map<TurnRowWriter<unknown>, unknown[]> {
+  const byWriter = new Map<TurnRowWriter<unknown>, unknown[]>();
+  for (const { staged } of writes) {
+    for (const { writer, rows } of staged) {
+      const all = byWriter.get(writer);
+      if (all) all.push(...rows);
+      else byWriter.set(writer, [...rows]);
+    }
+  }
+  return byWriter;
+}
+
+/**
+ * The writers' statements, taken by a stand-in transaction that keeps them instead of sending
+ * them (writers do not read their statements' results); null when one is not a plain INSERT,
+ * UPDATE or DELETE, which cannot ride along in another statement's WITH.
+ */
+async function riderStatements(tenantId: string, byWriter: Map<TurnRowWriter<unknown>, unknown[]>): Promise<RiderStatement[] | null> {
+  const riders: RiderStatement[] = [];
+  const keeper: SqlExecutor = {
+    query: async (text, params = []) => {
+      riders.push({ text, params });
+      return [];
+    },
+  };
+  for (const [writer, rows] of byWriter) if (rows.length > 0) await writer(keeper, tenantId, rows);
+  return riders.every((r) => /^\s*(INSERT|UPDATE|DELETE)\s/i.test(r.text)) ? riders : null;
+}
+
+/** A batch whose optimistic statement met a context saved by someone else: rolled back and written again with only the turns that save. */
+class StaleContextInBatch extends Error {}
+
 /**
  * Group commit: the turns of one tenant that finish while earlier ones commit are stored together,
- * in one transaction (their contexts and traces in one statement, each other module's rows in one
- * more), instead of a transaction and seven round trips each. A turn's conversation lock is held
- * until its batch commits, so a batch never holds two turns of one conversation, and each turn
- * still commits whole or not at all.
+ * in one transaction and usually one statement (their contexts, traces and every module's rows),
+ * instead of a transaction and seven round trips each. A turn's conversation lock is held until
+ * its batch commits, so a batch never holds two turns of one conversation, and each turn still
+ * commits whole or not at all.
  */
 export function createTurnCommits(deps: {
   sql: Sql;
@@ -38,27 +71,38 @@ export function createTurnCommits(deps: {
 }) {
   const queues = new Map<string, { waiting: Pending[]; inFlight: number }>();
 
-  async function writeBatch(tx: SqlExecutor, tenantId: string, writes: readonly TurnWrite[]): Promise<boolean[]> {
+  /**
+   * The usual case, in one statement: every context saves, so every turn's rows go with them (the
+   * writers' statements ride in the save's WITH). Three round trips a batch (begin, the statement,
+   * commit) instead of one per writer more, and each costs the server a turn of its event loop.
+   */
+  async function writeTogether(tx: SqlExecutor, tenantId: string, writes: readonly TurnWrite[]): Promise<boolean[]> {
+    const riders = await riderStatements(tenantId, rowsByWriter(writes));
+    if (!riders) return writeInSteps(tx, tenantId, writes);
+    const saved = await deps.contexts.saveTurns(tx, tenantId, writes, riders);
+    if (!saved.every(Boolean)) throw new StaleContextInBatch();
+    for (const { commit } of writes) await commit?.(tx);
+    return saved;
+  }
+
+  /** Contexts first, then only the rows of the turns whose context saved. */
+  async function writeInSteps(tx: SqlExecutor, tenantId: string, writes: readonly TurnWrite[]): Promise<boolean[]> {
     const saved = await deps.contexts.saveTurns(tx, tenantId, writes);
     const applied = writes.filter((_, i) => saved[i]);
-    if (applied.length === 0) return saved;
-    // Each writer once, in the order turns first staged them (a transcript's conversation before its messages).
-    const byWriter = new Map<TurnRowWriter<unknown>, unknown[]>();
-    for (const { staged } of applied) {
-      for (const { writer, rows } of staged) {
-        const all = byWriter.get(writer);
-        if (all) all.push(...rows);
-        else byWriter.set(writer, [...rows]);
-      }
-    }
-    for (const [writer, rows] of byWriter) if (rows.length > 0) await writer(tx, tenantId, rows);
+    for (const [writer, rows] of rowsByWriter(applied)) if (rows.length > 0) await writer(tx, tenantId, rows);
     for (const { commit } of applied) await commit?.(tx);
     return saved;
   }
 
   async function commitBatch(tenantId: string, batch: Pending[]): Promise<void> {
+    const writes = batch.map((p) => p.write);
     try {
-      const saved = await deps.sql.withTenant(tenantId, (tx) => writeBatch(tx, tenantId, batch.map((p) => p.write)));
+      const saved = await deps.sql
+        .withTenant(tenantId, (tx) => writeTogether(tx, tenantId, writes))
+        .catch((error: unknown) => {
+          if (error instanceof StaleContextInBatch) return deps.sql.withTenant(tenantId, (tx) => writeInSteps(tx, tenantId, writes));
+          throw error;
+        });
       batch.forEach((pending, i) => pending.resolve(saved[i] ?? false));
     } catch (error) {
       if (batch.length === 1 || isOutage(error)) {
