@@ -6,6 +6,7 @@ import type { PersonDataPart } from './shared/person-data.js';
 import { createAnalyticsPersonData } from './modules/analytics/index.js';
 import { createChatPersonData } from './modules/chat/index.js';
 import { createEnginePersonData } from './modules/engine/index.js';
+import { createModelsPersonData } from './modules/models/index.js';
 import { createSecurityPersonData } from './modules/security/index.js';
 import type { Kv, Locks, Sql } from './modules/storage/index.js';
 
@@ -88,5 +89,5 @@ export type PersonData = ReturnType<typeof createPersonData>;
 
 /** Every module's part, in the order they are asked: the engine first, so no turn is running when chat deletes. */
 export function personDataParts(deps: { sql: Sql; kv: Kv; locks: Locks; lockWaitMs: number }): PersonDataPart[] {
-  return [createEnginePersonData(deps), createChatPersonData(deps), createAnalyticsPersonData(deps), createSecurityPersonData(deps)];
+  return [createEnginePersonData(deps), createChatPersonData(deps), createAnalyticsPersonData(deps), createSecurityPersonData(deps), createModelsPersonData(deps)];
 }

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createModelsPersonData } from '../src/modules/models/index.js';
 import type { Storage } from '../src/modules/storage/index.js';
 import { type FakeAnthropic, message, startFakeAnthropic } from './fakes/anthropic.js';
 import { completion, type FakeOpenAi, startFakeOpenAi } from './fakes/openai.js';
@@ -55,7 +56,7 @@ describe('cascade', () => {
 });
 
 describe('cache', () => {
-  it('answers identical calls from memory, then from Redis for another instance, and never across tenants', async () => {
+  it('answers identical calls from the shared cache, for another instance too, and never across tenants', async () => {
     const first = await withFakes({ cacheTtlMs: 60_000 });
     openai.answerWith(completion({ intent: 'track_order', confidence: 0.9 }));
     const always = { routing: { cascadeThreshold: 1 } };
@@ -72,6 +73,23 @@ describe('cache', () => {
     const otherTenant = await second.models.parse(second.tenant, parseInput('any news on my stuff?', always));
     expect(otherTenant.usage.at(-1)).toMatchObject({ cached: false });
     expect(openai.chats()).toHaveLength(2);
+  });
+
+  it("drops a workspace's cached answers when a person there is erased, on every instance, and no other workspace's", async () => {
+    const one = await withFakes({ cacheTtlMs: 60_000 });
+    const two = modelsHarness({ storage, openaiUrl: openai.url, config: { cacheTtlMs: 60_000 } });
+    openai.answerWith(completion({ intent: 'track_order', confidence: 0.9 }));
+    const always = { routing: { cascadeThreshold: 1 } };
+    await one.models.parse(one.tenant, parseInput('my email is ann@example.com, where is it?', always));
+    await two.models.parse(two.tenant, parseInput('my email is ann@example.com, where is it?', always));
+    expect(openai.chats()).toHaveLength(2);
+
+    expect(await createModelsPersonData({ kv: storage.kv }).forget(one.tenant, ['c1'])).toEqual({ cachedAnswers: 1 });
+    // The instance that cached it asks the model again; the second workspace still has its answer.
+    const asked = await one.models.parse(one.tenant, parseInput('my email is ann@example.com, where is it?', always));
+    expect(asked.usage.at(-1)).toMatchObject({ cached: false });
+    const kept = await one.models.parse(two.tenant, parseInput('my email is ann@example.com, where is it?', always));
+    expect(kept.usage.at(-1)).toMatchObject({ cached: true });
   });
 });
 

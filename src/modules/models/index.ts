@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/clock.js';
 import { type Logger, silentLogger } from '../../shared/logger.js';
 import type { Secrets } from '../security/contract.js';
+import { createMemoryKv } from '../storage/index.js';
 import type { Kv, Sql } from '../storage/contract.js';
 import type { GenerateResult, Models } from './contract.js';
 import { callModels, type CallerDeps } from './model-caller.js';
@@ -27,6 +28,7 @@ export * from './contract.js';
 export { modelSecretHolder } from './reseal-secrets.js';
 export { modelsMigrations } from './migrations.js';
 export { modelsTenantData } from './tenant-data.js';
+export { createModelsPersonData } from './person-data.js';
 export type { ModelsConfig } from './model-config.js';
 // For the NLU benchmark, which trains the offline classifier on CLINC150 directly.
 export { trainIntentClassifier } from './nlu/intent-classifier.js';
@@ -73,7 +75,7 @@ export function createModels(deps: ModelsDeps): Models {
   const settings = createSettingsService({ store, directory, config, logger, now: clock.now });
   const caller: CallerDeps = {
     directory,
-    cache: createResponseCache({ kv: deps.kv ?? null, clock, ttlMs: config.cacheTtlMs }),
+    cache: createResponseCache({ kv: deps.kv ?? createMemoryKv(), ttlMs: config.cacheTtlMs }),
     clock,
     sleep: deps.sleep ?? realSleep,
     random: deps.random ?? Math.random,

@@ -1,13 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Clock } from '../../shared/clock.js';
 import type { Kv } from '../storage/contract.js';
-import { LruCache } from './model-cache.js';
 import type { ChatRequest, ChatResponse } from './providers/provider.js';
-
-interface Entry {
-  response: ChatResponse;
-  expiresAt: number;
-}
 
 export interface ResponseCache {
   get(tenantId: string, key: string): Promise<ChatResponse | null>;
@@ -19,30 +12,33 @@ export function cacheKey(parts: { provider: string; endpoint: string; task: stri
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 }
 
+const tenantPrefix = (tenantId: string) => `cache:models:${tenantId}:`;
+
+/**
+ * Drops every cached answer of a tenant, for a person's erasure: an answer may quote them, and a
+ * hashed key cannot say whose conversation it came from. Returns how many were dropped.
+ */
+export const forgetCachedAnswers = (kv: Kv, tenantId: string): Promise<number> => kv.deleteMatching(tenantPrefix(tenantId));
+
 /**
  * Identical calls (same tenant, provider, model, task and prompt) answered again without spending
- * tokens: process memory first, then the shared Kv (Redis in server mode), so that instances
- * share answers. Only validated answers are stored. A Kv failure degrades to a miss.
+ * tokens, from the shared Kv (Redis in server mode), so that instances share answers and an
+ * erasure reaches every copy. Only here, not in process memory too: a model call takes hundreds of
+ * milliseconds, a Redis read a fraction of one. Only validated answers are stored. A Kv failure
+ * degrades to a miss.
  */
-export function createResponseCache(deps: { kv: Kv | null; clock: Clock; ttlMs: number; size?: number }): ResponseCache {
-  const memory = new LruCache<Entry>(deps.size ?? 1000);
-  const kvKey = (tenantId: string, key: string) => `cache:models:${tenantId}:${key}`;
+export function createResponseCache(deps: { kv: Kv; ttlMs: number }): ResponseCache {
+  const kvKey = (tenantId: string, key: string) => `${tenantPrefix(tenantId)}${key}`;
 
   return {
     async get(tenantId, key) {
       if (deps.ttlMs <= 0) return null;
-      const local = memory.get(`${tenantId}:${key}`);
-      if (local && local.expiresAt > deps.clock.now()) return local.response;
-      const stored = deps.kv ? await deps.kv.get(kvKey(tenantId, key)).catch(() => null) : null;
-      if (!stored) return null;
-      const response = JSON.parse(stored) as ChatResponse;
-      memory.set(`${tenantId}:${key}`, { response, expiresAt: deps.clock.now() + deps.ttlMs });
-      return response;
+      const stored = await deps.kv.get(kvKey(tenantId, key)).catch(() => null);
+      return stored ? (JSON.parse(stored) as ChatResponse) : null;
     },
     async set(tenantId, key, response) {
       if (deps.ttlMs <= 0) return;
-      memory.set(`${tenantId}:${key}`, { response, expiresAt: deps.clock.now() + deps.ttlMs });
-      await deps.kv?.set(kvKey(tenantId, key), JSON.stringify(response), { ttlMs: deps.ttlMs }).catch(() => undefined);
+      await deps.kv.set(kvKey(tenantId, key), JSON.stringify(response), { ttlMs: deps.ttlMs }).catch(() => undefined);
     },
   };
 }
