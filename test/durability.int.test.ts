@@ -107,6 +107,11 @@ describe.skipIf(missing !== null)('durable turns through crashes and outages (is
       { maxMs: 30_000, stableMs: 6_000 },
     );
     if (anomalies.length > 0) expect.fail(`\n${formatAnomalies(history, anomalies)}`);
+    // Every fault really happened: a kill or restart that failed would make this a run without faults.
+    const faults = history.events.filter((e) => e.op === 'fault').map((e) => e.detail);
+    const done = faults.filter((f) => f.endsWith(': done')).map((f) => f.slice(0, -': done'.length));
+    expect(done).toEqual(['kill -9 instance a', 'restart instance a', 'PostgreSQL restart -m immediate', 'Redis restart (empty)']);
+    console.info(`durability: ${history.events.filter((e) => e.op === 'send' && e.outcome === 'ack').length} acknowledged sends through ${done.join(', ')}`);
     expect(history.events.some((e) => e.op === 'send' && e.outcome === 'ack')).toBe(true);
     // An outage is the client's cue to retry (503 + Retry-After), never reported as our bug (500).
     const internal = history.events.filter((e): e is SendEvent => e.op === 'send' && e.status === 500);
