@@ -1,9 +1,12 @@
+import { Redis } from 'ioredis';
+import { dropDatabase } from '../test/support/env.js';
 import { benchAnalytics } from './analytics.js';
 import { benchAgainstBotbuilder } from './botbuilder-form.js';
 import { benchEmbedded } from './embedded-load.js';
 import { benchFlowTurn } from './flow-turn.js';
 import { benchLiveConversations } from './live-conversations.js';
 import { benchServerLoad } from './server-load.js';
+import { BENCH_DB } from './targets.js';
 
 const progress = (text: string) => process.stderr.write(`… ${text}\n`);
 
@@ -35,6 +38,30 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 process.stdout.write('MCP Engine benchmark — open loop (latency counted from each message\'s scheduled send); BENCH_SECONDS, BENCH_RATES, BENCH_PROFILE=1 adjust it\n');
-for (const [name, part] of Object.entries(parts)) {
-  if (chosen.length === 0 || chosen.includes(name)) await part.run();
+try {
+  for (const [name, part] of Object.entries(parts)) {
+    if (chosen.length === 0 || chosen.includes(name)) await part.run();
+  }
+} finally {
+  await removeBenchData();
+}
+
+/** Leaves nothing behind: the databases the parts made and their keys in the shared Redis (their own Redis is gone already). */
+async function removeBenchData(): Promise<void> {
+  progress('removing the benchmark databases and Redis keys');
+  for (const url of [BENCH_DB, `${BENCH_DB}_on`, `${BENCH_DB}_off`]) await dropDatabase(url).catch(() => undefined);
+  const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', 'mcp-bench*', 'COUNT', 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } catch {
+    // No shared Redis running: nothing of ours is in it.
+  } finally {
+    redis.disconnect();
+  }
 }
