@@ -50,13 +50,13 @@ export interface NewMessage {
 }
 
 const TOUCH = `INSERT INTO conversations (tenant_id, id, doc, created_at, updated_at)
-  SELECT $1, x.id, x.doc, x.at, x.at FROM json_to_recordset($2) AS x(id text, doc jsonb, at timestamptz)
+  SELECT $1, x.id, x.doc, x.at, x.at FROM jsonb_to_recordset($2::jsonb) AS x(id text, doc jsonb, at timestamptz)
   ON CONFLICT (tenant_id, id) DO UPDATE SET updated_at = EXCLUDED.updated_at,
     doc = CASE WHEN EXCLUDED.doc ? 'address' THEN conversations.doc || jsonb_build_object('address', EXCLUDED.doc->'address') ELSE conversations.doc END`;
 
 const APPEND = `INSERT INTO messages (id, tenant_id, conversation_id, doc, created_at)
   SELECT x.id, $1, x.conversation_id, x.doc, x.at
-    FROM ROWS FROM (json_to_recordset($2) AS (id uuid, conversation_id text, doc jsonb, at timestamptz))
+    FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (id uuid, conversation_id text, doc jsonb, at timestamptz))
       WITH ORDINALITY AS x(id, conversation_id, doc, at, n) ORDER BY x.n`;
 
 /** A turn row writer: one statement for the conversations of many turns (each at most once per call). */

@@ -63,7 +63,7 @@ const LATER = `coalesce(array_position(ARRAY['sent','delivered','read','failed']
 
 const ENQUEUE = `INSERT INTO channel_outbox (id, tenant_id, conversation_id, channel, message_id, payload, next_attempt_at, created_at, updated_at)
   SELECT x.id, $1, x.conversation_id, x.channel, x.message_id, x.payload, $3, $3, $3
-    FROM ROWS FROM (json_to_recordset($2) AS (id uuid, conversation_id text, channel text, message_id uuid, payload jsonb))
+    FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (id uuid, conversation_id text, channel text, message_id uuid, payload jsonb))
       WITH ORDINALITY AS x(id, conversation_id, channel, message_id, payload, n) ORDER BY x.n`;
 
 export function createOutboxStore(deps: { sql: Sql; ids: Ids; clock: Clock }) {

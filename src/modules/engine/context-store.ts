@@ -57,7 +57,7 @@ export interface SavedTurn {
  * (version 1 is a new conversation), and a trace is stored only with its context.
  */
 const SAVE_TURNS = `WITH x AS (
-    SELECT * FROM json_to_recordset($2) AS x(conversation_id text, flow_id text, flow_version integer, context jsonb, version integer,
+    SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(conversation_id text, flow_id text, flow_version integer, context jsonb, version integer,
       updated_at timestamptz, recent_message_ids jsonb, turn_id uuid, turn integer, trace jsonb, message_id text, result jsonb)
   ), inserted AS (
     INSERT INTO conversation_contexts (tenant_id, conversation_id, flow_id, flow_version, context, version, updated_at, recent_message_ids)
@@ -139,6 +139,7 @@ export function createContextStore(deps: { sql: Sql; kv: Kv; logger: Logger }) {
       tx.query<ContextRow>(
         'SELECT flow_id, flow_version, context, version, updated_at, recent_message_ids FROM conversation_contexts WHERE tenant_id = $1 AND conversation_id = $2',
         [tenantId, conversationId],
+        { prepare: true },
       ),
     );
     if (!row) return null;
@@ -180,7 +181,8 @@ export function createContextStore(deps: { sql: Sql; kv: Kv; logger: Logger }) {
     }));
     const params: unknown[] = [tenantId, JSON.stringify(rows)];
     const text = saveWithRiders(params, riders);
-    const savedIds = new Set((await tx.query<{ conversation_id: string }>(text, params)).map((row) => row.conversation_id));
+    // Prepared: a batch's text differs only by which writers ride along, so there are few of them.
+    const savedIds = new Set((await tx.query<{ conversation_id: string }>(text, params, { prepare: true })).map((row) => row.conversation_id));
     const saved = turns.map(({ save }) => savedIds.has(save.conversationId));
     const stale = turns.filter((_, i) => !saved[i]).map(({ save }) => cacheKey(tenantId, save.conversationId));
     await Promise.all(stale.map((key) => kv.del(key).catch(() => undefined)));

@@ -6,6 +6,15 @@
 
 export type Row = Record<string, unknown>;
 
+export interface QueryOptions {
+  /**
+   * A hot statement of one fixed text (or of a few): PostgreSQL parses it once per connection and
+   * may plan it once, instead of each time it runs. Only for texts built from code, never from
+   * data, since each distinct text stays prepared on every connection. PGlite ignores it.
+   */
+  prepare?: boolean;
+}
+
 export interface SqlExecutor {
   /**
    * Runs one parameterised statement ($1, $2 …) and returns its rows. Without params the text may
@@ -13,7 +22,7 @@ export interface SqlExecutor {
    * both backends: jsonb as objects, timestamptz/timestamp as ISO strings (`…T…Z`, ms precision),
    * date as `YYYY-MM-DD`, bigint as a number (a decimal string beyond 2^53), numeric as a string.
    */
-  query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  query<T extends Row = Row>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<T[]>;
 }
 
 export interface Sql extends SqlExecutor {

@@ -1,6 +1,6 @@
 import { Pool, types as pgTypes, type PoolClient, type QueryResult } from 'pg';
 import type { Logger } from '../../shared/logger.js';
-import type { Row, Sql, SqlExecutor } from './contract.js';
+import type { QueryOptions, Row, Sql, SqlExecutor } from './contract.js';
 
 type BaseSql = Omit<Sql, 'withTenant'>;
 
@@ -28,10 +28,22 @@ function rowsOf<T extends Row>(result: QueryResult | QueryResult[]): T[] {
   return (last?.rows ?? []) as T[];
 }
 
-async function run<T extends Row>(client: Pool | PoolClient, text: string, params?: readonly unknown[]): Promise<T[]> {
+/** Names of the statements callers asked to prepare, one per text: pg prepares a name once on each connection. */
+const preparedNames = new Map<string, string>();
+
+function preparedName(text: string): string {
+  let name = preparedNames.get(text);
+  if (!name) preparedNames.set(text, (name = `mcp_${preparedNames.size + 1}`));
+  return name;
+}
+
+async function run<T extends Row>(client: Pool | PoolClient, text: string, params?: readonly unknown[], options?: QueryOptions): Promise<T[]> {
   try {
-    const result: QueryResult | QueryResult[] =
-      params && params.length > 0 ? await client.query(text, [...params]) : await client.query(text);
+    const result: QueryResult | QueryResult[] = !params || params.length === 0
+      ? await client.query(text)
+      : options?.prepare
+        ? await client.query({ name: preparedName(text), text, values: [...params] })
+        : await client.query(text, [...params]);
     return rowsOf<T>(result);
   } catch (error) {
     throw asOutage(error, 'PostgreSQL');
@@ -56,7 +68,7 @@ export function createPostgresSql(options: PostgresOptions): PostgresSql {
 
   return {
     dialect: 'postgres',
-    query: (text, params) => run(pool, text, params),
+    query: (text, params, options) => run(pool, text, params, options),
 
     transaction: (fn) => transactionWith('BEGIN', fn),
     transactionWith,
@@ -70,9 +82,9 @@ export function createPostgresSql(options: PostgresOptions): PostgresSql {
     });
     let open = true;
     const tx: SqlExecutor = {
-      query: (text, params) => {
+      query: (text, params, options) => {
         if (!open) return Promise.reject(new Error('storage: this transaction has ended; use sql.query outside it'));
-        return run(client, text, params);
+        return run(client, text, params, options);
       },
     };
     try {

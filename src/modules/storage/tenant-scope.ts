@@ -16,7 +16,7 @@ type BaseSql = Omit<Sql, 'withTenant'> & {
 export function addTenantScope(sql: BaseSql): Sql {
   return {
     dialect: sql.dialect,
-    query: (text, params) => sql.query(text, params),
+    query: (text, params, options) => sql.query(text, params, options),
     transaction: (fn) => sql.transaction(fn),
     close: () => sql.close(),
     withTenant: (tenantId, fn) => {
