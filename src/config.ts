@@ -85,6 +85,9 @@ const envSchema = z.object({
   MCP_CHANNEL_SEND_TIMEOUT_MS: int(100).default(10_000),
   // Attempts before a stored platform message that keeps failing to become a turn is given up.
   MCP_INBOX_MAX_ATTEMPTS: int(1).max(100).default(5),
+  // Messages answered while the caller waits (API, web chat) that one instance runs at once; past it,
+  // 503 with Retry-After (load shedding: a queue without bound only grows under overload). 0: no limit.
+  MCP_MAX_TURNS_IN_FLIGHT: int(0).default(1_000),
   // Let channel settings point outbound calls at other hosts than the platforms' (tests, egress proxies).
   MCP_CHANNEL_BASE_URL_OVERRIDE: bool.default(false),
   // Installation-wide LLM providers (unset: offline NLU only). Tenants may add their own in /v1/models/settings.
@@ -162,6 +165,7 @@ export interface Config {
     inbox: { pollMs: number; maxAttempts: number; baseMs: number; maxMs: number; batchSize: number };
     sendTimeoutMs: number;
     allowBaseUrlOverride: boolean;
+    maxTurnsInFlight: number;
   };
   models: ModelsConfig;
   analytics: {
@@ -238,6 +242,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         inbox: { pollMs: e.MCP_OUTBOX_POLL_MS, maxAttempts: e.MCP_INBOX_MAX_ATTEMPTS, baseMs: 1_000, maxMs: 60_000, batchSize: 50 },
         sendTimeoutMs: e.MCP_CHANNEL_SEND_TIMEOUT_MS,
         allowBaseUrlOverride: e.MCP_CHANNEL_BASE_URL_OVERRIDE,
+        maxTurnsInFlight: e.MCP_MAX_TURNS_IN_FLIGHT,
       },
       models: {
         openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL },

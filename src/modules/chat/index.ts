@@ -22,6 +22,7 @@ import { createProactive } from './proactive.js';
 import { createScheduleStore } from './schedule-store.js';
 import { createScheduleWorker } from './schedule-worker.js';
 import { createTurns } from './turns.js';
+import { createAdmission } from './admission.js';
 import { createWebchat } from './webchat.js';
 import { createWebhooks } from './webhooks.js';
 
@@ -39,6 +40,8 @@ export interface ChatConfig {
   sendTimeoutMs: number;
   /** Whether channel settings may point outbound calls at other hosts than the platforms' (tests, proxies). */
   allowBaseUrlOverride: boolean;
+  /** Turns answered while the caller waits that run at once before more are refused with 503 (0: no limit). */
+  maxTurnsInFlight: number;
 }
 
 export interface ChatDeps {
@@ -75,10 +78,11 @@ export function createChat(deps: ChatDeps): Chat {
   const routes = createChannelRoutes({ sql, clock, flows: deps.flows });
   const webhooks = createWebhooks({ sql, ids: deps.ids, configs, routes, inbox, kick: () => inboxWorker.kick(), turns, outbox, messages, logger });
   const webchat = createWebchat({ configs, routes, turns });
+  const admission = createAdmission(config.maxTurnsInFlight);
   const handoff = createHandoff({ sql, engine: deps.engine, configs, messages, outbox, schedules, kick, now: () => clock.now() });
 
   return {
-    handleMessage: (tenantId, conversationId, message) => turns.run(tenantId, conversationId, message),
+    handleMessage: (tenantId, conversationId, message) => admission.run(() => turns.run(tenantId, conversationId, message)),
     getConversation: (tenantId, conversationId) => messages.summary(tenantId, conversationId),
     listConversations: (tenantId, filters) => messages.listSummaries(tenantId, filters),
     listMessages: (tenantId, conversationId, options) =>
@@ -101,7 +105,7 @@ export function createChat(deps: ChatDeps): Chat {
 
     receiveWebhook: (tenantId, channel, request) => webhooks.receive(tenantId, channel, request),
     webOriginAllowed: (tenantId, origin) => webchat.originAllowed(tenantId, origin),
-    webchatTurn: (tenantId, session, message) => webchat.turn(tenantId, `web:${session.conversation}`, session, { ...message, channel: 'web' }),
+    webchatTurn: (tenantId, session, message) => admission.run(() => webchat.turn(tenantId, `web:${session.conversation}`, session, { ...message, channel: 'web' })),
 
     listOutbox: (tenantId, options) => outbox.list(tenantId, options.status, Math.min(options.limit ?? 100, MAX_PAGE)),
     async retryOutbox(tenantId, outboxId) {
