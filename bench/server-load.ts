@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createOwnRedis } from '../test/support/own-redis.js';
 import { topSelfTime } from './cpu-profile.js';
 import { formatOpenLoop, httpMessageSender, type OpenLoopOptions, type OpenLoopResult, runOpenLoop } from './open-loop.js';
-import { databaseCommits, perTurn, processCpuMs, redisCommandCalls } from './storage-costs.js';
+import { databaseCommits, formatMachineCost, machineCpu, perTurn, processCpuMs, redisCommandCalls } from './storage-costs.js';
 import { BENCH_DB, BENCH_KEY, type BenchServer, settled, startServer } from './targets.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -88,11 +88,14 @@ async function stallsDuring<T>(server: BenchServer, run: () => Promise<T>): Prom
  */
 async function loadRow(label: string, servers: BenchServer[], rate: number, seconds = SECONDS): Promise<void> {
   const cpuBefore = servers.map((s) => processCpuMs(s.pid));
+  const machineBefore = machineCpu(servers.map((s) => s.pid));
   const load = loadAverage();
   const { result, stalls } = await stallsDuring(servers[0]!, () => openLoop(servers, { rate, seconds, conversations: CONVERSATIONS, runId: `r${rate}-${Date.now()}` }));
+  const machineAfter = machineCpu(servers.map((s) => s.pid));
   const cpu = servers.reduce((sum, s, i) => sum + processCpuMs(s.pid) - cpuBefore[i]!, 0);
   const perMessage = result.ok > 0 ? `${((cpu / result.ok) * 1000).toFixed(0)} µs server CPU/msg` : '';
   process.stdout.write(`${formatOpenLoop(label, result)}   ${perMessage}   ${servers.length === 1 ? stalls : `first instance: ${stalls}`}   (${load})\n`);
+  if (result.ok > 0) process.stdout.write(`${formatMachineCost(machineBefore, machineAfter, result.ok)}\n`);
 }
 
 /** What a turn costs in storage: PostgreSQL transactions and Redis commands per turn, on a database and Redis of the bench's own. */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -41,4 +41,48 @@ export function perTurn(before: Map<string, number>, after: Map<string, number>,
 export function processCpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU time (ms) of every process now running, by what it is, and the machine's busy time and context switches so far (Linux). */
+export interface MachineCpu {
+  busyMs: number;
+  contextSwitches: number;
+  byGroup: Map<string, number>;
+}
+
+/** The CPU the whole machine has spent so far, grouped: `servers` by pid, PostgreSQL and Redis by process name, this process as the load generator. */
+export function machineCpu(servers: readonly number[]): MachineCpu {
+  const byGroup = new Map<string, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // it ended in between
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const pid = Number(entry);
+    const group = servers.includes(pid) ? 'server' : pid === process.pid ? 'load generator' : name.startsWith('postgres') ? 'PostgreSQL' : name.startsWith('redis') ? 'Redis' : 'other';
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    byGroup.set(group, (byGroup.get(group) ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10);
+  }
+  const proc = readFileSync('/proc/stat', 'utf8');
+  const cpu = proc.split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+  // user, nice, system, irq, softirq, steal (in 10 ms ticks)
+  const busyMs = [0, 1, 2, 5, 6, 7].reduce((sum, i) => sum + (cpu[i] ?? 0), 0) * 10;
+  return { busyMs, contextSwitches: Number(/^ctxt (\d+)$/m.exec(proc)?.[1] ?? 0), byGroup };
+}
+
+/** Where the machine's CPU went per message between two readings: a row's second line. */
+export function formatMachineCost(before: MachineCpu, after: MachineCpu, messages: number): string {
+  const per = (ms: number) => Math.round((ms * 1000) / messages);
+  const groups = [...after.byGroup]
+    .map(([group, ms]) => [group, per(ms - (before.byGroup.get(group) ?? 0))] as const)
+    .filter(([, us]) => us > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([group, us]) => `${group} ${us}`)
+    .join(', ');
+  const switches = (after.contextSwitches - before.contextSwitches) / messages;
+  return `    whole machine: ${per(after.busyMs - before.busyMs)} µs CPU/msg (${groups}), ${switches.toFixed(1)} context switches/msg`;
 }
