@@ -5,6 +5,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { FlowAuthoring, TurnService } from '../engine/contract.js';
 import type { Secrets } from '../security/contract.js';
 import type { Sql } from '../storage/contract.js';
+import { createAdmission } from './admission.js';
 import { createChannelConfigs } from './channel-configs.js';
 import { createBotSends } from './bot-sends.js';
 import { createChannelRoutes } from './channel-routes.js';
@@ -22,7 +23,6 @@ import { createProactive } from './proactive.js';
 import { createScheduleStore } from './schedule-store.js';
 import { createScheduleWorker } from './schedule-worker.js';
 import { createTurns } from './turns.js';
-import { createAdmission } from './admission.js';
 import { createWebchat } from './webchat.js';
 import { createWebhooks } from './webhooks.js';
 
