@@ -15,7 +15,7 @@ let meta: Recorder;
 let slack: Recorder;
 beforeAll(async () => {
   [meta, slack] = await Promise.all([startFakeMeta(), startFakeSlack()]);
-  server = await startApp({ env: { MCP_CHANNEL_BASE_URL_OVERRIDE: 'true', MCP_OUTBOX_POLL_MS: '20' } });
+  server = await startApp({ env: { MCP_OUTBOX_POLL_MS: '20' } });
 });
 afterAll(async () => {
   await server.stop();

@@ -39,7 +39,7 @@ beforeAll(async () => {
     clock,
     // The manual clock must not meet other files' outbox workers on the shared database.
     ownDatabase: true,
-    env: { MCP_CHANNEL_BASE_URL_OVERRIDE: 'true', MCP_OUTBOX_POLL_MS: '20', MCP_OUTBOX_MAX_ATTEMPTS: '2', MCP_OUTBOX_BACKOFF_BASE_MS: '1000', MCP_OUTBOX_BACKOFF_MAX_MS: '1000' },
+    env: { MCP_OUTBOX_POLL_MS: '20', MCP_OUTBOX_MAX_ATTEMPTS: '2', MCP_OUTBOX_BACKOFF_BASE_MS: '1000', MCP_OUTBOX_BACKOFF_MAX_MS: '1000' },
   });
 });
 afterAll(async () => {

@@ -14,7 +14,7 @@ let server: TestApp;
 let slack: Recorder;
 beforeAll(async () => {
   slack = await startFakeSlack();
-  server = await startApp({ env: { MCP_CHANNEL_BASE_URL_OVERRIDE: 'true', MCP_OUTBOX_POLL_MS: '20' } });
+  server = await startApp({ env: { MCP_OUTBOX_POLL_MS: '20' } });
 });
 afterAll(async () => {
   await server.stop();

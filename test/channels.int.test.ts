@@ -15,7 +15,7 @@ let server: TestApp;
 let meta: Recorder;
 beforeAll(async () => {
   meta = await startFakeMeta();
-  server = await startApp({ env: { MCP_CHANNEL_BASE_URL_OVERRIDE: 'true', MCP_OUTBOX_POLL_MS: '20', MCP_OUTBOX_BACKOFF_BASE_MS: '10', MCP_OUTBOX_BACKOFF_MAX_MS: '50' } });
+  server = await startApp({ env: { MCP_OUTBOX_POLL_MS: '20', MCP_OUTBOX_BACKOFF_BASE_MS: '10', MCP_OUTBOX_BACKOFF_MAX_MS: '50' } });
 });
 afterAll(async () => {
   await server.stop();
