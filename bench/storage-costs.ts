@@ -37,10 +37,15 @@ export function perTurn(before: Map<string, number>, after: Map<string, number>,
     .sort((a, b) => b.perTurn - a.perTurn);
 }
 
+/** User + system CPU time in ms from a `/proc/<pid>/stat` line (the name may hold spaces and parentheses, so fields count from the last ')'). */
+function cpuMsOfStat(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
 export function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return cpuMsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 }
 
 /** CPU time (ms) of every process now running, by what it is, and the machine's busy time and context switches so far (Linux). */
@@ -64,8 +69,7 @@ export function machineCpu(servers: readonly number[]): MachineCpu {
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     const pid = Number(entry);
     const group = servers.includes(pid) ? 'server' : pid === process.pid ? 'load generator' : name.startsWith('postgres') ? 'PostgreSQL' : name.startsWith('redis') ? 'Redis' : 'other';
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    byGroup.set(group, (byGroup.get(group) ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10);
+    byGroup.set(group, (byGroup.get(group) ?? 0) + cpuMsOfStat(stat));
   }
   const proc = readFileSync('/proc/stat', 'utf8');
   const cpu = proc.split('\n')[0]!.split(/\s+/).slice(1).map(Number);
