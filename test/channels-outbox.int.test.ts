@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Recorder } from './fakes/http-recorder.js';
@@ -145,6 +146,37 @@ describe('outbox', () => {
     );
     expect(dead[0]!.attempts).toBeGreaterThanOrEqual(2);
     expect(dead[0]!.lastError).toContain('HTTP 503');
+  });
+  it('puts a send back in line soon when our own side fails before the platform has it, instead of holding the conversation for the lease', async () => {
+    const { tenant, phone, say } = await whatsappTenant();
+    const api = client(server.url, tenant.apiKey);
+    meta.script({ status: 400, body: { error: { message: '(#131030) Recipient phone number not in allowed list' } } });
+    await say('where is my order', `wamid.${phone}.1`);
+    const [dead] = await until(async () => (await api.get<{ entries: Entry[] }>('/v1/channels/outbox?status=dead')).body.entries, (entries) => entries.length === 1);
+    await until(async () => sentTo(phone).length, (n) => n >= 2);
+
+    // Retried while the channel's settings cannot be read: delivery fails on our side, not the platform's.
+    const admin = new pg.Client({ connectionString: server.config.storage.databaseUrl });
+    await admin.connect();
+    try {
+      await admin.query('ALTER TABLE channel_configs RENAME TO channel_configs_away');
+      try {
+        await api.post(`/v1/channels/outbox/${dead!.id}/retry`);
+        const [failed] = await until(
+          async () => (await api.get<{ entries: Entry[] }>('/v1/channels/outbox?status=pending')).body.entries,
+          (entries) => entries.some((e) => e.lastError?.startsWith('Not sent')),
+        );
+        expect(failed).toMatchObject({ id: dead!.id, attempts: 1, lastError: 'Not sent: an internal error (see the server log)' });
+        // Back in line after the backoff (1 s here), not after the 60 s lease.
+        expect(Date.parse(failed!.nextAttemptAt) - Date.parse(failed!.updatedAt)).toBeLessThanOrEqual(1_000);
+      } finally {
+        await admin.query('ALTER TABLE channel_configs_away RENAME TO channel_configs');
+      }
+    } finally {
+      await admin.end();
+    }
+    clock.advance(1_000);
+    await until(async () => (await api.get<{ entries: Entry[] }>('/v1/channels/outbox?status=sent')).body.entries.length, (n) => n === 2);
   });
 });
 

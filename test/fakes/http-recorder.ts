@@ -9,6 +9,8 @@ export interface Received {
   headers: Record<string, string | string[] | undefined>;
   raw: string;
   body: Record<string, unknown>;
+  /** When it arrived (epoch ms). */
+  at: number;
 }
 
 export interface Answer {
@@ -45,7 +47,7 @@ export async function startRecorder(answer: (request: Received, n: number) => An
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
-      const request: Received = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, raw, body: parse(raw, req.headers['content-type']) };
+      const request: Received = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, raw, body: parse(raw, req.headers['content-type']), at: Date.now() };
       received.push(request);
       const reply = scripted.shift() ?? answer(request, received.length);
       res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });

@@ -1,7 +1,7 @@
 import type { Recorder } from '../fakes/http-recorder.js';
 import type { Endpoint, Target } from './durability-clients.js';
 import type { History } from './history.js';
-import { type Anomaly, checkConversation, type ObservedConversation, type StoredLine } from './history-check.js';
+import { type Anomaly, checkConversation, type Delivery, type ObservedConversation, type StoredLine } from './history-check.js';
 import type { InstanceProcess } from './instance-process.js';
 
 export interface ObserveOptions {
@@ -20,9 +20,11 @@ async function getJson<T>(endpoint: Endpoint, apiKey: string, path: string): Pro
   return { status: response.status, body: (await response.json()) as T };
 }
 
-/** The texts the fake Graph API received for one WhatsApp user, in arrival order. */
-function deliveredTo(meta: Recorder, waId: string): string[] {
-  return meta.received.filter((r) => r.body.to === waId).map((r) => (r.body.text as { body?: string } | undefined)?.body ?? JSON.stringify(r.body));
+/** What the fake Graph API received for one WhatsApp user, in arrival order. */
+function deliveredTo(meta: Recorder, history: History, waId: string): Delivery[] {
+  return meta.received
+    .filter((r) => r.body.to === waId)
+    .map((r) => ({ text: (r.body.text as { body?: string } | undefined)?.body ?? JSON.stringify(r.body), at: history.elapsedAt(r.at) }));
 }
 
 async function observe(endpoint: Endpoint, o: ObserveOptions, target: Target): Promise<ObservedConversation> {
@@ -35,7 +37,7 @@ async function observe(endpoint: Endpoint, o: ObserveOptions, target: Target): P
     transcript: messages.status === 404 ? null : (messages.body.messages ?? []).map(({ direction, text }) => ({ direction, text })),
     count: state.status === 200 ? (state.body.vars?.count ?? 0) : state.status === 404 ? 0 : null,
   };
-  if (target.surface === 'whatsapp') observed.delivered = deliveredTo(o.meta, target.conversation.split(':').at(-1)!);
+  if (target.surface === 'whatsapp') observed.delivered = deliveredTo(o.meta, o.history, target.conversation.split(':').at(-1)!);
   return observed;
 }
 

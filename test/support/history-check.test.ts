@@ -24,7 +24,7 @@ const observed = (transcript: StoredLine[], extra: Partial<ObservedConversation>
   surface: 'whatsapp',
   transcript,
   count: transcript.filter((l) => l.direction === 'inbound').length,
-  delivered: transcript.filter((l) => l.direction === 'outbound').map((l) => l.text ?? ''),
+  delivered: transcript.filter((l) => l.direction === 'outbound').map((l) => ({ text: l.text ?? '', at: 0 })),
   ...extra,
 });
 
@@ -48,7 +48,20 @@ describe('the durability checker', () => {
     const [in1, out1, in2, out2] = turns(['m1', 'm2']) as [StoredLine, StoredLine, StoredLine, StoredLine];
     expect(kinds(history, observed([in1, in2, out2]))).toContain('reply');
     expect(kinds(history, observed([in1, out1, in2, out2], { count: 3 }))).toEqual(['count']);
-    expect(kinds(history, observed([in1, out1, in2, out2], { delivered: [out1.text!, out2.text!, out2.text!] }))).toEqual(['delivery']);
+    const at = (text: string | null, ms: number) => ({ text: text!, at: ms });
+    expect(kinds(history, observed([in1, out1, in2, out2], { delivered: [at(out1.text, 0), at(out2.text, 0), at(out2.text, 0)] }))).toEqual(['delivery']);
+    expect(kinds(history, observed([in1, out1, in2, out2], { delivered: [at(out1.text, 0)] }))).toEqual(['delivery']);
+  });
+
+  it('allows a second copy only of a reply that reached the platform as its instance was killed', () => {
+    const history = acknowledged(['m1', 'm2']);
+    history.events.push({ op: 'fault', detail: 'kill -9 instance a', at: 5_000 }, { op: 'fault', detail: 'kill -9 instance a: done', at: 5_100 });
+    const [in1, out1, in2, out2] = turns(['m1', 'm2']) as [StoredLine, StoredLine, StoredLine, StoredLine];
+    const transcript = [in1, out1, in2, out2];
+    const delivered = (firstAt: number) => [{ text: out1.text!, at: 1_000 }, { text: out2.text!, at: firstAt }, { text: out2.text!, at: 16_000 }];
+    expect(kinds(history, observed(transcript, { delivered: delivered(5_050) }))).toEqual([]);
+    expect(kinds(history, observed(transcript, { delivered: delivered(1_000) }))).toEqual(['delivery']);
+    expect(kinds(history, observed(transcript, { delivered: [...delivered(5_050), { text: out2.text!, at: 17_000 }] }))).toEqual(['delivery']);
   });
 
   it('finds a resend that got another answer than the first (a second turn for one id)', () => {

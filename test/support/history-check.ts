@@ -27,6 +27,12 @@ export interface StoredLine {
   text: string | null;
 }
 
+/** One send a platform's fake received: its text, and when (ms since the history began). */
+export interface Delivery {
+  text: string;
+  at: number;
+}
+
 /** What the system holds for one conversation once the load has stopped. */
 export interface ObservedConversation {
   conversation: string;
@@ -35,8 +41,8 @@ export interface ObservedConversation {
   transcript: StoredLine[] | null;
   /** The flow's `vars.count`: how many turns the engine applied. */
   count: number | null;
-  /** For channels that push replies: the texts the platform's fake received for this user, in arrival order. */
-  delivered?: string[];
+  /** For channels that push replies: what the platform's fake received for this user, in arrival order. */
+  delivered?: Delivery[];
 }
 
 const tally = (items: string[]) => items.reduce((m, t) => m.set(t, (m.get(t) ?? 0) + 1), new Map<string, number>());
@@ -106,15 +112,35 @@ function checkTurns(o: ObservedConversation, transcript: StoredLine[]): Anomaly[
   const anomalies = firstOfRun(wrongTurns);
   const applied = transcript.filter((l) => l.direction === 'inbound').length;
   if (o.count !== applied) anomalies.push({ kind: 'count', conversation: o.conversation, detail: `the flow counted ${o.count} turns for ${applied} stored messages` });
-  if (o.delivered) {
-    const stored = tally(transcript.filter((l) => l.direction === 'outbound').map((l) => l.text ?? ''));
-    const delivered = tally(o.delivered);
-    for (const [text, n] of stored) {
-      if ((delivered.get(text) ?? 0) !== n) anomalies.push({ kind: 'delivery', conversation: o.conversation, detail: `"${text}" is stored ${n}× but reached the platform ${delivered.get(text) ?? 0}×` });
-    }
-    for (const [text, n] of delivered) {
-      if (!stored.has(text)) anomalies.push({ kind: 'delivery', conversation: o.conversation, detail: `"${text}" reached the platform ${n}× but is not stored` });
-    }
+  return anomalies;
+}
+
+/**
+ * How long before a `kill -9` completes a send may have reached the platform without its instance
+ * recording it (platform answer in flight, then the outbox write). Platforms keep no idempotency
+ * ids, so such a send is sent again once its claim expires: the one repeat the design allows.
+ */
+const CRASH_WINDOW_MS = 2_000;
+
+/** A send that reached the platform while an instance was being killed. */
+function inCrashWindow(history: History, delivery: Delivery): boolean {
+  const kills = history.events.filter((e) => e.op === 'fault' && e.detail.startsWith('kill -9') && e.detail.endsWith(': done'));
+  return kills.some((kill) => delivery.at <= kill.at && delivery.at >= kill.at - CRASH_WINDOW_MS);
+}
+
+/** Every stored reply reached the platform once; a second copy only of one in flight at a crash. */
+function checkDelivery(history: History, o: ObservedConversation, transcript: StoredLine[]): Anomaly[] {
+  if (!o.delivered) return [];
+  const anomalies: Anomaly[] = [];
+  const stored = tally(transcript.filter((l) => l.direction === 'outbound').map((l) => l.text ?? ''));
+  const delivered = tally(o.delivered.map((d) => d.text));
+  for (const [text, n] of stored) {
+    const got = delivered.get(text) ?? 0;
+    const repeatable = o.delivered.filter((d) => d.text === text && inCrashWindow(history, d)).length;
+    if (got < n || got > n + repeatable) anomalies.push({ kind: 'delivery', conversation: o.conversation, detail: `"${text}" is stored ${n}× but reached the platform ${got}×` });
+  }
+  for (const [text, n] of delivered) {
+    if (!stored.has(text)) anomalies.push({ kind: 'delivery', conversation: o.conversation, detail: `"${text}" reached the platform ${n}× but is not stored` });
   }
   return anomalies;
 }
@@ -130,7 +156,7 @@ export function checkConversation(history: History, o: ObservedConversation): An
     const acks = history.acks(o.conversation);
     return [...unacked, ...(acks.length ? [{ kind: 'lost' as const, conversation: o.conversation, detail: `the conversation does not exist, yet ${acks.length} messages were acknowledged` }] : [])];
   }
-  return [...unacked, ...checkMessages(history, o, o.transcript), ...checkTurns(o, o.transcript)];
+  return [...unacked, ...checkMessages(history, o, o.transcript), ...checkTurns(o, o.transcript), ...checkDelivery(history, o, o.transcript)];
 }
 
 const ORDER: AnomalyKind[] = ['instance', 'lost', 'duplicated', 'order', 'reply', 'ack_result', 'count', 'delivery', 'analytics', 'phantom', 'rejected', 'unacknowledged'];

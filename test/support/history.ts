@@ -51,6 +51,8 @@ export interface History {
   /** Every text a client sent to the conversation, acknowledged or not. */
   sentTexts(conversation: string): Set<string>;
   elapsed(): number;
+  /** Milliseconds since the history began at epoch time `ms`. */
+  elapsedAt(ms: number): number;
   /** Resolves right after the next event that matches, or after `maxMs` (the faults aim at the moment after an acknowledgement). */
   next(matches: (event: HistoryEvent) => boolean, maxMs: number): Promise<void>;
 }
@@ -77,6 +79,7 @@ export function createHistory(): History {
     attemptsOf: (conversation, id) => sends().filter((e) => e.conversation === conversation && e.id === id),
     sentTexts: (conversation) => new Set(sends().filter((e) => e.conversation === conversation).map((e) => e.text)),
     elapsed,
+    elapsedAt: (ms) => ms - began,
     next: (matches, maxMs) =>
       new Promise((resolve) => {
         const waiter = { matches, resolve };

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isAppError } from '../../shared/app-error.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { type BackoffSettings, nextDelayMs } from './backoff.js';
@@ -22,15 +23,14 @@ export interface OutboxSettings extends BackoffSettings {
 export function createOutboxWorker(deps: { store: OutboxStore; configs: ChannelConfigs; clock: Clock; logger: Logger; settings: OutboxSettings }) {
   const { store, configs, clock, logger, settings } = deps;
   /**
-   * The platform has the message now: keep trying to record that through a storage outage for as
-   * long as the claim lasts, since a send left pending is sent again and platforms keep no ids to
-   * drop the copy. Only a crash in the few milliseconds between the answer and this write repeats one.
+   * Records an outcome through a storage outage for as long as the claim lasts; past that, the
+   * lease frees the send anyway. Until then the conversation's later sends wait behind it.
    */
-  async function markSentSurely(send: ClaimedSend, externalId: string | null, claimedAt: number): Promise<void> {
+  async function recordWhileClaimed(claimedAt: number, write: () => Promise<void>): Promise<void> {
     const giveUpAt = claimedAt + settings.leaseMs - 1_000;
     for (let wait = 100; ; wait = Math.min(wait * 2, 2_000)) {
       try {
-        return await store.markSent(send, externalId);
+        return await write();
       } catch (error) {
         if (Date.now() + wait > giveUpAt) throw error;
         await sleep(wait);
@@ -41,13 +41,17 @@ export function createOutboxWorker(deps: { store: OutboxStore; configs: ChannelC
   async function deliver(send: ClaimedSend): Promise<void> {
     const claimedAt = Date.now();
     const log = logger.child({ tenantId: send.tenantId, conversationId: send.conversationId, outboxId: send.id, channel: send.channel });
+    let reachedPlatform = false;
     try {
       const channel = await configs.instance(send.tenantId, send.channel);
       const result = channel
         ? await channel.send(send.payload)
         : { ok: false as const, retryable: false, error: `the ${send.channel} channel is not configured or disabled` };
       if (result.ok) {
-        await markSentSurely(send, result.externalId, claimedAt);
+        // A send left pending is sent again, and platforms keep no ids to drop the copy: only a
+        // crash in the few milliseconds between the answer and this write repeats one.
+        reachedPlatform = true;
+        await recordWhileClaimed(claimedAt, () => store.markSent(send, result.externalId));
         return;
       }
       const dead = !result.retryable || send.attempt >= settings.maxAttempts;
@@ -56,9 +60,24 @@ export function createOutboxWorker(deps: { store: OutboxStore; configs: ChannelC
       if (dead) log.warn({ attempts: send.attempt, error: result.error }, 'outbox: send dead-lettered; retry it through /v1/channels/outbox');
       else log.info({ attempt: send.attempt, error: result.error }, 'outbox: send failed; will retry');
     } catch (error) {
-      // A bug or an outage of our own storage: the lease expires and the send is tried again.
       log.error({ err: error }, 'outbox: delivery failed unexpectedly');
+      // Sent but not recorded: only the lease may free it, since sending again repeats the message.
+      if (!reachedPlatform) await recordWhileClaimed(claimedAt, () => putBack(send, error)).catch(() => undefined);
     }
+  }
+
+  /**
+   * Our side failed before the platform had the send (a storage blip, a bug): back in line after a
+   * backoff rather than holding the whole conversation for the lease. An outage never dead-letters;
+   * a bug does after `maxAttempts`, so that it stops blocking the conversation.
+   */
+  async function putBack(send: ClaimedSend, error: unknown): Promise<void> {
+    const outage = isAppError(error) && error.code === 'unavailable';
+    const dead = !outage && send.attempt >= settings.maxAttempts;
+    const retryAt = dead ? null : clock.now() + nextDelayMs(send.attempt, settings, undefined);
+    // A tenant reads this in its outbox: our internals stay in the server log.
+    const reason = isAppError(error) ? error.message : 'an internal error (see the server log)';
+    await store.markFailed(send, `Not sent: ${reason}`, retryAt);
   }
 
   return createQueueWorker({ name: 'outbox', pollMs: settings.pollMs, logger, claim: () => store.claim(settings.batchSize, settings.leaseMs), handle: deliver });
