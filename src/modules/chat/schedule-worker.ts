@@ -63,7 +63,7 @@ export function createScheduleWorker(deps: {
       outbound = { ...instance, render: (reply, address) => instance.render(withinWindow(reply, last, clock.now(), template), address) };
     }
     const origin = { channel: item.channel, address: doc.address ?? {}, externalId: `schedule:${item.id}`, ...(outbound ? { outbound } : {}) };
-    await deps.turns.run(item.tenantId, item.conversationId, { id: `schedule:${item.id}`, payload: item.body, channel: item.channel }, origin, { commit: (tx) => store.markDone(tx, item) });
+    await deps.turns.run(item.tenantId, item.conversationId, { id: `schedule:${item.id}`, payload: item.body, channel: item.channel }, origin, { commit: () => (tx) => store.markDone(tx, item) });
   }
 
   async function handle(item: ClaimedSchedule): Promise<void> {

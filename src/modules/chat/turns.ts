@@ -68,15 +68,18 @@ export function createTurns(deps: {
     };
   }
 
-  /** What cannot be staged as rows, in the turn's transaction: schedules, and the handoff mark the inbox finds. */
-  async function commitExtras(tx: SqlExecutor, tenantId: string, conversationId: string, message: InboundTurn, result: TurnResult): Promise<void> {
-    if (result.schedules?.length) await deps.schedules.record(tx, tenantId, conversationId, message.channel, result.schedules);
-    if (result.handoff) {
-      const doc = await messages.getDoc(tx, tenantId, conversationId);
-      if (doc?.status !== 'handoff') await messages.patchDoc(tx, tenantId, conversationId, { status: 'handoff', handoff: { at: deps.clock.isoNow(), by: 'flow' } });
-    } else if (result.leftHandoff) {
-      await messages.patchDoc(tx, tenantId, conversationId, { status: 'active', handoff: null, handedBackAt: deps.clock.isoNow() });
-    }
+  /** What cannot be staged as rows, in the turn's transaction: schedules, and the handoff mark the inbox finds; nothing for most turns. */
+  function extras(tenantId: string, conversationId: string, message: InboundTurn, result: TurnResult): ((tx: SqlExecutor) => Promise<void>) | undefined {
+    if (!result.schedules?.length && !result.handoff && !result.leftHandoff) return undefined;
+    return async (tx) => {
+      if (result.schedules?.length) await deps.schedules.record(tx, tenantId, conversationId, message.channel, result.schedules);
+      if (result.handoff) {
+        const doc = await messages.getDoc(tx, tenantId, conversationId);
+        if (doc?.status !== 'handoff') await messages.patchDoc(tx, tenantId, conversationId, { status: 'handoff', handoff: { at: deps.clock.isoNow(), by: 'flow' } });
+      } else if (result.leftHandoff) {
+        await messages.patchDoc(tx, tenantId, conversationId, { status: 'active', handoff: null, handedBackAt: deps.clock.isoNow() });
+      }
+    };
   }
 
   return {
@@ -90,9 +93,14 @@ export function createTurns(deps: {
           queued = staged.sends;
           return [...staged.rows, ...(hooks.stage?.(outcome) ?? [])];
         },
-        async commit(tx, outcome) {
-          await commitExtras(tx, tenantId, conversationId, message, outcome);
-          await hooks.commit?.(tx, outcome);
+        commit(outcome) {
+          const own = extras(tenantId, conversationId, message, outcome);
+          const caller = hooks.commit?.(outcome);
+          if (!own || !caller) return own ?? caller;
+          return async (tx) => {
+            await own(tx);
+            await caller(tx);
+          };
         },
       });
       if (queued > 0) deps.kick();

@@ -76,6 +76,8 @@ const SAVE_TURNS = `WITH x AS (
       FROM x JOIN saved USING (conversation_id) WHERE x.turn_id IS NOT NULL
   )`;
 const SAVED = 'SELECT conversation_id FROM saved';
+/** Fails the whole statement (SQLSTATE MC409, migration 005) unless every context of the batch saved. */
+const ALL_SAVED = 'SELECT mcp_require_all_saved((SELECT count(*) FROM saved), $3) AS all_saved';
 
 /** A statement sent along with a save, as one more part of its WITH: one INSERT, UPDATE or DELETE whose result nobody reads. */
 export interface RiderStatement {
@@ -84,14 +86,46 @@ export interface RiderStatement {
 }
 
 /** The save with `riders` appended to its WITH, their parameters numbered after the ones before them. */
-function saveWithRiders(params: unknown[], riders: readonly RiderStatement[]): string {
+function withRiders(params: unknown[], riders: readonly RiderStatement[]): string {
   const parts = [SAVE_TURNS];
   riders.forEach((rider, i) => {
     const offset = params.length;
     parts.push(`, r${i} AS (${rider.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`);
     params.push(...rider.params);
   });
-  return `${parts.join('')}\n  ${SAVED}`;
+  return parts.join('');
+}
+
+/** The error of a batch statement that met a context saved by someone else: nothing of it was written. */
+export const isStaleBatch = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === 'MC409';
+
+/** The rows of `turns` as SAVE_TURNS reads them: each context as the version after the one it was loaded at. */
+function turnRows(turns: readonly SavedTurn[]): string {
+  return JSON.stringify(
+    turns.map(({ save: { conversationId, record }, trace }) => ({
+      conversation_id: conversationId,
+      flow_id: record.flowId,
+      flow_version: record.flowVersion,
+      context: record.snapshot,
+      version: record.version + 1,
+      updated_at: record.updatedAt,
+      recent_message_ids: record.recentMessageIds,
+      ...(trace
+        ? { turn_id: trace.turnId, turn: trace.turn, trace: trace.trace, message_id: trace.messageId, result: trace.result }
+        : {}),
+    })),
+  );
+}
+
+/**
+ * One statement that saves every turn with its trace and `riders` (every module's rows), or fails
+ * whole (`isStaleBatch`) when a context was saved by someone else first. A batch's text differs
+ * only by which writers ride along, so there are few of them, and they are prepared.
+ */
+export function saveAllStatement(tenantId: string, turns: readonly SavedTurn[], riders: readonly RiderStatement[]): { text: string; params: unknown[] } {
+  const params: unknown[] = [tenantId, turnRows(turns), turns.length];
+  const text = withRiders(params, riders);
+  return { text: `${text}\n  ${ALL_SAVED}`, params };
 }
 
 /** The key-value key of a conversation's cached context. */
@@ -135,12 +169,10 @@ export function createContextStore(deps: { sql: Sql; kv: Kv; logger: Logger }) {
   }
 
   async function loadFromDb(tenantId: string, conversationId: string): Promise<ConversationRecord | null> {
-    const [row] = await sql.withTenant(tenantId, (tx) =>
-      tx.query<ContextRow>(
-        'SELECT flow_id, flow_version, context, version, updated_at, recent_message_ids FROM conversation_contexts WHERE tenant_id = $1 AND conversation_id = $2',
-        [tenantId, conversationId],
-        { prepare: true },
-      ),
+    const [row] = await sql.queryAsTenant<ContextRow>(
+      tenantId,
+      'SELECT flow_id, flow_version, context, version, updated_at, recent_message_ids FROM conversation_contexts WHERE tenant_id = $1 AND conversation_id = $2',
+      [tenantId, conversationId],
     );
     if (!row) return null;
     const stored = { flowId: row.flow_id, flowVersion: row.flow_version, context: row.context, version: row.version, updatedAt: row.updated_at, recentMessageIds: row.recent_message_ids };
@@ -162,27 +194,11 @@ export function createContextStore(deps: { sql: Sql; kv: Kv; logger: Logger }) {
   /**
    * Writes each context as the version after the one it was loaded at, with its turn's trace,
    * inside the caller's tenant transaction, in one statement; says which were saved. One that
-   * someone saved in between is not (nor its trace), and its cached copy is dropped. `riders` go
-   * in the same statement and are written whatever was saved: the caller sends them only when it
-   * may roll them back (a group commit's optimistic path).
+   * someone saved in between is not (nor its trace), and its cached copy is dropped.
    */
-  async function saveTurns(tx: SqlExecutor, tenantId: string, turns: readonly SavedTurn[], riders: readonly RiderStatement[] = []): Promise<boolean[]> {
-    const rows = turns.map(({ save: { conversationId, record }, trace }) => ({
-      conversation_id: conversationId,
-      flow_id: record.flowId,
-      flow_version: record.flowVersion,
-      context: record.snapshot,
-      version: record.version + 1,
-      updated_at: record.updatedAt,
-      recent_message_ids: record.recentMessageIds,
-      ...(trace
-        ? { turn_id: trace.turnId, turn: trace.turn, trace: trace.trace, message_id: trace.messageId, result: trace.result }
-        : {}),
-    }));
-    const params: unknown[] = [tenantId, JSON.stringify(rows)];
-    const text = saveWithRiders(params, riders);
-    // Prepared: a batch's text differs only by which writers ride along, so there are few of them.
-    const savedIds = new Set((await tx.query<{ conversation_id: string }>(text, params, { prepare: true })).map((row) => row.conversation_id));
+  async function saveTurns(tx: SqlExecutor, tenantId: string, turns: readonly SavedTurn[]): Promise<boolean[]> {
+    const text = `${SAVE_TURNS}\n  ${SAVED}`;
+    const savedIds = new Set((await tx.query<{ conversation_id: string }>(text, [tenantId, turnRows(turns)], { prepare: true })).map((row) => row.conversation_id));
     const saved = turns.map(({ save }) => savedIds.has(save.conversationId));
     const stale = turns.filter((_, i) => !saved[i]).map(({ save }) => cacheKey(tenantId, save.conversationId));
     await Promise.all(stale.map((key) => kv.del(key).catch(() => undefined)));

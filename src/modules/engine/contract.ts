@@ -241,11 +241,13 @@ export function stagedRows<Row>(writer: TurnRowWriter<Row>, rows: readonly Row[]
  * What a caller of `processMessage` adds to the turn's transaction (chat: the transcript, the
  * outbox sends, the handoff mark), so that a turn is stored whole or not at all. Turns that finish
  * together are committed together (a group commit), so staged rows are written once per writer
- * for all of them; `commit` is for the rare work that must run statements of its own.
+ * for all of them; `commit` is for the rare work that must run statements of its own: it returns
+ * them for the outcomes that need them, and nothing for the others, whose batch then commits in
+ * one round trip.
  */
 export interface TurnHooks {
   stage?: (result: TurnResult) => StagedRows[];
-  commit?: (tx: SqlExecutor, result: TurnResult) => Promise<void>;
+  commit?: (result: TurnResult) => ((tx: SqlExecutor) => Promise<void>) | undefined;
 }
 
 /** The hot path: turns of conversations, and the state they leave (handoffs, reset, traces). */

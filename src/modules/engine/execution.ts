@@ -5,7 +5,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { Adaptors } from '../adaptors/contract.js';
 import type { Knowledge } from '../knowledge/contract.js';
 import type { Models } from '../models/contract.js';
-import { isUniqueViolation, type Locks, type Sql, type SqlExecutor } from '../storage/index.js';
+import { isUniqueViolation, type Locks, type Sql } from '../storage/index.js';
 import type { CompiledFlows } from './compiled-flows.js';
 import { contextConflict, type ContextStore, type ConversationRecord } from './context-store.js';
 import type { InboundTurn, ScheduleRequest, StagedRows, TurnHooks, TurnRecord, TurnResult } from './contract.js';
@@ -156,11 +156,12 @@ export function createExecutionService(deps: ExecutionDeps) {
     // rows and the analytics record.
     const analytics = deps.turnRows(record);
     const redact = await deps.redactFor?.(tenantId);
+    const commit = hooks.commit?.(outcome);
     const committed = await deps.commits.commit(tenantId, {
       save,
       trace: { turnId, turn: result.context.turn, ...target, trace: redact ? redact(trace) : trace, messageId: message.id ?? null, result: outcome },
       staged: [...(hooks.stage?.(outcome) ?? []), ...(analytics ? [analytics] : [])],
-      ...(hooks.commit ? { commit: (tx: SqlExecutor) => hooks.commit!(tx, outcome) } : {}),
+      ...(commit ? { commit } : {}),
     });
     if (!committed) throw contextConflict();
     const saved: ConversationRecord = { ...save.record, version: save.record.version + 1 };

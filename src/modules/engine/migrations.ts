@@ -97,5 +97,19 @@ export const engineMigrations: ModuleMigrations = {
       id: '004_turn_traces_by_time',
       sql: `CREATE INDEX turn_traces_tenant_time_idx ON turn_traces (tenant_id, created_at);`,
     },
+    {
+      // A batch of turns is one statement that commits by itself (one round trip); when one of its
+      // contexts was saved by someone else, the statement must fail, so nothing of the batch stays.
+      id: '005_stale_batch_check',
+      sql: `
+        CREATE FUNCTION mcp_require_all_saved(saved bigint, expected integer) RETURNS boolean LANGUAGE plpgsql AS $$
+        BEGIN
+          IF saved < expected THEN
+            RAISE EXCEPTION 'a context in this batch was saved by someone else' USING ERRCODE = 'MC409';
+          END IF;
+          RETURN true;
+        END $$;
+      `,
+    },
   ],
 };

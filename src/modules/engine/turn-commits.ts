@@ -1,5 +1,5 @@
 import { isOutage, type Sql, type SqlExecutor } from '../storage/index.js';
-import type { ContextStore, RiderStatement, SavedTurn } from './context-store.js';
+import { isStaleBatch, saveAllStatement, type ContextStore, type RiderStatement, type SavedTurn } from './context-store.js';
 import type { StagedRows, TurnRowWriter } from './contract.js';
 
 /** Everything one finished turn stores. */
@@ -53,8 +53,6 @@ async function riderStatements(tenantId: string, byWriter: Map<TurnRowWriter<unk
   return riders.every((r) => /^\s*(INSERT|UPDATE|DELETE)\s/i.test(r.text)) ? riders : null;
 }
 
-/** A batch whose optimistic statement met a context saved by someone else: rolled back and written again with only the turns that save. */
-class StaleContextInBatch extends Error {}
 
 /**
  * Group commit: the turns of one tenant that finish while earlier ones commit are stored together,
@@ -73,16 +71,23 @@ export function createTurnCommits(deps: {
 
   /**
    * The usual case, in one statement: every context saves, so every turn's rows go with them (the
-   * writers' statements ride in the save's WITH). Three round trips a batch (begin, the statement,
-   * commit) instead of one per writer more, and each costs the server a turn of its event loop.
+   * writers' statements ride in the save's WITH), or the statement fails whole (`isStaleBatch`).
+   * Without commit hooks the statement is its own transaction: one round trip a batch instead of
+   * three (begin, the statement, commit), and each costs both servers a turn of their loops.
    */
-  async function writeTogether(tx: SqlExecutor, tenantId: string, writes: readonly TurnWrite[]): Promise<boolean[]> {
+  async function writeTogether(tenantId: string, writes: readonly TurnWrite[]): Promise<boolean[]> {
     const riders = await riderStatements(tenantId, rowsByWriter(writes));
-    if (!riders) return writeInSteps(tx, tenantId, writes);
-    const saved = await deps.contexts.saveTurns(tx, tenantId, writes, riders);
-    if (!saved.every(Boolean)) throw new StaleContextInBatch();
-    for (const { commit } of writes) await commit?.(tx);
-    return saved;
+    if (!riders) return deps.sql.withTenant(tenantId, (tx) => writeInSteps(tx, tenantId, writes));
+    const { text, params } = saveAllStatement(tenantId, writes, riders);
+    const hooks = writes.flatMap(({ commit }) => (commit ? [commit] : []));
+    if (hooks.length === 0) await deps.sql.queryAsTenant(tenantId, text, params);
+    else {
+      await deps.sql.withTenant(tenantId, async (tx) => {
+        await tx.query(text, params, { prepare: true });
+        for (const hook of hooks) await hook(tx);
+      });
+    }
+    return writes.map(() => true);
   }
 
   /** Contexts first, then only the rows of the turns whose context saved. */
@@ -97,12 +102,11 @@ export function createTurnCommits(deps: {
   async function commitBatch(tenantId: string, batch: Pending[]): Promise<void> {
     const writes = batch.map((p) => p.write);
     try {
-      const saved = await deps.sql
-        .withTenant(tenantId, (tx) => writeTogether(tx, tenantId, writes))
-        .catch((error: unknown) => {
-          if (error instanceof StaleContextInBatch) return deps.sql.withTenant(tenantId, (tx) => writeInSteps(tx, tenantId, writes));
-          throw error;
-        });
+      // A batch that met a stale context is written again with only the turns that save.
+      const saved = await writeTogether(tenantId, writes).catch((error: unknown) => {
+        if (isStaleBatch(error)) return deps.sql.withTenant(tenantId, (tx) => writeInSteps(tx, tenantId, writes));
+        throw error;
+      });
       batch.forEach((pending, i) => pending.resolve(saved[i] ?? false));
     } catch (error) {
       if (batch.length === 1 || isOutage(error)) {

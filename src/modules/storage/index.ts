@@ -11,7 +11,7 @@ import { createRedisLocks } from './locks-redis.js';
 import { migrate } from './migrator.js';
 import { describePostgresFailure, describeRedisFailure } from './connect-failure.js';
 import { createPgliteSql } from './sql-pglite.js';
-import { createPostgresSql } from './sql-postgres.js';
+import { createPostgresSql, type PostgresSql } from './sql-postgres.js';
 import { storageMigrations } from './migrations.js';
 import { addTenantScope } from './tenant-scope.js';
 
@@ -53,7 +53,7 @@ async function connectRedis(url: string, keyPrefix: string, logger: Logger): Pro
 }
 
 // The pool connects lazily; failing here names the setting to fix instead of failing mid-request.
-async function connectPostgres(url: string, logger: Logger): Promise<Omit<Sql, 'withTenant'>> {
+async function connectPostgres(url: string, logger: Logger): Promise<PostgresSql> {
   const sql = createPostgresSql({ url, logger });
   try {
     await sql.query('SELECT 1');

@@ -1,8 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
-import type { Row, Sql, SqlExecutor } from './contract.js';
-
-type BaseSql = Omit<Sql, 'withTenant'>;
+import type { Row, SqlExecutor, UnscopedSql } from './contract.js';
 import { valueParsers } from './sql-types.js';
 
 const parsers = Object.fromEntries(valueParsers);
@@ -20,7 +18,7 @@ async function run<T extends Row>(db: PGlite | Transaction, text: string, params
  * interleaves with statements of other callers (they wait for it). Inside `transaction(fn)`, `fn`
  * must use its `tx`: awaiting `sql.query` there would wait for the transaction itself, forever.
  */
-export async function createPgliteSql(dataDir: string): Promise<BaseSql> {
+export async function createPgliteSql(dataDir: string): Promise<UnscopedSql> {
   await mkdir(dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir, parsers });
   await db.exec("SET TIME ZONE 'UTC'");

@@ -1,15 +1,17 @@
-import { Pool, types as pgTypes, type PoolClient, type QueryResult } from 'pg';
+import pg, { Pool, types as pgTypes, type PoolClient, type QueryResult } from 'pg';
 import type { Logger } from '../../shared/logger.js';
-import type { QueryOptions, Row, Sql, SqlExecutor } from './contract.js';
-
-type BaseSql = Omit<Sql, 'withTenant'>;
-
-/** PostgreSQL can open a transaction and set it up in one round trip (a multi-statement BEGIN). */
-export interface PostgresSql extends BaseSql {
-  transactionWith<T>(begin: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
-}
-import { asOutage } from './outage.js';
+import type { QueryOptions, Row, SqlExecutor, UnscopedSql } from './contract.js';
+import { asOutage, isOutage } from './outage.js';
 import { valueParsers } from './sql-types.js';
+
+/**
+ * PostgreSQL can open a transaction and set it up in one round trip (a multi-statement BEGIN), and
+ * run a setup script with one statement and commit in one (a multi-statement simple query).
+ */
+export interface PostgresSql extends UnscopedSql {
+  transactionWith<T>(begin: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  queryAfter<T extends Row>(setup: string, text: string, params: readonly unknown[]): Promise<T[]>;
+}
 
 export interface PostgresOptions {
   url: string;
@@ -36,6 +38,28 @@ function preparedName(text: string): string {
   if (!name) preparedNames.set(text, (name = `mcp_${preparedNames.size + 1}`));
   return name;
 }
+
+/** pg's own conversion of a parameter to its text (untyped in @types/pg, exported by pg as `utils`). */
+const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): string | Buffer | null } }).utils.prepareValue;
+
+/**
+ * A parameter as an SQL literal of unknown type, which PostgreSQL reads with the parameter's input
+ * function: the text pg would send for it in the extended protocol, quoted (E'' quotes backslashes
+ * too, whatever standard_conforming_strings says).
+ */
+function literal(value: unknown): string {
+  const text = prepareValue(value);
+  if (text === null) return 'NULL';
+  const raw = typeof text === 'string' ? text : `\\x${text.toString('hex')}`;
+  return `E'${raw.replace(/['\\]/g, '$&$&')}'`;
+}
+
+/** A NUL cannot travel inside a simple query's text; such parameters go the extended way, where PostgreSQL refuses them as it should. */
+const holdsNul = (params: readonly unknown[]) => params.some((p) => typeof p === 'string' && p.includes('\0'));
+
+/** Names of the statements prepared by `PREPARE` (a namespace shared with the protocol's named statements), per connection. */
+const sqlPreparedNames = new Map<string, string>();
+const preparedOn = new WeakMap<PoolClient, Set<string>>();
 
 async function run<T extends Row>(client: Pool | PoolClient, text: string, params?: readonly unknown[], options?: QueryOptions): Promise<T[]> {
   try {
@@ -72,9 +96,39 @@ export function createPostgresSql(options: PostgresOptions): PostgresSql {
 
     transaction: (fn) => transactionWith('BEGIN', fn),
     transactionWith,
+    queryAfter,
 
     close: () => pool.end(),
   };
+
+  /**
+   * `setup`, then the statement, as one simple query: PostgreSQL runs them as one implicit
+   * transaction that commits at its end or rolls back whole, in one round trip. The statement is
+   * PREPAREd on the connection the first time, and EXECUTEd with its parameters as literals.
+   */
+  async function queryAfter<T extends Row>(setup: string, text: string, params: readonly unknown[]): Promise<T[]> {
+    if (holdsNul(params)) return transactionWith(`BEGIN; ${setup}`, (tx) => tx.query<T>(text, params, { prepare: true }));
+    const client = await pool.connect().catch((error: unknown) => {
+      throw asOutage(error, 'PostgreSQL');
+    });
+    try {
+      let name = sqlPreparedNames.get(text);
+      if (!name) sqlPreparedNames.set(text, (name = `mcp_sql_${sqlPreparedNames.size + 1}`));
+      let prepared = preparedOn.get(client);
+      if (!prepared) preparedOn.set(client, (prepared = new Set()));
+      if (!prepared.has(name)) {
+        await run(client, `PREPARE ${name} AS ${text}`);
+        prepared.add(name);
+      }
+      const rows = await run<T>(client, `${setup}; EXECUTE ${name}${params.length > 0 ? `(${params.map(literal).join(', ')})` : ''}`);
+      client.release();
+      return rows;
+    } catch (error) {
+      // Failed whole, the implicit transaction is gone; a connection that failed is not reused.
+      client.release(isOutage(error) ? (error as Error) : undefined);
+      throw error;
+    }
+  }
 
   async function transactionWith<T>(begin: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await pool.connect().catch((error: unknown) => {

@@ -208,6 +208,31 @@ export function sqlContract(name: string, create: () => Promise<SqlFixture>): vo
       await expect(sql.withTenant('not-a-uuid', async () => 1)).rejects.toThrow(/not a tenant id/);
     });
 
+    it('queryAsTenant runs one statement alone in a tenant transaction: scoped, typed like query, all or nothing', async () => {
+      const t = table('alone');
+      const [a, b] = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b'];
+      await sql.query(storageMigrations.migrations[0]!.sql);
+      await sql.query(`CREATE TABLE ${t} (tenant_id uuid NOT NULL, id text PRIMARY KEY, doc jsonb, tags text[], at timestamptz, n integer, ok boolean, raw bytea, note text); ${tenantIsolationSql(t)}`);
+      const odd = `it's a \\ back'slash \\' and $1 ; -- not a comment`;
+      const insert = `INSERT INTO ${t} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`;
+      const values = [a, 'one', { text: odd, nested: [1, null] }, ['x', odd], new Date('2026-01-02T03:04:05.678Z'), 7, true, Buffer.from([0, 255]), null];
+      expect(await sql.queryAsTenant(a, insert, values)).toEqual([{ id: 'one' }]);
+      const [row] = await sql.queryAsTenant(a, `SELECT tenant_id, id, doc, tags, at, n, ok, encode(raw, 'hex') AS raw, note FROM ${t} WHERE id = $1`, ['one']);
+      expect(row).toEqual({ tenant_id: a, id: 'one', doc: { text: odd, nested: [1, null] }, tags: ['x', odd], at: '2026-01-02T03:04:05.678Z', n: 7, ok: true, raw: '00ff', note: null });
+
+      // Row-level security holds: another tenant's rows are invisible and cannot be written.
+      expect(await sql.queryAsTenant(b, `SELECT id FROM ${t}`, [])).toEqual([]);
+      await expect(sql.queryAsTenant(a, insert, [b, 'two', null, null, null, null, null, null, null])).rejects.toThrow(/row-level security/);
+
+      // A statement that fails part way leaves nothing behind.
+      const failing = `WITH w AS (INSERT INTO ${t} (tenant_id, id) VALUES ($1, 'three') RETURNING id) SELECT (SELECT id FROM w)::integer AS n`;
+      await expect(sql.queryAsTenant(a, failing, [a])).rejects.toThrow(/integer/);
+      expect(await sql.query(`SELECT id FROM ${t} ORDER BY id`)).toEqual([{ id: 'one' }]);
+      // The settings did not outlive it.
+      expect(await sql.query(`SELECT current_setting('app.tenant_id', true) AS t`)).toEqual([{ t: '' }]);
+      await expect(sql.queryAsTenant('not-a-uuid', `SELECT 1`, [])).rejects.toThrow(/not a tenant id/);
+    });
+
     it('recognises unique violations', async () => {
       const t = table('uniq');
       await sql.query(`CREATE TABLE ${t} (id text PRIMARY KEY)`);

@@ -1,4 +1,4 @@
-import type { Sql, SqlExecutor } from './contract.js';
+import type { Row, Sql, SqlExecutor, UnscopedSql } from './contract.js';
 
 /** The role tenant transactions run as; it is not the tables' owner, so row-level security applies to it. */
 export const APP_ROLE = 'mcp_app';
@@ -8,25 +8,37 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Both settings are transaction-local, so a pooled connection never carries them to the next user. */
 const ENTER_TENANT = `SELECT set_config('app.tenant_id', $1, true), set_config('role', '${APP_ROLE}', true)`;
 
-type BaseSql = Omit<Sql, 'withTenant'> & {
+type BaseSql = UnscopedSql & {
   /** Where the backend can open a transaction with a setup script in one round trip (PostgreSQL). */
   transactionWith?: <T>(begin: string, fn: (tx: SqlExecutor) => Promise<T>) => Promise<T>;
+  /** Where the backend can send a setup script, one statement and its commit in one round trip (PostgreSQL). */
+  queryAfter?: <T extends Row>(setup: string, text: string, params: readonly unknown[]) => Promise<T[]>;
 };
 
+const notATenant = (tenantId: string) => new Error(`storage: '${tenantId}' is not a tenant id`);
+
+/** The id is a checked UUID, so it can sit in the text, and the scope need not wait for a round trip of its own. */
+const enterTenantText = (tenantId: string) => ENTER_TENANT.replace('$1', `'${tenantId}'`);
+
 export function addTenantScope(sql: BaseSql): Sql {
+  const withTenant: Sql['withTenant'] = (tenantId, fn) => {
+    if (!UUID.test(tenantId)) return Promise.reject(notATenant(tenantId));
+    if (sql.transactionWith) return sql.transactionWith(`BEGIN; ${enterTenantText(tenantId)}`, fn);
+    return sql.transaction(async (tx) => {
+      await tx.query(ENTER_TENANT, [tenantId]);
+      return fn(tx);
+    });
+  };
   return {
     dialect: sql.dialect,
     query: (text, params, options) => sql.query(text, params, options),
     transaction: (fn) => sql.transaction(fn),
     close: () => sql.close(),
-    withTenant: (tenantId, fn) => {
-      if (!UUID.test(tenantId)) return Promise.reject(new Error(`storage: '${tenantId}' is not a tenant id`));
-      // The id is a checked UUID, so it can sit in the text: BEGIN and the scope then cost one round trip.
-      if (sql.transactionWith) return sql.transactionWith(`BEGIN; ${ENTER_TENANT.replace('$1', `'${tenantId}'`)}`, fn);
-      return sql.transaction(async (tx) => {
-        await tx.query(ENTER_TENANT, [tenantId]);
-        return fn(tx);
-      });
+    withTenant,
+    queryAsTenant: <T extends Row>(tenantId: string, text: string, params: readonly unknown[]) => {
+      if (!UUID.test(tenantId)) return Promise.reject(notATenant(tenantId));
+      if (sql.queryAfter) return sql.queryAfter<T>(enterTenantText(tenantId), text, params);
+      return withTenant(tenantId, (tx) => tx.query<T>(text, params, { prepare: true }));
     },
   };
 }
