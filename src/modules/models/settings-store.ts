@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { AppError } from '../../shared/app-error.js';
 import type { Clock } from '../../shared/clock.js';
+import { readThroughCache } from '../../shared/read-through-cache.js';
 import type { Secrets } from '../security/contract.js';
 import type { Sql } from '../storage/contract.js';
-import { LruCache } from './model-cache.js';
 import { type ModelRouting, modelRoutingSchema, PROVIDER_KINDS, type ProviderInput } from './settings-contract.js';
 
 const storedProviderSchema = z.object({
@@ -33,24 +33,24 @@ export const keyHint = (key: string): string | null => (key.length >= HINT_MIN_L
 
 /** The `model_settings` table: one row per tenant, provider keys sealed, read through a short cache. */
 export function createSettingsStore(deps: { sql: Sql; secrets: Secrets; clock: Clock }) {
-  const cache = new LruCache<{ settings: StoredSettings; until: number }>(1000);
+  const cache = readThroughCache<StoredSettings>({ max: 1000, ttlMs: CACHE_MS, clock: deps.clock, load: read });
+
+  async function read(tenantId: string): Promise<StoredSettings> {
+    const [row] = await deps.sql.queryAsTenant<{ providers: unknown; routing: unknown; updated_at: string }>(
+      tenantId,
+      'SELECT providers, routing, updated_at FROM model_settings WHERE tenant_id = $1',
+      [tenantId],
+    );
+    if (!row) return EMPTY;
+    return {
+      providers: z.record(z.string(), storedProviderSchema).parse(row.providers),
+      routing: modelRoutingSchema.parse(row.routing),
+      updatedAt: row.updated_at,
+    };
+  }
 
   async function load(tenantId: string): Promise<StoredSettings> {
-    const hit = cache.get(tenantId);
-    if (hit && hit.until > deps.clock.now()) return hit.settings;
-    const rows = await deps.sql.withTenant(tenantId, (tx) =>
-      tx.query<{ providers: unknown; routing: unknown; updated_at: string }>('SELECT providers, routing, updated_at FROM model_settings WHERE tenant_id = $1', [tenantId]),
-    );
-    const row = rows[0];
-    const settings: StoredSettings = row
-      ? {
-          providers: z.record(z.string(), storedProviderSchema).parse(row.providers),
-          routing: modelRoutingSchema.parse(row.routing),
-          updatedAt: row.updated_at,
-        }
-      : EMPTY;
-    cache.set(tenantId, { settings, until: deps.clock.now() + CACHE_MS });
-    return settings;
+    return (await cache.fetch(tenantId)) ?? EMPTY;
   }
 
   /** Seals new keys, keeps stored ones the input omits, drops those it sets to null. */
@@ -82,7 +82,7 @@ export function createSettingsStore(deps: { sql: Sql; secrets: Secrets; clock: C
         ),
       );
       const saved = { ...settings, updatedAt: rows[0]?.updated_at ?? null };
-      cache.set(tenantId, { settings: saved, until: deps.clock.now() + CACHE_MS });
+      cache.set(tenantId, saved);
       return saved;
     },
     decryptKey(tenantId: string, name: string, provider: StoredProvider): string | null {

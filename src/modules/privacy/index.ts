@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { PersonDataPart } from '../../shared/person-data.js';
+import { readThroughCache } from '../../shared/read-through-cache.js';
 import type { Sql } from '../storage/contract.js';
 import type { DataPolicy, Privacy, Redactor } from './contract.js';
 import { redactValue } from './redact.js';
@@ -24,19 +25,27 @@ export function createPrivacy(deps: { sql: Sql; clock: Clock; logger: Logger; pa
   const { sql, clock, logger } = deps;
   let timer: NodeJS.Timeout | null = null;
   const retention = () => runRetention(deps);
-  // Asked before every stored message and trace: one read per workspace per SETTING_TTL_MS at most.
-  const redacting = new Map<string, { on: boolean; until: number }>();
-
-  async function getPolicy(tenantId: string): Promise<DataPolicy> {
-    const [row] = await sql.withTenant(tenantId, (tx) =>
-      tx.query<PolicyRow>('SELECT message_retention_days, redact_personal_data, updated_at FROM data_policies WHERE tenant_id = $1', [tenantId]),
-    );
-    redacting.set(tenantId, { on: row?.redact_personal_data ?? false, until: clock.now() + SETTING_TTL_MS });
+  async function readPolicy(tenantId: string): Promise<DataPolicy> {
+    const [row] = await sql.queryAsTenant<PolicyRow>(tenantId, 'SELECT message_retention_days, redact_personal_data, updated_at FROM data_policies WHERE tenant_id = $1', [tenantId]);
     return {
       messageRetentionDays: row?.message_retention_days ?? null,
       redactPersonalData: row?.redact_personal_data ?? false,
       updatedAt: row ? new Date(row.updated_at).toISOString() : null,
     };
+  }
+
+  // Asked before every stored message and trace: one read per workspace per SETTING_TTL_MS at most.
+  const redacting = readThroughCache<{ on: boolean }>({
+    max: 10_000,
+    ttlMs: SETTING_TTL_MS,
+    clock,
+    load: async (tenantId) => ({ on: (await readPolicy(tenantId)).redactPersonalData }),
+  });
+
+  async function getPolicy(tenantId: string): Promise<DataPolicy> {
+    const policy = await readPolicy(tenantId);
+    redacting.set(tenantId, { on: policy.redactPersonalData });
+    return policy;
   }
 
   return {
@@ -52,13 +61,11 @@ export function createPrivacy(deps: { sql: Sql; clock: Clock; logger: Logger; pa
           [tenantId, input.messageRetentionDays, redact, updatedAt],
         ),
       );
-      redacting.set(tenantId, { on: redact, until: clock.now() + SETTING_TTL_MS });
+      redacting.set(tenantId, { on: redact });
       return { messageRetentionDays: input.messageRetentionDays, redactPersonalData: redact, updatedAt };
     },
     async redactorFor(tenantId): Promise<Redactor | null> {
-      const known = redacting.get(tenantId);
-      const on = known && known.until > clock.now() ? known.on : (await getPolicy(tenantId)).redactPersonalData;
-      return on ? redactValue : null;
+      return (await redacting.fetch(tenantId))?.on ? redactValue : null;
     },
     runRetention: retention,
     start() {

@@ -2,6 +2,7 @@ import { AppError } from '../../shared/app-error.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
+import { readThroughCache } from '../../shared/read-through-cache.js';
 import type { Kv, Sql } from '../storage/contract.js';
 import { createApiKeyStore } from './api-keys.js';
 import { createAuditLog } from './audit.js';
@@ -65,7 +66,15 @@ export function createSecurity(deps: SecurityDeps): Security {
     if (!sso) throw new AppError('not_found', 'Single sign-on is not set up on this server; log in with your e-mail and password.');
     return sso;
   };
-  const quotas = new Map<string, { quota: number; expiresAt: number }>();
+  const quotas = readThroughCache<{ quota: number }>({
+    max: 10_000,
+    ttlMs: PRINCIPAL_CACHE_MS,
+    clock: deps.clock,
+    load: async (tenantId) => {
+      const tenant = await tenants.get(tenantId);
+      return tenant ? { quota: tenant.dailyMessageQuota } : undefined;
+    },
+  });
   const evictTenant = (tenantId: string) => {
     principals.evictTenant(tenantId);
     quotas.delete(tenantId);
@@ -122,13 +131,8 @@ export function createSecurity(deps: SecurityDeps): Security {
 
     consumeRateLimit: (bucket, limit, windowMs) => limiter.consume(bucket, limit, windowMs),
     async consumeMessageQuota(tenantId) {
-      let cached = quotas.get(tenantId);
-      if (!cached || cached.expiresAt <= deps.clock.now()) {
-        const tenant = await tenants.get(tenantId);
-        if (!tenant) throw new AppError('not_found', 'Unknown workspace.');
-        cached = { quota: tenant.dailyMessageQuota, expiresAt: deps.clock.now() + PRINCIPAL_CACHE_MS };
-        quotas.set(tenantId, cached);
-      }
+      const cached = await quotas.fetch(tenantId);
+      if (!cached) throw new AppError('not_found', 'Unknown workspace.');
       await consumeDailyQuota(limiter, tenantId, cached.quota);
     },
 
