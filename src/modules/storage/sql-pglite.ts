@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
 import type { Row, SqlExecutor, UnscopedSql } from './contract.js';
+import { executeAfter, holdsNul, prepareText, preparedName } from './prepared-execute.js';
 import { valueParsers } from './sql-types.js';
 
 const parsers = Object.fromEntries(valueParsers);
@@ -18,14 +19,39 @@ async function run<T extends Row>(db: PGlite | Transaction, text: string, params
  * interleaves with statements of other callers (they wait for it). Inside `transaction(fn)`, `fn`
  * must use its `tx`: awaiting `sql.query` there would wait for the transaction itself, forever.
  */
-export async function createPgliteSql(dataDir: string): Promise<UnscopedSql> {
+/** PGlite runs a setup script, one statement and its commit as one call (a multi-statement simple query), like PostgreSQL. */
+export interface PgliteSql extends UnscopedSql {
+  queryAfter<T extends Row>(setup: string, text: string, params: readonly unknown[]): Promise<T[]>;
+}
+
+export async function createPgliteSql(dataDir: string): Promise<PgliteSql> {
   await mkdir(dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir, parsers });
   await db.exec("SET TIME ZONE 'UTC'");
 
+  // One backend: a statement PREPAREd once stays prepared. Each call through the WASM boundary costs
+  // more than the work of a small statement, and an EXECUTE skips parsing and planning it again.
+  const prepared = new Set<string>();
+
+  async function queryAfter<T extends Row>(setup: string, text: string, params: readonly unknown[]): Promise<T[]> {
+    if (holdsNul(params)) {
+      return db.transaction(async (tx) => {
+        await tx.exec(setup);
+        return run<T>(tx, text, params);
+      });
+    }
+    const name = preparedName(text);
+    if (!prepared.has(name)) {
+      await db.exec(prepareText(name, text));
+      prepared.add(name);
+    }
+    return run<T>(db, executeAfter(setup, name, params));
+  }
+
   return {
     dialect: 'pglite',
     query: (text, params) => run(db, text, params),
+    queryAfter,
     transaction: (fn) =>
       db.transaction(async (transaction) => {
         let open = true;

@@ -1,7 +1,8 @@
-import pg, { Pool, types as pgTypes, type PoolClient, type QueryResult } from 'pg';
+import { Pool, types as pgTypes, type PoolClient, type QueryResult } from 'pg';
 import type { Logger } from '../../shared/logger.js';
 import type { QueryOptions, Row, SqlExecutor, UnscopedSql } from './contract.js';
 import { asOutage, isOutage } from './outage.js';
+import { executeAfter, holdsNul, prepareText, preparedName as sqlPreparedName } from './prepared-execute.js';
 import { valueParsers } from './sql-types.js';
 
 /**
@@ -39,26 +40,7 @@ function preparedName(text: string): string {
   return name;
 }
 
-/** pg's own conversion of a parameter to its text (untyped in @types/pg, exported by pg as `utils`). */
-const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): string | Buffer | null } }).utils.prepareValue;
-
-/**
- * A parameter as an SQL literal of unknown type, which PostgreSQL reads with the parameter's input
- * function: the text pg would send for it in the extended protocol, quoted (E'' quotes backslashes
- * too, whatever standard_conforming_strings says).
- */
-function literal(value: unknown): string {
-  const text = prepareValue(value);
-  if (text === null) return 'NULL';
-  const raw = typeof text === 'string' ? text : `\\x${text.toString('hex')}`;
-  return `E'${raw.replace(/['\\]/g, '$&$&')}'`;
-}
-
-/** A NUL cannot travel inside a simple query's text; such parameters go the extended way, where PostgreSQL refuses them as it should. */
-const holdsNul = (params: readonly unknown[]) => params.some((p) => typeof p === 'string' && p.includes('\0'));
-
-/** Names of the statements prepared by `PREPARE` (a namespace shared with the protocol's named statements), per connection. */
-const sqlPreparedNames = new Map<string, string>();
+/** The statements `PREPARE`d on each connection. */
 const preparedOn = new WeakMap<PoolClient, Set<string>>();
 
 async function run<T extends Row>(client: Pool | PoolClient, text: string, params?: readonly unknown[], options?: QueryOptions): Promise<T[]> {
@@ -112,15 +94,14 @@ export function createPostgresSql(options: PostgresOptions): PostgresSql {
       throw asOutage(error, 'PostgreSQL');
     });
     try {
-      let name = sqlPreparedNames.get(text);
-      if (!name) sqlPreparedNames.set(text, (name = `mcp_sql_${sqlPreparedNames.size + 1}`));
+      const name = sqlPreparedName(text);
       let prepared = preparedOn.get(client);
       if (!prepared) preparedOn.set(client, (prepared = new Set()));
       if (!prepared.has(name)) {
-        await run(client, `PREPARE ${name} AS ${text}`);
+        await run(client, prepareText(name, text));
         prepared.add(name);
       }
-      const rows = await run<T>(client, `${setup}; EXECUTE ${name}${params.length > 0 ? `(${params.map(literal).join(', ')})` : ''}`);
+      const rows = await run<T>(client, executeAfter(setup, name, params));
       client.release();
       return rows;
     } catch (error) {

@@ -11,8 +11,8 @@ const ENTER_TENANT = `SELECT set_config('app.tenant_id', $1, true), set_config('
 type BaseSql = UnscopedSql & {
   /** Where the backend can open a transaction with a setup script in one round trip (PostgreSQL). */
   transactionWith?: <T>(begin: string, fn: (tx: SqlExecutor) => Promise<T>) => Promise<T>;
-  /** Where the backend can send a setup script, one statement and its commit in one round trip (PostgreSQL). */
-  queryAfter?: <T extends Row>(setup: string, text: string, params: readonly unknown[]) => Promise<T[]>;
+  /** A setup script, then one statement, as one implicit transaction: one round trip (both backends; see prepared-execute.ts). */
+  queryAfter: <T extends Row>(setup: string, text: string, params: readonly unknown[]) => Promise<T[]>;
 };
 
 const notATenant = (tenantId: string) => new Error(`storage: '${tenantId}' is not a tenant id`);
@@ -21,24 +21,22 @@ const notATenant = (tenantId: string) => new Error(`storage: '${tenantId}' is no
 const enterTenantText = (tenantId: string) => ENTER_TENANT.replace('$1', `'${tenantId}'`);
 
 export function addTenantScope(sql: BaseSql): Sql {
-  const withTenant: Sql['withTenant'] = (tenantId, fn) => {
-    if (!UUID.test(tenantId)) return Promise.reject(notATenant(tenantId));
-    if (sql.transactionWith) return sql.transactionWith(`BEGIN; ${enterTenantText(tenantId)}`, fn);
-    return sql.transaction(async (tx) => {
-      await tx.query(ENTER_TENANT, [tenantId]);
-      return fn(tx);
-    });
-  };
   return {
     dialect: sql.dialect,
     query: (text, params, options) => sql.query(text, params, options),
     transaction: (fn) => sql.transaction(fn),
     close: () => sql.close(),
-    withTenant,
+    withTenant: (tenantId, fn) => {
+      if (!UUID.test(tenantId)) return Promise.reject(notATenant(tenantId));
+      if (sql.transactionWith) return sql.transactionWith(`BEGIN; ${enterTenantText(tenantId)}`, fn);
+      return sql.transaction(async (tx) => {
+        await tx.query(ENTER_TENANT, [tenantId]);
+        return fn(tx);
+      });
+    },
     queryAsTenant: <T extends Row>(tenantId: string, text: string, params: readonly unknown[]) => {
       if (!UUID.test(tenantId)) return Promise.reject(notATenant(tenantId));
-      if (sql.queryAfter) return sql.queryAfter<T>(enterTenantText(tenantId), text, params);
-      return withTenant(tenantId, (tx) => tx.query<T>(text, params, { prepare: true }));
+      return sql.queryAfter<T>(enterTenantText(tenantId), text, params);
     },
   };
 }
