@@ -40,6 +40,9 @@ function preparedName(text: string): string {
   return name;
 }
 
+/** SQLSTATE 26000: the EXECUTEd name is not prepared on this server connection. */
+const isPreparedStatementMissing = (error: unknown) => (error as { code?: unknown } | null)?.code === '26000';
+
 /** The statements `PREPARE`d on each connection. */
 const preparedOn = new WeakMap<PoolClient, Set<string>>();
 
@@ -72,6 +75,8 @@ export function createPostgresSql(options: PostgresOptions): PostgresSql {
     client.on('error', (error) => options.logger.warn({ err: error }, 'storage: a PostgreSQL connection in use failed; its work fails and is retried'));
   });
 
+  let forgetsPrepared = false;
+
   return {
     dialect: 'postgres',
     query: (text, params, options) => run(pool, text, params, options),
@@ -89,7 +94,8 @@ export function createPostgresSql(options: PostgresOptions): PostgresSql {
    * PREPAREd on the connection the first time, and EXECUTEd with its parameters as literals.
    */
   async function queryAfter<T extends Row>(setup: string, text: string, params: readonly unknown[]): Promise<T[]> {
-    if (holdsNul(params)) return transactionWith(`BEGIN; ${setup}`, (tx) => tx.query<T>(text, params, { prepare: true }));
+    const inThreeRoundTrips = () => transactionWith(`BEGIN; ${setup}`, (tx) => tx.query<T>(text, params, { prepare: true }));
+    if (forgetsPrepared || holdsNul(params)) return inThreeRoundTrips();
     const client = await pool.connect().catch((error: unknown) => {
       throw asOutage(error, 'PostgreSQL');
     });
@@ -107,7 +113,13 @@ export function createPostgresSql(options: PostgresOptions): PostgresSql {
     } catch (error) {
       // Failed whole, the implicit transaction is gone; a connection that failed is not reused.
       client.release(isOutage(error) ? (error as Error) : undefined);
-      throw error;
+      if (!isPreparedStatementMissing(error)) throw error;
+      // A pooler between us and PostgreSQL (PgBouncer's reset query, or transaction pooling onto
+      // another server connection) dropped it: nothing ran, and statements prepared by the protocol,
+      // which poolers track, take over.
+      forgetsPrepared = true;
+      options.logger.warn('storage: PostgreSQL forgot a PREPAREd statement (a connection pooler in between?); single statements now take three round trips');
+      return inThreeRoundTrips();
     }
   }
 
