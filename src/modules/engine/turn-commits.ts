@@ -53,7 +53,6 @@ async function riderStatements(tenantId: string, byWriter: Map<TurnRowWriter<unk
   return riders.every((r) => /^\s*(INSERT|UPDATE|DELETE)\s/i.test(r.text)) ? riders : null;
 }
 
-
 /**
  * Group commit: the turns of one tenant that finish while earlier ones commit are stored together,
  * in one transaction and usually one statement (their contexts, traces and every module's rows),

@@ -13,16 +13,17 @@ async function run<T extends Row>(db: PGlite | Transaction, text: string, params
   return (results[results.length - 1]?.rows ?? []) as T[];
 }
 
+/** PGlite runs a setup script, one statement and its commit as one call (a multi-statement simple query), like PostgreSQL. */
+export interface PgliteSql extends UnscopedSql {
+  queryAfter<T extends Row>(setup: string, text: string, params: readonly unknown[]): Promise<T[]>;
+}
+
 /**
  * Embedded PostgreSQL persisted in `dataDir`. PGlite is one backend running one statement at a
  * time: `query` and `transaction` both take its transaction mutex, so a transaction never
  * interleaves with statements of other callers (they wait for it). Inside `transaction(fn)`, `fn`
  * must use its `tx`: awaiting `sql.query` there would wait for the transaction itself, forever.
  */
-/** PGlite runs a setup script, one statement and its commit as one call (a multi-statement simple query), like PostgreSQL. */
-export interface PgliteSql extends UnscopedSql {
-  queryAfter<T extends Row>(setup: string, text: string, params: readonly unknown[]): Promise<T[]>;
-}
 
 export async function createPgliteSql(dataDir: string): Promise<PgliteSql> {
   await mkdir(dataDir, { recursive: true });

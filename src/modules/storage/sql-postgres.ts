@@ -1,7 +1,8 @@
 import { Pool, types as pgTypes, type PoolClient, type QueryResult } from 'pg';
+import { isAppError } from '../../shared/app-error.js';
 import type { Logger } from '../../shared/logger.js';
 import type { QueryOptions, Row, SqlExecutor, UnscopedSql } from './contract.js';
-import { asOutage, isOutage } from './outage.js';
+import { asOutage } from './outage.js';
 import { executeAfter, holdsNul, prepareText, preparedName as sqlPreparedName } from './prepared-execute.js';
 import { valueParsers } from './sql-types.js';
 
@@ -112,7 +113,8 @@ export function createPostgresSql(options: PostgresOptions): PostgresSql {
       return rows;
     } catch (error) {
       // Failed whole, the implicit transaction is gone; a connection that failed is not reused.
-      client.release(isOutage(error) ? (error as Error) : undefined);
+      const broken = isAppError(error) && error.code === 'unavailable';
+      client.release(broken ? error : undefined);
       if (!isPreparedStatementMissing(error)) throw error;
       // A pooler between us and PostgreSQL (PgBouncer's reset query, or transaction pooling onto
       // another server connection) dropped it: nothing ran, and statements prepared by the protocol,
