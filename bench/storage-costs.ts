@@ -37,10 +37,16 @@ export function perTurn(before: Map<string, number>, after: Map<string, number>,
     .sort((a, b) => b.perTurn - a.perTurn);
 }
 
-/** User + system CPU time in ms from a `/proc/<pid>/stat` line (the name may hold spaces and parentheses, so fields count from the last ')'). */
-function cpuMsOfStat(stat: string): number {
+/**
+ * User + system CPU time in ms from a `/proc/<pid>/stat` line (the name may hold spaces and
+ * parentheses, so fields count from the last ')'); with `reapedChildren`, also that of the children
+ * it has waited for: a PostgreSQL backend that exits during a run (the pool closes idle
+ * connections) leaves its CPU only in the postmaster's.
+ */
+function cpuMsOfStat(stat: string, reapedChildren = false): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  const own = Number(fields[11]) + Number(fields[12]);
+  return (reapedChildren ? own + Number(fields[13]) + Number(fields[14]) : own) * 10;
 }
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
@@ -48,9 +54,10 @@ export function processCpuMs(pid: number): number {
   return cpuMsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 }
 
-/** CPU time (ms) of every process now running, by what it is, and the machine's busy time and context switches so far (Linux). */
+/** CPU time (ms) of every process now running, by what it is, and the machine's busy time, time stolen by the hypervisor and context switches so far (Linux). */
 export interface MachineCpu {
   busyMs: number;
+  stealMs: number;
   contextSwitches: number;
   byGroup: Map<string, number>;
 }
@@ -69,13 +76,14 @@ export function machineCpu(servers: readonly number[]): MachineCpu {
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     const pid = Number(entry);
     const group = servers.includes(pid) ? 'server' : pid === process.pid ? 'load generator' : name.startsWith('postgres') ? 'PostgreSQL' : name.startsWith('redis') ? 'Redis' : 'other';
-    byGroup.set(group, (byGroup.get(group) ?? 0) + cpuMsOfStat(stat));
+    // Counting reaped children too counts every CPU second once: an ended process's is in its parent's.
+    byGroup.set(group, (byGroup.get(group) ?? 0) + cpuMsOfStat(stat, true));
   }
   const proc = readFileSync('/proc/stat', 'utf8');
   const cpu = proc.split('\n')[0]!.split(/\s+/).slice(1).map(Number);
-  // user, nice, system, irq, softirq, steal (in 10 ms ticks)
-  const busyMs = [0, 1, 2, 5, 6, 7].reduce((sum, i) => sum + (cpu[i] ?? 0), 0) * 10;
-  return { busyMs, contextSwitches: Number(/^ctxt (\d+)$/m.exec(proc)?.[1] ?? 0), byGroup };
+  // user, nice, system, irq, softirq (in 10 ms ticks); steal apart: the host's other guests, not this machine's work
+  const busyMs = [0, 1, 2, 5, 6].reduce((sum, i) => sum + (cpu[i] ?? 0), 0) * 10;
+  return { busyMs, stealMs: (cpu[7] ?? 0) * 10, contextSwitches: Number(/^ctxt (\d+)$/m.exec(proc)?.[1] ?? 0), byGroup };
 }
 
 /** Where the machine's CPU went per message between two readings: a row's second line. */
@@ -88,5 +96,6 @@ export function formatMachineCost(before: MachineCpu, after: MachineCpu, message
     .map(([group, us]) => `${group} ${us}`)
     .join(', ');
   const switches = (after.contextSwitches - before.contextSwitches) / messages;
-  return `    whole machine: ${per(after.busyMs - before.busyMs)} µs CPU/msg (${groups}), ${switches.toFixed(1)} context switches/msg`;
+  const steal = per(after.stealMs - before.stealMs);
+  return `    whole machine: ${per(after.busyMs - before.busyMs)} µs CPU/msg (${groups}), ${switches.toFixed(1)} context switches/msg${steal > 0 ? `; ${steal} µs/msg stolen by the hypervisor` : ''}`;
 }
