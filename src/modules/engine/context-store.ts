@@ -75,7 +75,8 @@ const SAVE_TURNS = `WITH x AS (
     SELECT x.turn_id, $1, x.conversation_id, x.turn, x.flow_id, x.flow_version, x.trace, x.message_id, x.result
       FROM x JOIN saved USING (conversation_id) WHERE x.turn_id IS NOT NULL
   )`;
-const SAVED = 'SELECT conversation_id FROM saved';
+/** The save alone, saying which contexts saved. */
+const SAVE_SAYING_WHICH = `${SAVE_TURNS}\n  SELECT conversation_id FROM saved`;
 /** Fails the whole statement (SQLSTATE MC409, migration 005) unless every context of the batch saved. */
 const ALL_SAVED = 'SELECT mcp_require_all_saved((SELECT count(*) FROM saved), $3) AS all_saved';
 
@@ -197,8 +198,7 @@ export function createContextStore(deps: { sql: Sql; kv: Kv; logger: Logger }) {
    * someone saved in between is not (nor its trace), and its cached copy is dropped.
    */
   async function saveTurns(tx: SqlExecutor, tenantId: string, turns: readonly SavedTurn[]): Promise<boolean[]> {
-    const text = `${SAVE_TURNS}\n  ${SAVED}`;
-    const savedIds = new Set((await tx.query<{ conversation_id: string }>(text, [tenantId, turnRows(turns)], { prepare: true })).map((row) => row.conversation_id));
+    const savedIds = new Set((await tx.query<{ conversation_id: string }>(SAVE_SAYING_WHICH, [tenantId, turnRows(turns)], { prepare: true })).map((row) => row.conversation_id));
     const saved = turns.map(({ save }) => savedIds.has(save.conversationId));
     const stale = turns.filter((_, i) => !saved[i]).map(({ save }) => cacheKey(tenantId, save.conversationId));
     await Promise.all(stale.map((key) => kv.del(key).catch(() => undefined)));

@@ -48,7 +48,10 @@ export interface Sql extends SqlExecutor {
 }
 
 /** What a SQL backend provides; `addTenantScope` adds the tenant scope over it. */
-export type UnscopedSql = Omit<Sql, 'withTenant' | 'queryAsTenant'>;
+export type UnscopedSql = Omit<Sql, 'withTenant' | 'queryAsTenant'> & {
+  /** `setup`, then one statement, as one implicit transaction in one call (see prepared-execute.ts). */
+  queryAfter<T extends Row>(setup: string, text: string, params: readonly unknown[]): Promise<T[]>;
+};
 
 /** One migration of one module. Ids sort in application order within a module (`001_…`). */
 export interface Migration {

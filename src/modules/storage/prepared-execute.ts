@@ -21,9 +21,6 @@ function literal(value: unknown): string {
   return `E'${raw.replace(/['\\]/g, '$&$&')}'`;
 }
 
-/** A NUL cannot travel inside a simple query's text: such parameters must go the extended way, where PostgreSQL refuses them as it should. */
-export const holdsNul = (params: readonly unknown[]): boolean => params.some((p) => typeof p === 'string' && p.includes('\0'));
-
 /** Names given to `PREPARE`d texts (a namespace shared with the protocol's named statements): one per text, for every connection. */
 const names = new Map<string, string>();
 
@@ -35,6 +32,13 @@ export function preparedName(text: string): string {
 
 export const prepareText = (name: string, text: string): string => `PREPARE ${name} AS ${text}`;
 
-/** `setup`, then the prepared statement with `params`, as one simple query. */
-export const executeAfter = (setup: string, name: string, params: readonly unknown[]): string =>
-  `${setup}; EXECUTE ${name}${params.length > 0 ? `(${params.map(literal).join(', ')})` : ''}`;
+/**
+ * `setup`, then the prepared statement with `params`, as one simple query; null when a parameter's
+ * text holds a NUL (anywhere, an array's element too), which cannot travel inside a query's text:
+ * such a statement must go the extended way, where PostgreSQL refuses it as it should.
+ */
+export function executeAfter(setup: string, name: string, params: readonly unknown[]): string | null {
+  const literals = params.map(literal);
+  if (literals.some((l) => l.includes('\0'))) return null;
+  return `${setup}; EXECUTE ${name}${literals.length > 0 ? `(${literals.join(', ')})` : ''}`;
+}

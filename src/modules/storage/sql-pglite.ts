@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
 import type { Row, SqlExecutor, UnscopedSql } from './contract.js';
-import { executeAfter, holdsNul, prepareText, preparedName } from './prepared-execute.js';
+import { executeAfter, prepareText, preparedName } from './prepared-execute.js';
 import { valueParsers } from './sql-types.js';
 
 const parsers = Object.fromEntries(valueParsers);
@@ -13,19 +13,13 @@ async function run<T extends Row>(db: PGlite | Transaction, text: string, params
   return (results[results.length - 1]?.rows ?? []) as T[];
 }
 
-/** PGlite runs a setup script, one statement and its commit as one call (a multi-statement simple query), like PostgreSQL. */
-export interface PgliteSql extends UnscopedSql {
-  queryAfter<T extends Row>(setup: string, text: string, params: readonly unknown[]): Promise<T[]>;
-}
-
 /**
  * Embedded PostgreSQL persisted in `dataDir`. PGlite is one backend running one statement at a
  * time: `query` and `transaction` both take its transaction mutex, so a transaction never
  * interleaves with statements of other callers (they wait for it). Inside `transaction(fn)`, `fn`
  * must use its `tx`: awaiting `sql.query` there would wait for the transaction itself, forever.
  */
-
-export async function createPgliteSql(dataDir: string): Promise<PgliteSql> {
+export async function createPgliteSql(dataDir: string): Promise<UnscopedSql> {
   await mkdir(dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir, parsers });
   await db.exec("SET TIME ZONE 'UTC'");
@@ -35,18 +29,19 @@ export async function createPgliteSql(dataDir: string): Promise<PgliteSql> {
   const prepared = new Set<string>();
 
   async function queryAfter<T extends Row>(setup: string, text: string, params: readonly unknown[]): Promise<T[]> {
-    if (holdsNul(params)) {
+    const name = preparedName(text);
+    const execute = executeAfter(setup, name, params);
+    if (!execute) {
       return db.transaction(async (tx) => {
         await tx.exec(setup);
         return run<T>(tx, text, params);
       });
     }
-    const name = preparedName(text);
     if (!prepared.has(name)) {
       await db.exec(prepareText(name, text));
       prepared.add(name);
     }
-    return run<T>(db, executeAfter(setup, name, params));
+    return run<T>(db, execute);
   }
 
   return {

@@ -3,17 +3,13 @@ import { isAppError } from '../../shared/app-error.js';
 import type { Logger } from '../../shared/logger.js';
 import type { QueryOptions, Row, SqlExecutor, UnscopedSql } from './contract.js';
 import { asOutage } from './outage.js';
-import { executeAfter, holdsNul, prepareText, preparedName as sqlPreparedName } from './prepared-execute.js';
+import { executeAfter, prepareText, preparedName as sqlPreparedName } from './prepared-execute.js';
 import { valueParsers } from './sql-types.js';
 
-/**
- * PostgreSQL can open a transaction and set it up in one round trip (a multi-statement BEGIN), and
- * run a setup script with one statement and commit in one (a multi-statement simple query).
- */
-export interface PostgresSql extends UnscopedSql {
+/** PostgreSQL can open a transaction and set it up in one round trip (a multi-statement BEGIN). */
+export type PostgresSql = UnscopedSql & {
   transactionWith<T>(begin: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
-  queryAfter<T extends Row>(setup: string, text: string, params: readonly unknown[]): Promise<T[]>;
-}
+};
 
 export interface PostgresOptions {
   url: string;
@@ -96,19 +92,20 @@ export function createPostgresSql(options: PostgresOptions): PostgresSql {
    */
   async function queryAfter<T extends Row>(setup: string, text: string, params: readonly unknown[]): Promise<T[]> {
     const inThreeRoundTrips = () => transactionWith(`BEGIN; ${setup}`, (tx) => tx.query<T>(text, params, { prepare: true }));
-    if (forgetsPrepared || holdsNul(params)) return inThreeRoundTrips();
+    const name = sqlPreparedName(text);
+    const execute = forgetsPrepared ? null : executeAfter(setup, name, params);
+    if (!execute) return inThreeRoundTrips();
     const client = await pool.connect().catch((error: unknown) => {
       throw asOutage(error, 'PostgreSQL');
     });
     try {
-      const name = sqlPreparedName(text);
       let prepared = preparedOn.get(client);
       if (!prepared) preparedOn.set(client, (prepared = new Set()));
       if (!prepared.has(name)) {
         await run(client, prepareText(name, text));
         prepared.add(name);
       }
-      const rows = await run<T>(client, executeAfter(setup, name, params));
+      const rows = await run<T>(client, execute);
       client.release();
       return rows;
     } catch (error) {

@@ -233,6 +233,17 @@ export function sqlContract(name: string, create: () => Promise<SqlFixture>): vo
       await expect(sql.queryAsTenant('not-a-uuid', `SELECT 1`, [])).rejects.toThrow(/not a tenant id/);
     });
 
+    it('queryAsTenant refuses a NUL in a parameter as query does, even inside an array', async () => {
+      const a = '00000000-0000-4000-8000-00000000000a';
+      await sql.query(storageMigrations.migrations[0]!.sql);
+      for (const value of ['a\0b', ['x', 'a\0b']]) {
+        const direct = await sql.query(`SELECT $1::text[] AS v`, [[value].flat()]).catch((error: unknown) => error);
+        const scoped = await sql.queryAsTenant(a, `SELECT $1::text[] AS v`, [[value].flat()]).catch((error: unknown) => error);
+        expect(scoped).toBeInstanceOf(Error);
+        expect(String(scoped)).toBe(String(direct));
+      }
+    });
+
     it('recognises unique violations', async () => {
       const t = table('uniq');
       await sql.query(`CREATE TABLE ${t} (id text PRIMARY KEY)`);

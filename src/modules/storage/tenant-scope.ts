@@ -11,8 +11,6 @@ const ENTER_TENANT = `SELECT set_config('app.tenant_id', $1, true), set_config('
 type BaseSql = UnscopedSql & {
   /** Where the backend can open a transaction with a setup script in one round trip (PostgreSQL). */
   transactionWith?: <T>(begin: string, fn: (tx: SqlExecutor) => Promise<T>) => Promise<T>;
-  /** A setup script, then one statement, as one implicit transaction: one round trip (both backends; see prepared-execute.ts). */
-  queryAfter: <T extends Row>(setup: string, text: string, params: readonly unknown[]) => Promise<T[]>;
 };
 
 const notATenant = (tenantId: string) => new Error(`storage: '${tenantId}' is not a tenant id`);
