@@ -26,7 +26,8 @@ export async function createPgliteSql(dataDir: string): Promise<UnscopedSql> {
 
   // One backend: a statement PREPAREd once stays prepared. Each call through the WASM boundary costs
   // more than the work of a small statement, and an EXECUTE skips parsing and planning it again.
-  const prepared = new Set<string>();
+  // Callers share one PREPARE in flight: the backend is shared, and a second would find the name taken.
+  const prepared = new Map<string, Promise<unknown>>();
 
   async function queryAfter<T extends Row>(setup: string, text: string, params: readonly unknown[]): Promise<T[]> {
     const name = preparedName(text);
@@ -37,10 +38,13 @@ export async function createPgliteSql(dataDir: string): Promise<UnscopedSql> {
         return run<T>(tx, text, params);
       });
     }
-    if (!prepared.has(name)) {
-      await db.exec(prepareText(name, text));
-      prepared.add(name);
+    let preparing = prepared.get(name);
+    if (!preparing) {
+      preparing = db.exec(prepareText(name, text));
+      prepared.set(name, preparing);
+      preparing.catch(() => prepared.delete(name));
     }
+    await preparing;
     return run<T>(db, execute);
   }
 

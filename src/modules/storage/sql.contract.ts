@@ -233,6 +233,14 @@ export function sqlContract(name: string, create: () => Promise<SqlFixture>): vo
       await expect(sql.queryAsTenant('not-a-uuid', `SELECT 1`, [])).rejects.toThrow(/not a tenant id/);
     });
 
+    it('queryAsTenant answers many callers of a statement it has not run yet, at once', async () => {
+      const a = '00000000-0000-4000-8000-00000000000a';
+      await sql.query(storageMigrations.migrations[0]!.sql);
+      const text = `SELECT $1::int * 2 AS n, '${suffix}' AS fresh`;
+      const answers = await Promise.all([1, 2, 3, 4, 5].map((n) => sql.queryAsTenant<{ n: number }>(a, text, [n])));
+      expect(answers.map(([row]) => row?.n)).toEqual([2, 4, 6, 8, 10]);
+    });
+
     it('queryAsTenant refuses a NUL in a parameter as query does, even inside an array', async () => {
       const a = '00000000-0000-4000-8000-00000000000a';
       await sql.query(storageMigrations.migrations[0]!.sql);
