@@ -16,13 +16,6 @@ interface Pending {
 
 /** Enough to fill a transaction's statements without making their parameters unwieldy. */
 const MAX_BATCH = 128;
-/**
- * Batches of one tenant in flight at once: while they commit, the next turns gather into the next
- * batch, so a busy tenant's turns share commits and an idle one's first turn never waits. PGlite
- * runs one statement at a time anyway, so there a second batch would only wait, smaller.
- */
-const MAX_IN_FLIGHT = { postgres: 2, pglite: 1 } as const;
-
 /** The rows of `writes`, each writer once, in the order turns first staged them (a transcript's conversation before its messages). */
 function rowsByWriter(writes: readonly TurnWrite[]): Map<TurnRowWriter<unknown>, unknown[]> {
   const byWriter = new Map<TurnRowWriter<unknown>, unknown[]>();
@@ -66,7 +59,7 @@ export function createTurnCommits(deps: {
   /** Each turn's seconds from finishing to committed (the queue and its batch's transaction): where a busy tenant's latency goes. */
   observeWait?: (seconds: number) => void;
 }) {
-  const queues = new Map<string, { waiting: Pending[]; inFlight: number }>();
+  const queues = new Map<string, { waiting: Pending[]; committing: boolean }>();
 
   /**
    * The usual case, in one statement: every context saves, so every turn's rows go with them (the
@@ -117,29 +110,32 @@ export function createTurnCommits(deps: {
     }
   }
 
-  /** Starts batches while fewer than MAX_IN_FLIGHT are committing; a conversation appears once per batch. */
+  /**
+   * Starts a batch unless one of the tenant's is committing: the turns that finish meanwhile gather
+   * into the next. (Two batches in flight split them in two: PostgreSQL ran 40% more statements for
+   * as many turns, and a statement's fixed cost, its start-up on five tables and the commit's WAL
+   * flush, is most of what a small batch costs it.) A conversation appears once per batch.
+   */
   function pump(tenantId: string): void {
     const queue = queues.get(tenantId);
-    if (!queue) return;
-    while (queue.inFlight < MAX_IN_FLIGHT[deps.sql.dialect] && queue.waiting.length > 0) {
-      const batch: Pending[] = [];
-      const conversations = new Set<string>();
-      const rest: Pending[] = [];
-      for (const pending of queue.waiting) {
-        const id = pending.write.save.conversationId;
-        if (batch.length < MAX_BATCH && !conversations.has(id)) {
-          batch.push(pending);
-          conversations.add(id);
-        } else rest.push(pending);
-      }
-      queue.waiting = rest;
-      queue.inFlight += 1;
-      void commitBatch(tenantId, batch).finally(() => {
-        queue.inFlight -= 1;
-        if (queue.inFlight === 0 && queue.waiting.length === 0) queues.delete(tenantId);
-        else pump(tenantId);
-      });
+    if (!queue || queue.committing || queue.waiting.length === 0) return;
+    const batch: Pending[] = [];
+    const conversations = new Set<string>();
+    const rest: Pending[] = [];
+    for (const pending of queue.waiting) {
+      const id = pending.write.save.conversationId;
+      if (batch.length < MAX_BATCH && !conversations.has(id)) {
+        batch.push(pending);
+        conversations.add(id);
+      } else rest.push(pending);
     }
+    queue.waiting = rest;
+    queue.committing = true;
+    void commitBatch(tenantId, batch).finally(() => {
+      queue.committing = false;
+      if (queue.waiting.length === 0) queues.delete(tenantId);
+      else pump(tenantId);
+    });
   }
 
   return {
@@ -148,7 +144,7 @@ export function createTurnCommits(deps: {
       const finishedAt = performance.now();
       const committed = new Promise<boolean>((resolve, reject) => {
         let queue = queues.get(tenantId);
-        if (!queue) queues.set(tenantId, (queue = { waiting: [], inFlight: 0 }));
+        if (!queue) queues.set(tenantId, (queue = { waiting: [], committing: false }));
         queue.waiting.push({ write, resolve, reject });
         pump(tenantId);
       });
