@@ -9,15 +9,21 @@ import pg from 'pg';
 /** pg's own conversion of a parameter to its text (untyped in @types/pg, exported by pg as `utils`). */
 const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): string | Buffer | null } }).utils.prepareValue;
 
+/** The dollar-quote tag of literals. A text holding it, or ending in all of it but its last `$` (which would close the quote early), is escaped instead. */
+const TAG = '$mcp$';
+const TAG_START = TAG.slice(0, -1);
+
 /**
  * A parameter as an SQL literal of unknown type, which PostgreSQL reads with the parameter's input
- * function: the text pg would send for it in the extended protocol, quoted (E'' quotes backslashes
- * too, whatever standard_conforming_strings says).
+ * function: the text pg would send for it in the extended protocol, dollar-quoted, so that it goes
+ * into the query as it is (a turn's batch is kilobytes of JSON, and escaping copied it all once
+ * more); escaped in E'' quotes when it holds the tag.
  */
 function literal(value: unknown): string {
   const text = prepareValue(value);
   if (text === null) return 'NULL';
   const raw = typeof text === 'string' ? text : `\\x${text.toString('hex')}`;
+  if (!raw.includes(TAG) && !raw.endsWith(TAG_START)) return `${TAG}${raw}${TAG}`;
   return `E'${raw.replace(/['\\]/g, '$&$&')}'`;
 }
 

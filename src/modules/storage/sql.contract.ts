@@ -241,6 +241,16 @@ export function sqlContract(name: string, create: () => Promise<SqlFixture>): vo
       expect(answers.map(([row]) => row?.n)).toEqual([2, 4, 6, 8, 10]);
     });
 
+    it('queryAsTenant passes any text through unchanged, whatever quoting it looks like', async () => {
+      const a = '00000000-0000-4000-8000-00000000000a';
+      await sql.query(storageMigrations.migrations[0]!.sql);
+      const texts = ['$mcp$', 'a$mcp$b', 'ends with $mcp', 'ends with $', '$$ $1 $tag$ $$', "E'\\x41' \\\\ ''", '\\x00ff', 'ü ✓ 𝄞'];
+      for (const text of texts) {
+        const [row] = await sql.queryAsTenant<{ v: string; doc: unknown }>(a, 'SELECT $1::text AS v, $2::jsonb AS doc', [text, JSON.stringify({ text })]);
+        expect(row).toEqual({ v: text, doc: { text } });
+      }
+    });
+
     it('queryAsTenant refuses a NUL in a parameter as query does, even inside an array', async () => {
       const a = '00000000-0000-4000-8000-00000000000a';
       await sql.query(storageMigrations.migrations[0]!.sql);
