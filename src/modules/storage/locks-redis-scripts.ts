@@ -11,7 +11,8 @@ export function lockKeys(prefix: string, key: string) {
 }
 
 /**
- * One waiter's turn: join the queue (scored by a global ticket, so FIFO across processes) unless
+ * One waiter's turn. A free lock nobody waits for is granted at once (the usual case: three commands
+ * instead of fourteen). Otherwise: join the queue (scored by a global ticket, so FIFO across processes) unless
  * already in it, renew its heartbeat, drop waiters whose heartbeat ran out (crashed processes),
  * and grant the lock when it is free and this waiter is at the head of the queue.
  * KEYS: lock, queue, alive, ticket, and optionally a key to read at grant time.
@@ -21,6 +22,11 @@ export function lockKeys(prefix: string, key: string) {
 export const pollLock = defineScript(`
 local lock, queue, alive, ticket = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local token, heartbeat = ARGV[1], tonumber(ARGV[3])
+if redis.call('EXISTS', lock, queue) == 0 then
+  redis.call('SET', lock, token, 'PX', ARGV[2])
+  if KEYS[5] then return {1, redis.call('GET', KEYS[5])} end
+  return {1}
+end
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 if not redis.call('ZSCORE', queue, token) then
