@@ -1,10 +1,10 @@
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
+import helmet from 'helmet';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from '../../shared/logger.js';
 import type { Adaptors } from '../adaptors/contract.js';
@@ -28,7 +28,7 @@ import { httpMetricsHook } from './http-metrics.js';
 import { rejectUnsafeInput } from './input-guard.js';
 import { transformComponents } from './openapi-components.js';
 import { responseSerializer } from './response-serializer.js';
-import { logResponse, requestLogSerializers } from './request-log.js';
+import { requestLogHook, requestLogSerializers } from './request-log.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { authRoutes } from './routes/auth.js';
 import { ssoRoutes } from './routes/sso.js';
@@ -103,7 +103,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     // Long enough for any id our routes accept, so that a too-long id gets our 400 and not a bare 414.
     routerOptions: { maxParamLength: 500 },
     genReqId: () => crypto.randomUUID(),
-    // One line a request, from logResponse, instead of Fastify's two.
+    // One line a request, from requestLogHook, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     ...(deps.telemetry ? { serverFactory: serverWith(deps.telemetry) } : {}),
   }).withTypeProvider<ZodTypeProvider>();
@@ -116,17 +116,16 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   app.addHook('onResponse', httpMetricsHook(deps.analytics));
-  app.addHook('onResponse', logResponse);
-  // The docs page and the web chat page run inline scripts of their own; the API serves JSON only.
-  await app.register(helmet, { contentSecurityPolicy: false });
+  app.addHook('onResponse', requestLogHook(deps.logger));
+  // Helmet's headers on every response, its middleware built once (@fastify/helmet built it anew
+  // for every request). No CSP: the docs and web chat pages run inline scripts; the API serves JSON.
+  const securityHeaders = helmet({ contentSecurityPolicy: false });
+  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error instanceof Error ? error : undefined)));
   // Browsers on other origins (a console hosted elsewhere) only when the operator lists them;
   // the web chat answers its tenants' allowed origins itself.
   if (deps.config.corsOrigins.length > 0) {
     await app.register(cors, { origin: deps.config.corsOrigins, credentials: false, maxAge: 600 });
   }
-  // Read by the SSO routes only (the flow of a sign-in in progress); the API itself takes bearer tokens.
-  await app.register(cookie);
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await registerDocs(app);
 
   healthRoutes(app, { ready: deps.ready });
@@ -140,12 +139,20 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       v1.addHook('onRequest', accessControl(deps.security, deps.config.limits));
       v1.addHook('onSend', auditHook(deps.security));
       authRoutes(v1, deps);
-      ssoRoutes(v1, deps);
+      // Cookies (a sign-in in progress) and WebSocket upgrades each serve one group of routes: their
+      // plugins' hooks run on those routes' requests only, not on every API call.
+      await v1.register(async (sso: Api) => {
+        await sso.register(cookie);
+        ssoRoutes(sso, deps);
+      });
       workspaceRoutes(v1, deps);
       tenantRoutes(v1, deps);
       peopleRoutes(v1, deps);
       privacyRoutes(v1, deps);
-      webchatRoutes(v1, deps);
+      await v1.register(async (webchat: Api) => {
+        await webchat.register(websocket, { options: { maxPayload: 64 * 1024 } });
+        webchatRoutes(webchat, deps);
+      });
       channelRoutes(v1, deps);
       channelRoutingRoutes(v1, deps);
       proactiveRoutes(v1, deps);
