@@ -43,4 +43,7 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM drains: the gateway stops taking connections, in-flight requests finish, queues stop, exit 0.
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "src/main.ts", "start"]
+# A 64 MB young generation: a turn allocates ~200 KB of short-lived objects, and V8's default
+# (16 MB) collected them so often, with the turns in flight still alive, that a busy server spent
+# ~16% of its time in GC; this answered 7–11% more messages at saturation (README, Benchmarks).
+CMD ["node", "--max-semi-space-size=64", "--import", "tsx", "src/main.ts", "start"]

@@ -37,7 +37,8 @@ export async function startServer(
 ): Promise<BenchServer> {
   const database = options.database ?? BENCH_DB;
   if (!options.joining) await recreateDatabase(database);
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts', 'start'], {
+  // As the Dockerfile starts it (its young generation size included).
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', ...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts', 'start'], {
     env: {
       ...process.env,
       PORT: '0',
