@@ -97,5 +97,9 @@ describe('OpenTelemetry', () => {
 
     // Log lines written during the turn name its trace.
     expect(logLines.some((line) => line.trace_id === TRACE_ID)).toBe(true);
+    // The request's own line names it, its workspace and its trace, and holds no credential.
+    const requestLine = logLines.find((line) => line.msg === 'request completed' && (line.req as { url?: string }).url === '/v1/conversations/traced-1/messages');
+    expect(requestLine).toMatchObject({ reqId: expect.any(String), tenantId: tenant.id, trace_id: TRACE_ID, req: { method: 'POST' }, res: { statusCode: 200 } });
+    expect(JSON.stringify(requestLine)).not.toContain(tenant.apiKey);
   });
 });

@@ -47,12 +47,12 @@ export const requestLogSerializers = {
  * One line per request, written when its response is sent (Fastify's own logging writes one on
  * arrival and another on completion: twice the cost on every message, for no more information).
  * Its fields are the serializer's above, none of them a secret, so the line skips the logger's
- * redaction (which copied each line's objects to look for secrets) and binds the request id itself
- * rather than through the per-request child logger.
+ * redaction (which copied each line's objects to look for secrets) and names the request and its
+ * workspace itself (the per-request child logger carries them for every other line).
  */
 export function requestLogHook(logger: Logger): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
   const lines = logger.child({}, { serializers: requestLogSerializers, redact: [] });
   return async (request, reply) => {
-    lines.info({ reqId: request.id, req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime }, 'request completed');
+    lines.info({ reqId: request.id, tenantId: request.principal?.tenantId, req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime }, 'request completed');
   };
 }
