@@ -1,72 +1,103 @@
 import { mkdir } from 'node:fs/promises';
-import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Row, SqlExecutor, UnscopedSql } from './contract.js';
+import type { PgliteReply, PgliteRequest } from './pglite-worker.js';
 import { executeAfter, prepareText, preparedName } from './prepared-execute.js';
-import { valueParsers } from './sql-types.js';
 
-const parsers = Object.fromEntries(valueParsers);
+/** The worker module next to this one, TypeScript or compiled alike. */
+const workerModule = new URL(`./pglite-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
 
-async function run<T extends Row>(db: PGlite | Transaction, text: string, params?: readonly unknown[]): Promise<T[]> {
-  if (params && params.length > 0) return (await db.query<T>(text, [...params])).rows;
-  // The extended protocol accepts one statement only; parameterless text may hold several (migrations).
-  const results: Results[] = await db.exec(text);
-  return (results[results.length - 1]?.rows ?? []) as T[];
+/** An error from the worker as the caller would have got it from PGlite: its message, PostgreSQL's `code` and the rest. */
+const asError = (fields: Record<string, unknown>) => Object.assign(new Error(String(fields.message)), fields);
+
+/** Starts the worker and answers once its PGlite is open; `call` sends it one request. */
+async function startWorker(dataDir: string) {
+  const worker = new Worker(new URL('./pglite-worker-entry.js', import.meta.url), { workerData: { module: workerModule, dataDir } });
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  let calls = 0;
+  let stopped: Error | null = null;
+  const stop = (error: Error) => {
+    stopped ??= error;
+    for (const { reject } of pending.values()) reject(stopped);
+    pending.clear();
+  };
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', (message: { ready: boolean; error?: Record<string, unknown> }) => (message.ready ? resolve() : reject(asError(message.error ?? {}))));
+    worker.once('error', reject);
+  });
+  worker.on('message', (reply: PgliteReply) => {
+    const call = pending.get(reply.id);
+    pending.delete(reply.id);
+    if (reply.ok) call?.resolve(reply.value);
+    else call?.reject(asError(reply.error));
+  });
+  worker.on('error', (error) => stop(new Error(`storage: the embedded database stopped: ${error.message}`)));
+  worker.on('exit', () => stop(new Error('storage: the embedded database is closed')));
+
+  return {
+    call<T>(request: PgliteRequest): Promise<T> {
+      if (stopped) return Promise.reject(stopped);
+      const id = (calls += 1);
+      return new Promise<T>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+        worker.postMessage({ id, request });
+      });
+    },
+    async close() {
+      await this.call({ op: 'close' }).catch(() => undefined);
+      await worker.terminate();
+    },
+  };
 }
 
 /**
- * Embedded PostgreSQL persisted in `dataDir`. PGlite is one backend running one statement at a
- * time: `query` and `transaction` both take its transaction mutex, so a transaction never
- * interleaves with statements of other callers (they wait for it). Inside `transaction(fn)`, `fn`
- * must use its `tx`: awaiting `sql.query` there would wait for the transaction itself, forever.
+ * Embedded PostgreSQL persisted in `dataDir`, on a worker thread (pglite-worker.ts) so that its
+ * statements do not stop the engine's turns. PGlite is one backend running one statement at a time:
+ * `query` and `transaction` both take its transaction mutex, so a transaction never interleaves
+ * with statements of other callers (they wait for it). Inside `transaction(fn)`, `fn` must use its
+ * `tx`: awaiting `sql.query` there would wait for the transaction itself, forever.
  */
 export async function createPgliteSql(dataDir: string): Promise<UnscopedSql> {
   await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create({ dataDir, parsers });
-  await db.exec("SET TIME ZONE 'UTC'");
-
-  // One backend: a statement PREPAREd once stays prepared. Each call through the WASM boundary costs
-  // more than the work of a small statement, and an EXECUTE skips parsing and planning it again.
-  // Callers share one PREPARE in flight: the backend is shared, and a second would find the name taken.
-  const prepared = new Map<string, Promise<unknown>>();
-
-  async function queryAfter<T extends Row>(setup: string, text: string, params: readonly unknown[]): Promise<T[]> {
-    const name = preparedName(text);
-    const execute = executeAfter(setup, name, params);
-    if (!execute) {
-      return db.transaction(async (tx) => {
-        await tx.exec(setup);
-        return run<T>(tx, text, params);
-      });
-    }
-    let preparing = prepared.get(name);
-    if (!preparing) {
-      preparing = db.exec(prepareText(name, text));
-      prepared.set(name, preparing);
-      preparing.catch(() => prepared.delete(name));
-    }
-    await preparing;
-    return run<T>(db, execute);
-  }
+  const db = await startWorker(dataDir);
+  const query = <T extends Row>(text: string, params?: readonly unknown[], tx?: number) =>
+    db.call<T[]>({ op: 'query', text, ...(params && params.length > 0 ? { params: [...params] } : {}), ...(tx === undefined ? {} : { tx }) });
 
   return {
     dialect: 'pglite',
-    query: (text, params) => run(db, text, params),
-    queryAfter,
-    transaction: (fn) =>
-      db.transaction(async (transaction) => {
-        let open = true;
-        const tx: SqlExecutor = {
-          query: (text, params) => {
-            if (!open) return Promise.reject(new Error('storage: this transaction has ended; use sql.query outside it'));
-            return run(transaction, text, params);
-          },
-        };
-        try {
-          return await fn(tx);
-        } finally {
+    query: (text, params) => query(text, params),
+    // Each call through the WASM boundary costs more than the work of a small statement: a statement
+    // PREPAREd once skips parsing and planning, and goes with its setup as one simple query.
+    queryAfter<T extends Row>(setup: string, text: string, params: readonly unknown[]): Promise<T[]> {
+      const name = preparedName(text);
+      const execute = executeAfter(setup, name, params);
+      if (!execute) return db.call<T[]>({ op: 'scoped', setup, text, params: [...params] });
+      return db.call<T[]>({ op: 'execute', prepare: { name, text: prepareText(name, text) }, text: execute });
+    },
+    async transaction(fn) {
+      const number = await db.call<number>({ op: 'begin' });
+      let open = true;
+      const tx: SqlExecutor = {
+        query: (text, params) => {
+          if (!open) return Promise.reject(new Error('storage: this transaction has ended; use sql.query outside it'));
+          return query(text, params, number);
+        },
+      };
+      try {
+        const result = await fn(tx);
+        open = false;
+        await db.call({ op: 'end', tx: number, commit: true });
+        return result;
+      } catch (error) {
+        if (open) {
           open = false;
+          await db.call({ op: 'end', tx: number, commit: false }).catch(() => undefined);
         }
-      }),
+        throw error;
+      }
+    },
     close: () => db.close(),
   };
 }
