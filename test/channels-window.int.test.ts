@@ -43,7 +43,10 @@ describe('WhatsApp 24-hour window', () => {
     const sentTo = () => meta.received.filter((r) => r.path === `/v21.0/${phone}/messages` && r.body.type !== undefined);
 
     expect((await api.post(`/v1/conversations/${conversation}/agent-reply`, { text: 'Hi, Sam here.' })).status).toBe(201);
-    await meta.waitFor(meta.received.length + 1);
+    // Waits for that very message: the outbox may send it before the reply to the POST arrives.
+    const agentReplySent = () => sentTo().some((r) => JSON.stringify(r.body).includes('Hi, Sam here.'));
+    for (let i = 0; i < 200 && !agentReplySent(); i += 1) await new Promise((r) => setTimeout(r, 50));
+    expect(agentReplySent()).toBe(true);
 
     clock.advance(25 * 60 * 60 * 1000);
     const late = await api.post<{ error: { code: string; message: string } }>(`/v1/conversations/${conversation}/agent-reply`, { text: 'Are you still there?' });
