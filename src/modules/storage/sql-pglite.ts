@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { AppError } from '../../shared/app-error.js';
 import type { Row, SqlExecutor, UnscopedSql } from './contract.js';
 import type { PgliteReply, PgliteRequest } from './pglite-worker.js';
 import { executeAfter, prepareText, preparedName } from './prepared-execute.js';
@@ -33,8 +34,9 @@ async function startWorker(dataDir: string) {
     if (reply.ok) call?.resolve(reply.value);
     else call?.reject(asError(reply.error));
   });
-  worker.on('error', (error) => stop(new Error(`storage: the embedded database stopped: ${error.message}`)));
-  worker.on('exit', () => stop(new Error('storage: the embedded database is closed')));
+  // No turn can be stored any more: callers get a 503 and the operator a restart to do.
+  worker.on('error', (error) => stop(new AppError('unavailable', `The embedded database stopped (${error.message}); restart the engine.`, { cause: error })));
+  worker.on('exit', () => stop(new AppError('unavailable', 'The embedded database is closed.')));
 
   return {
     call<T>(request: PgliteRequest): Promise<T> {
