@@ -74,7 +74,7 @@ function serve(port: NonNullable<typeof parentPort>, db: PGlite): void {
     switch (request.op) {
       case 'query': {
         const executor = request.tx === undefined ? db : transactionsOpen.get(request.tx)?.tx;
-        if (!executor) throw new Error('storage: this transaction has ended; use sql.query outside it');
+        if (!executor) throw new Error(`storage: no transaction ${request.tx} is open in the embedded database`);
         return run(executor, request.text, request.params);
       }
       case 'execute': {
@@ -119,7 +119,7 @@ if (parentPort) {
   const port = parentPort;
   await open((workerData as { dataDir: string }).dataDir).then(
     (db) => {
-      void serve(port, db);
+      serve(port, db);
       port.postMessage({ ready: true });
     },
     (error: unknown) => port.postMessage({ ready: false, error: errorFields(error) }),

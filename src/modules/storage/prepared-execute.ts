@@ -27,14 +27,22 @@ function literal(value: unknown): string {
   return `E'${raw.replace(/['\\]/g, '$&$&')}'`;
 }
 
-/** Names given to `PREPARE`d texts (a namespace shared with the protocol's named statements): one per text, for every connection. */
-const names = new Map<string, string>();
-
-export function preparedName(text: string): string {
-  let name = names.get(text);
-  if (!name) names.set(text, (name = `mcp_sql_${names.size + 1}`));
-  return name;
+/**
+ * Names for prepared statements, one per text (the same on every connection), starting with
+ * `prefix`. `PREPARE`d statements and the protocol's named ones share one namespace per
+ * connection, so each kind takes its own prefix: a text may be prepared both ways on one connection.
+ */
+export function statementNames(prefix: string): (text: string) => string {
+  const names = new Map<string, string>();
+  return (text) => {
+    let name = names.get(text);
+    if (!name) names.set(text, (name = `${prefix}${names.size + 1}`));
+    return name;
+  };
 }
+
+/** Names of `PREPARE`d texts. */
+export const preparedName = statementNames('mcp_sql_');
 
 export const prepareText = (name: string, text: string): string => `PREPARE ${name} AS ${text}`;
 

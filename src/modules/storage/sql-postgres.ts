@@ -3,7 +3,7 @@ import { isAppError } from '../../shared/app-error.js';
 import type { Logger } from '../../shared/logger.js';
 import type { QueryOptions, Row, SqlExecutor, UnscopedSql } from './contract.js';
 import { asOutage } from './outage.js';
-import { executeAfter, prepareText, preparedName as sqlPreparedName } from './prepared-execute.js';
+import { executeAfter, prepareText, preparedName, statementNames } from './prepared-execute.js';
 import { valueParsers } from './sql-types.js';
 
 /** PostgreSQL can open a transaction and set it up in one round trip (a multi-statement BEGIN). */
@@ -28,14 +28,8 @@ function rowsOf<T extends Row>(result: QueryResult | QueryResult[]): T[] {
   return (last?.rows ?? []) as T[];
 }
 
-/** Names of the statements callers asked to prepare, one per text: pg prepares a name once on each connection. */
-const preparedNames = new Map<string, string>();
-
-function preparedName(text: string): string {
-  let name = preparedNames.get(text);
-  if (!name) preparedNames.set(text, (name = `mcp_${preparedNames.size + 1}`));
-  return name;
-}
+/** Names of the statements callers asked to prepare (pg prepares a name once on each connection). */
+const protocolName = statementNames('mcp_');
 
 /** SQLSTATE 26000: the EXECUTEd name is not prepared on this server connection. */
 const isPreparedStatementMissing = (error: unknown) => (error as { code?: unknown } | null)?.code === '26000';
@@ -48,7 +42,7 @@ async function run<T extends Row>(client: Pool | PoolClient, text: string, param
     const result: QueryResult | QueryResult[] = !params || params.length === 0
       ? await client.query(text)
       : options?.prepare
-        ? await client.query({ name: preparedName(text), text, values: [...params] })
+        ? await client.query({ name: protocolName(text), text, values: [...params] })
         : await client.query(text, [...params]);
     return rowsOf<T>(result);
   } catch (error) {
@@ -92,7 +86,7 @@ export function createPostgresSql(options: PostgresOptions): PostgresSql {
    */
   async function queryAfter<T extends Row>(setup: string, text: string, params: readonly unknown[]): Promise<T[]> {
     const inThreeRoundTrips = () => transactionWith(`BEGIN; ${setup}`, (tx) => tx.query<T>(text, params, { prepare: true }));
-    const name = sqlPreparedName(text);
+    const name = preparedName(text);
     const execute = forgetsPrepared ? null : executeAfter(setup, name, params);
     if (!execute) return inThreeRoundTrips();
     const client = await pool.connect().catch((error: unknown) => {
