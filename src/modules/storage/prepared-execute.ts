@@ -17,13 +17,14 @@ const TAG_START = TAG.slice(0, -1);
  * A parameter as an SQL literal of unknown type, which PostgreSQL reads with the parameter's input
  * function: the text pg would send for it in the extended protocol, dollar-quoted, so that it goes
  * into the query as it is (a turn's batch is kilobytes of JSON, and escaping copied it all once
- * more); escaped in E'' quotes when it holds the tag.
+ * more); escaped in E'' quotes when it holds the tag. Null when the text holds a NUL.
  */
-function literal(value: unknown): string {
+function literal(value: unknown): string | null {
   const text = prepareValue(value);
   if (text === null) return 'NULL';
   const raw = typeof text === 'string' ? text : `\\x${text.toString('hex')}`;
-  if (!raw.includes(TAG) && !raw.endsWith(TAG_START)) return `${TAG}${raw}${TAG}`;
+  if (raw.includes('\0')) return null;
+  if (!raw.includes(TAG) && !raw.endsWith(TAG_START)) return TAG + raw + TAG;
   return `E'${raw.replace(/['\\]/g, '$&$&')}'`;
 }
 
@@ -49,10 +50,16 @@ export const prepareText = (name: string, text: string): string => `PREPARE ${na
 /**
  * `setup`, then the prepared statement with `params`, as one simple query; null when a parameter's
  * text holds a NUL (anywhere, an array's element too), which cannot travel inside a query's text:
- * such a statement must go the extended way, where PostgreSQL refuses it as it should.
+ * such a statement must go the extended way, where PostgreSQL refuses it as it should. The text is
+ * concatenated piece by piece (no `join`, no checks of the joined text): V8 then copies the
+ * kilobytes of a batch once, when the driver encodes the query, instead of three times.
  */
 export function executeAfter(setup: string, name: string, params: readonly unknown[]): string | null {
-  const literals = params.map(literal);
-  if (literals.some((l) => l.includes('\0'))) return null;
-  return `${setup}; EXECUTE ${name}${literals.length > 0 ? `(${literals.join(', ')})` : ''}`;
+  let text = `${setup}; EXECUTE ${name}`;
+  for (let i = 0; i < params.length; i += 1) {
+    const value = literal(params[i]);
+    if (value === null) return null;
+    text += (i === 0 ? '(' : ', ') + value;
+  }
+  return params.length > 0 ? `${text})` : text;
 }
