@@ -116,8 +116,9 @@ const envSchema = z.object({
   MCP_MODELS_CACHE_TTL_MS: int(0).default(10 * 60_000),
   // Record analytics events of every turn (off: queries and /metrics still answer; the benchmark's baseline).
   MCP_ANALYTICS_ENABLED: bool.default(true),
-  // Analytics records the relay moves from the outbox per batch, and how often it looks.
-  MCP_ANALYTICS_BATCH_SIZE: int(1).default(500),
+  // Analytics records the relay moves from the outbox per batch (default: 500 on PostgreSQL; 100
+  // embedded, where a batch's transaction holds PGlite's only backend and turns wait behind it), and how often it looks.
+  MCP_ANALYTICS_BATCH_SIZE: int(1).optional(),
   MCP_ANALYTICS_FLUSH_MS: int(10).default(1_000),
   // Days raw analytics events are kept (dropped by whole months; by whole days with TimescaleDB), and days hourly rollups are kept.
   MCP_ANALYTICS_RETENTION_DAYS: int(1).default(90),
@@ -258,7 +259,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       analytics: {
         enabled: e.MCP_ANALYTICS_ENABLED,
-        batchSize: e.MCP_ANALYTICS_BATCH_SIZE,
+        batchSize: e.MCP_ANALYTICS_BATCH_SIZE ?? (e.DATABASE_URL ? 500 : 100),
         flushMs: e.MCP_ANALYTICS_FLUSH_MS,
         retentionDays: e.MCP_ANALYTICS_RETENTION_DAYS,
         rollupRetentionDays: e.MCP_ANALYTICS_ROLLUP_RETENTION_DAYS,
