@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { formatOpenLoop, runOpenLoop } from './open-loop.js';
 import { loadAverage } from './server-load.js';
 import { printRow, summarise } from './stats.js';
+import type { App } from '../src/app.js';
 import { type Send, startInProcess } from './targets.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -13,11 +14,11 @@ const RATES = (process.env.BENCH_EMBEDDED_RATES ?? '500,1000,2000').split(',').m
 const progress = (text: string) => process.stderr.write(`… ${text}\n`);
 
 /** An embedded app of its own (a fresh data directory), stopped and removed after `run`. */
-async function withEmbeddedApp(run: (send: Send) => Promise<void>): Promise<void> {
+async function withEmbeddedApp(run: (send: Send, app: App) => Promise<void>): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mcp-bench-'));
   const { app, send } = await startInProcess({ MCP_DATA_DIR: dataDir });
   try {
-    await run(send);
+    await run(send, app);
   } finally {
     await app.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -30,17 +31,26 @@ async function withEmbeddedApp(run: (send: Send) => Promise<void>): Promise<void
  * behind (their analytics, a larger database) does not land in the sequential figures.
  */
 export async function benchEmbedded(): Promise<void> {
-  await withEmbeddedApp(async (send) => {
+  await withEmbeddedApp(async (send, app) => {
     progress('warming up (in process, embedded)');
     await runOpenLoop({ send, rate: 200, seconds: 5, conversations: 1000, runId: `warm-${Date.now()}` });
     for (const rate of RATES) {
       progress(`${rate} msg/s for ${SECONDS} s, 1,000 conversations, in process`);
       const load = loadAverage();
+      const [busyBefore, started] = [await databaseBusySeconds(app), performance.now()];
       const result = await runOpenLoop({ send, rate, seconds: SECONDS, conversations: 1000, runId: `r${rate}-${Date.now()}` });
-      process.stdout.write(`${formatOpenLoop('(a) embedded (PGlite + memory), in process', result)}   (${load})\n`);
+      const busy = (await databaseBusySeconds(app)) - busyBefore;
+      const share = `PGlite's thread busy ${((busy / ((performance.now() - started) / 1000)) * 100).toFixed(0)}%`;
+      process.stdout.write(`${formatOpenLoop('(a) embedded (PGlite + memory), in process', result)}   ${share}   (${load})\n`);
     }
   });
   await withEmbeddedApp(historyIndependence);
+}
+
+/** Seconds PGlite's thread has spent running statements, from the app's operator figures. */
+async function databaseBusySeconds(app: App): Promise<number> {
+  const { text } = await app.analytics.prometheus();
+  return Number(/^mcp_embedded_database_busy_seconds_total (\S+)$/m.exec(text)?.[1]);
 }
 
 /** Turn 500 of a conversation against its first turns: what a turn costs must not grow with history. */

@@ -244,6 +244,8 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/mcp_analytics_queue_depth \d+/);
     expect(text).toMatch(/process_cpu_user_seconds_total [\d.e-]+/);
     expect(text).toMatch(/nodejs_heap_size_used_bytes \d+/);
+    // PostgreSQL runs apart: there is no embedded database thread to report.
+    expect(text).not.toContain('mcp_embedded_database_busy_seconds_total');
   });
 
   it('asks for the bearer token when MCP_METRICS_TOKEN is set', async () => {

@@ -51,6 +51,9 @@ describe('embedded mode (PGlite + memory), as on a first `npm start`', () => {
     const replies = frames.filter((f) => f.type === 'reply').map((f) => f.replies!.map((r) => r.text));
     expect(replies[0]).toEqual(['Hi there! I can track or cancel an order.', 'What is your order number?']);
     expect(replies[1]).toEqual(['Order 12345 is on its way. Anything else?']);
+    // How busy PGlite's thread has been: the figure that says when the embedded default is full.
+    const busy = /^mcp_embedded_database_busy_seconds_total ([\d.e-]+)$/m.exec(await (await fetch(`${server.url}/metrics`)).text());
+    expect(Number(busy?.[1])).toBeGreaterThan(0);
 
     await server.stop();
     server = await embedded();

@@ -43,7 +43,7 @@ export function createAnalytics(deps: AnalyticsDeps): Analytics {
   const { sql, clock, ids, logger, config } = deps;
   const partitions = createPartitions({ sql, logger });
   const pipeline = createPipeline({ sql, counters: deps.counters, partitions, logger, config, onStored: (n) => metrics.stored(n), onRefused: () => metrics.refused() });
-  const metrics = createOperatorMetrics({ backlog: pipeline.backlog });
+  const metrics = createOperatorMetrics({ backlog: pipeline.backlog, ...(sql.busyMs ? { databaseBusyMs: sql.busyMs } : {}) });
   const maintenance = createMaintenance({ sql, partitions, clock, logger, config });
 
   /** The turn's analytics record, or null (logged) when deriving it fails: a bug must not fail the turn. */

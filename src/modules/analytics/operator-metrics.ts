@@ -9,7 +9,7 @@ const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
  * per app rather than prom-client's global one, so that several apps in one process (tests) do not
  * share or double-register figures. Labels stay low-cardinality: no tenant, flow or integration names.
  */
-export function createOperatorMetrics(options: { backlog: () => Promise<number> }) {
+export function createOperatorMetrics(options: { backlog: () => Promise<number>; databaseBusyMs?: () => number }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -50,6 +50,19 @@ export function createOperatorMetrics(options: { backlog: () => Promise<number> 
       this.set(lastBacklog);
     },
   });
+
+  const { databaseBusyMs } = options;
+  if (databaseBusyMs) {
+    new Counter({
+      name: 'mcp_embedded_database_busy_seconds_total',
+      help: "Time PGlite's thread was busy running statements (embedded mode); a rate near 1 means the embedded database is full",
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(databaseBusyMs() / 1000);
+      },
+    });
+  }
 
   return {
     observeHttp(sample: HttpSample) {

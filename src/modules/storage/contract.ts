@@ -44,6 +44,11 @@ export interface Sql extends SqlExecutor {
    * the scope, the statement and the commit go in one round trip instead of three.
    */
   queryAsTenant<T extends Row = Row>(tenantId: string, text: string, params: readonly unknown[]): Promise<T[]>;
+  /**
+   * Embedded only: milliseconds PGlite's thread has been busy since it started (it runs one
+   * statement at a time, so near all of the time means the embedded default is full).
+   */
+  busyMs?(): number;
   close(): Promise<void>;
 }
 

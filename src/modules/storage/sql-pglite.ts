@@ -51,6 +51,8 @@ async function startWorker(dataDir: string) {
       await this.call({ op: 'close' }).catch(() => undefined);
       await worker.terminate();
     },
+    /** Its event loop's active time: PGlite's statements run synchronously on it. */
+    busyMs: () => worker.performance.eventLoopUtilization().active,
   };
 }
 
@@ -101,5 +103,6 @@ export async function createPgliteSql(dataDir: string): Promise<UnscopedSql> {
       }
     },
     close: () => db.close(),
+    busyMs: () => db.busyMs(),
   };
 }

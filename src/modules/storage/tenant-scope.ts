@@ -24,6 +24,7 @@ export function addTenantScope(sql: BaseSql): Sql {
     query: (text, params, options) => sql.query(text, params, options),
     transaction: (fn) => sql.transaction(fn),
     close: () => sql.close(),
+    ...(sql.busyMs ? { busyMs: sql.busyMs } : {}),
     withTenant: (tenantId, fn) => {
       if (!UUID.test(tenantId)) return Promise.reject(notATenant(tenantId));
       if (sql.transactionWith) return sql.transactionWith(`BEGIN; ${enterTenantText(tenantId)}`, fn);
