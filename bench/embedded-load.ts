@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatOpenLoop, runOpenLoop } from './open-loop.js';
-import { loadAverage } from './server-load.js';
+import { loadAverage, metricValue } from './server-load.js';
 import { printRow, summarise } from './stats.js';
 import type { App } from '../src/app.js';
 import { type Send, startInProcess } from './targets.js';
@@ -49,8 +49,7 @@ export async function benchEmbedded(): Promise<void> {
 
 /** Seconds PGlite's thread has spent running statements, from the app's operator figures. */
 async function databaseBusySeconds(app: App): Promise<number> {
-  const { text } = await app.analytics.prometheus();
-  return Number(/^mcp_embedded_database_busy_seconds_total (\S+)$/m.exec(text)?.[1]);
+  return metricValue((await app.analytics.prometheus()).text, 'mcp_embedded_database_busy_seconds_total');
 }
 
 /** Turn 500 of a conversation against its first turns: what a turn costs must not grow with history. */

@@ -39,7 +39,7 @@ async function startInstances(count: number, redisUrl: string, profileDir: strin
 }
 
 /** A gauge or a counter's value from a Prometheus text page (summed over its labels). */
-function metricValue(page: string, name: string): number {
+export function metricValue(page: string, name: string): number {
   let sum = 0;
   for (const line of page.split('\n')) {
     if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
