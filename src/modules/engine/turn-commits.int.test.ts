@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from '../../../test/support/env.js';
 import { silentLogger } from '../../shared/logger.js';
 import { createStorage, type Storage } from '../storage/index.js';
-import { createContextStore } from './context-store.js';
+import { createContextStore, saveAllStatement } from './context-store.js';
 import { stagedRows, type TurnRowWriter } from './contract.js';
 import { endedSnapshot } from './flow/index.js';
 import { createTurnCommits, type TurnWrite } from './turn-commits.js';
@@ -93,5 +93,27 @@ describe('group commits', () => {
     expect(written.map((r) => r.id)).toEqual(['first']);
     const traces = await storage.sql.withTenant(tenantId, (tx) => tx.query('SELECT 1 FROM turn_traces WHERE tenant_id = $1', [tenantId]));
     expect(traces).toHaveLength(1);
+  });
+
+  it("finds a batch's contexts by key, not by reading all of the tenant's (a batch's cost does not grow with its tenant)", async () => {
+    const tenantId = randomUUID();
+    await storage.sql.query(
+      `INSERT INTO conversation_contexts (tenant_id, conversation_id, flow_id, flow_version, context, version, updated_at, recent_message_ids)
+         SELECT $1, 'conv-' || n, 'flow_x', 1, '{}', 1, now(), '[]' FROM generate_series(1, 3000) AS n`,
+      [tenantId],
+    );
+    await storage.sql.query('ANALYZE conversation_contexts');
+    const turn = write('conv-7', []);
+    const { text, params } = saveAllStatement(tenantId, [{ ...turn, save: { ...turn.save, record: { ...turn.save.record, version: 1 } } }], []);
+    // The plan every batch runs with once PostgreSQL settles on a generic plan for the prepared text.
+    const plan = await storage.sql.transaction(async (tx) => {
+      await tx.query('SET LOCAL plan_cache_mode = force_generic_plan');
+      await tx.query(`PREPARE batch_plan AS ${text}`);
+      const rows = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE batch_plan('${tenantId}', $json$${String(params[1])}$json$, ${String(params[2])})`);
+      await tx.query('DEALLOCATE batch_plan');
+      return rows.map((row) => row['QUERY PLAN']).join('\n');
+    });
+    expect(plan).not.toMatch(/Seq Scan on conversation_contexts/);
+    expect(plan).toMatch(/Index Cond: \(\(tenant_id = \$1\) AND \(conversation_id = x(_\d+)?\.conversation_id\)\)/);
   });
 });
