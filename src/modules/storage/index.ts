@@ -71,7 +71,7 @@ async function connectPostgres(url: string, logger: Logger): Promise<PostgresSql
 export async function createStorage(config: StorageConfig, deps: { logger: Logger }): Promise<Storage> {
   const logger = deps.logger;
   const sql: Sql = addTenantScope(
-    config.databaseUrl ? await connectPostgres(config.databaseUrl, logger) : await createPgliteSql(join(config.dataDir, 'pglite')),
+    config.databaseUrl ? await connectPostgres(config.databaseUrl, logger) : await createPgliteSql(join(config.dataDir, 'pglite'), { logger }),
   );
 
   let kv: Kv;

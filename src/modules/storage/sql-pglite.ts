@@ -3,8 +3,10 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../shared/app-error.js';
+import { type Logger, silentLogger } from '../../shared/logger.js';
 import type { Row, SqlExecutor, UnscopedSql } from './contract.js';
 import type { PgliteReply, PgliteRequest } from './pglite-worker.js';
+import { scheduleMaintenance } from './pglite-maintenance.js';
 import { executeAfter, prepareText, preparedName } from './prepared-execute.js';
 
 /** The worker module next to this one, TypeScript or compiled alike. */
@@ -56,6 +58,12 @@ async function startWorker(dataDir: string) {
   };
 }
 
+export interface PgliteOptions {
+  logger?: Logger;
+  /** How often the tables due are vacuumed and analyzed (pglite-maintenance.ts); 0 never. */
+  maintenanceIntervalMs?: number;
+}
+
 /**
  * Embedded PostgreSQL persisted in `dataDir`, on a worker thread (pglite-worker.ts) so that its
  * statements do not stop the engine's turns. PGlite is one backend running one statement at a time:
@@ -63,13 +71,14 @@ async function startWorker(dataDir: string) {
  * with statements of other callers (they wait for it). Inside `transaction(fn)`, `fn` must use its
  * `tx`: awaiting `sql.query` there would wait for the transaction itself, forever.
  */
-export async function createPgliteSql(dataDir: string): Promise<UnscopedSql> {
+export async function createPgliteSql(dataDir: string, options: PgliteOptions = {}): Promise<UnscopedSql> {
   await mkdir(dataDir, { recursive: true });
   const db = await startWorker(dataDir);
   const query = <T extends Row>(text: string, params?: readonly unknown[], tx?: number) =>
     db.call<T[]>({ op: 'query', text, ...(params && params.length > 0 ? { params: [...params] } : {}), ...(tx === undefined ? {} : { tx }) });
 
-  return {
+  let maintenance: { stop(): Promise<void> } | null = null;
+  const sql: UnscopedSql = {
     dialect: 'pglite',
     query: (text, params) => query(text, params),
     // Each call through the WASM boundary costs more than the work of a small statement: a statement
@@ -102,7 +111,13 @@ export async function createPgliteSql(dataDir: string): Promise<UnscopedSql> {
         throw error;
       }
     },
-    close: () => db.close(),
+    async close() {
+      await maintenance?.stop();
+      await db.close();
+    },
     busyMs: () => db.busyMs(),
   };
+  const { maintenanceIntervalMs = 10_000, logger = silentLogger() } = options;
+  if (maintenanceIntervalMs > 0) maintenance = scheduleMaintenance(sql, { intervalMs: maintenanceIntervalMs, logger });
+  return sql;
 }
