@@ -13,29 +13,31 @@ import type { Sql } from './contract.js';
  * two differences, because each statement here stops every turn while it runs. A table is analyzed
  * at most every 10 minutes: a growing table passes the threshold often, and the planner scales its
  * row count by the table's current size anyway. Inserts alone do not call for a vacuum (an append-only
- * table is vacuumed for its age only). Statistics live in memory only, so after a restart a table
- * that holds rows but was never analyzed is analyzed too.
+ * table is vacuumed for its age only). A table never analyzed is analyzed at once (most are empty
+ * then, and it costs nothing): counts of changes live in memory only, and do not outlive a restart.
  */
 const TABLES_DUE = `
   WITH tables AS (
-    SELECT c.oid::regclass::text AS "table", n.nspname NOT IN ('pg_catalog', 'information_schema') AS own,
-      greatest(c.reltuples, 0) AS estimate, c.reltuples < 0 AND pg_relation_size(c.oid) > 0 AS never_analyzed,
-      coalesce(s.n_dead_tup, 0) AS dead,
-      coalesce(s.n_mod_since_analyze, 0) AS modified, s.last_analyze AS analyzed, age(c.relfrozenxid) AS xid_age
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
-    WHERE c.relkind IN ('r', 'm') AND c.relpersistence <> 't'
+    SELECT oid, oid::regclass::text AS "table", greatest(reltuples, 0) AS estimate, reltuples < 0 AS never_analyzed, age(relfrozenxid) AS xid_age
+    FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'm') AND relpersistence <> 't'
   ), due AS (
     SELECT "table",
-      (own AND dead > current_setting('autovacuum_vacuum_threshold')::float8 + current_setting('autovacuum_vacuum_scale_factor')::float8 * estimate)
+      pg_stat_get_dead_tuples(oid) > current_setting('autovacuum_vacuum_threshold')::float8 + current_setting('autovacuum_vacuum_scale_factor')::float8 * estimate
         OR xid_age > current_setting('autovacuum_freeze_max_age')::float8 AS "vacuum",
-      own AND (never_analyzed
-        OR modified > current_setting('autovacuum_analyze_threshold')::float8 + current_setting('autovacuum_analyze_scale_factor')::float8 * estimate
-          AND (analyzed IS NULL OR analyzed < now() - interval '10 minutes')) AS "analyze"
+      never_analyzed
+        OR pg_stat_get_mod_since_analyze(oid) > current_setting('autovacuum_analyze_threshold')::float8
+          + current_setting('autovacuum_analyze_scale_factor')::float8 * estimate
+          AND coalesce(pg_stat_get_last_analyze_time(oid) < now() - interval '10 minutes', true) AS "analyze"
     FROM tables
   )
   SELECT "table", "vacuum", "analyze" FROM due WHERE "vacuum" OR "analyze" ORDER BY "table"`;
 
+/** The system catalogs age too: once the database's oldest transaction id passes the freeze age, all of it is vacuumed. */
+const DATABASE_FREEZE_DUE = `SELECT age(datfrozenxid) > coalesce($1, current_setting('autovacuum_freeze_max_age')::float8) AS due
+  FROM pg_database WHERE datname = current_database()`;
+
 export interface MaintenanceStep extends Record<string, unknown> {
+  /** `*` for the whole database. */
   table: string;
   vacuum: boolean;
   analyze: boolean;
@@ -52,7 +54,16 @@ const STATISTICS_TARGET = 10;
  * Vacuums and analyzes the tables due, one statement per table: PGlite runs one statement at a
  * time, and turns waiting for it go between two tables rather than after all of them.
  */
-export async function maintainPglite(sql: Pick<Sql, 'query' | 'transaction'>): Promise<MaintenanceStep[]> {
+export async function maintainPglite(
+  sql: Pick<Sql, 'query' | 'transaction'>,
+  /** `freezeAge`: in transactions, instead of PostgreSQL's autovacuum_freeze_max_age (for tests). */
+  options: { freezeAge?: number } = {},
+): Promise<MaintenanceStep[]> {
+  const [database] = await sql.query<{ due: boolean }>(DATABASE_FREEZE_DUE, [options.freezeAge ?? null]);
+  if (database?.due) {
+    await sql.query('VACUUM');
+    return [{ table: '*', vacuum: true, analyze: false }];
+  }
   const due = await sql.query<MaintenanceStep>(TABLES_DUE);
   for (const { table, vacuum, analyze } of due) {
     // The name comes from regclass, quoted where it needs to be.
