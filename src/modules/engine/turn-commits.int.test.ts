@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from '../../../test/support/env.js';
 import { silentLogger } from '../../shared/logger.js';
@@ -6,6 +9,7 @@ import { createStorage, type Storage } from '../storage/index.js';
 import { createContextStore, saveAllStatement } from './context-store.js';
 import { stagedRows, type TurnRowWriter } from './contract.js';
 import { endedSnapshot } from './flow/index.js';
+import { engineMigrations } from './migrations.js';
 import { createTurnCommits, type TurnWrite } from './turn-commits.js';
 
 let storage: Storage;
@@ -94,26 +98,54 @@ describe('group commits', () => {
     const traces = await storage.sql.withTenant(tenantId, (tx) => tx.query('SELECT 1 FROM turn_traces WHERE tenant_id = $1', [tenantId]));
     expect(traces).toHaveLength(1);
   });
+});
 
-  it("finds a batch's contexts by key, not by reading all of the tenant's (a batch's cost does not grow with its tenant)", async () => {
-    const tenantId = randomUUID();
-    await storage.sql.query(
-      `INSERT INTO conversation_contexts (tenant_id, conversation_id, flow_id, flow_version, context, version, updated_at, recent_message_ids)
-         SELECT $1, 'conv-' || n, 'flow_x', 1, '{}', 1, now(), '[]' FROM generate_series(1, 3000) AS n`,
-      [tenantId],
-    );
-    await storage.sql.query('ANALYZE conversation_contexts');
+describe('the batch statement\'s plan', () => {
+  /** The plan every batch runs with, once the database settles on a generic plan for the prepared text. */
+  async function batchPlan(sql: Storage['sql'], tenantId: string): Promise<string> {
     const turn = write('conv-7', []);
     const { text, params } = saveAllStatement(tenantId, [{ ...turn, save: { ...turn.save, record: { ...turn.save.record, version: 1 } } }], []);
-    // The plan every batch runs with once PostgreSQL settles on a generic plan for the prepared text.
-    const plan = await storage.sql.transaction(async (tx) => {
+    return sql.transaction(async (tx) => {
       await tx.query('SET LOCAL plan_cache_mode = force_generic_plan');
       await tx.query(`PREPARE batch_plan AS ${text}`);
       const rows = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE batch_plan('${tenantId}', $json$${String(params[1])}$json$, ${String(params[2])})`);
       await tx.query('DEALLOCATE batch_plan');
       return rows.map((row) => row['QUERY PLAN']).join('\n');
     });
+  }
+  const contextsOf = (sql: Storage['sql'], tenantId: string, count: number) =>
+    sql.query(
+      `INSERT INTO conversation_contexts (tenant_id, conversation_id, flow_id, flow_version, context, version, updated_at, recent_message_ids)
+         SELECT $1, 'conv-' || n, 'flow_x', 1, '{}', 1, now(), '[]' FROM generate_series(1, $2::integer) AS n`,
+      [tenantId, count],
+    );
+  // The batch's ids, from an InitPlan: `$2` in PostgreSQL 15's words, `(InitPlan 3).col1` in 18's (PGlite).
+  const BY_KEY = /Index Cond: \(\(tenant_id = \$1\) AND \(conversation_id = ANY \((\$\d+|\(InitPlan \d+\)\.col1)\)\)\)/;
+
+  it("finds a batch's contexts by key, not by reading all of the tenant's (its cost does not grow with the tenant)", async () => {
+    const tenantId = randomUUID();
+    await contextsOf(storage.sql, tenantId, 3000);
+    await storage.sql.query('ANALYZE conversation_contexts');
+    const plan = await batchPlan(storage.sql, tenantId);
     expect(plan).not.toMatch(/Seq Scan on conversation_contexts/);
-    expect(plan).toMatch(/Index Cond: \(\(tenant_id = \$1\) AND \(conversation_id = x(_\d+)?\.conversation_id\)\)/);
+    expect(plan).toMatch(BY_KEY);
+  });
+
+  it('finds them by key on an embedded database whose statistics are not there yet', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'mcp-engine-batch-plan-'));
+    const embedded = await createStorage({ dataDir, redisKeyPrefix: 'unused:', lockTtlMs: 1000, lockWaitMs: 1000 }, { logger: silentLogger() });
+    try {
+      await embedded.migrate([engineMigrations]);
+      const tenantId = randomUUID();
+      await embedded.sql.query(`INSERT INTO flows (id, tenant_id, name, source, definition) VALUES ('flow_x', $1, 'x', '', '{}')`, [tenantId]);
+      // Analyzed empty by the migration's maintenance; 2,000 rows later its statistics still say empty.
+      await contextsOf(embedded.sql, tenantId, 2000);
+      const plan = await batchPlan(embedded.sql, tenantId);
+      expect(plan).not.toMatch(/Seq Scan on conversation_contexts/);
+      expect(plan).toMatch(BY_KEY);
+    } finally {
+      await embedded.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -56,6 +56,8 @@ export interface Sql extends SqlExecutor {
 export type UnscopedSql = Omit<Sql, 'withTenant' | 'queryAsTenant'> & {
   /** `setup`, then one statement, as one implicit transaction in one call (see prepared-execute.ts). */
   queryAfter<T extends Row>(setup: string, text: string, params: readonly unknown[]): Promise<T[]>;
+  /** Embedded only: vacuums and analyzes the tables due now (pglite-maintenance.ts; a timer does it too). */
+  maintain?(): Promise<void>;
 };
 
 /** One migration of one module. Ids sort in application order within a module (`001_…`). */

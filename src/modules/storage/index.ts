@@ -70,9 +70,8 @@ async function connectPostgres(url: string, logger: Logger): Promise<PostgresSql
  */
 export async function createStorage(config: StorageConfig, deps: { logger: Logger }): Promise<Storage> {
   const logger = deps.logger;
-  const sql: Sql = addTenantScope(
-    config.databaseUrl ? await connectPostgres(config.databaseUrl, logger) : await createPgliteSql(join(config.dataDir, 'pglite'), { logger }),
-  );
+  const unscoped = config.databaseUrl ? await connectPostgres(config.databaseUrl, logger) : await createPgliteSql(join(config.dataDir, 'pglite'), { logger });
+  const sql: Sql = addTenantScope(unscoped);
 
   let kv: Kv;
   let locks: Locks;
@@ -117,6 +116,8 @@ export async function createStorage(config: StorageConfig, deps: { logger: Logge
     async migrate(modules) {
       const applied = await migrate(sql, [storageMigrations, ...modules]);
       if (applied.length > 0) logger.info({ applied }, `storage: applied ${applied.length} migration(s)`);
+      // Tables just made, analyzed while they are small: their first analysis is then no stall under load.
+      if (applied.length > 0) await unscoped.maintain?.();
       return applied;
     },
     async close() {

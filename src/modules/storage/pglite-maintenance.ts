@@ -79,7 +79,10 @@ export async function maintainPglite(
 }
 
 /** Runs `maintainPglite` every `intervalMs` (never two at once) until `stop`, which waits for a run in progress. */
-export function scheduleMaintenance(sql: Pick<Sql, 'query' | 'transaction'>, options: { intervalMs: number; logger: Logger }): { stop(): Promise<void> } {
+export function scheduleMaintenance(
+  sql: Pick<Sql, 'query' | 'transaction'>,
+  options: { intervalMs: number; logger: Logger },
+): { runNow(): Promise<void>; stop(): Promise<void> } {
   const { intervalMs, logger } = options;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -103,6 +106,11 @@ export function scheduleMaintenance(sql: Pick<Sql, 'query' | 'transaction'>, opt
   };
   next();
   return {
+    /** One run now, after the one in progress. */
+    runNow() {
+      running = running.then(run);
+      return running;
+    },
     async stop() {
       stopped = true;
       clearTimeout(timer);

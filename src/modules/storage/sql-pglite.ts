@@ -6,7 +6,7 @@ import { AppError } from '../../shared/app-error.js';
 import { type Logger, silentLogger } from '../../shared/logger.js';
 import type { Row, SqlExecutor, UnscopedSql } from './contract.js';
 import type { PgliteReply, PgliteRequest } from './pglite-worker.js';
-import { scheduleMaintenance } from './pglite-maintenance.js';
+import { maintainPglite, scheduleMaintenance } from './pglite-maintenance.js';
 import { executeAfter, prepareText, preparedName } from './prepared-execute.js';
 
 /** The worker module next to this one, TypeScript or compiled alike. */
@@ -77,7 +77,7 @@ export async function createPgliteSql(dataDir: string, options: PgliteOptions = 
   const query = <T extends Row>(text: string, params?: readonly unknown[], tx?: number) =>
     db.call<T[]>({ op: 'query', text, ...(params && params.length > 0 ? { params: [...params] } : {}), ...(tx === undefined ? {} : { tx }) });
 
-  let maintenance: { stop(): Promise<void> } | null = null;
+  let maintenance: ReturnType<typeof scheduleMaintenance> | null = null;
   const sql: UnscopedSql = {
     dialect: 'pglite',
     query: (text, params) => query(text, params),
@@ -116,6 +116,7 @@ export async function createPgliteSql(dataDir: string, options: PgliteOptions = 
       await db.close();
     },
     busyMs: () => db.busyMs(),
+    maintain: () => (maintenance ? maintenance.runNow() : maintainPglite(sql).then(() => undefined)),
   };
   const { maintenanceIntervalMs = 10_000, logger = silentLogger() } = options;
   if (maintenanceIntervalMs > 0) maintenance = scheduleMaintenance(sql, { intervalMs: maintenanceIntervalMs, logger });
