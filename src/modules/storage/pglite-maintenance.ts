@@ -3,10 +3,10 @@ import type { Sql } from './contract.js';
 
 /**
  * The autovacuum PGlite lacks. PGlite runs PostgreSQL as one backend without background workers,
- * so nothing vacuums or analyzes its tables. Without statistics every table looks empty to the
- * planner: a turn batch's UPDATE hashed all of a tenant's contexts (2.7 ms of the thread at 2,000
- * conversations, and growing with them) instead of looking up its few rows. Without vacuum the
- * outboxes' deleted rows stay for good, and transaction ids run on towards wraparound.
+ * so nothing vacuums or analyzes its tables. Without statistics the planner guesses every table's
+ * contents (a turn batch's update once read all of a tenant's contexts because of it, 2.7 ms of the
+ * thread at 2,000 conversations); without vacuum the outboxes' deleted rows stay for good, and
+ * transaction ids run on towards wraparound.
  *
  * The tables are the ones autovacuum would pick, by its own settings (dead rows past its vacuum
  * threshold, changes past its analyze threshold, transaction ids older than its freeze age), with
