@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from '../../../test/support/env.js';
 import { silentLogger } from '../../shared/logger.js';
-import { createStorage, type Storage } from '../storage/index.js';
+import { createStorage, type Sql, type Storage } from '../storage/index.js';
 import { createContextStore, saveAllStatement } from './context-store.js';
 import { stagedRows, type TurnRowWriter } from './contract.js';
 import { endedSnapshot } from './flow/index.js';
@@ -143,6 +143,48 @@ describe('the batch statement\'s plan', () => {
       const plan = await batchPlan(embedded.sql, tenantId);
       expect(plan).not.toMatch(/Seq Scan on conversation_contexts/);
       expect(plan).toMatch(BY_KEY);
+    } finally {
+      await embedded.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('batches of one tenant in flight', () => {
+  /** The most batch statements of one tenant that were sent and not yet answered at once, over 30 turns finishing together. */
+  async function mostInFlight(sql: Sql): Promise<number> {
+    let now = 0;
+    let most = 0;
+    // The real database underneath; only the moments a batch is sent and answered are counted.
+    const counting: Sql = {
+      ...sql,
+      queryAsTenant: async (tenantId, text, params) => {
+        most = Math.max(most, (now += 1));
+        try {
+          return await sql.queryAsTenant(tenantId, text, params);
+        } finally {
+          now -= 1;
+        }
+      },
+    };
+    const contexts = createContextStore({ sql: counting, kv: storage.kv, logger: silentLogger() });
+    const commits = createTurnCommits({ sql: counting, contexts });
+    const tenantId = randomUUID();
+    const saved = await Promise.all(Array.from({ length: 30 }, (_, i) => commits.commit(tenantId, write(`conv-${i}`, []))));
+    expect(saved.every(Boolean)).toBe(true);
+    return most;
+  }
+
+  it('is one on PostgreSQL: a second would split the turns gathering into two statements', async () => {
+    expect(await mostInFlight(storage.sql)).toBe(1);
+  });
+
+  it('is two on PGlite: its thread runs the second as soon as the first is done, instead of waiting for the next', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'mcp-engine-in-flight-'));
+    const embedded = await createStorage({ dataDir, redisKeyPrefix: 'unused:', lockTtlMs: 1000, lockWaitMs: 1000 }, { logger: silentLogger() });
+    try {
+      await embedded.migrate([engineMigrations]);
+      expect(await mostInFlight(embedded.sql)).toBe(2);
     } finally {
       await embedded.close();
       await rm(dataDir, { recursive: true, force: true });
