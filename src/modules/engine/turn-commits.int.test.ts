@@ -100,6 +100,19 @@ describe('group commits', () => {
   });
 });
 
+/** Embedded storage (PGlite, a fresh data directory) with the engine's tables, removed after `run`. */
+async function withEmbeddedStorage(run: (embedded: Storage) => Promise<void>): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'mcp-engine-turn-commits-'));
+  const embedded = await createStorage({ dataDir, redisKeyPrefix: 'unused:', lockTtlMs: 1000, lockWaitMs: 1000 }, { logger: silentLogger() });
+  try {
+    await embedded.migrate([engineMigrations]);
+    await run(embedded);
+  } finally {
+    await embedded.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
 describe('the batch statement\'s plan', () => {
   /** The plan every batch runs with, once the database settles on a generic plan for the prepared text. */
   async function batchPlan(sql: Storage['sql'], tenantId: string): Promise<string> {
@@ -132,10 +145,7 @@ describe('the batch statement\'s plan', () => {
   });
 
   it('finds them by key on an embedded database whose statistics are not there yet', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'mcp-engine-batch-plan-'));
-    const embedded = await createStorage({ dataDir, redisKeyPrefix: 'unused:', lockTtlMs: 1000, lockWaitMs: 1000 }, { logger: silentLogger() });
-    try {
-      await embedded.migrate([engineMigrations]);
+    await withEmbeddedStorage(async (embedded) => {
       const tenantId = randomUUID();
       await embedded.sql.query(`INSERT INTO flows (id, tenant_id, name, source, definition) VALUES ('flow_x', $1, 'x', '', '{}')`, [tenantId]);
       // Analyzed empty by the migration's maintenance; 2,000 rows later its statistics still say empty.
@@ -143,10 +153,7 @@ describe('the batch statement\'s plan', () => {
       const plan = await batchPlan(embedded.sql, tenantId);
       expect(plan).not.toMatch(/Seq Scan on conversation_contexts/);
       expect(plan).toMatch(BY_KEY);
-    } finally {
-      await embedded.close();
-      await rm(dataDir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -180,14 +187,8 @@ describe('batches of one tenant in flight', () => {
   });
 
   it('is two on PGlite: its thread runs the second as soon as the first is done, instead of waiting for the next', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'mcp-engine-in-flight-'));
-    const embedded = await createStorage({ dataDir, redisKeyPrefix: 'unused:', lockTtlMs: 1000, lockWaitMs: 1000 }, { logger: silentLogger() });
-    try {
-      await embedded.migrate([engineMigrations]);
+    await withEmbeddedStorage(async (embedded) => {
       expect(await mostInFlight(embedded.sql)).toBe(2);
-    } finally {
-      await embedded.close();
-      await rm(dataDir, { recursive: true, force: true });
-    }
+    });
   });
 });

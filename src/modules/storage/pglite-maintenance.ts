@@ -78,7 +78,10 @@ export async function maintainPglite(
   return due;
 }
 
-/** Runs `maintainPglite` every `intervalMs` (never two at once) until `stop`, which waits for a run in progress. */
+/**
+ * Runs `maintainPglite` every `intervalMs` (never on a timer when 0) and on `runNow`, never two at
+ * once, until `stop`, which waits for a run in progress. A failed run is logged, not thrown.
+ */
 export function scheduleMaintenance(
   sql: Pick<Sql, 'query' | 'transaction'>,
   options: { intervalMs: number; logger: Logger },
@@ -94,11 +97,11 @@ export function scheduleMaintenance(
       const done = await maintainPglite(sql);
       if (done.length > 0) logger.debug({ done, ms: Math.round(performance.now() - started) }, 'storage: embedded database vacuumed and analyzed');
     } catch (error) {
-      logger.warn({ err: error }, `storage: embedded database maintenance failed; trying again in ${intervalMs / 1000} s`);
+      logger.warn({ err: error }, 'storage: embedded database maintenance failed; it is tried again at the next pass');
     }
   };
   const next = () => {
-    if (stopped) return;
+    if (stopped || intervalMs <= 0) return;
     // Unref'd: a pending maintenance never keeps the process alive.
     timer = setTimeout(() => {
       running = run().then(next);

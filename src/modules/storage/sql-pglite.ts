@@ -6,7 +6,7 @@ import { AppError } from '../../shared/app-error.js';
 import { type Logger, silentLogger } from '../../shared/logger.js';
 import type { Row, SqlExecutor, UnscopedSql } from './contract.js';
 import type { PgliteReply, PgliteRequest } from './pglite-worker.js';
-import { maintainPglite, scheduleMaintenance } from './pglite-maintenance.js';
+import { scheduleMaintenance } from './pglite-maintenance.js';
 import { executeAfter, prepareText, preparedName } from './prepared-execute.js';
 
 /** The worker module next to this one, TypeScript or compiled alike. */
@@ -60,7 +60,7 @@ async function startWorker(dataDir: string) {
 
 export interface PgliteOptions {
   logger?: Logger;
-  /** How often the tables due are vacuumed and analyzed (pglite-maintenance.ts); 0 never. */
+  /** How often the tables due are vacuumed and analyzed (pglite-maintenance.ts); 0: only after migrations. */
   maintenanceIntervalMs?: number;
 }
 
@@ -77,7 +77,6 @@ export async function createPgliteSql(dataDir: string, options: PgliteOptions = 
   const query = <T extends Row>(text: string, params?: readonly unknown[], tx?: number) =>
     db.call<T[]>({ op: 'query', text, ...(params && params.length > 0 ? { params: [...params] } : {}), ...(tx === undefined ? {} : { tx }) });
 
-  let maintenance: ReturnType<typeof scheduleMaintenance> | null = null;
   const sql: UnscopedSql = {
     dialect: 'pglite',
     query: (text, params) => query(text, params),
@@ -112,13 +111,12 @@ export async function createPgliteSql(dataDir: string, options: PgliteOptions = 
       }
     },
     async close() {
-      await maintenance?.stop();
+      await maintenance.stop();
       await db.close();
     },
     busyMs: () => db.busyMs(),
-    maintain: () => (maintenance ? maintenance.runNow() : maintainPglite(sql).then(() => undefined)),
+    maintain: () => maintenance.runNow(),
   };
-  const { maintenanceIntervalMs = 10_000, logger = silentLogger() } = options;
-  if (maintenanceIntervalMs > 0) maintenance = scheduleMaintenance(sql, { intervalMs: maintenanceIntervalMs, logger });
+  const maintenance = scheduleMaintenance(sql, { intervalMs: options.maintenanceIntervalMs ?? 10_000, logger: options.logger ?? silentLogger() });
   return sql;
 }
