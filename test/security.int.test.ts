@@ -271,6 +271,17 @@ describe('API surface', () => {
     const docs = await fetch(`${server.url}/docs/`);
     expect(docs.status).toBe(200);
     expect(docs.headers.get('x-content-type-options')).toBe('nosniff');
+    // Helmet's headers on API answers and errors alike; the widget script alone may be loaded cross-origin.
+    for (const response of [await fetch(`${server.url}/v1/flows`), await fetch(`${server.url}/v1/nope`), await fetch(`${server.url}/healthz`)]) {
+      expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(response.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+      expect(response.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+      expect(response.headers.get('x-powered-by')).toBeNull();
+    }
+    const widget = await fetch(`${server.url}/widget.js`);
+    expect(widget.status).toBe(200);
+    expect(widget.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect(widget.headers.get('x-content-type-options')).toBe('nosniff');
   });
 });
 

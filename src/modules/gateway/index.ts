@@ -4,7 +4,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
-import helmet from 'helmet';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from '../../shared/logger.js';
 import type { Adaptors } from '../adaptors/contract.js';
@@ -28,6 +27,7 @@ import { httpMetricsHook } from './http-metrics.js';
 import { rejectUnsafeInput } from './input-guard.js';
 import { transformComponents } from './openapi-components.js';
 import { responseSerializer } from './response-serializer.js';
+import { securityHeaders } from './security-headers.js';
 import { requestLogHook, requestLogSerializers } from './request-log.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { authRoutes } from './routes/auth.js';
@@ -117,10 +117,12 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   app.setNotFoundHandler(notFoundHandler);
   app.addHook('onResponse', httpMetricsHook(deps.analytics));
   app.addHook('onResponse', requestLogHook(deps.logger));
-  // Helmet's headers on every response, its middleware built once (@fastify/helmet built it anew
-  // for every request). No CSP: the docs and web chat pages run inline scripts; the API serves JSON.
-  const securityHeaders = helmet({ contentSecurityPolicy: false });
-  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error instanceof Error ? error : undefined)));
+  // Helmet's headers on every response. No CSP: the docs and web chat pages run inline scripts; the API serves JSON.
+  const headers = securityHeaders();
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
+  });
   // Browsers on other origins (a console hosted elsewhere) only when the operator lists them;
   // the web chat answers its tenants' allowed origins itself.
   if (deps.config.corsOrigins.length > 0) {
