@@ -1,6 +1,7 @@
 import { AppError } from '../../shared/app-error.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Kv, Sql, SqlExecutor } from '../storage/contract.js';
+import type { Kv, LocalSettings, Sql, SqlExecutor } from '../storage/contract.js';
+import { withLocalSettings } from '../storage/index.js';
 import { endedSnapshot, readSnapshot, type ConversationSnapshot } from './flow/index.js';
 
 /** What is persisted per conversation: the flow version it runs on and the conversation's snapshot. */
@@ -82,6 +83,15 @@ const SAVE_TURNS = `WITH x AS (
     SELECT x.turn_id, $1, x.conversation_id, x.turn, x.flow_id, x.flow_version, x.trace, x.message_id, x.result
       FROM x JOIN saved USING (conversation_id) WHERE x.turn_id IS NOT NULL
   )`;
+/**
+ * How a batch statement is planned: without nested loops. The update joins the batch's rows to the
+ * contexts found by key, and the planner, which cannot tell how many of either there are, took the
+ * contexts for one row and chose a nested loop that read all of the batch's rows again for each
+ * context: n² comparisons, 16,256 for a batch of 128, a third of the statement's 35 ms in PGlite
+ * (25 ms without). A hash join reads them once; the contexts are still found by key.
+ */
+export const BATCH_SETTINGS: LocalSettings = { enable_nestloop: 'off' };
+
 /** The save alone, saying which contexts saved. */
 const SAVE_SAYING_WHICH = `${SAVE_TURNS}\n  SELECT conversation_id FROM saved`;
 /** Fails the whole statement (SQLSTATE MC409, migration 005) unless every context of the batch saved. */
@@ -205,7 +215,8 @@ export function createContextStore(deps: { sql: Sql; kv: Kv; logger: Logger }) {
    * someone saved in between is not (nor its trace), and its cached copy is dropped.
    */
   async function saveTurns(tx: SqlExecutor, tenantId: string, turns: readonly SavedTurn[]): Promise<boolean[]> {
-    const savedIds = new Set((await tx.query<{ conversation_id: string }>(SAVE_SAYING_WHICH, [tenantId, turnRows(turns)], { prepare: true })).map((row) => row.conversation_id));
+    const save = () => tx.query<{ conversation_id: string }>(SAVE_SAYING_WHICH, [tenantId, turnRows(turns)], { prepare: true });
+    const savedIds = new Set((await (turns.length > 1 ? withLocalSettings(tx, BATCH_SETTINGS, save) : save())).map((row) => row.conversation_id));
     const saved = turns.map(({ save }) => savedIds.has(save.conversationId));
     const stale = turns.filter((_, i) => !saved[i]).map(({ save }) => cacheKey(tenantId, save.conversationId));
     await Promise.all(stale.map((key) => kv.del(key).catch(() => undefined)));

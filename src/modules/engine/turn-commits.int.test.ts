@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from '../../../test/support/env.js';
 import { silentLogger } from '../../shared/logger.js';
-import { createStorage, type Sql, type Storage } from '../storage/index.js';
-import { createContextStore, saveAllStatement } from './context-store.js';
+import { createStorage, type Sql, type Storage, withLocalSettings } from '../storage/index.js';
+import { BATCH_SETTINGS, createContextStore, saveAllStatement } from './context-store.js';
 import { stagedRows, type TurnRowWriter } from './contract.js';
 import { endedSnapshot } from './flow/index.js';
 import { engineMigrations } from './migrations.js';
@@ -120,8 +120,10 @@ describe('the batch statement\'s plan', () => {
     const { text, params } = saveAllStatement(tenantId, [{ ...turn, save: { ...turn.save, record: { ...turn.save.record, version: 1 } } }], []);
     return sql.transaction(async (tx) => {
       await tx.query('SET LOCAL plan_cache_mode = force_generic_plan');
-      await tx.query(`PREPARE batch_plan AS ${text}`);
-      const rows = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE batch_plan('${tenantId}', $json$${String(params[1])}$json$, ${String(params[2])})`);
+      const rows = await withLocalSettings(tx, BATCH_SETTINGS, async () => {
+        await tx.query(`PREPARE batch_plan AS ${text}`);
+        return tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE batch_plan('${tenantId}', $json$${String(params[1])}$json$, ${String(params[2])})`);
+      });
       await tx.query('DEALLOCATE batch_plan');
       return rows.map((row) => row['QUERY PLAN']).join('\n');
     });
@@ -142,6 +144,9 @@ describe('the batch statement\'s plan', () => {
     const plan = await batchPlan(storage.sql, tenantId);
     expect(plan).not.toMatch(/Seq Scan on conversation_contexts/);
     expect(plan).toMatch(BY_KEY);
+    // The batch's rows are hashed once, not read again for each context (n² for a batch of n).
+    expect(plan).not.toMatch(/Nested Loop/);
+    expect(plan).toMatch(/Hash Cond: .*conversation_id = x/);
   });
 
   it('finds them by key on an embedded database whose statistics are not there yet', async () => {
@@ -153,6 +158,8 @@ describe('the batch statement\'s plan', () => {
       const plan = await batchPlan(embedded.sql, tenantId);
       expect(plan).not.toMatch(/Seq Scan on conversation_contexts/);
       expect(plan).toMatch(BY_KEY);
+      expect(plan).not.toMatch(/Nested Loop/);
+      expect(plan).toMatch(/Hash Cond: .*conversation_id = x/);
     });
   });
 });

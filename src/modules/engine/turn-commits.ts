@@ -1,5 +1,5 @@
-import { isOutage, type Sql, type SqlExecutor } from '../storage/index.js';
-import { isStaleBatch, saveAllStatement, type ContextStore, type RiderStatement, type SavedTurn } from './context-store.js';
+import { isOutage, type Sql, type SqlExecutor, withLocalSettings } from '../storage/index.js';
+import { BATCH_SETTINGS, isStaleBatch, saveAllStatement, type ContextStore, type RiderStatement, type SavedTurn } from './context-store.js';
 import type { StagedRows, TurnRowWriter } from './contract.js';
 
 /** Everything one finished turn stores. */
@@ -84,10 +84,10 @@ export function createTurnCommits(deps: {
     if (!riders) return deps.sql.withTenant(tenantId, (tx) => writeInSteps(tx, tenantId, writes));
     const { text, params } = saveAllStatement(tenantId, writes, riders);
     const hooks = writes.flatMap(({ commit }) => (commit ? [commit] : []));
-    if (hooks.length === 0) await deps.sql.queryAsTenant(tenantId, text, params);
+    if (hooks.length === 0) await deps.sql.queryAsTenant(tenantId, text, params, BATCH_SETTINGS);
     else {
       await deps.sql.withTenant(tenantId, async (tx) => {
-        await tx.query(text, params, { prepare: true });
+        await withLocalSettings(tx, BATCH_SETTINGS, () => tx.query(text, params, { prepare: true }));
         for (const hook of hooks) await hook(tx);
       });
     }

@@ -25,6 +25,9 @@ export interface SqlExecutor {
   query<T extends Row = Row>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<T[]>;
 }
 
+/** Settings of one transaction (planner settings, say), by name: lower-case names, plain values. */
+export type LocalSettings = Readonly<Record<string, string>>;
+
 export interface Sql extends SqlExecutor {
   readonly dialect: 'postgres' | 'pglite';
   /**
@@ -41,9 +44,10 @@ export interface Sql extends SqlExecutor {
   /**
    * One statement alone in a transaction of its own, scoped as `withTenant` scopes it, prepared:
    * the hot single-statement work of a turn (its context read, its batch's write). On PostgreSQL
-   * the scope, the statement and the commit go in one round trip instead of three.
+   * the scope, the statement and the commit go in one round trip instead of three. `settings` are
+   * set for that transaction only (`set_config(name, value, true)`), before the statement is planned.
    */
-  queryAsTenant<T extends Row = Row>(tenantId: string, text: string, params: readonly unknown[]): Promise<T[]>;
+  queryAsTenant<T extends Row = Row>(tenantId: string, text: string, params: readonly unknown[], settings?: LocalSettings): Promise<T[]>;
   /**
    * Embedded only: milliseconds PGlite's thread has been busy since it started (it runs one
    * statement at a time, so near all of the time means the embedded default is full).

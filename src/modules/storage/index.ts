@@ -20,7 +20,7 @@ export { isUniqueViolation } from './sql-types.js';
 // Other modules' unit tests build on the in-memory store instead of reaching into storage's files.
 export { createMemoryKv } from './kv-memory.js';
 export { asOutage, isOutage } from './outage.js';
-export { APP_ROLE } from './tenant-scope.js';
+export { APP_ROLE, withLocalSettings } from './tenant-scope.js';
 export { tenantTables } from './tenant-data.js';
 /** Storage's own migrations (applied before every module's) and a migration's checksum, as the migrator records them. */
 export { storageMigrations };

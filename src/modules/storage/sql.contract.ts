@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { storageMigrations } from './migrations.js';
-import { tenantIsolationSql } from './tenant-scope.js';
+import { tenantIsolationSql, withLocalSettings } from './tenant-scope.js';
 import type { Sql } from './contract.js';
 import { checksumOf, migrate } from './migrator.js';
 import { isUniqueViolation } from './sql-types.js';
@@ -231,6 +231,24 @@ export function sqlContract(name: string, create: () => Promise<SqlFixture>): vo
       // The settings did not outlive it.
       expect(await sql.query(`SELECT current_setting('app.tenant_id', true) AS t`)).toEqual([{ t: '' }]);
       await expect(sql.queryAsTenant('not-a-uuid', `SELECT 1`, [])).rejects.toThrow(/not a tenant id/);
+    });
+
+    it('queryAsTenant sets settings for its statement alone; withLocalSettings for some statements of a transaction', async () => {
+      const a = '00000000-0000-4000-8000-00000000000a';
+      await sql.query(storageMigrations.migrations[0]!.sql);
+      const read = `SELECT current_setting('enable_nestloop') AS nestloop, current_setting('app.tenant_id') AS tenant`;
+      expect(await sql.queryAsTenant(a, read, [], { enable_nestloop: 'off' })).toEqual([{ nestloop: 'off', tenant: a }]);
+      expect(await sql.queryAsTenant(a, read, [])).toEqual([{ nestloop: 'on', tenant: a }]);
+      expect(await sql.query(`SELECT current_setting('enable_nestloop') AS nestloop`)).toEqual([{ nestloop: 'on' }]);
+      const during = await sql.withTenant(a, async (tx) => {
+        const inside = await withLocalSettings(tx, { enable_nestloop: 'off' }, () => tx.query(read));
+        return [inside, await tx.query(read)];
+      });
+      expect(during).toEqual([[{ nestloop: 'off', tenant: a }], [{ nestloop: 'on', tenant: a }]]);
+      // Names and values go into the text, so only plain ones pass.
+      await expect(sql.queryAsTenant(a, read, [], { "x'); DROP TABLE t; --": 'on' })).rejects.toThrow(/not a setting/);
+      await expect(sql.queryAsTenant(a, read, [], { enable_nestloop: "off', true); --" })).rejects.toThrow(/not a setting/);
+      await expect(sql.withTenant(a, (tx) => withLocalSettings(tx, { enable_nestloop: "'" }, () => tx.query(read)))).rejects.toThrow(/not a setting/);
     });
 
     it('queryAsTenant answers many callers of a statement it has not run yet, at once', async () => {

@@ -1,4 +1,4 @@
-import type { Row, Sql, SqlExecutor, UnscopedSql } from './contract.js';
+import type { LocalSettings, Row, Sql, SqlExecutor, UnscopedSql } from './contract.js';
 
 /** The role tenant transactions run as; it is not the tables' owner, so row-level security applies to it. */
 export const APP_ROLE = 'mcp_app';
@@ -18,6 +18,35 @@ const notATenant = (tenantId: string) => new Error(`storage: '${tenantId}' is no
 /** The id is a checked UUID, so it can sit in the text, and the scope need not wait for a round trip of its own. */
 const enterTenantText = (tenantId: string) => ENTER_TENANT.replace('$1', `'${tenantId}'`);
 
+const PLAIN_NAME = /^[a-z_][a-z0-9_.]*$/;
+const PLAIN_VALUE = /^[\w.-]*$/;
+
+/**
+ * `set_config` calls for `settings`, local to the transaction. Names and values are code's own,
+ * and only plain ones can sit in the text: anything else rejects.
+ */
+function setConfigCalls(settings: LocalSettings): string {
+  let calls = '';
+  for (const [name, value] of Object.entries(settings)) {
+    if (!PLAIN_NAME.test(name) || !PLAIN_VALUE.test(value)) throw new Error(`storage: '${name} = ${value}' is not a setting this layer passes on`);
+    calls += `, set_config('${name}', '${value}', true)`;
+  }
+  return calls;
+}
+
+/**
+ * Runs `fn` in `tx` with `settings` in force, then puts back the values they had: what else the
+ * transaction runs is planned as usual.
+ */
+export async function withLocalSettings<T>(tx: SqlExecutor, settings: LocalSettings, fn: () => Promise<T>): Promise<T> {
+  const names = Object.keys(settings);
+  if (names.length === 0) return fn();
+  const [before] = await tx.query<Record<string, string>>(`SELECT ${names.map((name, i) => `current_setting('${name}') AS s${i}`).join(', ')}${setConfigCalls(settings)}`);
+  const result = await fn();
+  await tx.query(`SELECT 1${setConfigCalls(Object.fromEntries(names.map((name, i) => [name, before![`s${i}`]!])))}`);
+  return result;
+}
+
 export function addTenantScope(sql: BaseSql): Sql {
   return {
     dialect: sql.dialect,
@@ -33,9 +62,9 @@ export function addTenantScope(sql: BaseSql): Sql {
         return fn(tx);
       });
     },
-    queryAsTenant: <T extends Row>(tenantId: string, text: string, params: readonly unknown[]) => {
-      if (!UUID.test(tenantId)) return Promise.reject(notATenant(tenantId));
-      return sql.queryAfter<T>(enterTenantText(tenantId), text, params);
+    queryAsTenant: async <T extends Row>(tenantId: string, text: string, params: readonly unknown[], settings: LocalSettings = {}) => {
+      if (!UUID.test(tenantId)) throw notATenant(tenantId);
+      return sql.queryAfter<T>(enterTenantText(tenantId) + setConfigCalls(settings), text, params);
     },
   };
 }
