@@ -43,7 +43,8 @@ export async function withLocalSettings<T>(tx: SqlExecutor, settings: LocalSetti
   if (names.length === 0) return fn();
   const [before] = await tx.query<Record<string, string>>(`SELECT ${names.map((name, i) => `current_setting('${name}') AS s${i}`).join(', ')}${setConfigCalls(settings)}`);
   const result = await fn();
-  await tx.query(`SELECT 1${setConfigCalls(Object.fromEntries(names.map((name, i) => [name, before![`s${i}`]!])))}`);
+  // As parameters: a value read back need not be plain.
+  await tx.query('SELECT set_config(name, value, true) FROM unnest($1::text[], $2::text[]) AS s(name, value)', [names, names.map((_, i) => before![`s${i}`]!)]);
   return result;
 }
 
