@@ -202,4 +202,22 @@ describe('nothing is held in memory', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 120_000); // two embedded starts, each migrating PGlite
+
+  it('embedded: stores a turn’s analytics with the turn itself, before any relay runs, and counts it live', async () => {
+    // The relay never runs by itself here: what the reports show was stored by the turns' own statements.
+    const app = await startApp({ mode: 'embedded', env: HOLD });
+    try {
+      const tenant = await createTenant(app.app);
+      await deployShop(app.url, tenant);
+      await runKnownConversations(app.url, tenant);
+      expect(await totals(app.url, tenant.apiKey)).toEqual(EXPECTED);
+      expect(await totals(app.url, tenant.apiKey, 'messages')).toEqual({ received: 8, sent: 12, fallbacks: 2, fallbackRate: 0.25 });
+      const prometheus = (await app.app.analytics.prometheus()).text;
+      expect(prometheus).toMatch(/^mcp_analytics_queue_depth 0$/m);
+      expect(storedTotal(prometheus)).toBe(8);
+      expect((await client(app.url, tenant.apiKey).get<Body>('/v1/analytics/live')).body).toEqual({ messagesLastMinute: 8, activeConversations: 1 });
+    } finally {
+      await app.stop();
+    }
+  }, 60_000);
 });

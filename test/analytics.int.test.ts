@@ -7,10 +7,13 @@ import { createTenant, type TestTenant, twoTenants } from './support/tenants.js'
 
 type Body = Record<string, unknown>;
 
-let server: TestApp;
-let a: TestTenant;
-let b: TestTenant;
-let flowId: string;
+/** An app with tenants A and B, A's known conversations run, and two metrics sent to the API. */
+interface Setup {
+  server: TestApp;
+  a: TestTenant;
+  b: TestTenant;
+  flowId: string;
+}
 
 const hour = 3_600_000;
 const aligned = () => {
@@ -19,12 +22,12 @@ const aligned = () => {
 };
 const unaligned = () => `from=${new Date(Date.now() - 10 * 60_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`;
 
-beforeAll(async () => {
+async function setUp(mode: 'server' | 'embedded'): Promise<Setup> {
   // A database of its own: another test file's relay would otherwise store A's turns and count them
   // in its own live counters (another Redis prefix), as no installation's instances ever would.
-  server = await startApp({ ownDatabase: true });
-  [a, b] = await twoTenants(server.app);
-  flowId = await deployShop(server.url, a);
+  const server = await startApp(mode === 'server' ? { ownDatabase: true } : { mode });
+  const [a, b] = await twoTenants(server.app);
+  const flowId = await deployShop(server.url, a);
   await deployShop(server.url, b);
   await runKnownConversations(server.url, a);
   // Tenant B has one conversation of its own, which A must never see.
@@ -34,88 +37,156 @@ beforeAll(async () => {
   });
   expect(ingest.status).toBe(202);
   await server.app.analytics.flush();
+  return { server, a, b, flowId };
+}
+
+/** Server mode, for every test below. */
+let main: Setup;
+let server: TestApp;
+beforeAll(async () => {
+  main = await setUp('server');
+  server = main.server;
 });
 afterAll(async () => {
   await server.stop();
 });
 
-describe('analytics queries over known conversations', () => {
-  it('counts conversations: started, ended, handoffs, goals, containment, goal completion, average turns', async () => {
-    const report = await client(server.url, a.apiKey).get<Body>(`/v1/analytics/conversations?${unaligned()}&bucket=minute`);
-    expect(report.status).toBe(200);
-    expect(report.body.totals).toEqual({ started: 5, ended: 2, handoffs: 2, goalsReached: 1, containmentRate: 0.5, goalCompletionRate: 0.2, averageTurns: 1.6 });
+// Embedded, a turn's analytics rows are stored by its own statement, not relayed through the outbox: same figures.
+describe.each(['server', 'embedded'] as const)('%s:', (mode) => {
+  let server: TestApp;
+  let a: TestTenant;
+  let b: TestTenant;
+  let flowId: string;
+  beforeAll(async () => {
+    ({ server, a, b, flowId } = mode === 'server' ? main : await setUp(mode));
+  }, 120_000);
+  afterAll(async () => {
+    if (mode === 'embedded') await server.stop();
   });
 
-  it('counts messages and fallbacks', async () => {
-    const report = await client(server.url, a.apiKey).get<Body>(`/v1/analytics/messages?${unaligned()}&bucket=minute`);
-    expect(report.body.totals).toEqual({ received: 8, sent: 12, fallbacks: 2, fallbackRate: 0.25 });
+  describe('analytics queries over known conversations', () => {
+    it('counts conversations: started, ended, handoffs, goals, containment, goal completion, average turns', async () => {
+      const report = await client(server.url, a.apiKey).get<Body>(`/v1/analytics/conversations?${unaligned()}&bucket=minute`);
+      expect(report.status).toBe(200);
+      expect(report.body.totals).toEqual({ started: 5, ended: 2, handoffs: 2, goalsReached: 1, containmentRate: 0.5, goalCompletionRate: 0.2, averageTurns: 1.6 });
+    });
+
+    it('counts messages and fallbacks', async () => {
+      const report = await client(server.url, a.apiKey).get<Body>(`/v1/analytics/messages?${unaligned()}&bucket=minute`);
+      expect(report.body.totals).toEqual({ received: 8, sent: 12, fallbacks: 2, fallbackRate: 0.25 });
+    });
+
+    it('reads the same counts from the hourly rollup for whole-hour ranges', async () => {
+      const api = client(server.url, a.apiKey);
+      for (const bucket of ['hour', 'day']) {
+        const conversations = await api.get<Body>(`/v1/analytics/conversations?${aligned()}&bucket=${bucket}`);
+        expect(conversations.body.totals).toMatchObject({ started: 5, ended: 2, handoffs: 2, goalsReached: 1 });
+        const messages = await api.get<Body>(`/v1/analytics/messages?${aligned()}&bucket=${bucket}`);
+        expect(messages.body.totals).toEqual({ received: 8, sent: 12, fallbacks: 2, fallbackRate: 0.25 });
+      }
+      const hourly = await api.get<{ series: Body[] }>(`/v1/analytics/messages?${aligned()}&bucket=hour`);
+      expect(hourly.body.series.reduce((sum, s) => sum + Number(s.received), 0)).toBe(8);
+    });
+
+    it('gives the intent distribution', async () => {
+      const report = await client(server.url, a.apiKey).get<{ intents: Body[] }>(`/v1/analytics/intents?${unaligned()}`);
+      // No intent: 'blah blah', 'qwerty', 'hello?' and the quantity '3' (a slot answer, classified too).
+      expect(report.body.intents.map(({ intent, count }) => ({ intent, count }))).toEqual([
+        { intent: 'fallback', count: 4 },
+        { intent: 'buy', count: 2 },
+        { intent: 'bye', count: 1 },
+        { intent: 'human', count: 1 },
+      ]);
+      expect(report.body.intents[1]).toMatchObject({ share: 2 / 8, averageConfidence: 1 });
+    });
+
+    it('gives the drop-off funnel per state', async () => {
+      const report = await client(server.url, a.apiKey).get<{ states: Body[] }>(`/v1/analytics/funnel?${unaligned()}`);
+      expect(report.body.states).toEqual([
+        { state: 'menu', entered: 5, droppedOff: 0, dropOffRate: 0 },
+        { state: 'welcome', entered: 5, droppedOff: 0, dropOffRate: 0 },
+        { state: 'agent', entered: 2, droppedOff: 0, dropOffRate: 0 },
+        { state: 'quantity', entered: 2, droppedOff: 1, dropOffRate: 0.5 },
+        { state: 'done', entered: 1, droppedOff: 0, dropOffRate: 0 },
+        { state: 'lookup', entered: 1, droppedOff: 0, dropOffRate: 0 },
+        { state: 'quit', entered: 1, droppedOff: 0, dropOffRate: 0 },
+      ]);
+    });
+
+    it('gives reply latency percentiles over every turn', async () => {
+      const report = await client(server.url, a.apiKey).get<{ totals: { turns: number; p50: number; p95: number; p99: number } }>(`/v1/analytics/latency?${unaligned()}`);
+      const { turns, p50, p95, p99 } = report.body.totals;
+      expect(turns).toBe(8);
+      expect(p50).toBeGreaterThanOrEqual(0);
+      expect(p50).toBeLessThanOrEqual(p95);
+      expect(p95).toBeLessThanOrEqual(p99);
+    });
+
+    it('gives integration success rate and custom metrics from flows and from the API', async () => {
+      const api = client(server.url, a.apiKey);
+      const integrations = await api.get<{ integrations: Body[] }>(`/v1/analytics/integrations?${unaligned()}`);
+      expect(integrations.body.integrations).toEqual([expect.objectContaining({ integration: 'echo', operation: 'check', calls: 1, successes: 1, successRate: 1 })]);
+      const custom = await api.get<{ series: Body[] }>(`/v1/analytics/custom-metrics?${aligned()}&bucket=day`);
+      expect(custom.body.series.map(({ name, count, sum, min, max, average }) => ({ name, count, sum, min, max, average }))).toEqual([
+        { name: 'csat', count: 2, sum: 9, min: 4, max: 5, average: 4.5 },
+        { name: 'items_ordered', count: 1, sum: 3, min: 3, max: 3, average: 3 },
+      ]);
+      const one = await api.get<{ series: Body[] }>(`/v1/analytics/custom-metrics?${aligned()}&bucket=day&name=csat`);
+      expect(one.body.series.map((s) => s.name)).toEqual(['csat']);
+    });
+
+    it('reports model usage by provider and model', async () => {
+      // Every text message is classified by the offline NLU; payloads are not.
+      const report = await client(server.url, a.apiKey).get<{ totals: Body[] }>(`/v1/analytics/models?${unaligned()}`);
+      expect(report.body.totals).toEqual([expect.objectContaining({ calls: 4, failures: 0, tokensIn: 0, tokensOut: 0, costUsd: 0 })]);
+    });
+
+    it('filters by channel and flow', async () => {
+      const api = client(server.url, a.apiKey);
+      const apiChannel = await api.get<Body>(`/v1/analytics/conversations?${unaligned()}&channel=api`);
+      expect(apiChannel.body.totals).toMatchObject({ started: 1, ended: 0, handoffs: 0 });
+      const rolled = await api.get<Body>(`/v1/analytics/messages?${aligned()}&bucket=hour&channel=api`);
+      expect(rolled.body.totals).toMatchObject({ received: 1, sent: 2 });
+      const byFlow = await api.get<Body>(`/v1/analytics/conversations?${unaligned()}&flowId=${flowId}&flowVersion=1`);
+      expect(byFlow.body.totals).toMatchObject({ started: 5 });
+      const otherVersion = await api.get<Body>(`/v1/analytics/conversations?${aligned()}&bucket=hour&flowId=${flowId}&flowVersion=2`);
+      expect(otherVersion.body.totals).toMatchObject({ started: 0, containmentRate: null });
+    });
+
+    it('shows real-time counters', async () => {
+      const live = await client(server.url, a.apiKey).get<Body>('/v1/analytics/live');
+      // Only c4 still waits for the user; the others ended or went to a person.
+      expect(live.body).toEqual({ messagesLastMinute: 8, activeConversations: 1 });
+    });
   });
 
-  it('reads the same counts from the hourly rollup for whole-hour ranges', async () => {
-    const api = client(server.url, a.apiKey);
-    for (const bucket of ['hour', 'day']) {
-      const conversations = await api.get<Body>(`/v1/analytics/conversations?${aligned()}&bucket=${bucket}`);
-      expect(conversations.body.totals).toMatchObject({ started: 5, ended: 2, handoffs: 2, goalsReached: 1 });
-      const messages = await api.get<Body>(`/v1/analytics/messages?${aligned()}&bucket=${bucket}`);
-      expect(messages.body.totals).toEqual({ received: 8, sent: 12, fallbacks: 2, fallbackRate: 0.25 });
-    }
-    const hourly = await api.get<{ series: Body[] }>(`/v1/analytics/messages?${aligned()}&bucket=hour`);
-    expect(hourly.body.series.reduce((sum, s) => sum + Number(s.received), 0)).toBe(8);
+  describe('tenant isolation', () => {
+    it('shows each tenant only its own figures in every query', async () => {
+      const api = client(server.url, b.apiKey);
+      expect((await api.get<Body>(`/v1/analytics/conversations?${unaligned()}`)).body.totals).toMatchObject({ started: 1, ended: 1, handoffs: 0 });
+      expect((await api.get<Body>(`/v1/analytics/conversations?${aligned()}&bucket=hour`)).body.totals).toMatchObject({ started: 1 });
+      expect((await api.get<Body>(`/v1/analytics/messages?${unaligned()}`)).body.totals).toMatchObject({ received: 1, sent: 2, fallbacks: 0 });
+      expect((await api.get<{ intents: Body[] }>(`/v1/analytics/intents?${unaligned()}`)).body.intents).toEqual([expect.objectContaining({ intent: 'bye', count: 1 })]);
+      expect((await api.get<{ states: Body[] }>(`/v1/analytics/funnel?${unaligned()}`)).body.states.map((s) => s.state).sort()).toEqual(['menu', 'quit', 'welcome']);
+      expect((await api.get<Body>(`/v1/analytics/latency?${unaligned()}`)).body.totals).toMatchObject({ turns: 1 });
+      expect((await api.get<Body>(`/v1/analytics/integrations?${unaligned()}`)).body.integrations).toEqual([]);
+      expect((await api.get<Body>(`/v1/analytics/custom-metrics?${aligned()}`)).body.series).toEqual([]);
+      expect((await api.get<{ totals: Body[] }>(`/v1/analytics/models?${unaligned()}`)).body.totals.every((m) => Number(m.calls) <= 1)).toBe(true);
+      expect((await api.get<Body>('/v1/analytics/live')).body).toEqual({ messagesLastMinute: 1, activeConversations: 0 });
+    });
+
+    it('keeps a fresh tenant at zero', async () => {
+      const fresh = await createTenant(server.app, 'empty');
+      const report = await client(server.url, fresh.apiKey).get<Body>('/v1/analytics/conversations');
+      expect(report.body.totals).toEqual({ started: 0, ended: 0, handoffs: 0, goalsReached: 0, containmentRate: null, goalCompletionRate: null, averageTurns: null });
+    });
   });
 
-  it('gives the intent distribution', async () => {
-    const report = await client(server.url, a.apiKey).get<{ intents: Body[] }>(`/v1/analytics/intents?${unaligned()}`);
-    // No intent: 'blah blah', 'qwerty', 'hello?' and the quantity '3' (a slot answer, classified too).
-    expect(report.body.intents.map(({ intent, count }) => ({ intent, count }))).toEqual([
-      { intent: 'fallback', count: 4 },
-      { intent: 'buy', count: 2 },
-      { intent: 'bye', count: 1 },
-      { intent: 'human', count: 1 },
-    ]);
-    expect(report.body.intents[1]).toMatchObject({ share: 2 / 8, averageConfidence: 1 });
-  });
+});
 
-  it('gives the drop-off funnel per state', async () => {
-    const report = await client(server.url, a.apiKey).get<{ states: Body[] }>(`/v1/analytics/funnel?${unaligned()}`);
-    expect(report.body.states).toEqual([
-      { state: 'menu', entered: 5, droppedOff: 0, dropOffRate: 0 },
-      { state: 'welcome', entered: 5, droppedOff: 0, dropOffRate: 0 },
-      { state: 'agent', entered: 2, droppedOff: 0, dropOffRate: 0 },
-      { state: 'quantity', entered: 2, droppedOff: 1, dropOffRate: 0.5 },
-      { state: 'done', entered: 1, droppedOff: 0, dropOffRate: 0 },
-      { state: 'lookup', entered: 1, droppedOff: 0, dropOffRate: 0 },
-      { state: 'quit', entered: 1, droppedOff: 0, dropOffRate: 0 },
-    ]);
-  });
-
-  it('gives reply latency percentiles over every turn', async () => {
-    const report = await client(server.url, a.apiKey).get<{ totals: { turns: number; p50: number; p95: number; p99: number } }>(`/v1/analytics/latency?${unaligned()}`);
-    const { turns, p50, p95, p99 } = report.body.totals;
-    expect(turns).toBe(8);
-    expect(p50).toBeGreaterThanOrEqual(0);
-    expect(p50).toBeLessThanOrEqual(p95);
-    expect(p95).toBeLessThanOrEqual(p99);
-  });
-
-  it('gives integration success rate and custom metrics from flows and from the API', async () => {
-    const api = client(server.url, a.apiKey);
-    const integrations = await api.get<{ integrations: Body[] }>(`/v1/analytics/integrations?${unaligned()}`);
-    expect(integrations.body.integrations).toEqual([expect.objectContaining({ integration: 'echo', operation: 'check', calls: 1, successes: 1, successRate: 1 })]);
-    const custom = await api.get<{ series: Body[] }>(`/v1/analytics/custom-metrics?${aligned()}&bucket=day`);
-    expect(custom.body.series.map(({ name, count, sum, min, max, average }) => ({ name, count, sum, min, max, average }))).toEqual([
-      { name: 'csat', count: 2, sum: 9, min: 4, max: 5, average: 4.5 },
-      { name: 'items_ordered', count: 1, sum: 3, min: 3, max: 3, average: 3 },
-    ]);
-    const one = await api.get<{ series: Body[] }>(`/v1/analytics/custom-metrics?${aligned()}&bucket=day&name=csat`);
-    expect(one.body.series.map((s) => s.name)).toEqual(['csat']);
-  });
-
-  it('reports model usage by provider and model', async () => {
-    // Every text message is classified by the offline NLU; payloads are not.
-    const report = await client(server.url, a.apiKey).get<{ totals: Body[] }>(`/v1/analytics/models?${unaligned()}`);
-    expect(report.body.totals).toEqual([expect.objectContaining({ calls: 4, failures: 0, tokensIn: 0, tokensOut: 0, costUsd: 0 })]);
-
-    // Tokens and cost, from the engine's hook as an LLM call reports them.
+describe('model usage', () => {
+  it('reports tokens and cost as an LLM call reports them', async () => {
+    // From the engine's hook, as an LLM call reports them.
     const tenant = await createTenant(server.app, 'models');
     const at = new Date().toISOString();
     const call = (provider: string, model: string, tokensIn: number, tokensOut: number, costUsd: number) =>
@@ -143,50 +214,11 @@ describe('analytics queries over known conversations', () => {
     expect(usage.body.series).toHaveLength(2);
   });
 
-  it('filters by channel and flow', async () => {
-    const api = client(server.url, a.apiKey);
-    const apiChannel = await api.get<Body>(`/v1/analytics/conversations?${unaligned()}&channel=api`);
-    expect(apiChannel.body.totals).toMatchObject({ started: 1, ended: 0, handoffs: 0 });
-    const rolled = await api.get<Body>(`/v1/analytics/messages?${aligned()}&bucket=hour&channel=api`);
-    expect(rolled.body.totals).toMatchObject({ received: 1, sent: 2 });
-    const byFlow = await api.get<Body>(`/v1/analytics/conversations?${unaligned()}&flowId=${flowId}&flowVersion=1`);
-    expect(byFlow.body.totals).toMatchObject({ started: 5 });
-    const otherVersion = await api.get<Body>(`/v1/analytics/conversations?${aligned()}&bucket=hour&flowId=${flowId}&flowVersion=2`);
-    expect(otherVersion.body.totals).toMatchObject({ started: 0, containmentRate: null });
-  });
-
-  it('shows real-time counters', async () => {
-    const live = await client(server.url, a.apiKey).get<Body>('/v1/analytics/live');
-    // Only c4 still waits for the user; the others ended or went to a person.
-    expect(live.body).toEqual({ messagesLastMinute: 8, activeConversations: 1 });
-  });
-});
-
-describe('tenant isolation', () => {
-  it('shows each tenant only its own figures in every query', async () => {
-    const api = client(server.url, b.apiKey);
-    expect((await api.get<Body>(`/v1/analytics/conversations?${unaligned()}`)).body.totals).toMatchObject({ started: 1, ended: 1, handoffs: 0 });
-    expect((await api.get<Body>(`/v1/analytics/conversations?${aligned()}&bucket=hour`)).body.totals).toMatchObject({ started: 1 });
-    expect((await api.get<Body>(`/v1/analytics/messages?${unaligned()}`)).body.totals).toMatchObject({ received: 1, sent: 2, fallbacks: 0 });
-    expect((await api.get<{ intents: Body[] }>(`/v1/analytics/intents?${unaligned()}`)).body.intents).toEqual([expect.objectContaining({ intent: 'bye', count: 1 })]);
-    expect((await api.get<{ states: Body[] }>(`/v1/analytics/funnel?${unaligned()}`)).body.states.map((s) => s.state).sort()).toEqual(['menu', 'quit', 'welcome']);
-    expect((await api.get<Body>(`/v1/analytics/latency?${unaligned()}`)).body.totals).toMatchObject({ turns: 1 });
-    expect((await api.get<Body>(`/v1/analytics/integrations?${unaligned()}`)).body.integrations).toEqual([]);
-    expect((await api.get<Body>(`/v1/analytics/custom-metrics?${aligned()}`)).body.series).toEqual([]);
-    expect((await api.get<{ totals: Body[] }>(`/v1/analytics/models?${unaligned()}`)).body.totals.every((m) => Number(m.calls) <= 1)).toBe(true);
-    expect((await api.get<Body>('/v1/analytics/live')).body).toEqual({ messagesLastMinute: 1, activeConversations: 0 });
-  });
-
-  it('keeps a fresh tenant at zero', async () => {
-    const fresh = await createTenant(server.app, 'empty');
-    const report = await client(server.url, fresh.apiKey).get<Body>('/v1/analytics/conversations');
-    expect(report.body.totals).toEqual({ started: 0, ended: 0, handoffs: 0, goalsReached: 0, containmentRate: null, goalCompletionRate: null, averageTurns: null });
-  });
 });
 
 describe('bad input and access', () => {
   it('refuses bad query strings with a clear 400', async () => {
-    const api = client(server.url, a.apiKey);
+    const api = client(server.url, main.a.apiKey);
     for (const query of ['bucket=week', 'from=yesterday', 'from=2024-02-01T00:00:00Z&to=2024-01-01T00:00:00Z', 'from=2000-01-01T00:00:00Z&bucket=minute', 'flowVersion=zero']) {
       const response = await api.get<{ error: Body }>(`/v1/analytics/messages?${query}`);
       expect(response.status, query).toBe(400);
@@ -195,7 +227,7 @@ describe('bad input and access', () => {
   });
 
   it('refuses bad custom metrics without storing any of them', async () => {
-    const api = client(server.url, a.apiKey);
+    const api = client(server.url, main.a.apiKey);
     for (const body of [{ metrics: [] }, { metrics: [{ name: 'bad name!', value: 1 }] }, { metrics: [{ name: 'x', value: 'high' }] }, { name: 'x' }]) {
       const response = await api.post<{ error: Body }>('/v1/analytics/metrics', body);
       expect(response.status, JSON.stringify(body)).toBe(400);
@@ -209,7 +241,7 @@ describe('bad input and access', () => {
   });
 
   it('stores a metric sent twice with the same id once', async () => {
-    const api = client(server.url, a.apiKey);
+    const api = client(server.url, main.a.apiKey);
     const metric = { id: '0b7c6f3e-8d3a-4c1e-9f5a-2d6b1a9e4c70', name: 'retried', value: 7, at: new Date().toISOString() };
     expect((await api.post('/v1/analytics/metrics', { metrics: [{ id: metric.id, name: 'retried', value: 7 }] })).status).toBe(400);
     expect((await api.post('/v1/analytics/metrics', { metrics: [metric] })).status).toBe(202);
@@ -221,7 +253,7 @@ describe('bad input and access', () => {
 
   it('needs an API key with the analytics permissions', async () => {
     expect((await client(server.url).get('/v1/analytics/conversations')).status).toBe(401);
-    const { secret } = await server.app.security.createApiKey(a.id, { name: 'chat only', scopes: ['conversations:write'] });
+    const { secret } = await server.app.security.createApiKey(main.a.id, { name: 'chat only', scopes: ['conversations:write'] });
     const limited = client(server.url, secret);
     expect((await limited.get('/v1/analytics/conversations')).status).toBe(403);
     expect((await limited.post('/v1/analytics/metrics', { metrics: [{ name: 'x', value: 1 }] })).status).toBe(403);

@@ -2,7 +2,8 @@ import type { SqlExecutor } from '../storage/contract.js';
 import {
   type ColumnType, CUSTOM_METRIC_COLUMNS, EMITTED_METRIC_COLUMNS, INTEGRATION_CALL_COLUMNS, KEY, MODEL_CALL_COLUMNS, type RawTable, ROLLUP_COUNTERS, TURN_COLUMNS,
 } from './raw-tables.js';
-import { type TenantBatch, TURN_FIELDS } from './tenant-batches.js';
+import type { AnalyticsRecord } from './records.js';
+import { encodeRecord, type TenantBatch, TURN_FIELDS } from './tenant-batches.js';
 
 /** A turn just stored: what the live counters need of it. */
 export interface StoredTurn {
@@ -29,16 +30,41 @@ const readAll = (source: string, columns: Record<string, ColumnType>): string[] 
 const TURN_SCOPE = 't.flow_id, t.flow_version, t.channel, t.conversation_id, t.id, t.turn';
 const SCOPE_COLUMNS = 'flow_id, flow_version, channel, conversation_id, turn_id, turn';
 
-/** Rows of `table` from a nested array of the fresh turns; ids derive from the turn's, so they are stable too. */
-function insertNested(table: RawTable, nested: number, columns: Record<string, ColumnType>, extra: { columns: string[]; values: string[] }): string {
+/**
+ * Rows of `table` from a nested array of the turns in `turns` (a relation with the turn's fields and
+ * `encoded`, the turn as encoded); ids derive from the turn's, so they are stable too.
+ */
+function insertNested(table: RawTable, nested: number, columns: Record<string, ColumnType>, extra: { columns: string[]; values: string[] }, tenant: string, turns: string): string {
   const fields = Object.keys(columns);
   const values = readAll('c.v', columns);
   return `INSERT INTO ${table} (tenant_id, id, ${SCOPE_COLUMNS}, ${[...fields, ...extra.columns].join(', ')})
-    SELECT $2::uuid, md5(t.id::text || '/${table}/' || c.n)::uuid, ${TURN_SCOPE}, ${[...values, ...extra.values].join(', ')}
-      FROM fresh t CROSS JOIN LATERAL jsonb_array_elements(t.encoded->${nested}) WITH ORDINALITY AS c(v, n)`;
+    SELECT ${tenant}::uuid, md5(t.id::text || '/${table}/' || c.n)::uuid, ${TURN_SCOPE}, ${[...values, ...extra.values].join(', ')}
+      FROM ${turns} t CROSS JOIN LATERAL jsonb_array_elements(t.encoded->${nested}) WITH ORDINALITY AS c(v, n)`;
 }
 
 const NESTED = TURN_FIELDS.length;
+
+/** The turns of a JSON array of encoded turns, each with its fields and `encoded`, the turn as encoded. */
+const turnsOf = (array: string) =>
+  `SELECT ${readAll('r', TURN_COLUMNS).map((value, i) => `${value} AS ${TURN_FIELDS[i]}`).join(', ')}, r AS encoded FROM jsonb_array_elements(${array}) AS r`;
+
+/** A turn's model calls, integration calls and emitted metrics, as inserts from `turns`. */
+const nestedInserts = (tenant: string, turns: string) => ({
+  models: insertNested('model_usage_analytics', NESTED, MODEL_CALL_COLUMNS, { columns: [], values: [] }, tenant, turns),
+  integrations: insertNested('system_metrics', NESTED + 1, INTEGRATION_CALL_COLUMNS, { columns: ['metric'], values: [`'integration_call'`] }, tenant, turns),
+  emitted: insertNested('custom_metrics', NESTED + 2, EMITTED_METRIC_COLUMNS, { columns: ['time'], values: ['t.time'] }, tenant, turns),
+});
+
+/** The hourly rollup grown by the turns in `turns`. */
+const rollUp = (tenant: string, turns: string) => `INSERT INTO conversation_analytics_hourly AS h (tenant_id, bucket, flow_id, flow_version, channel, intent, ${ROLLUP_COUNTERS.join(', ')})
+    SELECT ${tenant}::uuid, date_trunc('hour', time, 'UTC'), coalesce(flow_id, ''), coalesce(flow_version, 0), coalesce(channel, ''), coalesce(intent, ''),
+           count(*), count(*) FILTER (WHERE started), count(*) FILTER (WHERE ended), count(*) FILTER (WHERE goal),
+           count(*) FILTER (WHERE handoff), count(*) FILTER (WHERE fallback), sum(replies), coalesce(sum(intent_confidence), 0)
+      FROM ${turns} GROUP BY 1, 2, 3, 4, 5, 6
+    ON CONFLICT (tenant_id, bucket, flow_id, flow_version, channel, intent)
+    DO UPDATE SET ${ROLLUP_COUNTERS.map((c) => `${c} = h.${c} + EXCLUDED.${c}`).join(', ')}`;
+
+const RELAYED = nestedInserts('$2', 'fresh');
 
 /**
  * One statement stores a batch of turns: the turns (a turn already stored is skipped, by id), then
@@ -47,28 +73,48 @@ const NESTED = TURN_FIELDS.length;
  * one. The new turns come back for the live counters.
  */
 const INSERT_TURNS = `WITH x AS (
-    SELECT ${readAll('r', TURN_COLUMNS).map((value, i) => `${value} AS ${TURN_FIELDS[i]}`).join(', ')}, r AS encoded FROM jsonb_array_elements($1::jsonb) AS r
+    ${turnsOf('$1::jsonb')}
   ), ins AS (
     INSERT INTO conversation_analytics (tenant_id, ${TURN_FIELDS.join(', ')}) SELECT $2::uuid, ${TURN_FIELDS.join(', ')} FROM x
     ON CONFLICT (${KEY}) DO NOTHING RETURNING *
   ), fresh AS (
     SELECT x.* FROM x JOIN ins USING (id, time)
   ), models AS (
-    ${insertNested('model_usage_analytics', NESTED, MODEL_CALL_COLUMNS, { columns: [], values: [] })}
+    ${RELAYED.models}
   ), integrations AS (
-    ${insertNested('system_metrics', NESTED + 1, INTEGRATION_CALL_COLUMNS, { columns: ['metric'], values: [`'integration_call'`] })}
+    ${RELAYED.integrations}
   ), emitted AS (
-    ${insertNested('custom_metrics', NESTED + 2, EMITTED_METRIC_COLUMNS, { columns: ['time'], values: ['t.time'] })}
+    ${RELAYED.emitted}
   ), rolled AS (
-    INSERT INTO conversation_analytics_hourly AS h (tenant_id, bucket, flow_id, flow_version, channel, intent, ${ROLLUP_COUNTERS.join(', ')})
-    SELECT tenant_id, date_trunc('hour', time, 'UTC'), coalesce(flow_id, ''), coalesce(flow_version, 0), coalesce(channel, ''), coalesce(intent, ''),
-           count(*), count(*) FILTER (WHERE started), count(*) FILTER (WHERE ended), count(*) FILTER (WHERE goal),
-           count(*) FILTER (WHERE handoff), count(*) FILTER (WHERE fallback), sum(replies), coalesce(sum(intent_confidence), 0)
-      FROM ins GROUP BY 1, 2, 3, 4, 5, 6
-    ON CONFLICT (tenant_id, bucket, flow_id, flow_version, channel, intent)
-    DO UPDATE SET ${ROLLUP_COUNTERS.map((c) => `${c} = h.${c} + EXCLUDED.${c}`).join(', ')}
+    ${rollUp('$2', 'ins')}
   )
   SELECT conversation_id, turn, (extract(epoch FROM time) * 1000)::float8 AS ms, status = 'waiting' AS open FROM ins`;
+
+/** Inserts of a JSON array of encoded turns (`$2`) of one tenant (`$1`), each a statement of its own. */
+const TURNS = `(${turnsOf('$2::jsonb')})`;
+const DIRECT = {
+  turns: `INSERT INTO conversation_analytics (tenant_id, ${TURN_FIELDS.join(', ')}) SELECT $1::uuid, ${TURN_FIELDS.join(', ')} FROM ${TURNS} AS x ON CONFLICT (${KEY}) DO NOTHING`,
+  ...nestedInserts('$1', TURNS),
+  rollup: rollUp('$1', `${TURNS} AS x`),
+};
+
+export type TurnAnalytics = Extract<AnalyticsRecord, { kind: 'turn' }>;
+
+/**
+ * Stores turns in the caller's transaction without the outbox, for turns stored exactly once: in
+ * the transaction that commits them (the relay's statement instead skips turns stored before, and
+ * counts only the new ones in the rollup). Plain INSERTs, none with a WITH of its own, so that
+ * they can ride in a turn batch's statement; nested rows only when a turn has some.
+ */
+export async function insertTurns(tx: SqlExecutor, tenantId: string, records: readonly TurnAnalytics[]): Promise<void> {
+  if (records.length === 0) return;
+  const params = [tenantId, `[${records.map((record) => encodeRecord(record).json).join(',')}]`];
+  await tx.query(DIRECT.turns, params);
+  if (records.some((r) => r.modelCalls.length > 0)) await tx.query(DIRECT.models, params);
+  if (records.some((r) => r.integrationCalls.length > 0)) await tx.query(DIRECT.integrations, params);
+  if (records.some((r) => r.metrics.length > 0)) await tx.query(DIRECT.emitted, params);
+  await tx.query(DIRECT.rollup, params);
+}
 
 /** Metrics sent to the API: rows with their own scope and id (the client's, for retries). */
 const METRIC_COLUMNS = Object.entries(CUSTOM_METRIC_COLUMNS);

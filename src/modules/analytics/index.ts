@@ -3,7 +3,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { Ids } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Counters, Sql, SqlExecutor } from '../storage/contract.js';
-import { stagedRows, type TurnRecord, type TurnRowWriter } from '../engine/contract.js';
+import type { TurnRecord } from '../engine/contract.js';
 import type { Analytics, AnalyticsQueryInput, CustomMetricInput } from './contract.js';
 import { turnAnalytics } from './turn-analytics.js';
 import { createMaintenance } from './maintenance.js';
@@ -85,12 +85,10 @@ export function createAnalytics(deps: AnalyticsDeps): Analytics {
       return sql.withTenant(tenantId, (tx) => build(tx, tenantId, resolved));
     };
 
-  const stageTurns: TurnRowWriter<AnalyticsRecord> = (tx, tenantId, records) => pipeline.stage(tx, tenantId, records);
-
   return {
     turnRows(record) {
       const derived = observe(record);
-      return derived ? stagedRows(stageTurns, [derived]) : null;
+      return derived ? pipeline.turnRows(derived) : null;
     },
     async ingestMetrics(tenantId, inputs) {
       const now = clock.now();

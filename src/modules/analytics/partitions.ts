@@ -28,6 +28,8 @@ export interface Partitions {
    */
   ensureWithin(tx: SqlExecutor, months: Iterable<string>): Promise<string[]>;
   remember(months: readonly string[]): void;
+  /** Whether every one of `months` has its partitions (created or found by this process). */
+  knows(months: readonly string[]): boolean;
   /** Creates partitions ahead and drops whole months (or chunks, by day) past the retention. */
   maintain(nowMs: number, retentionDays: number): Promise<void>;
   /** With TimescaleDB, in the transaction that inserted: chunks it created lose the grants they copied. */
@@ -70,10 +72,11 @@ export function createPartitions(deps: { sql: Sql; logger: Logger }): Partitions
   }
 
   const remember = (months: readonly string[]) => months.forEach((m) => known.add(m));
+  const knows = (months: readonly string[]) => months.every((m) => known.has(m));
 
   async function ensure(months: Iterable<string>): Promise<void> {
     const list = [...months];
-    if (list.every((m) => known.has(m)) || (await timescale())) return;
+    if (knows(list) || (await timescale())) return;
     remember(await sql.transaction((tx) => ensureWithin(tx, list)));
   }
 
@@ -102,6 +105,7 @@ export function createPartitions(deps: { sql: Sql; logger: Logger }): Partitions
     ensure,
     ensureWithin,
     remember,
+    knows,
     async maintain(nowMs, retentionDays) {
       const cutoff = new Date(nowMs - retentionDays * DAY_MS).toISOString();
       if (await timescale()) {

@@ -46,10 +46,15 @@ export function encodeRecord(record: AnalyticsRecord): EncodedRecord {
   if (record.kind === 'metric') {
     return { tenantId: record.tenantId, kind: 'metric', months: [record.row.time.slice(0, 7)], json: JSON.stringify(record.row satisfies CustomMetricRow) };
   }
+  return { tenantId: record.tenantId, kind: 'turn', months: monthsOf(record), json: JSON.stringify(turnTuple(record)) };
+}
+
+/** The months (`2024-05`) a turn's rows fall in. */
+export function monthsOf(record: Extract<AnalyticsRecord, { kind: 'turn' }>): string[] {
   const months = [record.turn.time.slice(0, 7)];
   for (const { time } of record.modelCalls) if (!months.includes(time.slice(0, 7))) months.push(time.slice(0, 7));
   for (const { time } of record.integrationCalls) if (!months.includes(time.slice(0, 7))) months.push(time.slice(0, 7));
-  return { tenantId: record.tenantId, kind: 'turn', months, json: JSON.stringify(turnTuple(record)) };
+  return months;
 }
 
 /**

@@ -231,10 +231,12 @@ export type TurnRowWriter<Row> = (tx: SqlExecutor, tenantId: string, rows: reado
 export interface StagedRows {
   readonly writer: TurnRowWriter<unknown>;
   readonly rows: readonly unknown[];
+  /** Called once the turn's transaction committed with these rows in it (never for a turn that did not commit); must not throw. */
+  readonly committed?: () => void;
 }
 
-export function stagedRows<Row>(writer: TurnRowWriter<Row>, rows: readonly Row[]): StagedRows {
-  return { writer: writer as TurnRowWriter<unknown>, rows };
+export function stagedRows<Row>(writer: TurnRowWriter<Row>, rows: readonly Row[], committed?: () => void): StagedRows {
+  return { writer: writer as TurnRowWriter<unknown>, rows, ...(committed ? { committed } : {}) };
 }
 
 /**

@@ -111,7 +111,10 @@ export function createTurnCommits(deps: {
         if (isStaleBatch(error)) return deps.sql.withTenant(tenantId, (tx) => writeInSteps(tx, tenantId, writes));
         throw error;
       });
-      batch.forEach((pending, i) => pending.resolve(saved[i] ?? false));
+      batch.forEach((pending, i) => {
+        if (saved[i]) for (const { committed } of pending.write.staged) committed?.();
+        pending.resolve(saved[i] ?? false);
+      });
     } catch (error) {
       if (batch.length === 1 || isOutage(error)) {
         for (const pending of batch) pending.reject(error);
