@@ -1,7 +1,7 @@
 import { AppError } from '../../shared/app-error.js';
 import type { Logger } from '../../shared/logger.js';
 import { stagedRows, type StagedRows, type TurnRowWriter } from '../engine/contract.js';
-import type { Counters, Sql, SqlExecutor } from '../storage/contract.js';
+import type { Counters, Sql } from '../storage/contract.js';
 import { insertTurns, type StoredTurn, type TurnAnalytics } from './event-store.js';
 import { createLiveCounters } from './live-counters.js';
 import { BACKLOG, stage } from './outbox.js';
@@ -74,7 +74,6 @@ export function createPipeline(deps: PipelineDeps) {
     await stage(tx, tenantId, records.map(encodeRecord));
     staged(records.length);
   };
-  const insertWithTurns: TurnRowWriter<TurnAnalytics> = insertTurns;
 
   function staged(count: number): void {
     stagedSinceKick += count;
@@ -92,11 +91,11 @@ export function createPipeline(deps: PipelineDeps) {
       }
     },
     /** Stages one tenant's records in `tx`, a transaction in that tenant's scope. */
-    stage: (tx: SqlExecutor, tenantId: string, records: readonly AnalyticsRecord[]): Promise<void> => stageRecords(tx, tenantId, records),
+    stage: stageRecords,
     /** A turn's record as rows of its own transaction: stored with it, or staged for the relay. */
     turnRows(record: AnalyticsRecord): StagedRows {
       if (storeWithTurns && record.kind === 'turn' && deps.partitions.knows(monthsOf(record))) {
-        return stagedRows(insertWithTurns, [record], () => storedWithTurn(record));
+        return stagedRows(insertTurns, [record], () => storedWithTurn(record));
       }
       return stagedRows(stageRecords, [record]);
     },
