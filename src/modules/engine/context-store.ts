@@ -215,8 +215,9 @@ export function createContextStore(deps: { sql: Sql; kv: Kv; logger: Logger }) {
    * someone saved in between is not (nor its trace), and its cached copy is dropped.
    */
   async function saveTurns(tx: SqlExecutor, tenantId: string, turns: readonly SavedTurn[]): Promise<boolean[]> {
-    const save = () => tx.query<{ conversation_id: string }>(SAVE_SAYING_WHICH, [tenantId, turnRows(turns)], { prepare: true });
-    const savedIds = new Set((await (turns.length > 1 ? withLocalSettings(tx, BATCH_SETTINGS, save) : save())).map((row) => row.conversation_id));
+    // Always with the batch's settings: a prepared statement keeps the plan made under the settings of its first runs.
+    const rows = await withLocalSettings(tx, BATCH_SETTINGS, () => tx.query<{ conversation_id: string }>(SAVE_SAYING_WHICH, [tenantId, turnRows(turns)], { prepare: true }));
+    const savedIds = new Set(rows.map((row) => row.conversation_id));
     const saved = turns.map(({ save }) => savedIds.has(save.conversationId));
     const stale = turns.filter((_, i) => !saved[i]).map(({ save }) => cacheKey(tenantId, save.conversationId));
     await Promise.all(stale.map((key) => kv.del(key).catch(() => undefined)));

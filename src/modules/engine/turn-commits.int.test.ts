@@ -172,10 +172,10 @@ describe('batches of one tenant in flight', () => {
     // The real database underneath; only the moments a batch is sent and answered are counted.
     const counting: Sql = {
       ...sql,
-      queryAsTenant: async (tenantId, text, params) => {
+      queryAsTenant: async (tenantId, text, params, settings) => {
         most = Math.max(most, (now += 1));
         try {
-          return await sql.queryAsTenant(tenantId, text, params);
+          return await sql.queryAsTenant(tenantId, text, params, settings);
         } finally {
           now -= 1;
         }
