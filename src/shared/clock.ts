@@ -4,7 +4,18 @@ export interface Clock {
   isoNow(): string;
 }
 
+/** The last millisecond formatted: a turn asks for the time as text many times (each trace event has it), mostly within one millisecond. */
+let formattedMs = Number.NaN;
+let formatted = '';
+
 export const systemClock: Clock = {
   now: () => Date.now(),
-  isoNow: () => new Date().toISOString(),
+  isoNow: () => {
+    const ms = Date.now();
+    if (ms !== formattedMs) {
+      formattedMs = ms;
+      formatted = new Date(ms).toISOString();
+    }
+    return formatted;
+  },
 };

@@ -117,22 +117,40 @@ function withRiders(params: unknown[], riders: readonly RiderStatement[]): strin
 /** The error of a batch statement that met a context saved by someone else: nothing of it was written. */
 export const isStaleBatch = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === 'MC409';
 
+/**
+ * Each snapshot's JSON, made once: a turn's context goes into its batch's statement and, once that
+ * commits, into the cache (a snapshot is not changed after its turn).
+ */
+const snapshotJson = new WeakMap<ConversationSnapshot, string>();
+
+function jsonOf(snapshot: ConversationSnapshot): string {
+  let json = snapshotJson.get(snapshot);
+  if (json === undefined) snapshotJson.set(snapshot, (json = JSON.stringify(snapshot)));
+  return json;
+}
+
+/** `fields` (an object with at least one member) as JSON, with `context` added as the snapshot's JSON. */
+const withContext = (fields: object, snapshot: ConversationSnapshot) => `${JSON.stringify(fields).slice(0, -1)},"context":${jsonOf(snapshot)}}`;
+
 /** The rows of `turns` as SAVE_TURNS reads them: each context as the version after the one it was loaded at. */
 function turnRows(turns: readonly SavedTurn[]): string {
-  return JSON.stringify(
-    turns.map(({ save: { conversationId, record }, trace }) => ({
-      conversation_id: conversationId,
-      flow_id: record.flowId,
-      flow_version: record.flowVersion,
-      context: record.snapshot,
-      version: record.version + 1,
-      updated_at: record.updatedAt,
-      recent_message_ids: record.recentMessageIds,
-      ...(trace
-        ? { turn_id: trace.turnId, turn: trace.turn, trace: trace.trace, message_id: trace.messageId, result: trace.result }
-        : {}),
-    })),
+  const rows = turns.map(({ save: { conversationId, record }, trace }) =>
+    withContext(
+      {
+        conversation_id: conversationId,
+        flow_id: record.flowId,
+        flow_version: record.flowVersion,
+        version: record.version + 1,
+        updated_at: record.updatedAt,
+        recent_message_ids: record.recentMessageIds,
+        ...(trace
+          ? { turn_id: trace.turnId, turn: trace.turn, trace: trace.trace, message_id: trace.messageId, result: trace.result }
+          : {}),
+      },
+      record.snapshot,
+    ),
   );
+  return `[${rows.join(',')}]`;
 }
 
 /**
@@ -256,8 +274,8 @@ export function createContextStore(deps: { sql: Sql; kv: Kv; logger: Logger }) {
     async cache(tenantId: string, conversationId: string, record: ConversationRecord): Promise<void> {
       const key = cacheKey(tenantId, conversationId);
       const { flowId, flowVersion, snapshot, version, updatedAt, recentMessageIds } = record;
-      const cached: StoredRecord = { flowId, flowVersion, context: snapshot, version, updatedAt, recentMessageIds };
-      await kv.set(key, JSON.stringify(cached), { ttlMs: CACHE_TTL_MS }).catch(() => kv.del(key).catch(() => undefined));
+      const cached: Omit<StoredRecord, 'context'> = { flowId, flowVersion, version, updatedAt, recentMessageIds };
+      await kv.set(key, withContext(cached, snapshot), { ttlMs: CACHE_TTL_MS }).catch(() => kv.del(key).catch(() => undefined));
     },
 
     async forget(tenantId: string, conversationId: string): Promise<void> {
