@@ -46,4 +46,4 @@ STOPSIGNAL SIGTERM
 # A 64 MB young generation: a turn allocates ~200 KB of short-lived objects, and V8's default
 # (16 MB) collected them so often, with the turns in flight still alive, that a busy server spent
 # ~16% of its time in GC; this answered 7–11% more messages at saturation (README, Benchmarks).
-CMD ["node", "--max-semi-space-size=64", "--import", "tsx", "src/main.ts", "start"]
+CMD ["node", "--max-semi-space-size=128", "--import", "tsx", "src/main.ts", "start"]

@@ -38,7 +38,7 @@ export async function startServer(
   const database = options.database ?? BENCH_DB;
   if (!options.joining) await recreateDatabase(database);
   // As the Dockerfile starts it (its young generation size included).
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', ...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts', 'start'], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=128', ...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts', 'start'], {
     env: {
       ...process.env,
       PORT: '0',

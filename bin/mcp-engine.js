@@ -7,5 +7,5 @@ import { dirname, join } from 'node:path';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 // The young generation the Dockerfile gives the server (see there), for `mcp-engine start` run from a clone.
-const result = spawnSync(tsx, ['--max-semi-space-size=64', join(root, 'src', 'main.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+const result = spawnSync(tsx, ['--max-semi-space-size=128', join(root, 'src', 'main.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

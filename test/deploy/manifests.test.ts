@@ -48,7 +48,7 @@ describe('Dockerfile', () => {
     expect(['root', '0']).not.toContain(stage.user!.split(':')[0]);
     expect(stage.healthcheckText).toContain('/healthz');
     expect(stage.healthcheck[0]).toBe('node');
-    expect(stage.cmd.slice(0, 4)).toEqual(['node', '--max-semi-space-size=64', '--import', 'tsx']);
+    expect(stage.cmd.slice(0, 4)).toEqual(['node', '--max-semi-space-size=128', '--import', 'tsx']);
     // Nothing written at run time: TypeScript compiled in memory, no cache directory.
     expect(stage.env.TSX_DISABLE_CACHE).toBe('1');
     expectValidConfig(stage.env);
