@@ -3,6 +3,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { Kv, LocalSettings, Sql, SqlExecutor } from '../storage/contract.js';
 import { withLocalSettings } from '../storage/index.js';
 import { endedSnapshot, readSnapshot, type ConversationSnapshot } from './flow/index.js';
+import { createGroupedReads } from './grouped-reads.js';
 
 /** What is persisted per conversation: the flow version it runs on and the conversation's snapshot. */
 export interface ConversationRecord {
@@ -30,6 +31,7 @@ interface StoredRecord {
 }
 
 interface ContextRow extends Record<string, unknown> {
+  conversation_id: string;
   flow_id: string;
   flow_version: number;
   context: unknown;
@@ -204,12 +206,18 @@ export function createContextStore(deps: { sql: Sql; kv: Kv; logger: Logger }) {
     return { ...recordFields(stored), snapshot: endedSnapshot(), discarded: read.message };
   }
 
-  async function loadFromDb(tenantId: string, conversationId: string): Promise<ConversationRecord | null> {
-    const [row] = await sql.queryAsTenant<ContextRow>(
+  const reads = createGroupedReads<ContextRow>(async (tenantId, conversationIds) => {
+    const rows = await sql.queryAsTenant<ContextRow>(
       tenantId,
-      'SELECT flow_id, flow_version, context, version, updated_at, recent_message_ids FROM conversation_contexts WHERE tenant_id = $1 AND conversation_id = $2',
-      [tenantId, conversationId],
+      'SELECT conversation_id, flow_id, flow_version, context, version, updated_at, recent_message_ids FROM conversation_contexts WHERE tenant_id = $1 AND conversation_id = ANY ($2::text[])',
+      [tenantId, conversationIds],
     );
+    return new Map(rows.map((row) => [row.conversation_id, row]));
+  });
+
+  /** Read with the other conversations of the tenant whose reads arrive meanwhile (grouped-reads.ts). */
+  async function loadFromDb(tenantId: string, conversationId: string): Promise<ConversationRecord | null> {
+    const row = await reads.read(tenantId, conversationId);
     if (!row) return null;
     const stored = { flowId: row.flow_id, flowVersion: row.flow_version, context: row.context, version: row.version, updatedAt: row.updated_at, recentMessageIds: row.recent_message_ids };
     return recordOf({ tenantId, conversationId }, stored);

@@ -199,3 +199,42 @@ describe('batches of one tenant in flight', () => {
     });
   });
 });
+
+describe('context reads', () => {
+  /** Loads `ids` of `tenantId` at once through a context store over `sql`, counting the read statements it sent. */
+  async function loadTogether(sql: Sql, tenantId: string, ids: string[]) {
+    let statements = 0;
+    const counting: Sql = {
+      ...sql,
+      queryAsTenant: (tenant, text, params, settings) => {
+        statements += 1;
+        return sql.queryAsTenant(tenant, text, params, settings);
+      },
+    };
+    const contexts = createContextStore({ sql: counting, kv: storage.kv, logger: silentLogger() });
+    const records = await Promise.all(ids.map((id) => contexts.loadFromDb(tenantId, id)));
+    return { records, statements };
+  }
+
+  async function readsTogether(sql: Sql): Promise<void> {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const contexts = createContextStore({ sql, kv: storage.kv, logger: silentLogger() });
+    const commits = createTurnCommits({ sql, contexts });
+    expect(await Promise.all(['conv-1', 'conv-2', 'conv-3'].map((id) => commits.commit(a, write(id, []))))).toEqual([true, true, true]);
+    expect(await commits.commit(b, write('conv-b', []))).toBe(true);
+    // 40 conversations' first turns at once, most of them new: a statement for the first, one for all that arrived meanwhile.
+    const ids = [...Array.from({ length: 37 }, (_, i) => `new-${i}`), 'conv-1', 'conv-2', 'conv-3', 'conv-b'];
+    const { records, statements } = await loadTogether(sql, a, ids);
+    expect(statements).toBe(2);
+    expect(records.map((record) => record?.version ?? null)).toEqual([...ids.slice(0, 37).map(() => null), 1, 1, 1, null]);
+    // Another tenant's conversation is not found, whichever group it is read with.
+    const theirs = await loadTogether(sql, b, ['conv-1', 'conv-b']);
+    expect(theirs.records.map((record) => record?.version ?? null)).toEqual([null, 1]);
+  }
+
+  it('go together, those of one tenant that arrive while one is read, on PostgreSQL', () => readsTogether(storage.sql));
+
+  it('go together on PGlite', async () => {
+    await withEmbeddedStorage((embedded) => readsTogether(embedded.sql));
+  });
+});
