@@ -165,8 +165,8 @@ describe('the batch statement\'s plan', () => {
 });
 
 describe('batches of one tenant in flight', () => {
-  /** The most batch statements of one tenant that were sent and not yet answered at once, over 30 turns finishing together. */
-  async function mostInFlight(sql: Sql): Promise<number> {
+  /** The most batch statements of one tenant that were sent and not yet answered at once, over `turns` turns finishing together. */
+  async function mostInFlight(sql: Sql, turns = 30): Promise<number> {
     let now = 0;
     let most = 0;
     // The real database underneath; only the moments a batch is sent and answered are counted.
@@ -184,7 +184,7 @@ describe('batches of one tenant in flight', () => {
     const contexts = createContextStore({ sql: counting, kv: storage.kv, logger: silentLogger() });
     const commits = createTurnCommits({ sql: counting, contexts });
     const tenantId = randomUUID();
-    const saved = await Promise.all(Array.from({ length: 30 }, (_, i) => commits.commit(tenantId, write(`conv-${i}`, []))));
+    const saved = await Promise.all(Array.from({ length: turns }, (_, i) => commits.commit(tenantId, write(`conv-${i}`, []))));
     expect(saved.every(Boolean)).toBe(true);
     return most;
   }
@@ -196,6 +196,14 @@ describe('batches of one tenant in flight', () => {
   it('is two on PGlite: its thread runs the second as soon as the first is done, instead of waiting for the next', async () => {
     await withEmbeddedStorage(async (embedded) => {
       expect(await mostInFlight(embedded.sql)).toBe(2);
+    });
+  });
+
+  it('on PGlite, the second waits for six turns: a smaller batch costs its thread more than it saves', async () => {
+    await withEmbeddedStorage(async (embedded) => {
+      // The first turn goes at once; the four behind it wait for it, then go together.
+      expect(await mostInFlight(embedded.sql, 5)).toBe(1);
+      expect(await mostInFlight(embedded.sql, 7)).toBe(2);
     });
   });
 });

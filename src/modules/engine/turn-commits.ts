@@ -50,12 +50,14 @@ async function riderStatements(tenantId: string, byWriter: Map<TurnRowWriter<unk
  * How many batches of one tenant may commit at once. PostgreSQL: one. A second runs on another
  * connection at the same time and splits the turns that gather in two: it ran 40% more statements
  * for as many turns, and a statement's fixed cost (its start-up on five tables, the commit's WAL
- * flush) is most of what a small batch costs. PGlite: two. It runs statements one after another on
- * its own thread anyway, and with one in flight it stood idle while the engine's thread got the
- * answer and built the next batch: at 2,000 msg/s in process it answered 1,548–1,934 (mean 1,769,
- * six runs) against 1,783–1,993 (mean 1,955) with two, alternating.
+ * flush) is most of what a small batch costs. PGlite: two, the second once `secondFrom` turns wait.
+ * It runs statements one after another on its own thread anyway, and with one in flight it stood
+ * idle while the engine's thread got the answer and built the next batch: at 2,000 msg/s in process
+ * it answered 1,548–1,934 (mean 1,769, six runs) against 1,783–1,993 (mean 1,955) with two. But a
+ * second batch sent at once carried 2.6 turns on average at 2,000 msg/s, and its fixed cost (about
+ * 0.45 ms, three turns' worth) kept the thread 94% busy; waiting for 6 turns, 78%.
  */
-const batchesInFlight = (sql: Sql): number => (sql.dialect === 'pglite' ? 2 : 1);
+const batchesInFlight = (sql: Sql): { most: number; secondFrom: number } => (sql.dialect === 'pglite' ? { most: 2, secondFrom: 6 } : { most: 1, secondFrom: 1 });
 
 /**
  * Group commit: the turns of one tenant that finish while earlier ones commit are stored together,
@@ -71,7 +73,7 @@ export function createTurnCommits(deps: {
   observeWait?: (seconds: number) => void;
 }) {
   const queues = new Map<string, { waiting: Pending[]; committing: number }>();
-  const maxCommitting = batchesInFlight(deps.sql);
+  const inFlight = batchesInFlight(deps.sql);
 
   /**
    * The usual case, in one statement: every context saves, so every turn's rows go with them (the
@@ -132,7 +134,8 @@ export function createTurnCommits(deps: {
    */
   function pump(tenantId: string): void {
     const queue = queues.get(tenantId);
-    if (!queue || queue.committing >= maxCommitting || queue.waiting.length === 0) return;
+    if (!queue || queue.committing >= inFlight.most || queue.waiting.length === 0) return;
+    if (queue.committing > 0 && queue.waiting.length < inFlight.secondFrom) return;
     const batch: Pending[] = [];
     const conversations = new Set<string>();
     const rest: Pending[] = [];
