@@ -238,6 +238,10 @@ describe('context reads', () => {
     // Another tenant's conversation is not found, whichever group it is read with.
     const theirs = await loadTogether(sql, b, ['conv-1', 'conv-b']);
     expect(theirs.records.map((record) => record?.version ?? null)).toEqual([null, 1]);
+    // Ids travel as one array: those an array's text must quote are found all the same.
+    const odd = ['a,b', 'say "hi"', 'back\\slash', '{braces}', 'with space', '$mcp$tag', 'NULL'];
+    expect(await Promise.all(odd.map((id) => commits.commit(a, write(id, []))))).toEqual(odd.map(() => true));
+    expect((await loadTogether(sql, a, [...odd, 'missing'])).records.map((record) => record?.version ?? null)).toEqual([...odd.map(() => 1), null]);
   }
 
   it('go together, those of one tenant that arrive while one is read, on PostgreSQL', () => readsTogether(storage.sql));
